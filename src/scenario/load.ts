@@ -1,0 +1,191 @@
+/**
+ * Reads a scenario file: YAML → `--set` overrides → schema validation → referenced files resolved
+ * relative to the scenario and validated → a resolved scenario with a content hash.
+ * Every problem becomes an InputError naming the file, the field path and what was expected.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { parseDocument, parse as parseYamlValue, type YAMLError } from 'yaml';
+import type * as z from 'zod';
+import { InputError, formatPath, describeValue, type InputProblem } from '../core/errors.js';
+import { canonicalJson, sha256 } from '../core/canonical.js';
+import { issuesToProblems } from './issues.js';
+import { scenarioSchema, type ScenarioConfig } from './schema.js';
+import { phoneProfileSchema, type PhoneProfile } from '../sensors/profile.js';
+import { behaviourProfileSchema, type BehaviourProfile } from '../population/behaviour.js';
+
+/** A path relative to the current directory when that is shorter, for messages. */
+export function displayPath(p: string): string {
+  const r = relative(process.cwd(), p);
+  return r && !r.startsWith('..') ? r : p;
+}
+
+/** Reads a YAML file into a plain value; syntax errors name the line and column. */
+export function readYaml(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(displayPath(file), code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? (err as Error).message})`);
+  }
+  return parseYamlText(text, displayPath(file));
+}
+
+export function parseYamlText(text: string, name: string): unknown {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length) {
+    throw new InputError(name, doc.errors.map((e: YAMLError) => {
+      const pos = e.linePos?.[0];
+      const where = pos ? `line ${pos.line}, column ${pos.col}` : '';
+      return { path: where, message: `YAML syntax error: ${e.message.split('\n')[0]}` };
+    }));
+  }
+  return doc.toJS({ maxAliasCount: 1000 });
+}
+
+/** Parses a `--set` path such as `hazards.0.magnitude` or `hazards[0].magnitude`. */
+export function parseSetPath(path: string): (string | number)[] {
+  const parts: (string | number)[] = [];
+  for (const raw of path.replace(/\[(\d+)\]/g, '.$1').split('.')) {
+    if (raw === '') throw new Error(`empty segment in "${path}"`);
+    parts.push(/^\d+$/.test(raw) ? Number(raw) : raw);
+  }
+  return parts;
+}
+
+/**
+ * Applies `path=value` overrides to a parsed scenario. Values are parsed as YAML (`7` is a number,
+ * `true` a boolean, `[1, 2]` a list). Missing intermediate objects are created (the schema then
+ * rejects keys that do not exist); indexes must refer to existing list entries or the next one.
+ */
+export function applyOverrides(doc: unknown, overrides: readonly string[], file: string): unknown {
+  const root = doc;
+  for (const o of overrides) {
+    const eq = o.indexOf('=');
+    if (eq <= 0) throw new InputError('--set', { path: '', message: `expected path=value, found ${JSON.stringify(o)}` });
+    const pathText = o.slice(0, eq).trim();
+    let path: (string | number)[];
+    try {
+      path = parseSetPath(pathText);
+    } catch (err) {
+      throw new InputError('--set', { path: pathText, message: (err as Error).message });
+    }
+    const value = parseYamlValue(o.slice(eq + 1));
+    let node: any = root;
+    for (let i = 0; i < path.length; i++) {
+      const key = path[i]!;
+      const last = i === path.length - 1;
+      if (node === null || typeof node !== 'object') {
+        throw new InputError(file, { path: formatPath(path.slice(0, i)), message: `--set ${pathText}: cannot set a field inside ${describeValue(node)}` });
+      }
+      if (Array.isArray(node)) {
+        if (typeof key !== 'number' || key > node.length) {
+          throw new InputError(file, { path: formatPath(path.slice(0, i + 1)), message: `--set ${pathText}: expected an index from 0 to ${node.length} in a list of ${node.length}` });
+        }
+      }
+      if (last) node[key] = value;
+      else {
+        if (node[key] === undefined) node[key] = typeof path[i + 1] === 'number' ? [] : {};
+        node = node[key];
+      }
+    }
+  }
+  return root;
+}
+
+export interface ResolvedFile {
+  /** Field that names it, e.g. `population.phones[0].profile`. */
+  field: string;
+  /** Absolute path. */
+  path: string;
+  sha256: string;
+}
+
+export interface ResolvedScenario {
+  /** Scenario file as given (for messages). */
+  file: string;
+  /** Absolute directory of the scenario file. */
+  dir: string;
+  config: ScenarioConfig;
+  /** Absolute path of the world file. */
+  worldFile: string;
+  phones: PhoneProfile[];
+  behaviours: BehaviourProfile[];
+  files: ResolvedFile[];
+  /** sha256 of the canonical resolved scenario (config + content hashes of referenced files). */
+  hash: string;
+  /** Overrides applied on top of the file. */
+  overrides: string[];
+}
+
+function resolveFile(scenarioFile: string, dir: string, field: string, ref: string): string {
+  const abs = resolve(dir, ref);
+  try {
+    if (!statSync(abs).isFile()) throw new Error('not a file');
+  } catch {
+    throw new InputError(displayPath(scenarioFile), { path: field, message: `file not found: ${JSON.stringify(ref)} (looked for ${displayPath(abs)}; paths are relative to the scenario file)` });
+  }
+  return abs;
+}
+
+function validate<T>(schema: z.ZodType<T>, value: unknown, file: string): T {
+  const r = schema.safeParse(value, { reportInput: true });
+  if (!r.success) throw new InputError(file, issuesToProblems(r.error.issues, schema, value));
+  return r.data;
+}
+
+/** Loads and validates a phone profile file. */
+export function loadPhoneProfile(file: string): PhoneProfile {
+  return validate(phoneProfileSchema, readYaml(file), displayPath(file));
+}
+
+/** Loads and validates a behaviour profile file. */
+export function loadBehaviourProfile(file: string): BehaviourProfile {
+  return validate(behaviourProfileSchema, readYaml(file), displayPath(file));
+}
+
+/** Loads, overrides, validates and resolves a scenario file. */
+export function loadScenario(file: string, options: { overrides?: readonly string[]; seed?: number } = {}): ResolvedScenario {
+  const abs = resolve(file);
+  const shown = displayPath(abs);
+  const raw = readYaml(abs);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new InputError(shown, `expected a mapping of scenario keys (name, duration, world, ...), found ${describeValue(raw)}`);
+  }
+  const overrides = [...(options.overrides ?? [])];
+  if (options.seed !== undefined) overrides.push(`seed=${options.seed}`);
+  applyOverrides(raw, overrides, shown);
+  const schema = scenarioSchema();
+  const r = schema.safeParse(raw, { reportInput: true });
+  if (!r.success) {
+    const problems: InputProblem[] = issuesToProblems(r.error.issues, schema, raw);
+    throw new InputError(shown, problems);
+  }
+  const config = r.data as ScenarioConfig;
+  const dir = dirname(abs);
+  const files: ResolvedFile[] = [];
+  const track = (field: string, ref: string) => {
+    const p = resolveFile(shown, dir, field, ref);
+    files.push({ field, path: p, sha256: sha256(readFileSync(p)) });
+    return p;
+  };
+  const worldFile = track('world', config.world);
+  const phones = config.population.phones.map((m, i) => loadPhoneProfile(track(`population.phones[${i}].profile`, m.profile)));
+  const behaviours = config.population.behaviours.map((m, i) => loadBehaviourProfile(track(`population.behaviours[${i}].profile`, m.profile)));
+  const hash = sha256(canonicalJson({ config, files: files.map((f) => ({ field: f.field, sha256: f.sha256 })) }));
+  return { file: shown, dir, config, worldFile, phones, behaviours, files, hash, overrides };
+}
+
+/** JSON form of a resolved scenario for manifests (paths relative to the scenario's directory). */
+export function scenarioRecord(s: ResolvedScenario): Record<string, unknown> {
+  return {
+    file: s.file,
+    hash: s.hash,
+    overrides: s.overrides,
+    config: s.config,
+    files: s.files.map((f) => ({ field: f.field, path: relative(s.dir, f.path), sha256: f.sha256 })),
+    phones: s.phones,
+    behaviours: s.behaviours,
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * The scenario file schema: one YAML file says everything about a run (world, population mix,
+ * hazards, detector, network, server, scoring). Hazard, detector and consensus sections are
+ * composed from the plug-in registries, so a new plug-in's options appear here automatically.
+ */
+import * as z from 'zod';
+import { HAZARDS } from '../hazards/registry.js';
+import { DETECTORS } from '../detect/registry.js';
+import { CONSENSUS } from '../server/registry.js';
+import { linkSchema } from '../network/link.js';
+import { duration, filePath } from './fields.js';
+
+function union<T extends z.ZodType[]>(key: string, schemas: T) {
+  return z.discriminatedUnion(key, schemas as unknown as [z.ZodObject<any>, ...z.ZodObject<any>[]]);
+}
+
+const mixEntry = z.strictObject({
+  /** Path of a profile file, relative to the scenario file. */
+  profile: filePath(),
+  /** Relative share of devices (shares are normalised). */
+  share: z.number().positive().default(1),
+});
+
+export const populationSchema = z
+  .strictObject({
+    /** Number of phones to place... */
+    devices: z.number().int().positive().max(50_000_000).optional(),
+    /** ...or the fraction of the world's people who carry a participating phone. */
+    adoption: z.number().gt(0).max(1).optional(),
+    phones: z.array(mixEntry).min(1),
+    behaviours: z.array(mixEntry).min(1),
+  })
+  .superRefine((p, ctx) => {
+    if ((p.devices === undefined) === (p.adoption === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['devices'], message: 'expected exactly one of "devices" (a count) or "adoption" (a fraction of people)', input: p.devices });
+    }
+    if (p.phones.length > 255) ctx.addIssue({ code: 'custom', path: ['phones'], message: 'expected at most 255 phone profiles', input: p.phones });
+    if (p.behaviours.length > 255) ctx.addIssue({ code: 'custom', path: ['behaviours'], message: 'expected at most 255 behaviour profiles', input: p.behaviours });
+  });
+
+export const scoringSchema = z.strictObject({
+  /** An alert received at least this long before strong shaking counts as timely, s. */
+  timely_min_s: duration({ min: 0 }).default(0),
+  /** A server event matches a hazard when its first alert comes within this long after the hazard starts. */
+  match_window: duration({ positive: true }).default(120),
+  /** ...and its estimated epicentre lies within this distance of the true one, km. */
+  match_distance_km: z.number().positive().default(100),
+});
+
+export const networkSchema = z.strictObject({
+  /** Phone → server (triggers). */
+  uplink: linkSchema.default({ latency: { distribution: 'lognormal', median: 0.5, sigma: 0.5 }, loss: 0 }),
+  /** Server → phone (alert push). */
+  push: linkSchema.default({ latency: { distribution: 'lognormal', median: 1, sigma: 0.5 }, loss: 0 }),
+});
+
+export function buildScenarioSchema() {
+  const hazard = union('type', Object.values(HAZARDS).map((h) => h.schema));
+  const detector = union('type', Object.values(DETECTORS).map((d) => d.schema));
+  const server = union('type', Object.values(CONSENSUS).map((c) => c.schema));
+  return z
+    .strictObject({
+      /** Short name; the default output folder is out/<name>. */
+      name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'expected a short name of letters, digits, ".", "_" or "-"' }),
+      description: z.string().optional(),
+      seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
+      duration: duration({ positive: true }),
+      /** Engine tick: mobility, hazard onset and detection advance in steps of this. */
+      tick: duration({ positive: true }).default(1),
+      /** `signal` renders every sensor sample. */
+      fidelity: z.enum(['signal']).default('signal'),
+      /** Path of the world file (GeoJSON), relative to the scenario file. */
+      world: filePath(),
+      population: populationSchema,
+      hazards: z.array(hazard).default([]),
+      detector,
+      network: networkSchema.default({} as any),
+      server,
+      scoring: scoringSchema.default({} as any),
+    });
+}
+
+let cached: ReturnType<typeof buildScenarioSchema> | undefined;
+export function scenarioSchema(): ReturnType<typeof buildScenarioSchema> {
+  return (cached ??= buildScenarioSchema());
+}
+
+/** Options of one plug-in (hazard, detector, consensus) after validation; `type` picks the plug-in. */
+export type PluginConfig = { type: string } & Record<string, any>;
+
+type Validated = z.output<ReturnType<typeof buildScenarioSchema>>;
+export type ScenarioConfig = Omit<Validated, 'hazards' | 'detector' | 'server'> & {
+  hazards: PluginConfig[];
+  detector: PluginConfig;
+  server: PluginConfig;
+};
+
+/** JSON Schema of scenario files (what users write, before defaults and duration parsing). */
+export function scenarioJsonSchema(): unknown {
+  const schema = z.toJSONSchema(scenarioSchema(), { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return { ...schema, $id: 'https://hazardsim.dev/schema/scenario.json', title: 'hazardsim scenario' };
+}
