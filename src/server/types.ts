@@ -1,0 +1,57 @@
+/** Interfaces of the server stage: consensus plug-ins turn trigger messages into alerts. */
+import type { TriggerMessage } from '../engine/types.js';
+import type { World } from '../world/load.js';
+import type { Seed } from '../core/random.js';
+
+/** Source estimate attached to an alert. */
+export interface SourceEstimate {
+  x: number;
+  y: number;
+  lon: number;
+  lat: number;
+  originTime: number;
+  magnitude: number;
+  depthKm: number;
+}
+
+/** An alert issued (or updated, or cancelled) by the server. */
+export interface AlertRecord {
+  /** Server event id (0, 1, ...). */
+  event: number;
+  /** 0 for the first alert of an event, then 1, 2, ... for updates. */
+  seq: number;
+  /** Time the alert leaves the server, s. */
+  time: number;
+  estimate: SourceEstimate;
+  /** Alert region: circle around the estimated epicentre, km. */
+  radiusKm: number;
+  /** Predicted intensity that defines the region. */
+  mmiThreshold: number;
+  /** Triggers behind the estimate. */
+  triggers: number;
+  /** True when the server withdraws the event. */
+  cancelled: boolean;
+}
+
+/** What a consensus server knows about the phones when it starts (from heartbeats). */
+export interface ServerContext {
+  seed: Seed;
+  world: World;
+  /** Positions of the phones reporting heartbeats (m), and whether each one monitors. */
+  x: Float64Array;
+  y: Float64Array;
+  monitoring: Uint8Array;
+}
+
+export interface ConsensusServer {
+  /** A message arrives at the server at `now`; returns alerts issued in response. */
+  receive(message: TriggerMessage, now: number): AlertRecord[];
+  /** Periodic housekeeping at `now` (closing events, re-estimating). */
+  tick(now: number): AlertRecord[];
+}
+
+export interface ConsensusPlugin<C extends { type: string } = any> {
+  type: string;
+  schema: import('zod').ZodType<C, any>;
+  create(config: C, ctx: ServerContext): ConsensusServer;
+}
