@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+/** The `hazardsim` command line (yargs): run, validate, schema, world build, ... */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { EXIT_INPUT, guard } from './cli/common.js';
+
+async function main(argv: string[]): Promise<void> {
+  const cli = yargs(argv)
+    .scriptName('hazardsim')
+    .usage('$0 <command> [options]\n\nSimulate crowdsourced hazard detection with phone sensors.')
+    .command(
+      'run <scenario>',
+      'Run a scenario and write out/<name>/summary.json and manifest.json',
+      (y) =>
+        y
+          .positional('scenario', { type: 'string', describe: 'scenario file (YAML)', demandOption: true })
+          .option('out', { type: 'string', describe: 'output folder (default out/<scenario name>)' })
+          .option('seed', { type: 'number', describe: 'override the scenario seed' })
+          .option('threads', { type: 'number', describe: 'worker threads (default: CPU count, at most 4)' })
+          .option('set', { type: 'string', array: true, describe: 'override a field, e.g. --set hazards.0.magnitude=7' })
+          .option('json', { type: 'boolean', default: false, describe: 'print the summary JSON instead of a human summary' })
+          .option('quiet', { type: 'boolean', default: false, describe: 'print nothing on success' })
+          .example('$0 run scenarios/quickstart.yaml', 'run the quickstart')
+          .example('$0 run scenarios/quickstart.yaml --set hazards.0.magnitude=7 --seed 2', 'a bigger quake, another seed'),
+      (a) => guard(async () => (await import('./cli/run.js')).runCommand({ scenario: a.scenario!, out: a.out, seed: a.seed, threads: a.threads, set: a.set, json: a.json, quiet: a.quiet })),
+    )
+    .command(
+      'validate <files..>',
+      'Check scenario, world and profile files (exit 0 when all are valid, 2 otherwise)',
+      (y) => y.positional('files', { type: 'string', array: true, demandOption: true }).option('quiet', { type: 'boolean', default: false }),
+      (a) => guard(async () => (await import('./cli/validate.js')).validateCommand(a.files as string[], a.quiet)),
+    )
+    .command(
+      'schema',
+      'Print the JSON Schema of scenario files (for editor autocompletion)',
+      (y) => y,
+      () => guard(async () => {
+        const { scenarioJsonSchema } = await import('./scenario/schema.js');
+        process.stdout.write(JSON.stringify(scenarioJsonSchema(), null, 2) + '\n');
+      }),
+    )
+    .command('world', 'Build world files', (y) =>
+      y
+        .command(
+          'build <source>',
+          'Build a world file from a source (grid: synthetic city)',
+          (b) =>
+            b
+              .positional('source', { type: 'string', choices: ['grid'], demandOption: true })
+              .option('out', { type: 'string', demandOption: true, describe: 'output GeoJSON file' })
+              .option('name', { type: 'string' })
+              .option('lon', { type: 'number' })
+              .option('lat', { type: 'number' })
+              .option('size-km', { type: 'number' })
+              .option('cell-km', { type: 'number' }),
+          (a) => guard(async () => (await import('./cli/world.js')).worldBuildGrid({ out: a.out, name: a.name, lon: a.lon, lat: a.lat, sizeKm: a['size-km'], cellKm: a['cell-km'] })),
+        )
+        .demandCommand(1, 'name a world subcommand (build)'),
+    )
+    .demandCommand(1, 'name a command: run, validate, schema, world')
+    .strict()
+    .help()
+    .alias('help', 'h')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .fail((msg, err, y) => {
+      if (err) throw err;
+      process.stderr.write(`hazardsim: ${msg}\n(see hazardsim --help)\n`);
+      process.exit(EXIT_INPUT);
+      void y;
+    });
+  await cli.parseAsync();
+}
+
+main(hideBin(process.argv)).catch((err) => {
+  process.stderr.write(`hazardsim: internal error: ${(err as Error).message}\n`);
+  if (process.env.HAZARDSIM_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,167 @@
+/**
+ * Runs a scenario: devices are simulated in chunks on a piscina worker pool, epoch by epoch; the
+ * main thread sends each epoch's trigger messages over the uplink to the consensus server, turns
+ * alerts into pushes to phones, and finally collects ground truth for scoring.
+ *
+ * Determinism: every chunk writes only its own devices' columns and draws only from its own
+ * devices' streams; messages are merged and sorted by (time, device, kind) before the network and
+ * server see them; so outputs are identical whatever the thread count, chunk size or epoch length.
+ */
+import { Piscina } from 'piscina';
+import { compiledModule } from '../core/paths.js';
+import { EventQueue } from '../core/clock.js';
+import type { ResolvedScenario } from '../scenario/load.js';
+import { HAZARDS } from '../hazards/registry.js';
+import { CONSENSUS } from '../server/registry.js';
+import { Link } from '../network/link.js';
+import type { AlertRecord } from '../server/types.js';
+import { createRuntimes, createState, hazardPrefix, stageContext, type SimulationState, type WorkerInit } from './setup.js';
+import { simulateChunk, type ChunkResult, type ChunkTask } from './simulate.js';
+import type { HazardTruth, TriggerMessage } from './types.js';
+
+export interface RunOptions {
+  /** Worker threads; 0 runs everything in the calling thread. */
+  threads: number;
+  /** Simulated seconds per epoch (default 10 ticks' worth). */
+  epochTicks?: number;
+  /** Devices per chunk task (default: about 8 tasks per thread per epoch). */
+  chunkSize?: number;
+  /** Called with the fraction of simulated time done. */
+  onProgress?: (fraction: number) => void;
+}
+
+/** An alert arriving on a phone. */
+export interface Receipt {
+  device: number;
+  event: number;
+  seq: number;
+  time: number;
+}
+
+export interface RunResult {
+  state: SimulationState;
+  truths: HazardTruth[];
+  alerts: AlertRecord[];
+  receipts: Receipt[];
+  messages: { sent: number; lost: number; triggers: number; updates: number; devicesTriggered: number };
+  pushes: { sent: number; lost: number };
+  figures: { samples: number; deviceSeconds: number; wallSeconds: number; simulateSeconds: number; serverSeconds: number };
+}
+
+const kindOrder = (m: TriggerMessage) => (m.kind === 'trigger' ? 0 : 1);
+
+export function compareMessages(a: TriggerMessage, b: TriggerMessage): number {
+  return a.time - b.time || a.device - b.device || kindOrder(a) - kindOrder(b);
+}
+
+export async function runScenario(scenario: ResolvedScenario, options: RunOptions): Promise<RunResult> {
+  const started = performance.now();
+  const state = createState(scenario);
+  const cfg = scenario.config;
+  const n = state.columns.rows;
+  const threads = Math.max(0, Math.floor(options.threads));
+  const epochTicks = Math.max(1, options.epochTicks ?? Math.max(1, Math.round(10 / cfg.tick)));
+  const chunkSize = Math.max(1, options.chunkSize ?? Math.max(256, Math.ceil(n / (Math.max(1, threads) * 8))));
+
+  // Configuration checks that need the world or the devices.
+  cfg.hazards.forEach((h, i) => HAZARDS[h.type]!.check?.(h, stageContext(state, hazardPrefix(i)), `hazards[${i}]`));
+
+  const init: WorkerInit = { scenario, columns: state.columns.share() };
+  const pool = threads > 0
+    ? new Piscina({ filename: compiledModule('engine/device-worker.js'), minThreads: threads, maxThreads: threads, workerData: init, idleTimeout: 60_000 })
+    : undefined;
+  const local = threads === 0 ? createRuntimes(state) : undefined;
+  const runChunk = (task: ChunkTask): Promise<ChunkResult> => (pool ? pool.run(task) : Promise.resolve(simulateChunk(local!, task)));
+
+  const uplink = new Link(cfg.network.uplink, cfg.seed, 'uplink');
+  const push = new Link(cfg.network.push, cfg.seed, 'push');
+  const monitoring = state.columns.u8('monitoring');
+  const x = state.columns.f64('x'), y = state.columns.f64('y');
+  const server = CONSENSUS[cfg.server.type]!.create(cfg.server, { seed: cfg.seed, world: state.world, x, y, monitoring });
+  const queue = new EventQueue<TriggerMessage>();
+  const alerts: AlertRecord[] = [];
+  const receipts: Receipt[] = [];
+  const alerted = new Map<number, Uint8Array>();
+  const triggered = new Uint8Array(n);
+  const counts = { triggers: 0, updates: 0 };
+  let samples = 0, simulateMs = 0, serverMs = 0;
+
+  const deliver = (a: AlertRecord) => {
+    alerts.push(a);
+    if (a.cancelled || a.radiusKm <= 0) return;
+    let seen = alerted.get(a.event);
+    if (!seen) alerted.set(a.event, (seen = new Uint8Array(n)));
+    const r2 = (a.radiusKm * 1000) ** 2;
+    const ex = a.estimate.x, ey = a.estimate.y;
+    for (let d = 0; d < n; d++) {
+      if (seen[d]) continue;
+      const dx = x[d]! - ex, dy = y[d]! - ey;
+      if (dx * dx + dy * dy > r2) continue;
+      seen[d] = 1;
+      const t = push.deliver(d, a.time);
+      if (t !== undefined) receipts.push({ device: d, event: a.event, seq: a.seq, time: t });
+    }
+  };
+
+  let serverClock = 0; // last server tick time processed
+  const advanceServer = (until: number) => {
+    const t0 = performance.now();
+    for (;;) {
+      const nextTick = serverClock + cfg.tick;
+      const nextMsg = queue.peekTime();
+      if (nextMsg <= until && nextMsg <= nextTick) {
+        const e = queue.pop()!;
+        for (const a of server.receive(e.payload, e.time)) deliver(a);
+      } else if (nextTick <= until + 1e-9) {
+        serverClock = nextTick;
+        for (const a of server.tick(nextTick)) deliver(a);
+      } else break;
+    }
+    serverMs += performance.now() - t0;
+  };
+
+  try {
+    const ticks = state.clock.ticks;
+    for (let tickFrom = 0; tickFrom < ticks; tickFrom += epochTicks) {
+      const tickTo = Math.min(ticks, tickFrom + epochTicks);
+      const t0 = performance.now();
+      const tasks: Promise<ChunkResult>[] = [];
+      for (let from = 0; from < n; from += chunkSize) {
+        tasks.push(runChunk({ tickFrom, tickTo, deviceFrom: from, deviceTo: Math.min(n, from + chunkSize) }));
+      }
+      const results = await Promise.all(tasks);
+      simulateMs += performance.now() - t0;
+      const epochMessages: TriggerMessage[] = [];
+      for (const r of results) {
+        samples += r.samples;
+        for (const m of r.messages) epochMessages.push(m);
+      }
+      epochMessages.sort(compareMessages);
+      for (const m of epochMessages) {
+        if (m.kind === 'trigger') { counts.triggers++; triggered[m.device] = 1; } else counts.updates++;
+        const arrival = uplink.deliver(m.device, m.time);
+        if (arrival !== undefined) queue.push(arrival, m);
+      }
+      advanceServer(state.clock.timeOf(tickTo));
+      options.onProgress?.(tickTo / ticks);
+    }
+  } finally {
+    await pool?.destroy();
+  }
+
+  const truths = cfg.hazards.map((h, i) => HAZARDS[h.type]!.truth(h, stageContext(state, hazardPrefix(i)), i));
+  let devicesTriggered = 0;
+  for (let d = 0; d < n; d++) devicesTriggered += triggered[d]!;
+  let monitored = 0;
+  for (let d = 0; d < n; d++) monitored += monitoring[d]!;
+  const wallSeconds = (performance.now() - started) / 1000;
+  return {
+    state,
+    truths,
+    alerts,
+    receipts,
+    messages: { sent: uplink.sent, lost: uplink.lost, triggers: counts.triggers, updates: counts.updates, devicesTriggered },
+    pushes: { sent: push.sent, lost: push.lost },
+    figures: { samples, deviceSeconds: monitored * cfg.duration, wallSeconds, simulateSeconds: simulateMs / 1000, serverSeconds: serverMs / 1000 },
+  };
+}

@@ -1,0 +1,78 @@
+/** Writes a finished run to its output folder: summary.json (metrics only) and manifest.json. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { scenarioRecord } from '../scenario/load.js';
+import type { RunResult } from '../engine/run.js';
+import type { Summary } from '../score/score.js';
+import { packageVersions } from './versions.js';
+import { writeFolderAtomically } from './atomic.js';
+
+export interface RunFigures {
+  wall_time_s: number;
+  simulate_time_s: number;
+  server_time_s: number;
+  peak_rss_mb: number;
+  threads: number;
+  device_seconds: number;
+  device_seconds_per_wall_second: number;
+  samples_rendered: number;
+  samples_per_wall_second: number;
+}
+
+export function runFigures(result: RunResult, threads: number): RunFigures {
+  const f = result.figures;
+  return {
+    wall_time_s: f.wallSeconds,
+    simulate_time_s: f.simulateSeconds,
+    server_time_s: f.serverSeconds,
+    peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+    threads,
+    device_seconds: f.deviceSeconds,
+    device_seconds_per_wall_second: f.deviceSeconds / f.wallSeconds,
+    samples_rendered: f.samples,
+    samples_per_wall_second: f.samples / f.wallSeconds,
+  };
+}
+
+/** Run-wide counts that belong in the summary (deterministic: no timings). */
+export function runCounts(result: RunResult) {
+  const cfg = result.state.scenario.config;
+  const monitoring = result.state.columns.u8('monitoring').reduce((s, v) => s + v, 0);
+  return {
+    devices: result.state.columns.rows,
+    monitoring_devices: monitoring,
+    simulated_s: cfg.duration,
+    device_hours: (monitoring * cfg.duration) / 3600,
+    triggers: result.messages.triggers,
+    trigger_updates: result.messages.updates,
+    devices_triggered: result.messages.devicesTriggered,
+    messages_lost: result.messages.lost,
+    alerts_issued: result.alerts.length,
+    alert_receipts: result.receipts.length,
+    pushes_lost: result.pushes.lost,
+  };
+}
+
+export function buildManifest(result: RunResult, figures: RunFigures) {
+  const s = result.state.scenario;
+  return {
+    hazardsim_manifest: 1,
+    scenario_name: s.config.name,
+    scenario_hash: s.hash,
+    seed: s.config.seed,
+    created: new Date().toISOString(),
+    versions: packageVersions(),
+    machine: { cpus: availableParallelism(), platform: process.platform, arch: process.arch },
+    world: { file: s.files.find((f) => f.field === 'world')?.path, name: result.state.world.name, hash: result.state.world.hash },
+    figures,
+    scenario: scenarioRecord(s),
+  };
+}
+
+export async function writeRun(outDir: string, summary: object, manifest: object): Promise<void> {
+  await writeFolderAtomically(outDir, (tmp) => {
+    writeFileSync(join(tmp, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+    writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  });
+}

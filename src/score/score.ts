@@ -1,0 +1,230 @@
+/**
+ * Scoring: a pure function of recorded outputs (hazard truth, server alerts, alert receipts on
+ * phones). Server events are matched to hazards by time and place; unmatched events are false
+ * alerts. For each earthquake, every person whose true intensity reaches the hazard's alert
+ * threshold deserved an alert: warning time = S arrival − receipt of the first alert of the
+ * matched event; outcomes are timely (warning ≥ timely_min_s), late, missed (no receipt), and
+ * unnecessary (receipt without deserving one); everyone else was correctly left quiet.
+ */
+import { quantileSorted } from 'simple-statistics';
+import type { HazardTruth } from '../engine/types.js';
+import type { AlertRecord } from '../server/types.js';
+
+export interface ScoringConfig {
+  timely_min_s: number;
+  match_window: number;
+  match_distance_km: number;
+}
+
+export interface ReceiptRecord {
+  device: number;
+  event: number;
+  seq: number;
+  time: number;
+}
+
+export interface Quantiles {
+  p10: number | null;
+  p50: number | null;
+  p90: number | null;
+  n: number;
+}
+
+export interface HazardScore {
+  index: number;
+  kind: string;
+  name: string;
+  /** Server event matched to this hazard, or null when it was missed. */
+  event: number | null;
+  /** First alert of the matched event − hazard start, s. */
+  alert_latency_s: number | null;
+  warning_time_s: Quantiles;
+  outcomes: { timely: number; late: number; missed: number; unnecessary: number; correctly_quiet: number };
+  /** People who deserved an alert. */
+  deserving: number;
+  facts: HazardTruth['facts'];
+  estimate_first: EstimateError | null;
+  estimate_last: EstimateError | null;
+}
+
+export interface EstimateError {
+  time: number;
+  magnitude: number;
+  lon: number;
+  lat: number;
+  location_error_km: number;
+  origin_time_error_s: number;
+  magnitude_error: number;
+}
+
+export interface EventScore {
+  event: number;
+  first_alert_time: number;
+  updates: number;
+  magnitude_first: number;
+  magnitude_last: number;
+  radius_km_last: number;
+  receipts: number;
+  matched_hazard: number | null;
+}
+
+export interface Summary {
+  schema_version: 1;
+  hazards: HazardScore[];
+  events: EventScore[];
+  false_alerts: number;
+  /** False alerts per simulated day. */
+  false_alerts_per_day: number;
+}
+
+export function quantiles(values: number[]): Quantiles {
+  if (!values.length) return { p10: null, p50: null, p90: null, n: 0 };
+  const s = [...values].sort((a, b) => a - b);
+  return { p10: quantileSorted(s, 0.1), p50: quantileSorted(s, 0.5), p90: quantileSorted(s, 0.9), n: s.length };
+}
+
+/** Great-circle distance in km (haversine, mean Earth radius). */
+export function haversineKm(lon1: number, lat1: number, lon2: number, lat2: number): number {
+  const r = Math.PI / 180;
+  const dLat = (lat2 - lat1) * r, dLon = (lon2 - lon1) * r;
+  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6371.0088 * Math.asin(Math.min(1, Math.sqrt(a)));
+}
+
+function estimateError(a: AlertRecord, facts: HazardTruth['facts']): EstimateError {
+  const e = a.estimate;
+  return {
+    time: a.time,
+    magnitude: e.magnitude,
+    lon: e.lon,
+    lat: e.lat,
+    location_error_km: haversineKm(e.lon, e.lat, facts.lon as number, facts.lat as number),
+    origin_time_error_s: e.originTime - (facts.origin_time as number),
+    magnitude_error: e.magnitude - (facts.magnitude as number),
+  };
+}
+
+/**
+ * Scores a run. `durationS` is the simulated time (for rates); `devices` the number of people
+ * represented by phones.
+ */
+export function score(input: {
+  truths: HazardTruth[];
+  alerts: AlertRecord[];
+  receipts: ReceiptRecord[];
+  devices: number;
+  durationS: number;
+  config: ScoringConfig;
+}): Summary {
+  const { truths, alerts, receipts, devices, config } = input;
+  const byEvent = new Map<number, AlertRecord[]>();
+  for (const a of alerts) {
+    if (!byEvent.has(a.event)) byEvent.set(a.event, []);
+    byEvent.get(a.event)!.push(a);
+  }
+  const eventIds = [...byEvent.keys()].sort((a, b) => a - b);
+  // Match: each alertable hazard takes the earliest unmatched event in its time window and distance.
+  const matchedHazard = new Map<number, number>();
+  const hazardEvent = new Map<number, number>();
+  for (const t of truths) {
+    if (!t.alertable) continue;
+    for (const id of eventIds) {
+      if (matchedHazard.has(id)) continue;
+      const first = byEvent.get(id)![0]!;
+      const dt = first.time - t.start;
+      if (dt < 0 || dt > config.match_window) continue;
+      if (typeof t.facts.lon === 'number' && typeof t.facts.lat === 'number') {
+        const km = haversineKm(first.estimate.lon, first.estimate.lat, t.facts.lon, t.facts.lat);
+        if (km > config.match_distance_km) continue;
+      }
+      matchedHazard.set(id, t.index);
+      hazardEvent.set(t.index, id);
+      break;
+    }
+  }
+  // Later events within the window of an already-matched hazard count as duplicates, not false alerts.
+  for (const id of eventIds) {
+    if (matchedHazard.has(id)) continue;
+    const first = byEvent.get(id)![0]!;
+    for (const t of truths) {
+      if (!t.alertable || !hazardEvent.has(t.index)) continue;
+      const dt = first.time - t.start;
+      const near = typeof t.facts.lon !== 'number' || haversineKm(first.estimate.lon, first.estimate.lat, t.facts.lon, t.facts.lat as number) <= config.match_distance_km;
+      if (dt >= 0 && dt <= config.match_window && near) { matchedHazard.set(id, t.index); break; }
+    }
+  }
+  // First receipt per (event, device).
+  const firstReceipt = new Map<number, Float64Array>();
+  const receiptCount = new Map<number, number>();
+  for (const r of receipts) {
+    let arr = firstReceipt.get(r.event);
+    if (!arr) firstReceipt.set(r.event, (arr = new Float64Array(devices).fill(Infinity)));
+    if (r.time < arr[r.device]!) arr[r.device] = r.time;
+    receiptCount.set(r.event, (receiptCount.get(r.event) ?? 0) + 1);
+  }
+
+  const hazards: HazardScore[] = truths.map((t) => {
+    const id = hazardEvent.get(t.index);
+    const rec = id !== undefined ? firstReceipt.get(id) : undefined;
+    const outcomes = { timely: 0, late: 0, missed: 0, unnecessary: 0, correctly_quiet: 0 };
+    const warnings: number[] = [];
+    let deserving = 0;
+    const dev = t.devices;
+    if (dev) {
+      for (let d = 0; d < devices; d++) {
+        if (!dev.reached[d]) continue;
+        const got = rec ? rec[d]! : Infinity;
+        const received = Number.isFinite(got);
+        if (dev.shouldAlert[d]) {
+          deserving++;
+          if (!received) outcomes.missed++;
+          else {
+            const w = dev.sArrival[d]! - got;
+            warnings.push(w);
+            if (w >= config.timely_min_s) outcomes.timely++;
+            else outcomes.late++;
+          }
+        } else if (received) outcomes.unnecessary++;
+        else outcomes.correctly_quiet++;
+      }
+    }
+    const evAlerts = id !== undefined ? byEvent.get(id)! : undefined;
+    const isQuake = t.kind === 'earthquake';
+    return {
+      index: t.index,
+      kind: t.kind,
+      name: t.name,
+      event: id ?? null,
+      alert_latency_s: evAlerts ? evAlerts[0]!.time - t.start : null,
+      warning_time_s: quantiles(warnings),
+      outcomes,
+      deserving,
+      facts: t.facts,
+      estimate_first: evAlerts && isQuake ? estimateError(evAlerts[0]!, t.facts) : null,
+      estimate_last: evAlerts && isQuake ? estimateError(evAlerts[evAlerts.length - 1]!, t.facts) : null,
+    };
+  });
+
+  const events: EventScore[] = eventIds.map((id) => {
+    const list = byEvent.get(id)!;
+    const last = list[list.length - 1]!;
+    return {
+      event: id,
+      first_alert_time: list[0]!.time,
+      updates: list.length - 1,
+      magnitude_first: list[0]!.estimate.magnitude,
+      magnitude_last: last.estimate.magnitude,
+      radius_km_last: last.radiusKm,
+      receipts: receiptCount.get(id) ?? 0,
+      matched_hazard: matchedHazard.get(id) ?? null,
+    };
+  });
+  const falseAlerts = events.filter((e) => e.matched_hazard === null).length;
+  return {
+    schema_version: 1,
+    hazards,
+    events,
+    false_alerts: falseAlerts,
+    false_alerts_per_day: input.durationS > 0 ? (falseAlerts * 86400) / input.durationS : 0,
+  };
+}
