@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli, smallScenario, tempDir, writeScenario } from '../helpers.js';
+
+describe('hazardsim run', () => {
+  const dir = tempDir();
+  const file = writeScenario(dir, smallScenario(dir));
+
+  it('gives byte-identical summaries with 1 and 2 threads and for the same seed twice; another seed differs', () => {
+    const runs = [['t1', '1', '7'], ['t2', '2', '7'], ['again', '2', '7'], ['other', '2', '8']];
+    for (const [name, threads, seed] of runs) {
+      const r = cli(['run', file, '--out', join(dir, name!), '--threads', threads!, '--seed', seed!, '--quiet']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+    }
+    const read = (n: string) => readFileSync(join(dir, n, 'summary.json'), 'utf8');
+    expect(read('t2')).toBe(read('t1'));
+    expect(read('again')).toBe(read('t1'));
+    expect(read('other')).not.toBe(read('t1'));
+    const s = JSON.parse(read('t1'));
+    expect(s.hazards[0].kind).toBe('earthquake');
+    expect(s.hazards[0].alert_latency_s).toBeGreaterThan(0);
+    expect(s.hazards[0].alert_latency_s).toBeLessThan(15);
+    expect(Object.keys(s.hazards[0].warning_time_s)).toEqual(['p10', 'p50', 'p90', 'n']);
+    expect(Object.keys(s.hazards[0].outcomes)).toEqual(expect.arrayContaining(['timely', 'late', 'missed', 'unnecessary']));
+    expect(s.false_alerts).toBe(0);
+    const m = JSON.parse(readFileSync(join(dir, 't1', 'manifest.json'), 'utf8'));
+    expect(m.scenario_hash).toBe(s.scenario.hash);
+    expect(m.seed).toBe(7);
+    expect(m.figures.device_seconds_per_wall_second).toBeGreaterThan(0);
+    expect(m.figures.peak_rss_mb).toBeGreaterThan(0);
+    expect(m.versions.zod).toMatch(/^\d+\./);
+    expect(m.scenario.config.hazards[0].magnitude).toBe(5.5);
+  });
+
+  it('prints the summary JSON with --json', () => {
+    const r = cli(['run', file, '--out', join(dir, 'json'), '--threads', '1', '--json']);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.scenario.name).toBe('small');
+  });
+
+  const bad: [string, Record<string, unknown> | string, RegExp][] = [
+    ['malformed YAML', 'name: broken\nduration: [10s\n', /bad\.yaml: line \d+, column \d+: YAML syntax error/],
+    ['an unknown key', { detectr: { type: 'sta-lta' } }, /bad\.yaml: detectr: unknown key "detectr" \(did you mean "detector"\?\)/],
+    ['an unknown hazard type', { hazards: [{ type: 'meteor', origin_time: 5 }] }, /bad\.yaml: hazards\[0\]\.type: unknown value "meteor"; expected one of "earthquake"/],
+    ['a negative magnitude', { hazards: [{ type: 'earthquake', origin_time: 5, lon: -120, lat: 36, magnitude: -2 }] }, /bad\.yaml: hazards\[0\]\.magnitude: expected a moment magnitude between 3 and 9\.5 \(BA08 is fitted for 5–8\), found -2/],
+    ['a missing world file', { world: 'missing-world.geojson' }, /bad\.yaml: world: file not found: "missing-world\.geojson"/],
+  ];
+  it.each(bad)('refuses %s: exit 2, one message naming file and field, no output folder', (_what, patch, message) => {
+    const d = tempDir();
+    const f = writeScenario(d, typeof patch === 'string' ? patch : smallScenario(d, patch), 'bad.yaml');
+    const out = join(d, 'out');
+    const r = cli(['run', f, '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(d).filter((n) => n.startsWith('.out'))).toEqual([]);
+  });
+
+  it('rejects unknown flags with exit 2', () => {
+    const r = cli(['run', file, '--threds', '2']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Unknown argument: threds/);
+  });
+});
+
+describe('hazardsim validate and schema', () => {
+  it('validate exits 0 for valid files and 2 when any is invalid', () => {
+    const d = tempDir();
+    const good = writeScenario(d, smallScenario(d), 'good.yaml');
+    const bad = writeScenario(d, smallScenario(d, { seed: -3 }), 'bad.yaml');
+    expect(cli(['validate', good, 'worlds/grid-city.geojson', 'agents/phones/mid-range.yaml']).code).toBe(0);
+    const r = cli(['validate', good, bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad\.yaml: seed: expected a value ≥ 0, found -3/);
+  });
+
+  it('schema prints a JSON Schema', () => {
+    const r = cli(['schema']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).title).toBe('hazardsim scenario');
+  });
+
+  it('every command has --help', () => {
+    for (const args of [['--help'], ['run', '--help'], ['validate', '--help'], ['schema', '--help'], ['world', 'build', '--help']]) {
+      const r = cli(args);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/hazardsim/);
+    }
+  });
+});

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/core/errors.js';
+import { applyOverrides, loadScenario } from '../../src/scenario/load.js';
+import { scenarioJsonSchema } from '../../src/scenario/schema.js';
+import { smallScenario, tempDir, writeScenario } from '../helpers.js';
+
+function problem(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(InputError);
+    return (err as Error).message;
+  }
+  throw new Error('expected an InputError');
+}
+
+describe('scenario files', () => {
+  it('parse durations, apply defaults, and resolve files relative to the scenario', () => {
+    const dir = tempDir();
+    const s = loadScenario(writeScenario(dir, smallScenario(dir)));
+    expect(s.config.duration).toBe(90);
+    expect(s.config.hazards[0]!.origin_time).toBe(20);
+    expect(s.config.hazards[0]!.vp_km_s).toBe(6.1);
+    expect(s.config.hazards[0]!.vs_km_s).toBe(3.55);
+    expect(s.phones[0]!.name).toBe('mid-range');
+    expect(s.files.map((f) => f.field)).toEqual(['world', 'population.phones[0].profile', 'population.behaviours[0].profile']);
+    expect(s.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('--set overrides any field, parses values as YAML, and changes the hash', () => {
+    const dir = tempDir();
+    const file = writeScenario(dir, smallScenario(dir));
+    const a = loadScenario(file);
+    const b = loadScenario(file, { overrides: ['hazards.0.magnitude=7', 'network.uplink.loss=0.1', 'hazards[0].name=big one'] });
+    expect(b.config.hazards[0]!.magnitude).toBe(7);
+    expect(b.config.network.uplink.loss).toBe(0.1);
+    expect(b.config.hazards[0]!.name).toBe('big one');
+    expect(b.hash).not.toBe(a.hash);
+  });
+
+  it('names the file, the field path and what was expected', () => {
+    const dir = tempDir();
+    const neg = problem(() => loadScenario(writeScenario(dir, smallScenario(dir, { hazards: [{ type: 'earthquake', origin_time: 10, lon: -120, lat: 36, magnitude: -1 }] }))));
+    expect(neg).toMatch(/scenario\.yaml: hazards\[0\]\.magnitude: expected a moment magnitude between 3 and 9\.5.*found -1/);
+    const typo = problem(() => loadScenario(writeScenario(dir, smallScenario(dir, { duraton: '5m' }))));
+    expect(typo).toMatch(/scenario\.yaml: duraton: unknown key "duraton" \(did you mean "duration"\?\)/);
+    const kind = problem(() => loadScenario(writeScenario(dir, smallScenario(dir, { hazards: [{ type: 'volcano' }] }))));
+    expect(kind).toMatch(/hazards\[0\]\.type: unknown value "volcano"; expected one of "earthquake"/);
+    const dur = problem(() => loadScenario(writeScenario(dir, smallScenario(dir, { duration: 'ten minutes' }))));
+    expect(dur).toMatch(/duration: expected a duration such as 90s, 10m or 2h/);
+    const world = problem(() => loadScenario(writeScenario(dir, smallScenario(dir, { world: 'nowhere.geojson' }))));
+    expect(world).toMatch(/scenario\.yaml: world: file not found: "nowhere\.geojson"/);
+    const yaml = problem(() => loadScenario(writeScenario(dir, 'name: x\nduration: [1,\n')));
+    expect(yaml).toMatch(/scenario\.yaml: line \d+, column \d+: YAML syntax error/);
+  });
+
+  it('rejects --set paths into lists beyond their end', () => {
+    expect(() => applyOverrides({ hazards: [] }, ['hazards.3.magnitude=5'], 's.yaml')).toThrow(/hazards\[3\]: --set hazards\.3\.magnitude: expected an index from 0 to 0/);
+  });
+
+  it('has a JSON Schema editors can use', () => {
+    const schema = scenarioJsonSchema() as any;
+    expect(schema.type).toBe('object');
+    expect(schema.required).toEqual(expect.arrayContaining(['name', 'duration', 'world', 'population', 'detector', 'server']));
+    expect(schema.additionalProperties).toBe(false);
+    expect(JSON.stringify(schema)).toContain('"earthquake"');
+  });
+});
