@@ -1,0 +1,11 @@
+/** `npm run bench [-- prefix ...]`: runs the benchmarks and writes out/bench.json. */
+import { runBenches, type Bench } from './harness.js';
+import { pipelineBench } from './pipeline.js';
+import { noiseBench } from './noise.js';
+
+const BENCHES: Bench[] = [noiseBench, pipelineBench];
+
+runBenches(BENCHES, process.argv.slice(2)).catch((err) => {
+  process.stderr.write(`bench: ${(err as Error).message}\n`);
+  process.exitCode = 1;
+});

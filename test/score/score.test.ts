@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { score } from '../../src/score/score.js';
+import type { HazardTruth } from '../../src/engine/types.js';
+import type { AlertRecord } from '../../src/server/types.js';
+
+const truth = (shouldAlert: number[], sArrival: number[]): HazardTruth => ({
+  index: 0, type: 'earthquake', kind: 'earthquake', name: 'test quake', alertable: true, start: 100,
+  facts: { origin_time: 100, lon: 10, lat: 45, depth_km: 8, magnitude: 6 },
+  devices: {
+    reached: new Uint8Array(shouldAlert.map(() => 1)),
+    pArrival: new Float64Array(sArrival.map((s) => s - 3)),
+    sArrival: new Float64Array(sArrival),
+    pgaG: new Float32Array(shouldAlert.map((a) => (a ? 0.1 : 0.001))),
+    mmi: new Float32Array(shouldAlert.map((a) => (a ? 6 : 2))),
+    shouldAlert: new Uint8Array(shouldAlert),
+  },
+});
+
+const alert = (event: number, seq: number, time: number, lon = 10.01, lat = 45, magnitude = 5.8): AlertRecord => ({
+  event, seq, time, radiusKm: 50, mmiThreshold: 4, triggers: 10, cancelled: false,
+  estimate: { x: 0, y: 0, lon, lat, originTime: 100.5, magnitude, depthKm: 8 },
+});
+
+const config = { timely_min_s: 0, match_window: 120, match_distance_km: 100 };
+
+describe('scoring', () => {
+  // Devices: 0 timely (S 110, receipt 105), 1 late (S 104, receipt 106), 2 missed (deserving, no receipt),
+  // 3 unnecessary (not deserving, receipt), 4 correctly quiet, 5 timely (S 120, receipt 104).
+  const t = truth([1, 1, 1, 0, 0, 1], [110, 104, 108, 130, 130, 120]);
+  const alerts = [alert(0, 0, 103.5, 10.01, 45, 5.2), alert(0, 1, 105, 10.02, 45.01, 6.1), alert(1, 0, 500, 12, 47)];
+  const receipts = [
+    { device: 0, event: 0, seq: 0, time: 105 },
+    { device: 0, event: 0, seq: 1, time: 107 }, // later receipts of the same event do not count
+    { device: 1, event: 0, seq: 1, time: 106 },
+    { device: 3, event: 0, seq: 0, time: 105 },
+    { device: 5, event: 0, seq: 0, time: 104 },
+    { device: 4, event: 1, seq: 0, time: 501 }, // from the false alert
+  ];
+  const s = score({ truths: [t], alerts, receipts, devices: 6, durationS: 3600, config });
+  const h = s.hazards[0]!;
+
+  it('counts each outcome', () => {
+    expect(h.outcomes).toEqual({ timely: 2, late: 1, missed: 1, unnecessary: 1, correctly_quiet: 1 });
+    expect(h.deserving).toBe(4);
+  });
+
+  it('measures warning time as S arrival minus the first receipt', () => {
+    // warnings: device 0 → 5, device 1 → −2, device 5 → 16
+    expect(h.warning_time_s.n).toBe(3);
+    expect(h.warning_time_s.p50).toBe(5);
+    expect(h.warning_time_s.p10).toBeLessThan(h.warning_time_s.p50!);
+    expect(h.warning_time_s.p90).toBeGreaterThan(h.warning_time_s.p50!);
+  });
+
+  it('measures alert latency and estimate errors against truth', () => {
+    expect(h.event).toBe(0);
+    expect(h.alert_latency_s).toBeCloseTo(3.5, 12);
+    expect(h.estimate_first!.magnitude_error).toBeCloseTo(-0.8, 12);
+    expect(h.estimate_last!.magnitude_error).toBeCloseTo(0.1, 12);
+    expect(h.estimate_first!.origin_time_error_s).toBeCloseTo(0.5, 12);
+    expect(h.estimate_first!.location_error_km).toBeCloseTo(0.786, 2); // 0.01° of longitude at 45°N
+  });
+
+  it('counts events that match no hazard as false alerts', () => {
+    expect(s.false_alerts).toBe(1);
+    expect(s.false_alerts_per_day).toBe(24);
+    expect(s.events.map((e) => e.matched_hazard)).toEqual([0, null]);
+  });
+
+  it('treats a run with no alert as a missed hazard', () => {
+    const q = score({ truths: [t], alerts: [], receipts: [], devices: 6, durationS: 600, config });
+    expect(q.hazards[0]!.event).toBeNull();
+    expect(q.hazards[0]!.outcomes.missed).toBe(4);
+    expect(q.hazards[0]!.warning_time_s).toEqual({ p10: null, p50: null, p90: null, n: 0 });
+  });
+});
