@@ -43,17 +43,31 @@ async function main(argv: string[]): Promise<void> {
       y
         .command(
           'build <source>',
-          'Build a world file from a source (grid: synthetic city)',
+          'Build a world file: grid (synthetic city), places (GeoNames populations), osm (OpenStreetMap roads, optionally with GeoNames populations)',
           (b) =>
             b
-              .positional('source', { type: 'string', choices: ['grid'], demandOption: true })
+              .positional('source', { type: 'string', choices: ['grid', 'places', 'osm'] as const, demandOption: true })
               .option('out', { type: 'string', demandOption: true, describe: 'output GeoJSON file' })
-              .option('name', { type: 'string' })
-              .option('lon', { type: 'number' })
-              .option('lat', { type: 'number' })
-              .option('size-km', { type: 'number' })
-              .option('cell-km', { type: 'number' }),
-          (a) => guard(async () => (await import('./cli/world.js')).worldBuildGrid({ out: a.out, name: a.name, lon: a.lon, lat: a.lat, sizeKm: a['size-km'], cellKm: a['cell-km'] })),
+              .option('name', { type: 'string', describe: 'world name (metadata.name)' })
+              .option('lon', { type: 'number', describe: 'grid: centre longitude' })
+              .option('lat', { type: 'number', describe: 'grid: centre latitude' })
+              .option('size-km', { type: 'number', describe: 'grid: side of the square city, km' })
+              .option('cell-km', { type: 'number', describe: 'grid: side of a population cell, km' })
+              .option('country', { type: 'string', describe: 'places/osm: ISO country code of the GeoNames places (e.g. US)' })
+              .option('admin', { type: 'string', describe: 'places/osm: GeoNames admin1 code (e.g. CA)' })
+              .option('bbox', { type: 'string', describe: 'places/osm: west,south,east,north in degrees' })
+              .option('drop-codes', { type: 'string', describe: 'GeoNames feature codes to drop, comma-separated (default PPLX)' })
+              .option('min-population', { type: 'number', describe: 'smallest place kept (default 1000)' })
+              .option('buffer-km', { type: 'number', describe: 'places: buffer of the convex-hull boundary, km (default 20)' })
+              .option('spread-m', { type: 'number', describe: 'scatter σ of devices around every place, m (default from its population)' })
+              .option('osm', { type: 'string', describe: 'osm: OSM XML file (.osm or .osm.gz)' })
+              .option('buffer-m', { type: 'number', describe: 'osm: buffer of the road-hull boundary, m (default 100)' })
+              .example('$0 world build places --country US --admin CA --name california --out worlds/california.geojson', 'real Californian places'),
+          (a) => guard(async () => (await import('./cli/world.js')).worldBuild({
+            source: a.source as 'grid' | 'places' | 'osm', out: a.out, name: a.name, lon: a.lon, lat: a.lat, sizeKm: a['size-km'], cellKm: a['cell-km'],
+            country: a.country, admin: a.admin, bbox: a.bbox, dropCodes: a['drop-codes'], minPopulation: a['min-population'], bufferKm: a['buffer-km'],
+            spreadM: a['spread-m'], osm: a.osm, bufferM: a['buffer-m'],
+          })),
         )
         .demandCommand(1, 'name a world subcommand (build)'),
     )

@@ -31,7 +31,7 @@ export function smallScenario(dir: string, patch: Record<string, unknown> = {}):
     population: {
       devices: 400,
       phones: [{ profile: join(ROOT, 'agents/phones/mid-range.yaml') }],
-      behaviours: [{ profile: join(ROOT, 'agents/behaviours/stationary.yaml') }],
+      behaviours: [{ profile: join(ROOT, 'agents/behaviours/on-table.yaml') }],
     },
     hazards: [{ type: 'earthquake', origin_time: '20s', lon: -120.03, lat: 36.0, depth_km: 8, magnitude: 5.5 }],
     detector: { type: 'sta-lta' },

@@ -256,3 +256,37 @@ export class AliasTable {
     return rng.uniform() < this.prob[i]! ? i : this.alias[i]!;
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Counter-based draws: a stream for (component key, entity id, event counter) without stored
+// generator state, for components that draw only at rare events (mobility, context changes).
+
+/** 32-bit integer hash (Wellons' lowbias32). */
+export function mix32(x: number): number {
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x7feb352d);
+  x ^= x >>> 15;
+  x = Math.imul(x, 0x846ca68b);
+  x ^= x >>> 16;
+  return x | 0;
+}
+
+/** A 32-bit key for (seed, component), from seedrandom, to combine with entity ids and counters. */
+export function componentKey(seed: Seed, component: string): number {
+  return seedrandom.alea(streamKey(seed, component, 'key')).int32();
+}
+
+/** Seeds `state[off..off+4)` for event `counter` of entity `id` under `key`. */
+export function seedKeyed(state: Int32Array, off: number, key: number, id: number, counter: number): void {
+  const a = mix32(key ^ mix32(id + 0x9e3779b9));
+  const b = mix32(a ^ mix32(counter + 0x85ebca6b));
+  const c = mix32(b + 0x27d4eb2f);
+  const d = mix32(c ^ 0x165667b1);
+  state[off] = a; state[off + 1] = b; state[off + 2] = c; state[off + 3] = d | 1;
+}
+
+/** A stable uniform in (0, 1) for (key, id, salt): the same every time it is asked for. */
+export function stableUniform(key: number, id: number, salt: number): number {
+  const h = mix32(mix32(key ^ mix32(id + 0x632be5ab)) ^ mix32(salt + 0x1b873593));
+  return ((h >>> 0) + 0.5) * INV_2_32;
+}

@@ -77,6 +77,16 @@ class StaLtaRuntime implements DetectorRuntime {
     this.minAmp2 = a * a;
   }
 
+  reset(d: number): void {
+    this.filter.fill(0, d * 6, d * 6 + 6);
+    this.sta[d] = 0;
+    this.lta[d] = 0;
+    this.count[d] = 0;
+    this.on[d] = 0;
+    this.peak[d] = 0;
+    this.peakRatio[d] = 0;
+  }
+
   private filterFor(fs: number): Biquad {
     let f = this.hp.get(fs);
     if (!f) {
@@ -120,7 +130,7 @@ class StaLtaRuntime implements DetectorRuntime {
           this.onset[d] = t;
           this.lastSent[d] = t;
           this.sentPeak[d] = peak;
-          emit({ device: d, kind: 'trigger', time: t, deviceTime: t, onsetDeviceTime: t, amplitude: peak, ratio, x: this.x[d]!, y: this.y[d]! });
+          emit({ device: d, kind: 'trigger', time: t, deviceTime: t, onsetDeviceTime: t, amplitude: peak, ratio, x: this.x[d]!, y: this.y[d]!, monitoring: 1 });
         }
       } else {
         const a = Math.sqrt(cf);
@@ -131,7 +141,7 @@ class StaLtaRuntime implements DetectorRuntime {
         const ended = ratio < c.off_ratio || t - onset >= c.max_duration;
         const grew = peak > this.sentPeak[d]! * (1 + c.update_growth) && t - this.lastSent[d]! >= c.update_every;
         if (ended || grew) {
-          emit({ device: d, kind: 'update', time: t, deviceTime: t, onsetDeviceTime: onset, amplitude: peak, ratio: peakRatio, x: this.x[d]!, y: this.y[d]! });
+          emit({ device: d, kind: 'update', time: t, deviceTime: t, onsetDeviceTime: onset, amplitude: peak, ratio: peakRatio, x: this.x[d]!, y: this.y[d]!, monitoring: 1 });
           this.lastSent[d] = t;
           this.sentPeak[d] = peak;
         }

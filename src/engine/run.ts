@@ -43,12 +43,12 @@ export interface RunResult {
   truths: HazardTruth[];
   alerts: AlertRecord[];
   receipts: Receipt[];
-  messages: { sent: number; lost: number; triggers: number; updates: number; devicesTriggered: number };
+  messages: { sent: number; lost: number; triggers: number; updates: number; heartbeats: number; devicesTriggered: number };
   pushes: { sent: number; lost: number };
   figures: { samples: number; deviceSeconds: number; wallSeconds: number; simulateSeconds: number; serverSeconds: number };
 }
 
-const kindOrder = (m: TriggerMessage) => (m.kind === 'trigger' ? 0 : 1);
+const kindOrder = (m: TriggerMessage) => (m.kind === 'trigger' ? 0 : m.kind === 'update' ? 1 : 2);
 
 export function compareMessages(a: TriggerMessage, b: TriggerMessage): number {
   return a.time - b.time || a.device - b.device || kindOrder(a) - kindOrder(b);
@@ -76,14 +76,16 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
   const uplink = new Link(cfg.network.uplink, cfg.seed, 'uplink');
   const push = new Link(cfg.network.push, cfg.seed, 'push');
   const monitoring = state.columns.u8('monitoring');
-  const x = state.columns.f64('x'), y = state.columns.f64('y');
-  const server = CONSENSUS[cfg.server.type]!.create(cfg.server, { seed: cfg.seed, world: state.world, x, y, monitoring });
+  // The server's directory of where each phone last said it was: the positions at t = 0, then
+  // whatever heartbeats and triggers report. Alerts are pushed to phones by this directory.
+  const lastX = Float64Array.from(state.columns.f64('x')), lastY = Float64Array.from(state.columns.f64('y'));
+  const server = CONSENSUS[cfg.server.type]!.create(cfg.server, { seed: cfg.seed, world: state.world, x: lastX, y: lastY, monitoring: Uint8Array.from(monitoring) });
   const queue = new EventQueue<TriggerMessage>();
   const alerts: AlertRecord[] = [];
   const receipts: Receipt[] = [];
   const alerted = new Map<number, Uint8Array>();
   const triggered = new Uint8Array(n);
-  const counts = { triggers: 0, updates: 0 };
+  const counts = { triggers: 0, updates: 0, heartbeats: 0 };
   let samples = 0, simulateMs = 0, serverMs = 0;
 
   const deliver = (a: AlertRecord) => {
@@ -95,7 +97,7 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
     const ex = a.estimate.x, ey = a.estimate.y;
     for (let d = 0; d < n; d++) {
       if (seen[d]) continue;
-      const dx = x[d]! - ex, dy = y[d]! - ey;
+      const dx = lastX[d]! - ex, dy = lastY[d]! - ey;
       if (dx * dx + dy * dy > r2) continue;
       seen[d] = 1;
       const t = push.deliver(d, a.time);
@@ -111,6 +113,8 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
       const nextMsg = queue.peekTime();
       if (nextMsg <= until && nextMsg <= nextTick) {
         const e = queue.pop()!;
+        lastX[e.payload.device] = e.payload.x;
+        lastY[e.payload.device] = e.payload.y;
         for (const a of server.receive(e.payload, e.time)) deliver(a);
       } else if (nextTick <= until + 1e-9) {
         serverClock = nextTick;
@@ -138,7 +142,7 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
       }
       epochMessages.sort(compareMessages);
       for (const m of epochMessages) {
-        if (m.kind === 'trigger') { counts.triggers++; triggered[m.device] = 1; } else counts.updates++;
+        if (m.kind === 'trigger') { counts.triggers++; triggered[m.device] = 1; } else if (m.kind === 'update') counts.updates++; else counts.heartbeats++;
         const arrival = uplink.deliver(m.device, m.time);
         if (arrival !== undefined) queue.push(arrival, m);
       }
@@ -160,7 +164,7 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
     truths,
     alerts,
     receipts,
-    messages: { sent: uplink.sent, lost: uplink.lost, triggers: counts.triggers, updates: counts.updates, devicesTriggered },
+    messages: { sent: uplink.sent, lost: uplink.lost, triggers: counts.triggers, updates: counts.updates, heartbeats: counts.heartbeats, devicesTriggered },
     pushes: { sent: push.sent, lost: push.lost },
     figures: { samples, deviceSeconds: monitored * cfg.duration, wallSeconds, simulateSeconds: simulateMs / 1000, serverSeconds: serverMs / 1000 },
   };

@@ -4,6 +4,7 @@
  * device block is processed the same way wherever it runs.
  */
 import { ColumnSet, type ColumnSpec, type SharedColumns } from '../core/columns.js';
+import { componentKey, stableUniform } from '../core/random.js';
 import { SimClock } from '../core/clock.js';
 import { InputError } from '../core/errors.js';
 import type { ResolvedScenario } from '../scenario/load.js';
@@ -12,6 +13,10 @@ import { DETECTORS } from '../detect/registry.js';
 import { loadWorld, type World } from '../world/load.js';
 import { placeDevices } from '../population/place.js';
 import { ACCELEROMETER_COLUMNS, AccelerometerModel } from '../sensors/accelerometer.js';
+import { MOBILITY_COLUMNS, Mobility } from '../population/mobility.js';
+import { CONTEXT_COLUMNS, PhoneContexts } from '../population/context.js';
+import { RoadNetwork } from '../world/roads.js';
+import { BoundaryIndex } from '../world/boundary-index.js';
 import type { DetectorRuntime, HazardRuntime, StageContext } from './types.js';
 
 /** Prefix of hazard i's columns. */
@@ -20,7 +25,7 @@ export const DETECTOR_PREFIX = 'detector.';
 
 /** Columns every stage needs beyond the device table. */
 export function stageColumnSpecs(scenario: ResolvedScenario, rows: number): ColumnSpec[] {
-  const specs: ColumnSpec[] = [{ name: 'monitoring', type: 'u8' }, ...ACCELEROMETER_COLUMNS];
+  const specs: ColumnSpec[] = [{ name: 'monitoring', type: 'u8' }, ...MOBILITY_COLUMNS, ...CONTEXT_COLUMNS, ...ACCELEROMETER_COLUMNS];
   scenario.config.hazards.forEach((h, i) => {
     for (const c of HAZARDS[h.type]!.columns(h, rows)) specs.push({ ...c, name: hazardPrefix(i) + c.name });
   });
@@ -54,12 +59,39 @@ export interface SimulationState {
   world: World;
   columns: ColumnSet;
   clock: SimClock;
+  /** Road network when a behaviour travels on roads. */
+  roads?: RoadNetwork;
+  boundary: BoundaryIndex;
 }
 
-/** Main thread: loads the world, places devices and allocates every shared column. */
+/** Whether any behaviour needs the road network. */
+function needsRoads(scenario: ResolvedScenario): boolean {
+  return scenario.behaviours.some((b) => b.kind === 'vehicle' || b.kind === 'commuter');
+}
+
+/** Builds the road network and checks that every behaviour can use it; throws InputError otherwise. */
+export function checkRoads(scenario: ResolvedScenario, world: World): RoadNetwork | undefined {
+  if (!needsRoads(scenario)) return undefined;
+  const roads = new RoadNetwork(world.roads);
+  scenario.behaviours.forEach((b, i) => {
+    const field = `population.behaviours[${i}].profile`;
+    const carNeeded = b.kind === 'vehicle' || (b.kind === 'commuter' && b.car_share > 0);
+    if (world.roads.length === 0) {
+      throw new InputError(scenario.file, { path: field, message: `behaviour "${b.name}" (${b.kind}) travels on roads, but world ${world.name} (${scenario.config.world}) has no road features` });
+    }
+    if (carNeeded && roads.carNodes.length < 2) {
+      throw new InputError(scenario.file, { path: field, message: `behaviour "${b.name}" (${b.kind}) drives, but world ${world.name} has no connected drivable roads` });
+    }
+  });
+  return roads;
+}
+
+/** Main thread: loads the world, places devices, sets up mobility and phone context, allocates every shared column. */
 export function createState(scenario: ResolvedScenario): SimulationState {
   checkTiming(scenario);
   const world = loadWorld(scenario.worldFile);
+  const roads = checkRoads(scenario, world);
+  const boundary = new BoundaryIndex(world.boundary);
   const n = deviceCount(scenario, world);
   const pop = scenario.config.population;
   const devices = placeDevices(world, {
@@ -67,12 +99,35 @@ export function createState(scenario: ResolvedScenario): SimulationState {
     devices: n,
     phoneShares: pop.phones.map((m) => m.share),
     behaviourShares: pop.behaviours.map((m) => m.share),
-  });
+  }, boundary);
   const columns = devices.merge(ColumnSet.allocate(n, stageColumnSpecs(scenario, n)));
-  // Stationary phones all monitor (eligibility rules arrive with richer behaviours).
-  columns.u8('monitoring').fill(1);
   const clock = new SimClock({ duration: scenario.config.duration, tick: scenario.config.tick });
-  return { scenario, world, columns, clock };
+  const state: SimulationState = { scenario, world, columns, clock, roads, boundary };
+  const { mobility, contexts } = createPopulationRuntimes(state);
+  for (let d = 0; d < n; d++) {
+    mobility.init(d, 0);
+    contexts.init(d, mobility.activity[d]!, 0);
+  }
+  return state;
+}
+
+/** Time of device d's first heartbeat at or after t (phases are spread uniformly over the interval). */
+export function nextHeartbeat(key: number, d: number, every: number, t: number): number {
+  const phase = stableUniform(key, d, 0) * every;
+  return phase + Math.max(0, Math.ceil((t - phase) / every - 1e-12)) * every;
+}
+
+export function createPopulationRuntimes(state: Pick<SimulationState, 'scenario' | 'world' | 'columns' | 'roads' | 'boundary'>) {
+  const cfg = state.scenario.config;
+  const mobility = new Mobility({
+    seed: cfg.seed, world: state.world, columns: state.columns, behaviours: state.scenario.behaviours,
+    localStart: cfg.local_start, boundary: state.boundary, roads: state.roads,
+  });
+  const contexts = new PhoneContexts({
+    seed: cfg.seed, columns: state.columns, behaviours: state.scenario.behaviours, localStart: cfg.local_start,
+    steadyAfter: cfg.population.steady_after, eligibility: cfg.population.eligibility,
+  });
+  return { mobility, contexts };
 }
 
 export function stageContext(state: Pick<SimulationState, 'scenario' | 'world' | 'columns'>, prefix: string): StageContext {
@@ -89,7 +144,11 @@ export function stageContext(state: Pick<SimulationState, 'scenario' | 'world' |
 
 /** Everything a worker needs to process device blocks. */
 export interface Runtimes {
-  state: Pick<SimulationState, 'scenario' | 'world' | 'columns' | 'clock'>;
+  state: Pick<SimulationState, 'scenario' | 'world' | 'columns' | 'clock' | 'roads' | 'boundary'>;
+  mobility: Mobility;
+  contexts: PhoneContexts;
+  /** Key of the per-phone heartbeat phase. */
+  heartbeatKey: number;
   hazards: HazardRuntime[];
   detector: DetectorRuntime;
   accelerometer: AccelerometerModel;
@@ -100,7 +159,8 @@ export function createRuntimes(state: Runtimes['state']): Runtimes {
   const hazards = cfg.hazards.map((h, i) => HAZARDS[h.type]!.create(h, stageContext(state, hazardPrefix(i))));
   const detector = DETECTORS[cfg.detector.type]!.create(cfg.detector, stageContext(state, DETECTOR_PREFIX));
   const accelerometer = new AccelerometerModel(stageContext(state, ''));
-  return { state, hazards, detector, accelerometer };
+  const { mobility, contexts } = createPopulationRuntimes(state);
+  return { state, mobility, contexts, hazards, detector, accelerometer, heartbeatKey: componentKey(cfg.seed, 'heartbeat') };
 }
 
 /** What the main thread hands to each worker once. */
@@ -114,5 +174,6 @@ export function runtimesFromInit(init: WorkerInit): Runtimes {
   const world = loadWorld(init.scenario.worldFile);
   const columns = ColumnSet.attach(init.columns);
   const clock = new SimClock({ duration: init.scenario.config.duration, tick: init.scenario.config.tick });
-  return createRuntimes({ scenario: init.scenario, world, columns, clock });
+  const roads = needsRoads(init.scenario) ? new RoadNetwork(world.roads) : undefined;
+  return createRuntimes({ scenario: init.scenario, world, columns, clock, roads, boundary: new BoundaryIndex(world.boundary) });
 }

@@ -5,7 +5,7 @@
  * depend on which thread runs a chunk or how time is cut into epochs.
  */
 import { G } from '../core/units.js';
-import type { Runtimes } from './setup.js';
+import { nextHeartbeat, type Runtimes } from './setup.js';
 import type { TriggerMessage } from './types.js';
 
 export interface ChunkTask {
@@ -33,7 +33,7 @@ function buffers(n: number) {
 }
 
 export function simulateChunk(rt: Runtimes, task: ChunkTask): ChunkResult {
-  const { state, hazards, detector, accelerometer } = rt;
+  const { state, hazards, detector, accelerometer, mobility, contexts } = rt;
   const cols = state.columns;
   const phone = cols.u8('phone');
   const monitoring = cols.u8('monitoring');
@@ -45,11 +45,25 @@ export function simulateChunk(rt: Runtimes, task: ChunkTask): ChunkResult {
   const maxN = Math.max(...rates.map((fs) => Math.ceil(clock.tick * fs) + 1));
   const { ax, ay, az } = buffers(maxN);
   const hn = hazards.length;
+  const moving = mobility.anyMoving;
+  const activity = mobility.activity;
+  const x = cols.f64('x'), y = cols.f64('y');
+  const hbEvery = state.scenario.config.network.heartbeat_every;
   for (let d = task.deviceFrom; d < task.deviceTo; d++) {
     const fs = rates[phone[d]!]!;
     for (let i = task.tickFrom; i < task.tickTo; i++) {
-      const k0 = sampleIndex(clock.timeOf(i), fs);
-      const n = sampleIndex(clock.timeOf(i + 1), fs) - k0;
+      const t0 = clock.timeOf(i), t1 = clock.timeOf(i + 1);
+      // Where the person is and what the phone is doing during this tick.
+      const changed = moving ? mobility.step(d, t0, t1) : false;
+      const wasMonitoring = monitoring[d]!;
+      contexts.update(d, activity[d]!, t1, changed);
+      if (monitoring[d] && !wasMonitoring) detector.reset(d);
+      // Heartbeats due in this tick report the position and eligibility at the end of the tick.
+      for (let hb = nextHeartbeat(rt.heartbeatKey, d, hbEvery, t0); hb < t1; hb += hbEvery) {
+        messages.push({ device: d, kind: 'heartbeat', time: hb, deviceTime: hb, onsetDeviceTime: hb, amplitude: 0, ratio: 0, x: x[d]!, y: y[d]!, monitoring: monitoring[d]! });
+      }
+      const k0 = sampleIndex(t0, fs);
+      const n = sampleIndex(t1, fs) - k0;
       if (n <= 0) continue;
       // Specific force of a phone lying face-up on a table: +1 g on its z axis.
       ax.fill(0, 0, n);

@@ -22,8 +22,11 @@ export interface StageContext {
 /** A message a device sends to the server. */
 export interface TriggerMessage {
   device: number;
-  /** `trigger` when a detector fires, `update` when its peak amplitude grew or the trigger ended. */
-  kind: 'trigger' | 'update';
+  /**
+   * `trigger` when a detector fires, `update` when its peak amplitude grew or the trigger ended,
+   * `heartbeat` for the periodic "I am here and monitoring (or not)".
+   */
+  kind: 'trigger' | 'update' | 'heartbeat';
   /** True simulation time of the event the message reports (s). */
   time: number;
   /** The same instant as stamped by the device's clock (s). */
@@ -37,6 +40,8 @@ export interface TriggerMessage {
   /** Position the device reports (m, local frame). */
   x: number;
   y: number;
+  /** 1 when the phone is eligible and monitoring. */
+  monitoring: number;
 }
 
 /** Hazard truth, published for scoring only. */
@@ -96,6 +101,8 @@ export interface DetectorRuntime {
    * `k0` (time k0/fs), emitting messages.
    */
   process(d: number, k0: number, n: number, fs: number, ax: Float32Array, ay: Float32Array, az: Float32Array, emit: Emit): void;
+  /** Forgets device d's history (it stopped monitoring and starts again). */
+  reset(d: number): void;
 }
 
 export interface DetectorPlugin<C extends { type: string } = any> {

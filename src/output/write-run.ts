@@ -46,6 +46,7 @@ export function runCounts(result: RunResult) {
     device_hours: (monitoring * cfg.duration) / 3600,
     triggers: result.messages.triggers,
     trigger_updates: result.messages.updates,
+    heartbeats: result.messages.heartbeats,
     devices_triggered: result.messages.devicesTriggered,
     messages_lost: result.messages.lost,
     alerts_issued: result.alerts.length,

@@ -1,20 +1,153 @@
 /**
- * Behaviour profiles (agents/behaviours/*.yaml): how the people carrying phones move and where
- * their phones sit. The foundation ships `stationary` (phones lying on tables).
+ * Behaviour profiles (agents/behaviours/*.yaml): how the people carrying phones move, where
+ * their phones sit and when they charge. Four kinds: `stationary` (home/work schedule),
+ * `pedestrian` (Lévy walk or random waypoint inside the boundary), `vehicle` (shortest-path trips
+ * on the road network), `commuter` (home → work → home by car or on foot).
+ *
+ * Context shares may be given per local hour (24 numbers) or as one number for every hour.
  */
 import * as z from 'zod';
+import { duration, probability } from '../scenario/fields.js';
 
 export const PHONE_CONTEXTS = ['table', 'hand', 'pocket', 'bag', 'vehicle-mount'] as const;
 export type PhoneContext = (typeof PHONE_CONTEXTS)[number];
+export const CONTEXT_CODE: Record<PhoneContext, number> = { table: 0, hand: 1, pocket: 2, bag: 3, 'vehicle-mount': 4 };
 
-export const behaviourProfileSchema = z.discriminatedUnion('kind', [
-  z.strictObject({
-    name: z.string().min(1),
-    description: z.string().optional(),
-    kind: z.literal('stationary'),
-    /** Where the phone sits. */
-    context: z.enum(PHONE_CONTEXTS).default('table'),
-  }),
-]);
+/** A share: one number for all hours or 24 numbers (local hours 0–23). */
+const hourly = () =>
+  z.union([z.number().min(0), z.array(z.number().min(0)).length(24, { error: 'expected 24 values, one per local hour 0–23' })], {
+    error: 'expected a number or a list of 24 numbers (one per local hour)',
+  });
+
+/** Context shares, e.g. { table: 0.7, hand: 0.1, pocket: 0.1, bag: 0.1 }; normalised per hour. */
+const contextShares = () =>
+  z
+    .strictObject({ table: hourly().optional(), hand: hourly().optional(), pocket: hourly().optional(), bag: hourly().optional(), 'vehicle-mount': hourly().optional() })
+    .refine((o) => Object.values(o).some((v) => v !== undefined), { error: 'expected at least one context share' })
+    .refine(
+      (o) => Array.from({ length: 24 }, (_, h) => Object.values(o).reduce((s: number, v) => s + (v === undefined ? 0 : atHour(v, h)), 0)).every((s) => s > 0),
+      { error: 'expected context shares with a positive sum at every local hour' },
+    );
+
+/** Local time of day "HH:MM". */
+const clockTime = () =>
+  z.string().regex(/^([01]?\d|2[0-3]):[0-5]\d$/, { error: 'expected a local time "HH:MM"' }).transform((t) => {
+    const [h, m] = t.split(':').map(Number);
+    return h! * 3600 + m! * 60;
+  });
+
+/** Truncated power law P(x) ∝ x^−α on [min, max] (Lévy flights and pauses, Rhee et al. 2011). */
+const powerLaw = (unit: 'm' | 's') =>
+  z
+    .strictObject({
+      min: unit === 's' ? duration({ positive: true }) : z.number().positive(),
+      max: unit === 's' ? duration({ positive: true }) : z.number().positive(),
+      alpha: z.number().gt(0).max(5),
+    })
+    .refine((p) => p.max > p.min, { error: 'expected max > min' });
+
+const range = () => z.tuple([z.number().positive(), z.number().positive()]).refine(([a, b]) => b >= a, { error: 'expected [low, high] with high ≥ low' });
+
+const common = {
+  name: z.string().min(1),
+  description: z.string().optional(),
+  sources: z.array(z.string()).optional(),
+  /** Probability that the phone is charging, by local hour. */
+  charging: hourly().default(0.1),
+};
+
+/** Shares of phones on a table by hour for people at home or work (see agents/behaviours/*.yaml for sources). */
+const DEFAULT_HOME_CONTEXT = { table: 0.6, hand: 0.15, pocket: 0.15, bag: 0.1 };
+
+export const stationarySchema = z.strictObject({
+  ...common,
+  kind: z.literal('stationary'),
+  /** Context shares while at home or work, by local hour. */
+  context: contextShares().default(DEFAULT_HOME_CONTEXT),
+  /** Optional work schedule: a share of people spend work hours at a workplace. */
+  work: z
+    .strictObject({
+      share: probability(),
+      start: clockTime(),
+      end: clockTime(),
+      /** Each person's times are shifted by a uniform draw in ±jitter. */
+      jitter: duration({ min: 0 }).default(1800),
+    })
+    .optional(),
+});
+
+export const pedestrianSchema = z.strictObject({
+  ...common,
+  kind: z.literal('pedestrian'),
+  /** `levy`: truncated power-law flights and pauses; `random-waypoint`: uniform targets in the boundary. */
+  model: z.enum(['levy', 'random-waypoint']).default('levy'),
+  speed_mps: range().default([0.5, 1.5]),
+  flight_m: powerLaw('m').default({ min: 10, max: 3000, alpha: 1.6 }),
+  pause: powerLaw('s').default({ min: 30, max: 3600, alpha: 1.6 }),
+  context_moving: contextShares().default({ hand: 0.3, pocket: 0.5, bag: 0.2 }),
+  context_paused: contextShares().default({ table: 0.4, hand: 0.3, pocket: 0.2, bag: 0.1 }),
+});
+
+export const vehicleSchema = z.strictObject({
+  ...common,
+  kind: z.literal('vehicle'),
+  /** Drivers keep this fraction of the speed limit (uniform per trip); never more than 1. */
+  speed_factor: range().refine(([, b]) => b <= 1, { error: 'expected factors ≤ 1 (drivers keep to the limit)' }).default([0.7, 1.0]),
+  /** Parking time between trips. */
+  dwell: powerLaw('s').default({ min: 60, max: 1800, alpha: 1.2 }),
+  context_driving: contextShares().default({ 'vehicle-mount': 0.4, pocket: 0.3, bag: 0.3 }),
+  context_parked: contextShares().default({ table: 0.3, hand: 0.3, pocket: 0.3, bag: 0.1 }),
+});
+
+export const commuterSchema = z.strictObject({
+  ...common,
+  kind: z.literal('commuter'),
+  /** Share of commuters who drive (the rest walk along roads)... */
+  car_share: probability().default(0.7),
+  /** ...but nobody walks further than this to work: longer commutes are driven, km. */
+  max_walk_km: z.number().positive().default(3),
+  leave_home: clockTime().prefault('08:00'),
+  leave_work: clockTime().prefault('17:30'),
+  jitter: duration({ min: 0 }).default(1800),
+  walk_speed_mps: range().default([0.8, 1.5]),
+  speed_factor: range().refine(([, b]) => b <= 1, { error: 'expected factors ≤ 1 (drivers keep to the limit)' }).default([0.7, 1.0]),
+  context: contextShares().default(DEFAULT_HOME_CONTEXT),
+  context_driving: contextShares().default({ 'vehicle-mount': 0.4, pocket: 0.3, bag: 0.3 }),
+  context_walking: contextShares().default({ hand: 0.3, pocket: 0.5, bag: 0.2 }),
+});
+
+export const behaviourProfileSchema = z.discriminatedUnion('kind', [stationarySchema, pedestrianSchema, vehicleSchema, commuterSchema]);
 
 export type BehaviourProfile = z.output<typeof behaviourProfileSchema>;
+export type ContextShares = z.output<ReturnType<typeof contextShares>>;
+export type Hourly = number | number[];
+
+/** Value of an hourly quantity at local hour h. */
+export const atHour = (v: Hourly, h: number): number => (typeof v === 'number' ? v : v[h]!);
+
+/**
+ * Flattens context shares into a 24 × 5 table of cumulative probabilities (rows sum to 1), for
+ * drawing a context with one uniform.
+ */
+export function contextTable(shares: ContextShares): Float64Array {
+  const t = new Float64Array(24 * 5);
+  for (let h = 0; h < 24; h++) {
+    let sum = 0;
+    for (const c of PHONE_CONTEXTS) sum += shares[c] === undefined ? 0 : atHour(shares[c]!, h);
+    let acc = 0, last = 0;
+    PHONE_CONTEXTS.forEach((c, i) => {
+      const v = sum > 0 && shares[c] !== undefined ? atHour(shares[c]!, h) / sum : 0;
+      acc += v;
+      if (v > 0) last = i;
+      t[h * 5 + i] = acc;
+    });
+    for (let i = last; i < 5; i++) t[h * 5 + i] = 1; // guard against rounding
+  }
+  return t;
+}
+
+/** Draws a context code from row h of a contextTable with uniform u. */
+export function drawContext(table: Float64Array, h: number, u: number): number {
+  for (let i = 0; i < 5; i++) if (u < table[h * 5 + i]!) return i;
+  return 4;
+}

