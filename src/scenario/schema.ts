@@ -86,9 +86,9 @@ export function buildScenarioSchema() {
       population: populationSchema,
       hazards: z.array(hazard).default([]),
       detector,
-      network: networkSchema.default({} as any),
+      network: networkSchema.prefault({}),
       server,
-      scoring: scoringSchema.default({} as any),
+      scoring: scoringSchema.prefault({}),
     });
 }
 

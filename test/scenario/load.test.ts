@@ -66,3 +66,16 @@ describe('scenario files', () => {
     expect(JSON.stringify(schema)).toContain('"earthquake"');
   });
 });
+
+describe('section defaults', () => {
+  it('fill every field of sections the scenario leaves out', () => {
+    const dir = tempDir();
+    const sc = smallScenario(dir) as Record<string, unknown>;
+    delete sc.network;
+    delete sc.scoring;
+    const s = loadScenario(writeScenario(dir, sc));
+    expect(s.config.scoring).toEqual({ timely_min_s: 0, match_window: 120, match_distance_km: 100 });
+    expect(s.config.network.heartbeat_every).toBe(60);
+    expect(s.config.network.uplink.latency).toEqual({ distribution: 'lognormal', median: 0.5, sigma: 0.5 });
+  });
+});
