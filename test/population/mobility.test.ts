@@ -123,6 +123,25 @@ describe('mobility', () => {
     void hx;
   });
 
+  it('stationary workers spend personal work hours (09:00–17:00 ± 45 min) at work and nights at home', () => {
+    const sim = simulate(join(ROOT, 'worlds/grid-city.geojson'), ['stationary.yaml'], { devices: 2000, localStart: '08:00' });
+    const x = sim.state.columns.f64('x'), hx = sim.state.columns.f32('mob.home_x'), wx = sim.state.columns.f32('mob.work_x');
+    const at = () => {
+      let work = 0, home = 0;
+      for (let d = 0; d < sim.n; d++) {
+        if (sim.mobility.activity[d] === Activity.Work) { work++; expect(x[d]).toBeCloseTo(wx[d]!, 0); } else { home++; expect(x[d]).toBeCloseTo(hx[d]!, 0); }
+      }
+      return work / sim.n;
+    };
+    sim.tick(60);
+    expect(at()).toBe(0); // 08:01: nobody starts before 08:15
+    for (let i = 0; i < 4 * 60; i++) sim.tick(60); // → 12:01
+    const share = at();
+    expect(Math.abs(share - 0.55)).toBeLessThan(4 * Math.sqrt(0.55 * 0.45 / sim.n)); // work.share 0.55
+    for (let i = 0; i < 14 * 60; i++) sim.tick(60); // → 02:01
+    expect(at()).toBe(0);
+  });
+
   it('draws phone context by local hour with the profile shares', () => {
     // stationary.yaml: 82 % of phones on a table at 02:00, 35 % at 08:00.
     for (const [time, share] of [['02:00', 0.82], ['08:00', 0.35]] as const) {
