@@ -86,6 +86,7 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
   const alerted = new Map<number, Uint8Array>();
   const triggered = new Uint8Array(n);
   const counts = { triggers: 0, updates: 0, heartbeats: 0 };
+  const truthRows: import('./types.js').TruthRow[] = [];
   let samples = 0, simulateMs = 0, serverMs = 0;
 
   const deliver = (a: AlertRecord) => {
@@ -138,6 +139,7 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
       const epochMessages: TriggerMessage[] = [];
       for (const r of results) {
         samples += r.samples;
+        for (const row of r.truth) truthRows.push(row);
         for (const m of r.messages) epochMessages.push(m);
       }
       epochMessages.sort(compareMessages);
@@ -154,6 +156,9 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
   }
 
   const truths = cfg.hazards.map((h, i) => HAZARDS[h.type]!.truth(h, stageContext(state, hazardPrefix(i)), i));
+  // Reported rows join the hazards' own items, ordered by time then device (chunk order does not matter).
+  truthRows.sort((a, b) => a.hazard - b.hazard || a.time - b.time || a.device - b.device);
+  for (const row of truthRows) (truths[row.hazard]!.items ??= []).push(row);
   let devicesTriggered = 0;
   for (let d = 0; d < n; d++) devicesTriggered += triggered[d]!;
   let monitored = 0;

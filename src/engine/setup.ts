@@ -17,7 +17,7 @@ import { MOBILITY_COLUMNS, Mobility } from '../population/mobility.js';
 import { CONTEXT_COLUMNS, PhoneContexts } from '../population/context.js';
 import { RoadNetwork } from '../world/roads.js';
 import { BoundaryIndex } from '../world/boundary-index.js';
-import type { DetectorRuntime, HazardRuntime, StageContext } from './types.js';
+import type { DetectorRuntime, HazardRuntime, StageContext, TruthRow } from './types.js';
 
 /** Prefix of hazard i's columns. */
 export const hazardPrefix = (i: number): string => `hazard${i}.`;
@@ -92,14 +92,20 @@ export function createState(scenario: ResolvedScenario): SimulationState {
   const world = loadWorld(scenario.worldFile);
   const roads = checkRoads(scenario, world);
   const boundary = new BoundaryIndex(world.boundary);
-  const n = deviceCount(scenario, world);
+  scenario.config.population.groups.forEach((g, i) => {
+    if (!world.venues.some((v) => v.name === g.venue)) {
+      throw new InputError(scenario.file, { path: `population.groups[${i}].venue`, message: `no venue ${JSON.stringify(g.venue)} in world ${world.name}; its venues: ${world.venues.map((v) => JSON.stringify(v.name)).join(', ') || 'none'}` });
+    }
+  });
   const pop = scenario.config.population;
   const devices = placeDevices(world, {
     seed: scenario.config.seed,
-    devices: n,
+    devices: deviceCount(scenario, world),
+    groups: scenario.groups,
     phoneShares: pop.phones.map((m) => m.share),
     behaviourShares: pop.behaviours.map((m) => m.share),
   }, boundary);
+  const n = devices.rows;
   const columns = devices.merge(ColumnSet.allocate(n, stageColumnSpecs(scenario, n)));
   const clock = new SimClock({ duration: scenario.config.duration, tick: scenario.config.tick });
   const state: SimulationState = { scenario, world, columns, clock, roads, boundary };
@@ -130,8 +136,23 @@ export function createPopulationRuntimes(state: Pick<SimulationState, 'scenario'
   return { mobility, contexts };
 }
 
-export function stageContext(state: Pick<SimulationState, 'scenario' | 'world' | 'columns'>, prefix: string): StageContext {
+/** Collects truth rows reported during a task. */
+export class TruthSink {
+  rows: TruthRow[] = [];
+  take(): TruthRow[] {
+    const r = this.rows;
+    this.rows = [];
+    return r;
+  }
+}
+
+export function stageContext(state: Pick<SimulationState, 'scenario' | 'world' | 'columns'> & { roads?: RoadNetwork }, prefix: string, sink?: TruthSink): StageContext {
   return {
+    roads: state.roads,
+    report: (row) => {
+      if (!sink) throw new Error('truth reported outside a simulation task');
+      sink.rows.push(row);
+    },
     seed: state.scenario.config.seed,
     scenario: state.scenario,
     world: state.world,
@@ -149,6 +170,7 @@ export interface Runtimes {
   contexts: PhoneContexts;
   /** Key of the per-phone heartbeat phase. */
   heartbeatKey: number;
+  truth: TruthSink;
   hazards: HazardRuntime[];
   detector: DetectorRuntime;
   accelerometer: AccelerometerModel;
@@ -156,11 +178,12 @@ export interface Runtimes {
 
 export function createRuntimes(state: Runtimes['state']): Runtimes {
   const cfg = state.scenario.config;
-  const hazards = cfg.hazards.map((h, i) => HAZARDS[h.type]!.create(h, stageContext(state, hazardPrefix(i))));
+  const truth = new TruthSink();
+  const hazards = cfg.hazards.map((h, i) => HAZARDS[h.type]!.create(h, stageContext(state, hazardPrefix(i), truth)));
   const detector = DETECTORS[cfg.detector.type]!.create(cfg.detector, stageContext(state, DETECTOR_PREFIX));
   const accelerometer = new AccelerometerModel(stageContext(state, ''));
   const { mobility, contexts } = createPopulationRuntimes(state);
-  return { state, mobility, contexts, hazards, detector, accelerometer, heartbeatKey: componentKey(cfg.seed, 'heartbeat') };
+  return { state, mobility, contexts, hazards, detector, accelerometer, heartbeatKey: componentKey(cfg.seed, 'heartbeat'), truth };
 }
 
 /** What the main thread hands to each worker once. */

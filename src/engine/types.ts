@@ -13,11 +13,18 @@ export interface StageContext {
   world: World;
   /** Device table (positions, profile indices) plus every stage's state columns. */
   columns: ColumnSet;
+  /** The road network, when the run has one. */
+  roads?: import('../world/roads.js').RoadNetwork;
   phones: PhoneProfile[];
   behaviours: BehaviourProfile[];
   /** Column-name prefix reserved for this stage instance, e.g. `hazard0.`. */
   prefix: string;
+  /** Publishes a ground-truth row (a pothole pass, a crash) from a worker; scoring reads them. */
+  report(row: TruthRow): void;
 }
+
+/** A discrete ground-truth record; `time` and `device` order them. */
+export type TruthRow = { hazard: number; time: number; device: number } & Record<string, number | string | boolean | null>;
 
 /** A message a device sends to the server. */
 export interface TriggerMessage {
@@ -48,34 +55,58 @@ export interface TriggerMessage {
 export interface HazardTruth {
   index: number;
   type: string;
-  /** What people would call it: `earthquake`, `crowd`, ... */
+  /** What people would call it: `earthquake`, `road-anomaly`, `crash`, `pressure-front`, `crowd`, ... */
   kind: string;
   name: string;
-  /** False for nuisance sources (crowds, construction): their truth says "no alert". */
+  /** False for nuisance sources (crowds, construction, traffic): their truth says "no alert". */
   alertable: boolean;
   /** When the hazard starts, s. */
   start: number;
   /** Scalar facts: epicentre, magnitude, ... (JSON-serialisable). */
   facts: Record<string, number | string | boolean | null>;
-  /** Per-device truth columns (only hazards that reach devices). */
+  /** Per-device exposure (hazards that reach people where they are). */
   devices?: {
-    /** Whether the device has truth (NaN-free) for this hazard. */
+    /** Whether the device has truth for this hazard. */
     reached: Uint8Array;
-    pArrival: Float64Array;
-    sArrival: Float64Array;
-    pgaG: Float32Array;
+    /** First excitation (P arrival; onset of a pressure rise), s. */
+    first: Float64Array;
+    /** When the dangerous part arrives (S arrival; front passage), s: warning time is measured to it. */
+    impact: Float64Array;
+    /** Hazard-specific intensity (PGA in g for earthquakes, pressure change in hPa for fronts). */
+    intensity: Float32Array;
+    /** Instrumental intensity where it applies (earthquakes), else NaN. */
     mmi: Float32Array;
     shouldAlert: Uint8Array;
   };
+  /** Discrete truth items: anomalies, crashes, passes... (JSON-serialisable rows). */
+  items?: Record<string, number | string | boolean | null>[];
+}
+
+/** One tick of physical excitation of one device, filled by hazards and nuisance sources. */
+export interface Block {
+  /** Tick start and end, s. */
+  t0: number;
+  t1: number;
+  /** Accelerometer-rate samples [k0, k0 + n) at fs Hz: specific force, m/s², east/north/up. */
+  k0: number;
+  n: number;
+  fs: number;
+  ae: Float32Array;
+  an: Float32Array;
+  au: Float32Array;
+  /** Barometer-rate samples [pk0, pk0 + pn) at pfs Hz: pressure change from ambient, Pa (pn = 0 without a barometer). */
+  pk0: number;
+  pn: number;
+  pfs: number;
+  dp: Float32Array;
 }
 
 /** The per-device, per-block work a hazard does inside a worker. */
 export interface HazardRuntime {
-  /**
-   * Adds this hazard's excitation (specific force, m/s², east/north/up) to device `d`'s block of
-   * `n` samples starting at sample index `k0` at rate `fs`.
-   */
-  render(d: number, k0: number, n: number, fs: number, ae: Float32Array, an: Float32Array, au: Float32Array): void;
+  /** Adds this hazard's excitation to device `d`'s block. */
+  render(d: number, b: Block): void;
+  /** Optional: acts on device d before mobility moves it in [t0, t1) (a crash stops its vehicle). */
+  preTick?(d: number, t0: number, t1: number): void;
 }
 
 export interface HazardPlugin<C extends { type: string } = any> {
@@ -83,6 +114,10 @@ export interface HazardPlugin<C extends { type: string } = any> {
   /** `hazard` deserves alerts; `nuisance` excites sensors but its truth says "no alert". */
   category: 'hazard' | 'nuisance';
   schema: import('zod').ZodType<C, any>;
+  /** Files the configuration names (relative to the scenario), resolved, checked and hashed by the loader. */
+  files?(config: C): { field: string; path: string }[];
+  /** Warnings about options outside a model's fitted range (printed, recorded in the manifest). */
+  warnings?(config: C, where: string): string[];
   /** Checks the configuration against the world and devices; throws InputError on problems. */
   check?(config: C, ctx: StageContext, where: string): void;
   /** Per-device state columns (names without prefix). */

@@ -3,12 +3,15 @@
  * phones). Server events are matched to hazards by time and place; unmatched events are false
  * alerts. For each earthquake, every person whose true intensity reaches the hazard's alert
  * threshold deserved an alert: warning time = S arrival − receipt of the first alert of the
- * matched event; outcomes are timely (warning ≥ timely_min_s), late, missed (no receipt), and
+ * matched event (S arrival, or the hazard's impact time); outcomes are timely (warning ≥ timely_min_s), late, missed (no receipt), and
  * unnecessary (receipt without deserving one); everyone else was correctly left quiet.
  */
 import { quantileSorted } from 'simple-statistics';
 import type { HazardTruth } from '../engine/types.js';
 import type { AlertRecord } from '../server/types.js';
+import { haversineKm } from '../core/geo.js';
+
+export { haversineKm };
 
 export interface ScoringConfig {
   timely_min_s: number;
@@ -34,6 +37,8 @@ export interface HazardScore {
   index: number;
   kind: string;
   name: string;
+  /** False for nuisance sources. */
+  alertable: boolean;
   /** Server event matched to this hazard, or null when it was missed. */
   event: number | null;
   /** First alert of the matched event − hazard start, s. */
@@ -83,14 +88,6 @@ export function quantiles(values: number[]): Quantiles {
   return { p10: quantileSorted(s, 0.1), p50: quantileSorted(s, 0.5), p90: quantileSorted(s, 0.9), n: s.length };
 }
 
-/** Great-circle distance in km (haversine, mean Earth radius). */
-export function haversineKm(lon1: number, lat1: number, lon2: number, lat2: number): number {
-  const r = Math.PI / 180;
-  const dLat = (lat2 - lat1) * r, dLon = (lon2 - lon1) * r;
-  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.sin(dLon / 2) ** 2;
-  return 2 * 6371.0088 * Math.asin(Math.min(1, Math.sqrt(a)));
-}
-
 function estimateError(a: AlertRecord, facts: HazardTruth['facts']): EstimateError {
   const e = a.estimate;
   return {
@@ -131,6 +128,7 @@ export function score(input: {
     for (const id of eventIds) {
       if (matchedHazard.has(id)) continue;
       const first = byEvent.get(id)![0]!;
+      if (first.kind !== t.kind) continue;
       const dt = first.time - t.start;
       if (dt < 0 || dt > config.match_window) continue;
       if (typeof t.facts.lon === 'number' && typeof t.facts.lat === 'number') {
@@ -147,7 +145,7 @@ export function score(input: {
     if (matchedHazard.has(id)) continue;
     const first = byEvent.get(id)![0]!;
     for (const t of truths) {
-      if (!t.alertable || !hazardEvent.has(t.index)) continue;
+      if (!t.alertable || !hazardEvent.has(t.index) || first.kind !== t.kind) continue;
       const dt = first.time - t.start;
       const near = typeof t.facts.lon !== 'number' || haversineKm(first.estimate.lon, first.estimate.lat, t.facts.lon, t.facts.lat as number) <= config.match_distance_km;
       if (dt >= 0 && dt <= config.match_window && near) { matchedHazard.set(id, t.index); break; }
@@ -179,7 +177,7 @@ export function score(input: {
           deserving++;
           if (!received) outcomes.missed++;
           else {
-            const w = dev.sArrival[d]! - got;
+            const w = dev.impact[d]! - got;
             warnings.push(w);
             if (w >= config.timely_min_s) outcomes.timely++;
             else outcomes.late++;
@@ -194,6 +192,7 @@ export function score(input: {
       index: t.index,
       kind: t.kind,
       name: t.name,
+      alertable: t.alertable,
       event: id ?? null,
       alert_latency_s: evAlerts ? evAlerts[0]!.time - t.start : null,
       warning_time_s: quantiles(warnings),

@@ -234,7 +234,7 @@ class CellRatioServer implements ConsensusServer {
     ev.radiusKm = Math.max(ev.radiusKm, radiusKm);
     if (!grew && ev.seq > 0) return null;
     return {
-      event: ev.id, seq: ev.seq++, time: now + this.c.processing_delay, estimate: { ...ev.estimate }, radiusKm: ev.radiusKm,
+      event: ev.id, kind: 'earthquake', seq: ev.seq++, time: now + this.c.processing_delay, estimate: { ...ev.estimate }, radiusKm: ev.radiusKm,
       mmiThreshold: this.c.alert_mmi, triggers: all.length, cancelled: false,
     };
   }

@@ -18,6 +18,8 @@ export interface SourceEstimate {
 export interface AlertRecord {
   /** Server event id (0, 1, ...). */
   event: number;
+  /** What the server believes happened (`earthquake`, ...); scoring matches it to hazards of the same kind. */
+  kind: string;
   /** 0 for the first alert of an event, then 1, 2, ... for updates. */
   seq: number;
   /** Time the alert leaves the server, s. */
