@@ -39,6 +39,22 @@ async function main(argv: string[]): Promise<void> {
         process.stdout.write(JSON.stringify(scenarioJsonSchema(), null, 2) + '\n');
       }),
     )
+    .command(
+      'shaking',
+      'Median shaking and arrival times for one source and site (a calculator to sanity-check shaking)',
+      (y) =>
+        y
+          .option('magnitude', { type: 'number', demandOption: true, describe: 'moment magnitude' })
+          .option('rjb', { type: 'number', demandOption: true, describe: 'Joyner–Boore distance, km' })
+          .option('vs30', { type: 'number', demandOption: true, describe: 'site Vs30, m/s' })
+          .option('depth', { type: 'number', describe: 'hypocentre depth, km (default 8)' })
+          .option('rake', { type: 'number', describe: 'rake, degrees (default: unspecified fault type)' })
+          .option('vp', { type: 'number', describe: 'P velocity, km/s (default 6.1)' })
+          .option('vs', { type: 'number', describe: 'S velocity, km/s (default 3.55)' })
+          .option('json', { type: 'boolean', default: false, describe: 'print {pga_g, pgv_cms, mmi, p_arrival_s, s_arrival_s}' })
+          .example('$0 shaking --magnitude 6.5 --rjb 20 --vs30 400', 'an M6.5 at 20 km on stiff soil'),
+      (a) => guard(async () => (await import('./cli/shaking.js')).shakingCommand({ magnitude: a.magnitude, rjb: a.rjb, vs30: a.vs30, depth: a.depth, rake: a.rake, vp: a.vp, vs: a.vs, json: a.json })),
+    )
     .command('world', 'Build world files', (y) =>
       y
         .command(
@@ -71,7 +87,7 @@ async function main(argv: string[]): Promise<void> {
         )
         .demandCommand(1, 'name a world subcommand (build)'),
     )
-    .demandCommand(1, 'name a command: run, validate, schema, world')
+    .demandCommand(1, 'name a command: run, validate, schema, shaking, world')
     .strict()
     .help()
     .alias('help', 'h')

@@ -43,6 +43,10 @@ function printHuman(summary: ReturnType<typeof buildSummary>, figures: RunFigure
   w(`hazardsim run ${sc.name} (seed ${sc.seed}): ${fmtInt(counts.devices)} phones, ${formatDuration(counts.simulated_s)} simulated in ${fmt(figures.wall_time_s, 1)} s (${fmtInt(figures.device_seconds_per_wall_second)} device-s per s, ${figures.threads} threads)`);
   w(`  triggers: ${fmtInt(counts.triggers)} from ${fmtInt(counts.devices_triggered)} phones; alerts issued: ${counts.alerts_issued}; alert receipts: ${fmtInt(counts.alert_receipts)}`);
   for (const h of summary.hazards) {
+    if (!h.alertable) {
+      w(`  ${h.name}: nuisance (not a hazard: any alert it causes is a false alert)`);
+      continue;
+    }
     const e = h.estimate_first;
     const est = e ? ` (first estimate M${fmt(e.magnitude, 1)}, ${fmt(e.location_error_km, 1)} km off)` : '';
     w(`  ${h.name}: ${h.event === null ? 'MISSED — no alert' : `alert ${fmt(h.alert_latency_s, 1)} s after origin${est}`}`);
@@ -61,6 +65,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
   if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new InputError('--threads', `expected a whole number of threads from 1 to 256, found ${o.threads}`);
   const scenario = loadScenario(o.scenario, { overrides: o.set ?? [], seed: o.seed });
   const outDir = resolve(o.out ?? `out/${scenario.config.name}`);
+  if (!o.quiet) for (const w of scenario.warnings) process.stderr.write(`hazardsim: warning: ${scenario.file}: ${w}\n`);
   const bar = progressBar({ enabled: !o.quiet && !o.json, label: scenario.config.name });
   let result: RunResult;
   try {

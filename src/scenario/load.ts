@@ -13,6 +13,7 @@ import { issuesToProblems } from './issues.js';
 import { scenarioSchema, type ScenarioConfig } from './schema.js';
 import { phoneProfileSchema, type PhoneProfile } from '../sensors/profile.js';
 import { behaviourProfileSchema, type BehaviourProfile } from '../population/behaviour.js';
+import { HAZARDS } from '../hazards/registry.js';
 
 /** A path relative to the current directory when that is shorter, for messages. */
 export function displayPath(p: string): string {
@@ -117,6 +118,12 @@ export interface ResolvedScenario {
   hash: string;
   /** Overrides applied on top of the file. */
   overrides: string[];
+  /** Options outside a model's fitted range, and the like. */
+  warnings: string[];
+  /** Absolute paths of files hazards name, by field (e.g. `hazards[0].record`). */
+  hazardFiles: Record<string, string>;
+  /** Venue groups with the indices of their profiles in `phones` and `behaviours`. */
+  groups: { venue: string; devices: number; phone: number; behaviour: number }[];
 }
 
 function resolveFile(scenarioFile: string, dir: string, field: string, ref: string): string {
@@ -173,8 +180,21 @@ export function loadScenario(file: string, options: { overrides?: readonly strin
   const worldFile = track('world', config.world);
   const phones = config.population.phones.map((m, i) => loadPhoneProfile(track(`population.phones[${i}].profile`, m.profile)));
   const behaviours = config.population.behaviours.map((m, i) => loadBehaviourProfile(track(`population.behaviours[${i}].profile`, m.profile)));
+  const groups = config.population.groups.map((g, i) => {
+    phones.push(loadPhoneProfile(track(`population.groups[${i}].phone`, g.phone)));
+    behaviours.push(loadBehaviourProfile(track(`population.groups[${i}].behaviour`, g.behaviour)));
+    return { venue: g.venue, devices: g.devices, phone: phones.length - 1, behaviour: behaviours.length - 1 };
+  });
+  if (phones.length > 255 || behaviours.length > 255) throw new InputError(shown, { path: 'population', message: 'expected at most 255 phone and 255 behaviour profiles in all' });
+  const hazardFiles: Record<string, string> = {};
+  const warnings: string[] = [];
+  config.hazards.forEach((h, i) => {
+    const plugin = HAZARDS[h.type]!;
+    for (const f of plugin.files?.(h) ?? []) hazardFiles[`hazards[${i}].${f.field}`] = track(`hazards[${i}].${f.field}`, f.path);
+    warnings.push(...(plugin.warnings?.(h, `hazards[${i}]`) ?? []));
+  });
   const hash = sha256(canonicalJson({ config, files: files.map((f) => ({ field: f.field, sha256: f.sha256 })) }));
-  return { file: shown, dir, config, worldFile, phones, behaviours, files, hash, overrides };
+  return { file: shown, dir, config, worldFile, phones, behaviours, files, hash, overrides, warnings, hazardFiles, groups };
 }
 
 /** JSON form of a resolved scenario for manifests (paths relative to the scenario's directory). */
@@ -185,6 +205,7 @@ export function scenarioRecord(s: ResolvedScenario): Record<string, unknown> {
     overrides: s.overrides,
     config: s.config,
     files: s.files.map((f) => ({ field: f.field, path: relative(s.dir, f.path), sha256: f.sha256 })),
+    warnings: s.warnings,
     phones: s.phones,
     behaviours: s.behaviours,
   };

@@ -29,6 +29,17 @@ export const populationSchema = z
     adoption: z.number().gt(0).max(1).optional(),
     phones: z.array(mixEntry).min(1),
     behaviours: z.array(mixEntry).min(1),
+    /** Extra phones placed uniformly inside a named venue of the world (a stadium crowd, a concert hall). */
+    groups: z
+      .array(
+        z.strictObject({
+          venue: z.string().min(1),
+          devices: z.number().int().positive(),
+          phone: filePath(),
+          behaviour: filePath(),
+        }),
+      )
+      .default([]),
     /** Which phones monitor for hazards: steady ones (as MyShake), steady and charging, charging, or all. */
     eligibility: z.enum(['steady', 'steady-charging', 'charging', 'all']).default('steady'),
     /** A phone at rest counts as steady after this long. */

@@ -1,11 +1,19 @@
 /**
- * Earthquake hazard (point source): P and S arrivals, Boore & Atkinson (2008) median PGA/PGV with
- * optional aleatory variability, Worden et al. (2012) intensity, and a three-component waveform
- * with Cua & Heaton (2007) P and S envelopes filled with Brune-band-limited Gaussian noise, scaled so
- * the geometric mean of the two horizontal peaks equals the device's PGA.
+ * Earthquake hazard: a point source, or a finite line rupture for large events.
+ *
+ * Ground truth per device: P and S arrivals (hypocentral distance / velocity), median PGA and PGV
+ * from Boore & Atkinson (2008) at the Joyner–Boore distance with the site's Vs30 (optional
+ * aleatory variability), MMI from Worden et al. (2012), and `should_alert` (MMI ≥ alert_mmi).
+ *
+ * Waveforms: three components whose envelope is the root-sum-square of Cua & Heaton (2007) P and S
+ * envelopes of every subevent (one for a point source), filled with Gaussian noise band-limited
+ * between the Brune corner frequency and f_max, and scaled so the geometric mean of the two
+ * horizontal peaks equals the device's PGA. A finite rupture is a row of equal-moment subevents
+ * along strike that fire as the rupture front (velocity ≈ 0.8 V_S) reaches them, so at a site
+ * the shaking keeps growing while the rupture approaches and lasts about as long as the rupture.
  *
  * Rendering cost is proportional to affected devices × shaking duration: each device's shaking is
- * synthesised only inside its window [P arrival, end of S coda].
+ * synthesised only inside its window [P arrival, end of the coda].
  */
 import * as z from 'zod';
 import { G } from '../../core/units.js';
@@ -14,14 +22,30 @@ import { highpass, lowpass, type Biquad } from '../../core/biquad.js';
 import type { ColumnSpec } from '../../core/columns.js';
 import { duration, latitude, longitude } from '../../scenario/fields.js';
 import { vs30At } from '../../world/load.js';
-import type { HazardPlugin, HazardRuntime, HazardTruth, StageContext } from '../../engine/types.js';
-import { ba08 } from './ba08.js';
+import { segmentDistance2 } from '../../world/geometry.js';
+import type { Block, HazardPlugin, HazardRuntime, HazardTruth, StageContext } from '../../engine/types.js';
+import { BA08_RANGE, ba08 } from './ba08.js';
 import { mmiFromPgaPgv } from './worden2012.js';
 import { envelopeAt, envelopeDecayTime, phaseEnvelope, siteClassOf, type PhaseEnvelope } from './cua-heaton.js';
-import { bruneCornerHz } from './source.js';
+import { bruneCornerHz, momentNm, ruptureLengthKm } from './source.js';
 
-export const earthquakeSchema = z.strictObject({
-  type: z.literal('earthquake'),
+const MAGNITUDE_ERROR = 'expected a moment magnitude between 3 and 9.5 (BA08 is fitted for 5–8)';
+
+export const ruptureSchema = z.strictObject({
+  /** Strike of the fault, degrees clockwise from north (the rupture runs this way from the hypocentre). */
+  strike_deg: z.number().min(0).max(360),
+  /** Rupture length, km; default from magnitude (Wells & Coppersmith 1994, surface rupture length). */
+  length_km: z.number().positive().max(2000).optional(),
+  /** `unilateral`: the hypocentre is at one end; `bilateral`: in the middle. */
+  direction: z.enum(['unilateral', 'bilateral']).default('unilateral'),
+  /** Rupture front speed, km/s (default 0.8 × the S velocity). */
+  velocity_km_s: z.number().positive().optional(),
+  /** Subevents per rupture (default one per 10 km, 2 to 16). */
+  subevents: z.number().int().min(1).max(64).optional(),
+});
+
+/** Options shared by the synthetic and the recorded earthquake types. */
+export const earthquakeFields = {
   name: z.string().optional(),
   /** Origin time after scenario start. */
   origin_time: duration({ min: 0 }),
@@ -29,13 +53,11 @@ export const earthquakeSchema = z.strictObject({
   lat: latitude(),
   depth_km: z.number().min(0).max(700).default(8),
   /** Moment magnitude. BA08 is fitted for 5–8; 3–9.5 is accepted with a warning outside the fitted range. */
-  magnitude: z.number().min(3, { error: 'expected a moment magnitude between 3 and 9.5 (BA08 is fitted for 5–8)' }).max(9.5, { error: 'expected a moment magnitude between 3 and 9.5 (BA08 is fitted for 5–8)' }),
+  magnitude: z.number().min(3, { error: MAGNITUDE_ERROR }).max(9.5, { error: MAGNITUDE_ERROR }),
   /** Rake in degrees; omit for an unspecified fault type. */
   rake: z.number().min(-180).max(180).optional(),
   vp_km_s: z.number().positive().default(6.1),
   vs_km_s: z.number().positive().default(3.55),
-  /** Brune stress drop, bar (sets the corner frequency). */
-  stress_drop_bar: z.number().positive().default(100),
   /** Aleatory variability drawn around the BA08 median: none, between-event, within-event, or both. */
   variability: z.enum(['none', 'inter', 'intra', 'both']).default('none'),
   /** Vs30 for every device (m/s); by default taken from the world's site features, else 760. */
@@ -44,35 +66,32 @@ export const earthquakeSchema = z.strictObject({
   alert_mmi: z.number().min(1).max(10).default(4),
   /** Devices whose PGA is below this (g) get truth but no rendered shaking. */
   render_floor_g: z.number().min(0).default(0.0005),
-  /** Upper corner of the band-limited noise, Hz (capped at 0.45 × sample rate). */
-  fmax_hz: z.number().positive().default(10),
-}).superRefine((c, ctx) => {
-  if (c.vs_km_s >= c.vp_km_s) ctx.addIssue({ code: 'custom', path: ['vs_km_s'], message: `expected an S velocity below the P velocity (${c.vp_km_s} km/s), found ${c.vs_km_s}`, input: c.vs_km_s });
-});
+};
+
+export const earthquakeSchema = z
+  .strictObject({
+    type: z.literal('earthquake'),
+    ...earthquakeFields,
+    /** Brune stress drop, bar (sets the corner frequency). */
+    stress_drop_bar: z.number().positive().default(100),
+    /** Upper corner of the band-limited noise, Hz (capped at 0.45 × sample rate). */
+    fmax_hz: z.number().positive().default(10),
+    /** A finite line rupture instead of a point source. */
+    rupture: ruptureSchema.optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (c.vs_km_s >= c.vp_km_s) ctx.addIssue({ code: 'custom', path: ['vs_km_s'], message: `expected an S velocity below the P velocity (${c.vp_km_s} km/s), found ${c.vs_km_s}`, input: c.vs_km_s });
+  });
 
 export type EarthquakeConfig = z.output<typeof earthquakeSchema>;
 
-/** State of a device's field for this hazard. */
-const enum FieldState { Pending = 0, Quiet = 1, Shaking = 2, Done = 3 }
-
-/** Per-device columns (names are prefixed by the engine). */
-function columns(): ColumnSpec[] {
-  return [
-    { name: 'state', type: 'u8' },
-    { name: 'tp', type: 'f64', fill: NaN },
-    { name: 'ts', type: 'f64', fill: NaN },
-    { name: 'tend', type: 'f64', fill: NaN },
-    { name: 'rjb_km', type: 'f32', fill: NaN },
-    { name: 'pga_g', type: 'f32', fill: NaN },
-    { name: 'pgv_cms', type: 'f32', fill: NaN },
-    { name: 'mmi', type: 'f32', fill: NaN },
-    { name: 'scale', type: 'f64', fill: NaN },
-    { name: 'rng', type: 'i32', width: 4 },
-    { name: 'filter', type: 'f64', width: 12 },
-    // 4 envelopes (P-H, S-H, P-Z, S-Z) × (rise, plateau, tau, gamma, amplitude)
-    { name: 'env', type: 'f32', width: 20 },
-  ];
+/** Warnings for options outside the fitted range of the models. */
+export function earthquakeWarnings(c: { magnitude: number }, where: string): string[] {
+  const [lo, hi] = BA08_RANGE.magnitude;
+  return c.magnitude < lo || c.magnitude > hi ? [`${where ? where + '.' : ''}magnitude: M${c.magnitude} is outside the range BA08 was fitted for (${lo}–${hi}); ground motion is extrapolated`] : [];
 }
+
+const enum FieldState { Pending = 0, Quiet = 1, Shaking = 2, Done = 3 }
 
 /** Source-to-site quantities for one position (exported for the `shaking` calculator and tests). */
 export interface SiteShaking {
@@ -86,14 +105,12 @@ export interface SiteShaking {
   vs30: number;
 }
 
-/** Median (or ε-shifted) shaking at a site `rjbKm` from the epicentre. */
+/** Median (or ε-shifted) shaking of a point source at a site `rjbKm` from the epicentre. */
 export function siteShaking(c: Pick<EarthquakeConfig, 'magnitude' | 'depth_km' | 'rake' | 'vp_km_s' | 'vs_km_s' | 'origin_time'>, rjbKm: number, vs30: number, epsilonPga = 0, epsilonPgv = 0): SiteShaking {
   const hypoKm = Math.sqrt(rjbKm * rjbKm + c.depth_km * c.depth_km);
   const input = { magnitude: c.magnitude, rjbKm, vs30, rake: c.rake };
-  const a = ba08('pga', input);
-  const v = ba08('pgv', input);
-  const pgaG = Math.exp(a.lnMedian + epsilonPga);
-  const pgvCms = Math.exp(v.lnMedian + epsilonPgv);
+  const pgaG = Math.exp(ba08('pga', input).lnMedian + epsilonPga);
+  const pgvCms = Math.exp(ba08('pgv', input).lnMedian + epsilonPgv);
   return {
     rjbKm, hypoKm,
     pArrival: c.origin_time + hypoKm / c.vp_km_s,
@@ -102,19 +119,99 @@ export function siteShaking(c: Pick<EarthquakeConfig, 'magnitude' | 'depth_km' |
   };
 }
 
-const ENV_ORDER = [['P', 'H'], ['S', 'H'], ['P', 'Z'], ['S', 'Z']] as const;
-/** Envelope end: where the S envelope has decayed to this fraction of its plateau. */
-const CODA_FRACTION = 0.03;
+/** The source as subevents: positions (m), rupture times (s after origin), and the surface trace. */
+export interface SourceModel {
+  /** Subevent positions (m) and depth (km). */
+  sx: Float64Array;
+  sy: Float64Array;
+  depthKm: number;
+  /** When each subevent fires, s after origin. */
+  st: Float64Array;
+  /** Magnitude of each subevent (equal moment shares). */
+  magnitude: number;
+  /** Surface trace (m): a point for a point source. */
+  trace: [number, number, number, number];
+  lengthKm: number;
+  durationS: number;
+}
+
+export function sourceModel(c: EarthquakeConfig, epicentre: [number, number]): SourceModel {
+  const r = c.rupture;
+  if (!r) {
+    return {
+      sx: Float64Array.of(epicentre[0]), sy: Float64Array.of(epicentre[1]), depthKm: c.depth_km, st: Float64Array.of(0),
+      magnitude: c.magnitude, trace: [epicentre[0], epicentre[1], epicentre[0], epicentre[1]], lengthKm: 0, durationS: 0,
+    };
+  }
+  const L = (r.length_km ?? ruptureLengthKm(c.magnitude)) * 1000;
+  const vr = (r.velocity_km_s ?? 0.8 * c.vs_km_s) * 1000;
+  const n = r.subevents ?? Math.min(16, Math.max(2, Math.round(L / 10_000)));
+  const th = (r.strike_deg * Math.PI) / 180;
+  const ux = Math.sin(th), uy = Math.cos(th); // along strike (east, north)
+  const s0 = r.direction === 'bilateral' ? -L / 2 : 0; // trace start relative to the epicentre
+  const sx = new Float64Array(n), sy = new Float64Array(n), st = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const s = s0 + ((k + 0.5) / n) * L;
+    sx[k] = epicentre[0] + s * ux;
+    sy[k] = epicentre[1] + s * uy;
+    st[k] = Math.abs(s) / vr;
+  }
+  const m0 = momentNm(c.magnitude) / n;
+  return {
+    sx, sy, st, depthKm: c.depth_km,
+    magnitude: (2 / 3) * (Math.log10(m0) - 9.1),
+    trace: [epicentre[0] + s0 * ux, epicentre[1] + s0 * uy, epicentre[0] + (s0 + L) * ux, epicentre[1] + (s0 + L) * uy],
+    lengthKm: L / 1000,
+    durationS: Math.max(...st) + (L / n / 2) / vr,
+  };
+}
+
+/** Per-device columns. */
+function columns(): ColumnSpec[] {
+  return [
+    { name: 'state', type: 'u8' },
+    { name: 'tp', type: 'f64', fill: NaN },
+    { name: 'ts', type: 'f64', fill: NaN },
+    { name: 'tend', type: 'f64', fill: NaN },
+    { name: 'rjb_km', type: 'f32', fill: NaN },
+    /** Where the device was when its field was computed (envelopes derive from it, not from later moves). */
+    { name: 'fx', type: 'f64' },
+    { name: 'fy', type: 'f64' },
+    { name: 'vs30', type: 'f32', fill: NaN },
+    { name: 'pga_g', type: 'f32', fill: NaN },
+    { name: 'pgv_cms', type: 'f32', fill: NaN },
+    { name: 'mmi', type: 'f32', fill: NaN },
+    { name: 'scale', type: 'f64', fill: NaN },
+    { name: 'rng', type: 'i32', width: 4 },
+    { name: 'filter', type: 'f64', width: 12 },
+  ];
+}
+
+/**
+ * End of the rendered window: where the last S envelope has decayed to this fraction of its plateau
+ * (−20 dB). Cua & Heaton codas decay as slow power laws (γ ≈ 0.8 for an M7 at 100 km), so going on
+ * to 3 % would render minutes of faint coda holding about 1 % of the energy, below phone noise.
+ */
+const CODA_FRACTION = 0.1;
 /** Longest rendered shaking window, s. */
-const MAX_WINDOW_S = 300;
+const MAX_WINDOW_S = 400;
 /** Cosine taper at the end of the window, s. */
 const TAPER_S = 2;
-/** Envelope evaluation grid, s (envelopes vary on scales of seconds). */
-const ENVELOPE_STEP_S = 0.1;
-/** Calibration runs until the horizontal S envelope has decayed to this fraction: later noise cannot reach the peak. */
+/** Calibration runs until the last horizontal S envelope has decayed to this fraction: later noise cannot reach the peak. */
 const CALIBRATION_FRACTION = 0.25;
+const ENV_KINDS = [['P', 'H'], ['S', 'H'], ['P', 'Z'], ['S', 'Z']] as const;
 
-class EarthquakeRuntime implements HazardRuntime {
+/** Subevent envelopes of the device being rendered (recomputed when the device changes). */
+interface DeviceEnvelopes {
+  device: number;
+  /** Per subevent: P and S arrival times. */
+  tp: Float64Array;
+  ts: Float64Array;
+  /** Per subevent × 4 kinds (P-H, S-H, P-Z, S-Z). */
+  env: PhaseEnvelope[];
+}
+
+export class EarthquakeRuntime implements HazardRuntime {
   private readonly c: EarthquakeConfig;
   private readonly ctx: StageContext;
   private readonly key: string;
@@ -125,22 +222,25 @@ class EarthquakeRuntime implements HazardRuntime {
   private readonly ts: Float64Array;
   private readonly tend: Float64Array;
   private readonly rjb: Float32Array;
+  private readonly fx: Float64Array;
+  private readonly fy: Float64Array;
+  private readonly vs30: Float32Array;
   private readonly pga: Float32Array;
   private readonly pgv: Float32Array;
   private readonly mmi: Float32Array;
   private readonly scale: Float64Array;
   private readonly rng: Int32Array;
   private readonly filter: Float64Array;
-  private readonly env: Float32Array;
-  private readonly epicentre: [number, number];
+  readonly source: SourceModel;
   private readonly interPga: number;
   private readonly interPgv: number;
   private readonly cornerHz: number;
+  private readonly step: number;
   private filters = new Map<number, { hp: Biquad; lp: Biquad }>();
   private scratch = new Float64Array(0);
   private envH = new Float64Array(0);
   private envZ = new Float64Array(0);
-  private readonly envScratch: PhaseEnvelope[] = [0, 1, 2, 3].map(() => ({ rise: 1, plateau: 0, tau: 1, gamma: 1, amplitude: 0 }));
+  private cache: DeviceEnvelopes;
 
   constructor(c: EarthquakeConfig, ctx: StageContext, index: number) {
     this.c = c;
@@ -154,28 +254,58 @@ class EarthquakeRuntime implements HazardRuntime {
     this.ts = col.f64(p + 'ts');
     this.tend = col.f64(p + 'tend');
     this.rjb = col.f32(p + 'rjb_km');
+    this.fx = col.f64(p + 'fx');
+    this.fy = col.f64(p + 'fy');
+    this.vs30 = col.f32(p + 'vs30');
     this.pga = col.f32(p + 'pga_g');
     this.pgv = col.f32(p + 'pgv_cms');
     this.mmi = col.f32(p + 'mmi');
     this.scale = col.f64(p + 'scale');
     this.rng = col.i32(p + 'rng');
     this.filter = col.f64(p + 'filter');
-    this.env = col.f32(p + 'env');
-    this.epicentre = ctx.world.frame.project([c.lon, c.lat]);
+    this.source = sourceModel(c, ctx.world.frame.project([c.lon, c.lat]));
     const inter = c.variability === 'inter' || c.variability === 'both' ? FastRandom.of(ctx.seed, this.key + '/inter').normal() : 0;
-    const s = ba08('pga', { magnitude: c.magnitude, rjbKm: 10, vs30: 760, rake: c.rake });
-    const sv = ba08('pgv', { magnitude: c.magnitude, rjbKm: 10, vs30: 760, rake: c.rake });
-    this.interPga = inter * s.sigmaInter;
-    this.interPgv = inter * sv.sigmaInter;
+    this.interPga = inter * ba08('pga', { magnitude: c.magnitude, rjbKm: 10, vs30: 760, rake: c.rake }).sigmaInter;
+    this.interPgv = inter * ba08('pgv', { magnitude: c.magnitude, rjbKm: 10, vs30: 760, rake: c.rake }).sigmaInter;
     this.cornerHz = bruneCornerHz(c.magnitude, { stressDropBar: c.stress_drop_bar, betaKmS: c.vs_km_s });
+    const n = this.source.sx.length;
+    this.step = n > 1 ? 0.25 : 0.1;
+    this.cache = { device: -1, tp: new Float64Array(n), ts: new Float64Array(n), env: Array.from({ length: 4 * n }, () => ({ rise: 1, plateau: 0, tau: 1, gamma: 1, amplitude: 0 })) };
   }
 
-  /** Computes device d's truth and envelope parameters from its current position. */
+  /** Joyner–Boore distance (km) from (x, y) to the rupture's surface trace. */
+  private rjbKm(x: number, y: number): number {
+    const [ax, ay, bx, by] = this.source.trace;
+    return Math.sqrt(segmentDistance2(x, y, ax, ay, bx, by)) / 1000;
+  }
+
+  /** Subevent envelopes of device d at its field position (cached while d is being rendered). */
+  private envelopes(d: number): DeviceEnvelopes {
+    const e = this.cache;
+    if (e.device === d) return e;
+    const src = this.source, c = this.c;
+    const x = this.fx[d]!, y = this.fy[d]!;
+    const site = siteClassOf(this.vs30[d]!);
+    for (let k = 0; k < src.sx.length; k++) {
+      const rKm = Math.hypot(x - src.sx[k]!, y - src.sy[k]!) / 1000;
+      const hypo = Math.sqrt(rKm * rKm + src.depthKm * src.depthKm);
+      e.tp[k] = c.origin_time + src.st[k]! + hypo / c.vp_km_s;
+      e.ts[k] = c.origin_time + src.st[k]! + hypo / c.vs_km_s;
+      for (let j = 0; j < 4; j++) {
+        const [phase, comp] = ENV_KINDS[j]!;
+        Object.assign(e.env[4 * k + j]!, phaseEnvelope(phase, comp, site, src.magnitude, hypo));
+      }
+    }
+    e.device = d;
+    return e;
+  }
+
+  /** Computes device d's truth and window from its current position. */
   private computeField(d: number): void {
     const c = this.c;
-    const dx = this.x[d]! - this.epicentre[0], dy = this.y[d]! - this.epicentre[1];
-    const rjbKm = Math.sqrt(dx * dx + dy * dy) / 1000;
-    const vs30 = c.vs30 ?? vs30At(this.ctx.world, this.x[d]!, this.y[d]!);
+    const x = this.x[d]!, y = this.y[d]!;
+    const rjbKm = this.rjbKm(x, y);
+    const vs30 = c.vs30 ?? vs30At(this.ctx.world, x, y);
     let epsA = this.interPga, epsV = this.interPgv;
     if (c.variability === 'intra' || c.variability === 'both') {
       const e = FastRandom.of(this.ctx.seed, this.key + '/intra', d).normal();
@@ -184,30 +314,28 @@ class EarthquakeRuntime implements HazardRuntime {
     }
     const s = siteShaking(c, rjbKm, vs30, epsA, epsV);
     this.rjb[d] = rjbKm;
-    this.tp[d] = s.pArrival;
-    this.ts[d] = s.sArrival;
+    this.fx[d] = x;
+    this.fy[d] = y;
+    this.vs30[d] = vs30;
     this.pga[d] = s.pgaG;
     this.pgv[d] = s.pgvCms;
     this.mmi[d] = s.mmi;
-    if (s.pgaG < c.render_floor_g) {
-      this.state[d] = FieldState.Quiet;
-      return;
+    this.cache.device = -1;
+    const env = this.envelopes(d);
+    const n = this.source.sx.length;
+    // First arrival: the earliest P of any subevent (the hypocentre's, since the rupture is slower than P).
+    // Impact: the S arrival from the subevent closest to the device (the strongest shaking).
+    let first = Infinity, closest = 0, best = Infinity, end = 0;
+    for (let k = 0; k < n; k++) {
+      first = Math.min(first, env.tp[k]!);
+      const r = Math.hypot(x - this.source.sx[k]!, y - this.source.sy[k]!);
+      if (r < best) { best = r; closest = k; }
+      end = Math.max(end, env.ts[k]! + envelopeDecayTime(env.env[4 * k + 1]!, CODA_FRACTION));
     }
-    const site = siteClassOf(vs30);
-    const env = this.env, o = d * 20;
-    let sDecay = 0;
-    for (let e = 0; e < 4; e++) {
-      const [phase, comp] = ENV_ORDER[e]!;
-      const pe = phaseEnvelope(phase, comp, site, c.magnitude, s.hypoKm);
-      env[o + 5 * e] = pe.rise;
-      env[o + 5 * e + 1] = pe.plateau;
-      env[o + 5 * e + 2] = pe.tau;
-      env[o + 5 * e + 3] = pe.gamma;
-      env[o + 5 * e + 4] = pe.amplitude;
-      if (phase === 'S' && comp === 'H') sDecay = envelopeDecayTime(pe, CODA_FRACTION);
-    }
-    this.tend[d] = s.sArrival + Math.min(sDecay, MAX_WINDOW_S - (s.sArrival - s.pArrival));
-    this.state[d] = FieldState.Shaking;
+    this.tp[d] = first;
+    this.ts[d] = env.ts[closest]!;
+    this.tend[d] = Math.min(end, first + MAX_WINDOW_S);
+    this.state[d] = s.pgaG < c.render_floor_g ? FieldState.Quiet : FieldState.Shaking;
   }
 
   private filtersFor(fs: number): { hp: Biquad; lp: Biquad } {
@@ -220,57 +348,48 @@ class EarthquakeRuntime implements HazardRuntime {
     return f;
   }
 
-  private loadEnvelopes(d: number): PhaseEnvelope[] {
-    const env = this.env, o = d * 20;
-    for (let e = 0; e < 4; e++) {
-      const pe = this.envScratch[e]!;
-      pe.rise = env[o + 5 * e]!;
-      pe.plateau = env[o + 5 * e + 1]!;
-      pe.tau = env[o + 5 * e + 2]!;
-      pe.gamma = env[o + 5 * e + 3]!;
-      pe.amplitude = env[o + 5 * e + 4]!;
+  /** Combined envelope (RSS over subevents and phases) of horizontal or vertical motion at time t. */
+  private envelopeValue(e: DeviceEnvelopes, horizontal: boolean, t: number, tend: number): number {
+    const n = e.tp.length;
+    const po = horizontal ? 0 : 2, so = horizontal ? 1 : 3;
+    let sum = 0;
+    for (let k = 0; k < n; k++) {
+      const pe = e.env[4 * k + po]!, se = e.env[4 * k + so]!;
+      const ep = pe.amplitude * envelopeAt(pe, t - e.tp[k]!);
+      const es = se.amplitude * envelopeAt(se, t - e.ts[k]!);
+      sum += ep * ep + es * es;
     }
-    return this.envScratch;
-  }
-
-  /** Combined P+S envelope of the horizontal (h = 1) or vertical (h = 0) components at time t, with the end taper. */
-  private envelopeValue(envs: PhaseEnvelope[], horizontal: boolean, t: number, tp: number, ts: number, tend: number): number {
-    const pEnv = horizontal ? envs[0]! : envs[2]!;
-    const sEnv = horizontal ? envs[1]! : envs[3]!;
-    const ep = pEnv.amplitude * envelopeAt(pEnv, t - tp);
-    const es = sEnv.amplitude * envelopeAt(sEnv, t - ts);
-    let e = Math.sqrt(ep * ep + es * es);
+    let v = Math.sqrt(sum);
     const toEnd = tend - t;
-    if (toEnd < TAPER_S) e *= toEnd <= 0 ? 0 : 0.5 - 0.5 * Math.cos((Math.PI * toEnd) / TAPER_S);
-    return e;
+    if (toEnd < TAPER_S) v *= toEnd <= 0 ? 0 : 0.5 - 0.5 * Math.cos((Math.PI * toEnd) / TAPER_S);
+    return v;
   }
 
   /**
    * Generates the unscaled waveform for samples [k0, k0+n) of device d into out (3 interleaved
    * components E, N, U), advancing its noise stream and filters. Envelopes are evaluated on a grid
-   * of ENVELOPE_STEP_S aligned to absolute time and interpolated linearly, so the result does not
-   * depend on how the window is cut into blocks.
+   * aligned to absolute time and interpolated linearly, so the result does not depend on how the
+   * window is cut into blocks.
    */
   private synthesize(d: number, k0: number, n: number, fs: number, out: Float64Array): void {
     const { hp, lp } = this.filtersFor(fs);
-    const envs = this.loadEnvelopes(d);
-    const tp = this.tp[d]!, ts = this.ts[d]!, tend = this.tend[d]!;
+    const env = this.envelopes(d);
+    const tend = this.tend[d]!;
+    const step = this.step;
     fillGaussian(this.rng, d * 4, out, 0, 3 * n, 1, 1);
-    // Envelopes at the sample times.
     const eh = this.envH.length >= n ? this.envH : (this.envH = new Float64Array(n));
     const ez = this.envZ.length >= n ? this.envZ : (this.envZ = new Float64Array(n));
     let cell = -1, h0 = 0, h1v = 0, z0 = 0, z1v = 0;
     for (let i = 0; i < n; i++) {
       const t = (k0 + i) / fs;
-      const g = Math.floor(t / ENVELOPE_STEP_S);
+      const g = Math.floor(t / step);
       if (g !== cell) {
-        const ta = g * ENVELOPE_STEP_S, tb = (g + 1) * ENVELOPE_STEP_S;
-        if (g === cell + 1 && cell >= 0) { h0 = h1v; z0 = z1v; } else { h0 = this.envelopeValue(envs, true, ta, tp, ts, tend); z0 = this.envelopeValue(envs, false, ta, tp, ts, tend); }
-        h1v = this.envelopeValue(envs, true, tb, tp, ts, tend);
-        z1v = this.envelopeValue(envs, false, tb, tp, ts, tend);
+        if (g === cell + 1 && cell >= 0) { h0 = h1v; z0 = z1v; } else { h0 = this.envelopeValue(env, true, g * step, tend); z0 = this.envelopeValue(env, false, g * step, tend); }
+        h1v = this.envelopeValue(env, true, (g + 1) * step, tend);
+        z1v = this.envelopeValue(env, false, (g + 1) * step, tend);
         cell = g;
       }
-      const f = (t - g * ENVELOPE_STEP_S) / ENVELOPE_STEP_S;
+      const f = (t - g * step) / step;
       eh[i] = h0 + f * (h1v - h0);
       ez[i] = z0 + f * (z1v - z0);
     }
@@ -278,7 +397,7 @@ class EarthquakeRuntime implements HazardRuntime {
     for (let c = 0; c < 3; c++) {
       // Two biquads (Brune high-pass, f_max low-pass) per component, state at so + 4c.
       let h1 = st[so + 4 * c]!, h2 = st[so + 4 * c + 1]!, l1 = st[so + 4 * c + 2]!, l2 = st[so + 4 * c + 3]!;
-      const env = c < 2 ? eh : ez;
+      const e = c < 2 ? eh : ez;
       for (let i = 0; i < n; i++) {
         const v = out[3 * i + c]!;
         const y = hp.b0 * v + h1;
@@ -287,7 +406,7 @@ class EarthquakeRuntime implements HazardRuntime {
         const w = lp.b0 * y + l1;
         l1 = lp.b1 * y - lp.a1 * w + l2;
         l2 = lp.b2 * y - lp.a2 * w;
-        out[3 * i + c] = env[i]! * w;
+        out[3 * i + c] = e[i]! * w;
       }
       st[so + 4 * c] = h1; st[so + 4 * c + 1] = h2; st[so + 4 * c + 2] = l1; st[so + 4 * c + 3] = l2;
     }
@@ -303,12 +422,13 @@ class EarthquakeRuntime implements HazardRuntime {
     return this.scratch;
   }
 
-  /** First pass: synthesise the whole window once to find the scale that puts the peak on the PGA. */
+  /** First pass: synthesise the strong part of the window once to find the scale that puts the peak on the PGA. */
   private calibrate(d: number, fs: number): void {
+    const env = this.envelopes(d);
     const kStart = Math.ceil(this.tp[d]! * fs - 1e-9);
-    const sh = this.loadEnvelopes(d)[1]!;
-    const tCal = Math.min(this.tend[d]!, this.ts[d]! + envelopeDecayTime(sh, CALIBRATION_FRACTION));
-    const kEnd = Math.floor(tCal * fs);
+    let tCal = 0;
+    for (let k = 0; k < env.ts.length; k++) tCal = Math.max(tCal, env.ts[k]! + envelopeDecayTime(env.env[4 * k + 1]!, CALIBRATION_FRACTION));
+    const kEnd = Math.floor(Math.min(this.tend[d]!, tCal) * fs);
     this.resetStream(d);
     const block = 1024;
     const buf = this.ensureScratch(block);
@@ -327,7 +447,8 @@ class EarthquakeRuntime implements HazardRuntime {
     this.resetStream(d);
   }
 
-  render(d: number, k0: number, n: number, fs: number, ae: Float32Array, an: Float32Array, au: Float32Array): void {
+  render(d: number, b: Block): void {
+    const fs = b.fs, k0 = b.k0, n = b.n;
     let state = this.state[d]!;
     if (state === FieldState.Pending) {
       if ((k0 + n) / fs <= this.c.origin_time) return;
@@ -343,11 +464,12 @@ class EarthquakeRuntime implements HazardRuntime {
       return;
     }
     if (Number.isNaN(this.scale[d]!)) this.calibrate(d, fs);
-    const a = Math.max(k0, kStart), b = Math.min(k0 + n - 1, kEnd);
-    const m = b - a + 1;
+    const a = Math.max(k0, kStart), e = Math.min(k0 + n - 1, kEnd);
+    const m = e - a + 1;
     const buf = this.ensureScratch(m);
     this.synthesize(d, a, m, fs, buf);
     const sc = this.scale[d]!;
+    const ae = b.ae, an = b.an, au = b.au;
     for (let i = 0, j = a - k0; i < m; i++, j++) {
       ae[j] = ae[j]! + sc * buf[3 * i]!;
       an[j] = an[j]! + sc * buf[3 * i + 1]!;
@@ -356,45 +478,45 @@ class EarthquakeRuntime implements HazardRuntime {
   }
 }
 
+/** Truth of an earthquake from its columns (shared by the synthetic and recorded types). */
+export function earthquakeTruth(config: { name?: string; magnitude: number; origin_time: number; lon: number; lat: number; depth_km: number; rake?: number; alert_mmi: number }, ctx: StageContext, index: number, type: string, extra: Record<string, number | string | boolean | null> = {}): HazardTruth {
+  const col = ctx.columns, p = ctx.prefix;
+  const state = col.u8(p + 'state');
+  const rows = col.rows;
+  const reached = new Uint8Array(rows);
+  const shouldAlert = new Uint8Array(rows);
+  const mmi = col.f32(p + 'mmi');
+  for (let d = 0; d < rows; d++) {
+    reached[d] = state[d] !== FieldState.Pending ? 1 : 0;
+    shouldAlert[d] = reached[d] && mmi[d]! >= config.alert_mmi ? 1 : 0;
+  }
+  return {
+    index,
+    type,
+    kind: 'earthquake',
+    name: config.name ?? `M${config.magnitude} earthquake`,
+    alertable: true,
+    start: config.origin_time,
+    facts: {
+      origin_time: config.origin_time, lon: config.lon, lat: config.lat, depth_km: config.depth_km,
+      magnitude: config.magnitude, rake: config.rake ?? null, alert_mmi: config.alert_mmi, ...extra,
+    },
+    devices: { reached, first: col.f64(p + 'tp'), impact: col.f64(p + 'ts'), intensity: col.f32(p + 'pga_g'), mmi, shouldAlert },
+  };
+}
+
 export const earthquake: HazardPlugin<EarthquakeConfig> = {
   type: 'earthquake',
   category: 'hazard',
   schema: earthquakeSchema,
+  warnings: (c, where) => earthquakeWarnings(c, where),
   columns: () => columns(),
   create(config, ctx) {
     const index = Number(/hazard(\d+)\./.exec(ctx.prefix)?.[1] ?? 0);
     return new EarthquakeRuntime(config, ctx, index);
   },
-  truth(config, ctx, index): HazardTruth {
-    const col = ctx.columns, p = ctx.prefix;
-    const state = col.u8(p + 'state');
-    const rows = col.rows;
-    const reached = new Uint8Array(rows);
-    const shouldAlert = new Uint8Array(rows);
-    const mmi = col.f32(p + 'mmi');
-    for (let d = 0; d < rows; d++) {
-      reached[d] = state[d] !== FieldState.Pending ? 1 : 0;
-      shouldAlert[d] = reached[d] && mmi[d]! >= config.alert_mmi ? 1 : 0;
-    }
-    return {
-      index,
-      type: 'earthquake',
-      kind: 'earthquake',
-      name: config.name ?? `M${config.magnitude} earthquake`,
-      alertable: true,
-      start: config.origin_time,
-      facts: {
-        origin_time: config.origin_time, lon: config.lon, lat: config.lat, depth_km: config.depth_km,
-        magnitude: config.magnitude, rake: config.rake ?? null, alert_mmi: config.alert_mmi,
-      },
-      devices: {
-        reached,
-        pArrival: col.f64(p + 'tp'),
-        sArrival: col.f64(p + 'ts'),
-        pgaG: col.f32(p + 'pga_g'),
-        mmi,
-        shouldAlert,
-      },
-    };
+  truth(config, ctx, index) {
+    const src = sourceModel(config, ctx.world.frame.project([config.lon, config.lat]));
+    return earthquakeTruth(config, ctx, index, 'earthquake', src.lengthKm > 0 ? { rupture_length_km: src.lengthKm, rupture_duration_s: src.durationS, strike_deg: config.rupture!.strike_deg } : {});
   },
 };

@@ -20,7 +20,10 @@ export function renderQuake(config: Record<string, unknown>, distancesKm: number
   const traces = distancesKm.map(() => ({ e: new Float32Array(n), n: new Float32Array(n), u: new Float32Array(n) }));
   for (let d = 0; d < rows; d++) {
     const t = traces[d]!;
-    for (let k = 0; k < n; k += fs) rt.render(d, k, Math.min(fs, n - k), fs, t.e.subarray(k), t.n.subarray(k), t.u.subarray(k));
+    for (let k = 0; k < n; k += fs) {
+      const m = Math.min(fs, n - k);
+      rt.render(d, { t0: k / fs, t1: (k + m) / fs, k0: k, n: m, fs, ae: t.e.subarray(k), an: t.n.subarray(k), au: t.u.subarray(k), pk0: 0, pn: 0, pfs: 0, dp: new Float32Array(0) });
+    }
   }
   return { traces, truth: earthquake.truth(c, ctx, 0), config: c };
 }
@@ -39,8 +42,8 @@ describe('earthquake waveform synthesis', () => {
   it('publishes P and S arrivals at hypocentral distance / velocity after origin', () => {
     for (const [i, dKm] of [5, 20, 60].entries()) {
       const hypo = Math.hypot(dKm, 8);
-      expect(truth.devices!.pArrival[i]).toBeCloseTo(5 + hypo / 6.1, 9);
-      expect(truth.devices!.sArrival[i]).toBeCloseTo(5 + hypo / 3.55, 9);
+      expect(truth.devices!.first[i]).toBeCloseTo(5 + hypo / 6.1, 9);
+      expect(truth.devices!.impact[i]).toBeCloseTo(5 + hypo / 3.55, 9);
     }
   });
 
@@ -48,7 +51,7 @@ describe('earthquake waveform synthesis', () => {
     for (let i = 0; i < 3; i++) {
       const t = traces[i]!;
       const geo = Math.sqrt(peak(t.e) * peak(t.n)) / G;
-      const pga = truth.devices!.pgaG[i]!;
+      const pga = truth.devices!.intensity[i]!;
       expect(Math.abs(geo / pga - 1)).toBeLessThan(0.01);
       const median = siteShaking(config, [5, 20, 60][i]!, 760).pgaG;
       expect(pga).toBeCloseTo(median, 6); // no variability requested: the median
@@ -57,7 +60,7 @@ describe('earthquake waveform synthesis', () => {
 
   it('is silent before P, rises at P, grows at S and decays afterwards', () => {
     const t = traces[2]!; // 60 km: P at ~15 s, S at ~22 s
-    const tp = truth.devices!.pArrival[2]!, ts = truth.devices!.sArrival[2]!;
+    const tp = truth.devices!.first[2]!, ts = truth.devices!.impact[2]!;
     const at = (s: number) => Math.round(s * fs);
     expect(peak(t.u.subarray(0, at(tp) - 1))).toBe(0);
     const beforeS = rms(t.u, at(tp), at(ts) - 1);
@@ -73,7 +76,7 @@ describe('earthquake waveform synthesis', () => {
     const far = renderQuake({ magnitude: 4, render_floor_g: 0.01 }, [150], 60);
     expect(peak(far.traces[0]!.e)).toBe(0);
     expect(far.truth.devices!.reached[0]).toBe(1);
-    expect(far.truth.devices!.pgaG[0]).toBeGreaterThan(0);
+    expect(far.truth.devices!.intensity[0]).toBeGreaterThan(0);
     expect(far.truth.devices!.shouldAlert[0]).toBe(0);
   });
 });
