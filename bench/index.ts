@@ -3,8 +3,9 @@ import { runBenches, type Bench } from './harness.js';
 import { pipelineBench } from './pipeline.js';
 import { noiseBench } from './noise.js';
 import { mobilityBench, placementBench } from './population.js';
+import { hazardBench } from './hazards.js';
 
-const BENCHES: Bench[] = [noiseBench, placementBench, mobilityBench, pipelineBench];
+const BENCHES: Bench[] = [noiseBench, placementBench, mobilityBench, hazardBench, pipelineBench];
 
 runBenches(BENCHES, process.argv.slice(2)).catch((err) => {
   process.stderr.write(`bench: ${(err as Error).message}\n`);

@@ -28,6 +28,9 @@ export const enum Activity { Home = 0, Work = 1, Walk = 2, Pause = 3, Drive = 4,
 
 export const ACTIVITY_NAMES = ['home', 'work', 'walk', 'pause', 'drive', 'parked'] as const;
 
+/** mob.flags bit set by a crash. */
+export const CRASHED = 2;
+
 export const MOBILITY_COLUMNS: ColumnSpec[] = [
   { name: 'mob.home_x', type: 'f32' },
   { name: 'mob.home_y', type: 'f32' },
@@ -49,7 +52,7 @@ export const MOBILITY_COLUMNS: ColumnSpec[] = [
   /** Events drawn so far (key of the next counter-based draw). */
   { name: 'mob.counter', type: 'u16' },
   { name: 'mob.activity', type: 'u8' },
-  /** Bit 0: a commuter's current trip goes to work. */
+  /** Bit 0: a commuter's current trip goes to work. Bit 1: the vehicle crashed (stops at mob.next_t, then never moves). */
   { name: 'mob.flags', type: 'u8' },
 ];
 
@@ -209,6 +212,15 @@ export class Mobility {
   step(d: number, t0: number, t1: number): boolean {
     const b = this.c.behaviours[this.behaviour[d]!]!;
     const act = this.activity[d]!;
+    if (this.flags[d]! & CRASHED) {
+      // A crashed vehicle drives on until the crash time, then stays where it is.
+      if (act !== Activity.Drive) return false;
+      const stop = Math.min(t1, Math.max(t0, this.nextT[d]!));
+      if (stop > t0) this.travelRoads(d, t0, stop);
+      this.activity[d] = Activity.Parked;
+      this.nextT[d] = Infinity;
+      return true;
+    }
     if (b.kind === 'stationary') {
       if (t1 <= this.nextT[d]! || !b.work) return false;
       return this.stepStationary(d, b, t1);

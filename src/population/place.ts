@@ -13,6 +13,8 @@ import type { World } from '../world/load.js';
 export interface PlacementOptions {
   seed: Seed;
   devices: number;
+  /** Extra devices placed uniformly inside venues, after the main population. */
+  groups?: { venue: string; devices: number; phone: number; behaviour: number }[];
   /** Shares of phone profiles (need not sum to 1). */
   phoneShares: readonly number[];
   /** Shares of behaviour profiles. */
@@ -79,18 +81,37 @@ function assign(rng: FastRandom, shares: readonly number[], out: Uint8Array): vo
 
 /** Places `devices` devices in `world`; returns shared columns (see DEVICE_COLUMNS). */
 export function placeDevices(world: World, options: PlacementOptions, boundary?: BoundaryIndex): ColumnSet {
-  const n = options.devices;
+  const groups = options.groups ?? [];
+  const main = options.devices;
+  const n = main + groups.reduce((s, g) => s + g.devices, 0);
   const cols = ColumnSet.allocate(n, DEVICE_COLUMNS.map((c) => ({ ...c })));
   const sampler = new PlaceSampler(world, boundary);
   const x = cols.f64('x'), y = cols.f64('y');
   const rng = FastRandom.of(options.seed, 'placement');
   const pos = new Float64Array(2);
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < main; i++) {
     sampler.sample(rng, pos);
     x[i] = pos[0]!;
     y[i] = pos[1]!;
   }
-  assign(FastRandom.of(options.seed, 'phone-profile'), options.phoneShares, cols.u8('phone'));
-  assign(FastRandom.of(options.seed, 'behaviour-profile'), options.behaviourShares, cols.u8('behaviour'));
+  assign(FastRandom.of(options.seed, 'phone-profile'), options.phoneShares, cols.u8('phone').subarray(0, main));
+  assign(FastRandom.of(options.seed, 'behaviour-profile'), options.behaviourShares, cols.u8('behaviour').subarray(0, main));
+  let i = main;
+  groups.forEach((g, gi) => {
+    const venue = world.venues.find((v) => v.name === g.venue);
+    if (!venue) throw new Error(`venue "${g.venue}" is not in world ${world.name}`);
+    const areas = new AliasTable(venue.polygons.map((p) => p.area));
+    const grng = FastRandom.of(options.seed, 'venue-group', gi);
+    for (let k = 0; k < g.devices; k++, i++) {
+      const part = venue.polygons[areas.draw(grng)]!;
+      const [x0, y0, x1, y1] = part.bbox;
+      do {
+        x[i] = x0 + (x1 - x0) * grng.uniform();
+        y[i] = y0 + (y1 - y0) * grng.uniform();
+      } while (!inPolygon(part, x[i]!, y[i]!));
+      cols.u8('phone')[i] = g.phone;
+      cols.u8('behaviour')[i] = g.behaviour;
+    }
+  });
   return cols;
 }

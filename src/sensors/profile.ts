@@ -17,6 +17,15 @@ export const accelerometerSchema = z.strictObject({
   range_g: z.number().positive().max(64),
 });
 
+export const barometerSchema = z.strictObject({
+  /** Output data rate, Hz. */
+  rate_hz: z.number().positive().max(200),
+  /** White noise, Pa RMS. */
+  noise_pa: z.number().min(0).max(1000),
+  /** Output resolution, Pa (quantisation step). */
+  resolution_pa: z.number().min(0).max(100).default(0),
+});
+
 export const phoneProfileSchema = z
   .strictObject({
     name: z.string().min(1),
@@ -24,6 +33,7 @@ export const phoneProfileSchema = z
     /** Where the numbers come from (datasheets, measurements). */
     sources: z.array(z.string()).optional(),
     accelerometer: accelerometerSchema,
+    barometer: barometerSchema.optional(),
   })
   .superRefine((p, ctx) => {
     const max = p.accelerometer.max_rate_hz;

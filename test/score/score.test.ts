@@ -8,16 +8,16 @@ const truth = (shouldAlert: number[], sArrival: number[]): HazardTruth => ({
   facts: { origin_time: 100, lon: 10, lat: 45, depth_km: 8, magnitude: 6 },
   devices: {
     reached: new Uint8Array(shouldAlert.map(() => 1)),
-    pArrival: new Float64Array(sArrival.map((s) => s - 3)),
-    sArrival: new Float64Array(sArrival),
-    pgaG: new Float32Array(shouldAlert.map((a) => (a ? 0.1 : 0.001))),
+    first: new Float64Array(sArrival.map((s) => s - 3)),
+    impact: new Float64Array(sArrival),
+    intensity: new Float32Array(shouldAlert.map((a) => (a ? 0.1 : 0.001))),
     mmi: new Float32Array(shouldAlert.map((a) => (a ? 6 : 2))),
     shouldAlert: new Uint8Array(shouldAlert),
   },
 });
 
 const alert = (event: number, seq: number, time: number, lon = 10.01, lat = 45, magnitude = 5.8): AlertRecord => ({
-  event, seq, time, radiusKm: 50, mmiThreshold: 4, triggers: 10, cancelled: false,
+  event, kind: 'earthquake', seq, time, radiusKm: 50, mmiThreshold: 4, triggers: 10, cancelled: false,
   estimate: { x: 0, y: 0, lon, lat, originTime: 100.5, magnitude, depthKm: 8 },
 });
 

@@ -1,0 +1,75 @@
+/**
+ * Construction nuisance: pile driving at a site — blows at a steady rate, each a damped
+ * oscillation (10–30 Hz) arriving at distance r after r / 300 m/s (surface waves in soil) with a
+ * peak falling off as (10 m / r)^n (geometric spreading plus material damping; n ≈ 1.1–1.5 is
+ * typical of impact-pile vibration attenuation). Truth: not a hazard.
+ */
+import * as z from 'zod';
+import { G } from '../core/units.js';
+import type { ColumnSpec } from '../core/columns.js';
+import { duration, latitude, longitude } from '../scenario/fields.js';
+import type { Block, HazardPlugin, HazardRuntime, StageContext } from '../engine/types.js';
+import { addDampedSine, dampedSineDuration } from './impulse.js';
+
+export const constructionSchema = z.strictObject({
+  type: z.literal('construction'),
+  name: z.string().optional(),
+  lon: longitude(),
+  lat: latitude(),
+  start: duration({ min: 0 }),
+  duration: duration({ positive: true }),
+  blows_per_min: z.number().positive().max(600).default(40),
+  /** Peak acceleration 10 m from the pile, g. */
+  amplitude_g_at_10m: z.number().positive().max(10).default(0.3),
+  frequency_hz: z.number().positive().max(100).default(15),
+  damping: z.number().positive().max(0.9).default(0.15),
+  attenuation: z.number().positive().max(3).default(1.3),
+  /** Beyond this, blows are too weak to matter, m. */
+  max_distance_m: z.number().positive().default(2000),
+});
+
+export type ConstructionConfig = z.output<typeof constructionSchema>;
+
+const WAVE_SPEED = 300;
+
+class ConstructionRuntime implements HazardRuntime {
+  private readonly c: ConstructionConfig;
+  private readonly site: [number, number];
+  private readonly x: Float64Array;
+  private readonly y: Float64Array;
+  private readonly ring: number;
+
+  constructor(c: ConstructionConfig, ctx: StageContext) {
+    this.c = c;
+    this.site = ctx.world.frame.project([c.lon, c.lat]);
+    this.x = ctx.columns.f64('x');
+    this.y = ctx.columns.f64('y');
+    this.ring = dampedSineDuration(c.frequency_hz, c.damping);
+  }
+
+  render(d: number, b: Block): void {
+    const c = this.c;
+    const r = Math.max(5, Math.hypot(this.x[d]! - this.site[0], this.y[d]! - this.site[1]));
+    if (r > c.max_distance_m) return;
+    const delay = r / WAVE_SPEED;
+    const interval = 60 / c.blows_per_min;
+    const first = Math.max(0, Math.floor((b.t0 - delay - this.ring - c.start) / interval));
+    const last = Math.floor((b.t1 - delay - c.start) / interval);
+    const amp = c.amplitude_g_at_10m * G * Math.pow(10 / r, c.attenuation);
+    for (let k = first; k <= last; k++) {
+      const blow = c.start + k * interval;
+      if (blow >= c.start + c.duration) break;
+      addDampedSine(b.au, b.k0, b.n, b.fs, blow + delay, amp, c.frequency_hz, c.damping);
+      addDampedSine(b.ae, b.k0, b.n, b.fs, blow + delay, 0.4 * amp, c.frequency_hz, c.damping);
+    }
+  }
+}
+
+export const construction: HazardPlugin<ConstructionConfig> = {
+  type: 'construction',
+  category: 'nuisance',
+  schema: constructionSchema,
+  columns: (): ColumnSpec[] => [],
+  create: (c, ctx) => new ConstructionRuntime(c, ctx),
+  truth: (c, _ctx, index) => ({ index, type: 'construction', kind: 'construction', name: c.name ?? 'pile driving', alertable: false, start: c.start, facts: { lon: c.lon, lat: c.lat, start: c.start, duration: c.duration, blows_per_min: c.blows_per_min } }),
+};
