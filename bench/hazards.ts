@@ -9,6 +9,7 @@ import { parseWorld } from '../src/world/load.js';
 import { buildGridCity } from '../src/world/build/grid-city.js';
 import { earthquake } from '../src/hazards/earthquake/index.js';
 import type { Block, StageContext } from '../src/engine/types.js';
+import { newBlock } from '../src/engine/block.js';
 import type { Bench } from './harness.js';
 
 export const hazardBench: Bench = {
@@ -29,7 +30,7 @@ export const hazardBench: Bench = {
     const ctx = { seed: 1, world, columns: cols, phones: [], behaviours: [], prefix: 'hazard0.', scenario: {}, report: () => {} } as unknown as StageContext;
     const rt = earthquake.create(c, ctx);
     const fs = 50, seconds = 240;
-    const b: Block = { t0: 0, t1: 0, k0: 0, n: fs, fs, ae: new Float32Array(fs), an: new Float32Array(fs), au: new Float32Array(fs), pk0: 0, pn: 0, pfs: 0, dp: new Float32Array(0) };
+    const b: Block = { ...newBlock(fs), fs };
     const state = cols.u8('hazard0.state');
     const t0 = performance.now();
     let shakingSeconds = 0;

@@ -4,8 +4,9 @@ import { pipelineBench } from './pipeline.js';
 import { noiseBench } from './noise.js';
 import { mobilityBench, placementBench } from './population.js';
 import { hazardBench } from './hazards.js';
+import { sensorBench } from './sensors.js';
 
-const BENCHES: Bench[] = [noiseBench, placementBench, mobilityBench, hazardBench, pipelineBench];
+const BENCHES: Bench[] = [noiseBench, sensorBench, placementBench, mobilityBench, hazardBench, pipelineBench];
 
 runBenches(BENCHES, process.argv.slice(2)).catch((err) => {
   process.stderr.write(`bench: ${(err as Error).message}\n`);

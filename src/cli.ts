@@ -55,6 +55,21 @@ async function main(argv: string[]): Promise<void> {
           .example('$0 shaking --magnitude 6.5 --rjb 20 --vs30 400', 'an M6.5 at 20 km on stiff soil'),
       (a) => guard(async () => (await import('./cli/shaking.js')).shakingCommand({ magnitude: a.magnitude, rjb: a.rjb, vs30: a.vs30, depth: a.depth, rake: a.rake, vp: a.vp, vs: a.vs, json: a.json })),
     )
+    .command(
+      'record <profile>',
+      'Write what one phone of a profile records (CSV: t,ax,ay,az,gx,gy,gz,p; or NPY + JSON sidecar)',
+      (y) =>
+        y
+          .positional('profile', { type: 'string', demandOption: true, describe: 'phone profile (YAML)' })
+          .option('duration', { type: 'string', demandOption: true, describe: 'how long, e.g. 90s, 10m, 1h' })
+          .option('context', { type: 'string', describe: 'where the phone is: table, hand, pocket, bag, vehicle-mount' })
+          .option('activity', { type: 'string', describe: 'what its owner does: still, walking, running, driving, stairs, elevator' })
+          .option('seed', { type: 'number', default: 1 })
+          .option('rate', { type: 'number', describe: 'accelerometer/gyroscope rate, Hz (up to the profile maximum)' })
+          .option('out', { type: 'string', demandOption: true, describe: 'output file ending .csv or .npy' })
+          .example('$0 record agents/phones/budget.yaml --duration 1h --context table --out out/budget-table.csv', 'an hour on a table'),
+      (a) => guard(async () => (await import('./cli/record.js')).recordCommand({ profile: a.profile!, duration: a.duration, out: a.out, context: a.context, activity: a.activity, seed: a.seed, rate: a.rate })),
+    )
     .command('world', 'Build world files', (y) =>
       y
         .command(
@@ -87,7 +102,7 @@ async function main(argv: string[]): Promise<void> {
         )
         .demandCommand(1, 'name a world subcommand (build)'),
     )
-    .demandCommand(1, 'name a command: run, validate, schema, shaking, world')
+    .demandCommand(1, 'name a command: run, validate, schema, shaking, record, world')
     .strict()
     .help()
     .alias('help', 'h')

@@ -12,7 +12,12 @@ import { HAZARDS } from '../hazards/registry.js';
 import { DETECTORS } from '../detect/registry.js';
 import { loadWorld, type World } from '../world/load.js';
 import { placeDevices } from '../population/place.js';
-import { ACCELEROMETER_COLUMNS, AccelerometerModel } from '../sensors/accelerometer.js';
+import { ImuModel, imuColumns } from '../sensors/imu.js';
+import { BAROMETER_COLUMNS, BarometerModel, Weather } from '../sensors/barometer.js';
+import { GNSS_COLUMNS, Gnss } from '../sensors/gnss.js';
+import { Clocks } from '../sensors/clock.js';
+import { EverydayMotion, MOTION_COLUMNS } from '../population/motion.js';
+import type { SensorOutput } from './simulate.js';
 import { MOBILITY_COLUMNS, Mobility } from '../population/mobility.js';
 import { CONTEXT_COLUMNS, PhoneContexts } from '../population/context.js';
 import { RoadNetwork } from '../world/roads.js';
@@ -25,7 +30,11 @@ export const DETECTOR_PREFIX = 'detector.';
 
 /** Columns every stage needs beyond the device table. */
 export function stageColumnSpecs(scenario: ResolvedScenario, rows: number): ColumnSpec[] {
-  const specs: ColumnSpec[] = [{ name: 'monitoring', type: 'u8' }, ...MOBILITY_COLUMNS, ...CONTEXT_COLUMNS, ...ACCELEROMETER_COLUMNS];
+  const specs: ColumnSpec[] = [
+    { name: 'monitoring', type: 'u8' }, ...MOBILITY_COLUMNS, ...CONTEXT_COLUMNS, ...MOTION_COLUMNS, ...GNSS_COLUMNS, ...imuColumns('accel'),
+  ];
+  if (scenario.phones.some((p) => p.gyroscope)) specs.push(...imuColumns('gyro'));
+  if (scenario.phones.some((p) => p.barometer)) specs.push(...BAROMETER_COLUMNS);
   scenario.config.hazards.forEach((h, i) => {
     for (const c of HAZARDS[h.type]!.columns(h, rows)) specs.push({ ...c, name: hazardPrefix(i) + c.name });
   });
@@ -173,7 +182,17 @@ export interface Runtimes {
   truth: TruthSink;
   hazards: HazardRuntime[];
   detector: DetectorRuntime;
-  accelerometer: AccelerometerModel;
+  accelerometer: ImuModel;
+  gyroscope: ImuModel;
+  barometer: BarometerModel;
+  gnss: Gnss;
+  clocks: Clocks;
+  motion: EverydayMotion;
+  /** Render gyroscope and barometer readings even when no detector needs them. */
+  wantGyro: boolean;
+  wantBaro: boolean;
+  /** Sees every phone's sensor output, tick by tick (hazardsim record, datasets, tests). */
+  tap?: (o: SensorOutput) => void;
 }
 
 export function createRuntimes(state: Runtimes['state']): Runtimes {
@@ -181,10 +200,28 @@ export function createRuntimes(state: Runtimes['state']): Runtimes {
   const truth = new TruthSink();
   const hazards = cfg.hazards.map((h, i) => HAZARDS[h.type]!.create(h, stageContext(state, hazardPrefix(i), truth)));
   const detector = DETECTORS[cfg.detector.type]!.create(cfg.detector, stageContext(state, DETECTOR_PREFIX));
-  const accelerometer = new AccelerometerModel(stageContext(state, ''));
+  const sensors = { seed: cfg.seed, columns: state.columns, phones: state.scenario.phones };
+  const hasGyro = state.columns.has('gyro.rng'), hasBaro = state.columns.has('baro.rng');
+  const accelerometer = new ImuModel('accel', sensors);
+  const gyroscope = hasGyro ? new ImuModel('gyro', sensors) : (accelerometer as never as ImuModel);
+  const barometer = hasBaro ? new BarometerModel({ ...sensors, weather: new Weather(cfg.seed, cfg.duration, cfg.environment.weather_drift_pa_per_sqrt_h) }) : undefined;
   const { mobility, contexts } = createPopulationRuntimes(state);
-  return { state, mobility, contexts, hazards, detector, accelerometer, heartbeatKey: componentKey(cfg.seed, 'heartbeat'), truth };
+  return {
+    state, mobility, contexts, hazards, detector, accelerometer,
+    gyroscope: hasGyro ? gyroscope : NO_SENSOR,
+    barometer: barometer ?? (NO_SENSOR as never as BarometerModel),
+    gnss: new Gnss(sensors),
+    clocks: new Clocks({ seed: cfg.seed, phones: state.scenario.phones, phone: state.columns.u8('phone') }),
+    motion: new EverydayMotion({ seed: cfg.seed, columns: state.columns, behaviours: state.scenario.behaviours }),
+    wantGyro: false,
+    wantBaro: false,
+    heartbeatKey: componentKey(cfg.seed, 'heartbeat'),
+    truth,
+  };
 }
+
+/** Stands in for a sensor no phone of the run has. */
+const NO_SENSOR = { has: () => false, rate: () => 0, apply: () => {}, read: () => {} } as never as ImuModel;
 
 /** What the main thread hands to each worker once. */
 export interface WorkerInit {

@@ -1,11 +1,16 @@
 /**
- * The per-device inner loop: for each device of a chunk and each tick of an epoch, render what the
- * phone experiences (gravity, hazards), pass it through the sensor model, run the detector.
- * Allocation-free per sample; per-device state lives in shared columns, so the result does not
- * depend on which thread runs a chunk or how time is cut into epochs.
+ * The per-device inner loop: for each device of a chunk and each tick of an epoch, move the person,
+ * update the phone's context, render what the phone experiences (gravity, everyday motion, hazards)
+ * in east/north/up, rotate it into the phone's frame by its pose, pass it through the phone's
+ * sensors, run the detector, take a GNSS fix, and send heartbeats. Allocation-free per sample;
+ * per-device state lives in shared columns, so the result does not depend on which thread runs a
+ * chunk or how time is cut into epochs.
  */
 import { G } from '../core/units.js';
 import { nextHeartbeat, type Runtimes } from './setup.js';
+import { newBlock, resetBlock } from './block.js';
+import { rotateBlock, rotation } from '../sensors/pose.js';
+import { Activity } from '../population/mobility.js';
 import type { Block, TriggerMessage, TruthRow } from './types.js';
 
 export interface ChunkTask {
@@ -25,41 +30,73 @@ export interface ChunkResult {
   samples: number;
 }
 
+/** What a phone's sensors output in one tick (device frame; SI units), for taps (record, datasets). */
+export interface SensorOutput {
+  d: number;
+  block: Block;
+  /** Accelerometer (m/s²) and gyroscope (rad/s, or null without one) at the accelerometer rate. */
+  ax: Float32Array;
+  ay: Float32Array;
+  az: Float32Array;
+  gx: Float32Array | null;
+  gy: Float32Array | null;
+  gz: Float32Array | null;
+  /** Barometer readings (Pa) at the barometer rate, or null. */
+  p: Float32Array | null;
+}
+
 /** Sample index of time t at rate fs (ticks hold whole numbers of samples). */
 export const sampleIndex = (t: number, fs: number): number => Math.ceil(t * fs - 1e-6);
 
-let block: Block = { t0: 0, t1: 0, k0: 0, n: 0, fs: 0, ae: new Float32Array(0), an: new Float32Array(0), au: new Float32Array(0), pk0: 0, pn: 0, pfs: 0, dp: new Float32Array(0) };
-/** The worker's reusable block, with room for n accelerometer and pn barometer samples. */
-function blockFor(n: number, pn: number): Block {
-  if (block.ae.length < n) block = { ...block, ae: new Float32Array(n), an: new Float32Array(n), au: new Float32Array(n) };
-  if (block.dp.length < pn) block = { ...block, dp: new Float32Array(pn) };
+let block: Block = newBlock(0, 0);
+let gyro = { x: new Float32Array(0), y: new Float32Array(0), z: new Float32Array(0) };
+let baro = new Float32Array(0);
+const R = new Float64Array(9);
+
+function buffers(n: number, pn: number): Block {
+  if (block.ae.length < n || block.dp.length < pn) block = newBlock(Math.max(n, block.ae.length), Math.max(pn, block.dp.length));
+  if (gyro.x.length < n) gyro = { x: new Float32Array(n), y: new Float32Array(n), z: new Float32Array(n) };
+  if (baro.length < pn) baro = new Float32Array(pn);
   return block;
 }
 
 export function simulateChunk(rt: Runtimes, task: ChunkTask): ChunkResult {
-  const { state, hazards, detector, accelerometer, mobility, contexts } = rt;
+  const { state, hazards, detector, accelerometer, gyroscope, barometer, gnss, clocks, motion, mobility, contexts } = rt;
   const cols = state.columns;
   const phone = cols.u8('phone');
   const monitoring = cols.u8('monitoring');
+  const pose = cols.f32('pose');
   const rates = state.scenario.phones.map((p) => p.accelerometer.rate_hz);
   const baroRates = state.scenario.phones.map((p) => p.barometer?.rate_hz ?? 0);
   const clock = state.clock;
   const messages: TriggerMessage[] = [];
-  const emit = (m: TriggerMessage) => { messages.push(m); };
+  let current = 0;
+  // Phones stamp messages with their own clock and report where their GNSS says they are.
+  const emit = (m: TriggerMessage) => {
+    m.deviceTime = clocks.time(current, m.time);
+    m.onsetDeviceTime = clocks.time(current, m.onsetDeviceTime);
+    m.x = gnss.rx[current]!;
+    m.y = gnss.ry[current]!;
+    messages.push(m);
+  };
   let samples = 0;
   const maxN = Math.max(...rates.map((fs) => Math.ceil(clock.tick * fs) + 1));
   const maxPn = Math.max(0, ...baroRates.map((fs) => Math.ceil(clock.tick * fs) + 1));
-  const b = blockFor(maxN, maxPn);
-  const ax = b.ae, ay = b.an, az = b.au;
+  const b = buffers(maxN, maxPn);
   const hn = hazards.length;
   const preTick = hazards.filter((h) => h.preTick);
   const moving = mobility.anyMoving;
   const activity = mobility.activity;
-  const x = cols.f64('x'), y = cols.f64('y');
   const hbEvery = state.scenario.config.network.heartbeat_every;
+  const outdoor = state.scenario.config.environment.outdoor;
+  const tap = rt.tap;
+  const wantGyro = rt.wantGyro || !!tap;
+  const wantBaro = rt.wantBaro || !!tap;
   for (let d = task.deviceFrom; d < task.deviceTo; d++) {
+    current = d;
     const fs = rates[phone[d]!]!;
-    const pfs = baroRates[phone[d]!]!;
+    const pfs = wantBaro && barometer.has(d) ? baroRates[phone[d]!]! : 0;
+    const hasGyro = wantGyro && gyroscope.has(d);
     for (let i = task.tickFrom; i < task.tickTo; i++) {
       const t0 = clock.timeOf(i), t1 = clock.timeOf(i + 1);
       for (const h of preTick) h.preTick!(d, t0, t1);
@@ -68,27 +105,44 @@ export function simulateChunk(rt: Runtimes, task: ChunkTask): ChunkResult {
       const wasMonitoring = monitoring[d]!;
       contexts.update(d, activity[d]!, t1, changed);
       if (monitoring[d] && !wasMonitoring) detector.reset(d);
-      // Heartbeats due in this tick report the position and eligibility at the end of the tick.
-      for (let hb = nextHeartbeat(rt.heartbeatKey, d, hbEvery, t0); hb < t1; hb += hbEvery) {
-        messages.push({ device: d, kind: 'heartbeat', time: hb, deviceTime: hb, onsetDeviceTime: hb, amplitude: 0, ratio: 0, x: x[d]!, y: y[d]!, monitoring: monitoring[d]! });
-      }
       const k0 = sampleIndex(t0, fs);
       const n = sampleIndex(t1, fs) - k0;
-      if (n <= 0) continue;
-      b.t0 = t0; b.t1 = t1; b.k0 = k0; b.n = n; b.fs = fs;
-      b.pfs = pfs;
-      b.pk0 = pfs > 0 ? sampleIndex(t0, pfs) : 0;
-      b.pn = pfs > 0 ? sampleIndex(t1, pfs) - b.pk0 : 0;
-      // Specific force of a phone lying face-up on a table: +1 g on its z axis.
-      ax.fill(0, 0, n);
-      ay.fill(0, 0, n);
-      az.fill(G, 0, n);
-      b.dp.fill(0, 0, b.pn);
-      for (let h = 0; h < hn; h++) hazards[h]!.render(d, b);
-      if (!monitoring[d]) continue;
-      accelerometer.apply(d, n, ax, ay, az);
-      detector.process(d, k0, n, fs, ax, ay, az, emit);
-      samples += n;
+      if (n > 0) {
+        b.t0 = t0; b.t1 = t1; b.k0 = k0; b.n = n; b.fs = fs;
+        b.pfs = pfs;
+        b.pk0 = pfs > 0 ? sampleIndex(t0, pfs) : 0;
+        b.pn = pfs > 0 ? sampleIndex(t1, pfs) - b.pk0 : 0;
+        resetBlock(b, n, b.pn, G);
+        // Physics in east/north/up: everyday motion, then hazards.
+        motion.render(d, b, activity[d]!, i);
+        for (let h = 0; h < hn; h++) hazards[h]!.render(d, b);
+        if (monitoring[d] || tap) {
+          // Into the phone's frame.
+          rotation(pose[3 * d]!, pose[3 * d + 1]!, pose[3 * d + 2]!, R);
+          if (hasGyro) {
+            const gx = gyro.x, gy = gyro.y, gz = gyro.z;
+            for (let k = 0; k < n; k++) { gx[k] = b.we[k]!; gy[k] = b.wn[k]!; gz[k] = b.wu[k]!; }
+            rotateBlock(R, n, gx, gy, gz);
+            for (let k = 0; k < n; k++) { gx[k] = gx[k]! + b.wx[k]!; gy[k] = gy[k]! + b.wy[k]!; gz[k] = gz[k]! + b.wz[k]!; }
+          }
+          rotateBlock(R, n, b.ae, b.an, b.au);
+          const dt = t1 - t0;
+          if (hasGyro) gyroscope.apply(d, n, dt, gyro.x, gyro.y, gyro.z, b.ae, b.an, b.au);
+          accelerometer.apply(d, n, dt, b.ae, b.an, b.au);
+          if (b.pn > 0) barometer.read(d, t0, t1, b.pk0, b.pn, pfs, b.alt0, b.alt1, b.dp, baro);
+          tap?.({ d, block: b, ax: b.ae, ay: b.an, az: b.au, gx: hasGyro ? gyro.x : null, gy: hasGyro ? gyro.y : null, gz: hasGyro ? gyro.z : null, p: b.pn > 0 ? baro : null });
+          if (monitoring[d]) {
+            detector.process(d, k0, n, fs, b.ae, b.an, b.au, emit);
+            samples += n;
+          }
+        }
+      }
+      // A GNSS (or network) fix, then heartbeats due in this tick report it.
+      const a = activity[d]!;
+      gnss.update(d, i, t1 - t0, a === Activity.Home || a === Activity.Work ? 'indoor' : outdoor);
+      for (let hb = nextHeartbeat(rt.heartbeatKey, d, hbEvery, t0); hb < t1; hb += hbEvery) {
+        messages.push({ device: d, kind: 'heartbeat', time: hb, deviceTime: clocks.time(d, hb), onsetDeviceTime: clocks.time(d, hb), amplitude: 0, ratio: 0, x: gnss.rx[d]!, y: gnss.ry[d]!, monitoring: monitoring[d]! });
+      }
     }
   }
   return { messages, samples, truth: rt.truth.take() };

@@ -94,11 +94,22 @@ export interface Block {
   ae: Float32Array;
   an: Float32Array;
   au: Float32Array;
+  /** Angular rate, rad/s, at the accelerometer's samples: of the body in east/north/up (a turning vehicle) ... */
+  we: Float32Array;
+  wn: Float32Array;
+  wu: Float32Array;
+  /** ... and of the phone in its own frame (a swinging thigh, a tumbling drop). */
+  wx: Float32Array;
+  wy: Float32Array;
+  wz: Float32Array;
   /** Barometer-rate samples [pk0, pk0 + pn) at pfs Hz: pressure change from ambient, Pa (pn = 0 without a barometer). */
   pk0: number;
   pn: number;
   pfs: number;
   dp: Float32Array;
+  /** Altitude of the phone above the ground at the tick's start and end, m. */
+  alt0: number;
+  alt1: number;
 }
 
 /** The per-device, per-block work a hazard does inside a worker. */

@@ -48,12 +48,32 @@ const powerLaw = (unit: 'm' | 's') =>
 
 const range = () => z.tuple([z.number().positive(), z.number().positive()]).refine(([a, b]) => b >= a, { error: 'expected [low, high] with high ≥ low' });
 
+/** Everyday motion: rates per hour of events that shake phones, by where the phone is. */
+export const motionSchema = z.strictObject({
+  /** A door slams in the building (phones on tables feel it). */
+  door_slam_per_h: z.number().min(0).default(1),
+  /** Someone knocks or bumps the desk the phone lies on. */
+  knock_per_h: z.number().min(0).default(1),
+  /** The phone slips from the hand onto the floor. */
+  drop_per_h: z.number().min(0).default(0.05),
+  /** Indoors: an elevator ride, or a walk up or down stairs (altitude changes the barometer sees). */
+  elevator_per_h: z.number().min(0).default(0.3),
+  stairs_per_h: z.number().min(0).default(0.5),
+  /** Walking cadence range, steps per second (scaled within it by walking speed). */
+  cadence_hz: z.tuple([z.number().min(0.5).max(4), z.number().min(0.5).max(4)]).default([1.6, 2.2]),
+  /** Running cadence range, steps per second (people run above 2.2 m/s). */
+  running_cadence_hz: z.tuple([z.number().min(0.5).max(5), z.number().min(0.5).max(5)]).default([2.6, 3.0]),
+  /** Road roughness class (ISO 8608) for vehicle ride vibration. */
+  road_class: z.enum(['A', 'B', 'C', 'D', 'E']).default('B'),
+});
+
 const common = {
   name: z.string().min(1),
   description: z.string().optional(),
   sources: z.array(z.string()).optional(),
   /** Probability that the phone is charging, by local hour. */
   charging: hourly().default(0.1),
+  motion: motionSchema.prefault({}),
 };
 
 /** Shares of phones on a table by hour for people at home or work (see agents/behaviours/*.yaml for sources). */
@@ -82,6 +102,8 @@ export const pedestrianSchema = z.strictObject({
   /** `levy`: truncated power-law flights and pauses; `random-waypoint`: uniform targets in the boundary. */
   model: z.enum(['levy', 'random-waypoint']).default('levy'),
   speed_mps: range().default([0.5, 1.5]),
+  /** Share of flights that are runs (2.5–3.5 m/s) instead of walks. */
+  running_share: probability().default(0),
   flight_m: powerLaw('m').default({ min: 10, max: 3000, alpha: 1.6 }),
   pause: powerLaw('s').default({ min: 30, max: 3600, alpha: 1.6 }),
   context_moving: contextShares().default({ hand: 0.3, pocket: 0.5, bag: 0.2 }),

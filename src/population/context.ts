@@ -9,6 +9,7 @@ import type { ColumnSpec, ColumnSet } from '../core/columns.js';
 import { FastRandom, componentKey, seedKeyed, type Seed } from '../core/random.js';
 import { CONTEXT_CODE, atHour, contextTable, drawContext, type BehaviourProfile } from './behaviour.js';
 import { Activity } from './mobility.js';
+import { POSE_COLUMNS, drawPose } from '../sensors/pose.js';
 
 export const CONTEXT_COLUMNS: ColumnSpec[] = [
   { name: 'ctx.context', type: 'u8' },
@@ -17,6 +18,7 @@ export const CONTEXT_COLUMNS: ColumnSpec[] = [
   { name: 'ctx.still_since', type: 'f32' },
   { name: 'ctx.next_t', type: 'f32' },
   { name: 'ctx.counter', type: 'u16' },
+  ...POSE_COLUMNS,
 ];
 
 export const ELIGIBILITY = ['steady', 'steady-charging', 'charging', 'all'] as const;
@@ -64,6 +66,7 @@ export class PhoneContexts {
   private readonly nextT: Float32Array;
   private readonly counter: Uint16Array;
   private readonly monitoring: Uint8Array;
+  private readonly pose: Float32Array;
   private readonly key: number;
   private readonly rngState = new Int32Array(4);
   private readonly rng = new FastRandom(this.rngState);
@@ -82,6 +85,7 @@ export class PhoneContexts {
     this.nextT = c.f32('ctx.next_t');
     this.counter = c.u16('ctx.counter');
     this.monitoring = c.u8('monitoring');
+    this.pose = c.f32('pose');
     this.key = componentKey(o.seed, 'phone-context');
     this.localStart = o.localStart;
     this.steadyAfter = o.steadyAfter;
@@ -98,15 +102,18 @@ export class PhoneContexts {
     return t + (3600 - (now % 3600));
   }
 
-  private redraw(d: number, activity: number, t: number): void {
+  private redraw(d: number, activity: number, t: number, first = false): void {
     seedKeyed(this.rngState, 0, this.key, d, this.counter[d]!);
     this.counter[d] = (this.counter[d]! + 1) & 0xffff;
     const tb = this.tables[this.behaviour[d]!]!;
     const h = this.hour(t);
     const table = tb.byActivity[activity];
+    const before = this.context[d]!;
     this.context[d] = table ? drawContext(table, h, this.rng.uniform()) : CONTEXT_CODE.pocket;
     this.charging[d] = activity === Activity.Walk ? 0 : this.rng.uniform() < tb.charging[h]! ? 1 : 0;
     this.nextT[d] = this.nextHour(t);
+    // A phone that is moved somewhere new lands in a new pose; one left where it was keeps its pose.
+    if (before !== this.context[d] || Number.isNaN(this.pose[3 * d]!) || first) drawPose(this.context[d]!, this.rng, this.pose, 3 * d);
   }
 
   /** A phone is at rest on a table, or in a bag or a mount that is not travelling. */
@@ -118,7 +125,7 @@ export class PhoneContexts {
 
   /** Initial context at t0; phones at rest count as settled (steady from the start). */
   init(d: number, activity: number, t0: number): void {
-    this.redraw(d, activity, t0);
+    this.redraw(d, activity, t0, true);
     this.stillSince[d] = t0 - this.steadyAfter;
     this.update(d, activity, t0, false);
   }

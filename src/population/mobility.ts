@@ -283,7 +283,7 @@ export class Mobility {
     }
     this.tx[d] = tx;
     this.ty[d] = ty;
-    this.speed[d] = b.speed_mps[0] + (b.speed_mps[1] - b.speed_mps[0]) * r.uniform();
+    this.speed[d] = r.uniform() < b.running_share ? 2.5 + r.uniform() : b.speed_mps[0] + (b.speed_mps[1] - b.speed_mps[0]) * r.uniform();
     this.activity[d] = Activity.Walk;
   }
 

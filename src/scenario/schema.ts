@@ -71,6 +71,13 @@ export const networkSchema = z.strictObject({
   push: linkSchema.default({ latency: { distribution: 'lognormal', median: 1, sigma: 0.5 }, loss: 0 }),
 });
 
+export const environmentSchema = z.strictObject({
+  /** GNSS conditions outdoors: `urban` (street canyons) or `open-sky`; indoors is always `indoor`. */
+  outdoor: z.enum(['urban', 'open-sky']).default('urban'),
+  /** Regional weather: random-walk drift of the pressure field, Pa per √hour (a few hPa a day). */
+  weather_drift_pa_per_sqrt_h: z.number().min(0).default(60),
+});
+
 export function buildScenarioSchema() {
   const hazard = union('type', Object.values(HAZARDS).map((h) => h.schema));
   const detector = union('type', Object.values(DETECTORS).map((d) => d.schema));
@@ -100,6 +107,7 @@ export function buildScenarioSchema() {
       network: networkSchema.prefault({}),
       server,
       scoring: scoringSchema.prefault({}),
+      environment: environmentSchema.prefault({}),
     });
 }
 

@@ -1,29 +1,92 @@
 /**
- * Phone profiles (agents/phones/*.yaml): the sensor hardware of one class of phone.
- * Noise densities are one-sided amplitude spectral densities as datasheets quote them
- * (µg/√Hz for accelerometers); the white-noise standard deviation of a sample at output rate f_s
- * with the usual ODR/2 bandwidth is σ = ND·√(f_s/2).
+ * Phone profiles (agents/phones/*.yaml): the sensor hardware of one class of phone. Every error
+ * term is switchable: leave a field out and that effect is off.
+ *
+ * Noise densities are one-sided amplitude spectral densities, as datasheets quote them (µg/√Hz,
+ * mdps/√Hz). With the digital low-pass at `bandwidth_hz` (default: half the output rate), a
+ * sample's white noise has σ = ND·√bandwidth, and its Allan deviation at τ is ND/√(2τ).
  */
 import * as z from 'zod';
+import { duration, probability } from '../scenario/fields.js';
+
+/** Options shared by accelerometers and gyroscopes (bias units: mg or °/s; instability: µg or °/s; random walk: µg/√s or °/s/√s). */
+const imu = () => ({
+  /** Output data rate, Hz. */
+  rate_hz: z.number().positive().max(8000),
+  /** Highest output rate the part supports, Hz. */
+  max_rate_hz: z.number().positive().max(8000).optional(),
+  /** Digital low-pass bandwidth, Hz (default rate/2: white up to Nyquist). */
+  bandwidth_hz: z.number().positive().optional(),
+  /** Bits of the output word over the full range (quantisation step = 2·range / 2^bits). */
+  resolution_bits: z.number().int().min(4).max(32).default(16),
+  /** Per-device constant (factory) offset and turn-on offset, σ per axis. */
+  bias: z.strictObject({ constant: z.number().min(0), turn_on: z.number().min(0).default(0) }).optional(),
+  /** Bias instability: a first-order Gauss–Markov bias (σ and correlation time); its Allan deviation peaks near 0.62 σ at τ ≈ 1.9 T. */
+  bias_instability: z.strictObject({ sigma: z.number().min(0), correlation_time: duration({ positive: true }) }).optional(),
+  /** Bias random walk, per √s. */
+  bias_random_walk: z.number().min(0).optional(),
+  /** Scale-factor error σ, per cent. */
+  scale_error_pct: z.number().min(0).max(50).optional(),
+  /** Axis misalignment (cross-axis coupling) σ, mrad. */
+  misalignment_mrad: z.number().min(0).max(200).optional(),
+  /** Timestamp jitter σ, s (visible in recorded timestamps). */
+  jitter: duration({ min: 0 }).optional(),
+  /** Probability that a sample is dropped (the previous value is held). */
+  drop_probability: probability().optional(),
+});
 
 export const accelerometerSchema = z.strictObject({
-  /** Output data rate, Hz. */
-  rate_hz: z.number().positive().max(2000),
-  /** Highest rate the part supports, Hz (defaults to rate_hz). */
-  max_rate_hz: z.number().positive().max(8000).optional(),
+  ...imu(),
   /** White-noise density, µg/√Hz, one-sided. */
-  noise_density_ug: z.number().positive().max(10_000),
+  noise_density_ug: z.number().positive({ error: 'expected a noise density above 0 µg/√Hz' }).max(100_000),
   /** Full-scale range, ±g. */
   range_g: z.number().positive().max(64),
+});
+
+export const gyroscopeSchema = z.strictObject({
+  ...imu(),
+  /** White-noise density, mdps/√Hz (milli-degrees per second per √Hz), one-sided. */
+  noise_density_mdps: z.number().positive({ error: 'expected a noise density above 0 mdps/√Hz' }).max(100_000),
+  /** Full-scale range, ±°/s. */
+  range_dps: z.number().positive().max(10_000),
+  /** Linear-acceleration sensitivity, °/s per g. */
+  g_sensitivity_dps_per_g: z.number().min(0).max(10).optional(),
 });
 
 export const barometerSchema = z.strictObject({
   /** Output data rate, Hz. */
   rate_hz: z.number().positive().max(200),
+  max_rate_hz: z.number().positive().max(200).optional(),
   /** White noise, Pa RMS. */
-  noise_pa: z.number().min(0).max(1000),
+  noise_pa: z.number().min(0, { error: 'expected a noise of at least 0 Pa' }).max(1000),
   /** Output resolution, Pa (quantisation step). */
   resolution_pa: z.number().min(0).max(100).default(0),
+  /** Per-device offset σ, Pa (absolute accuracy). */
+  offset_pa: z.number().min(0).max(10_000).default(0),
+  /** Temperature coefficient of the offset, Pa per K (the phone warms in a pocket or when charging). */
+  temperature_coefficient_pa_per_k: z.number().min(0).max(100).default(0),
+});
+
+export const gnssSchema = z.strictObject({
+  /** Fix rate, Hz (fixes are taken at most once per tick). */
+  rate_hz: z.number().positive().max(10).default(1),
+  /** 68 % horizontal accuracy by environment, m. */
+  accuracy_m: z.strictObject({ open_sky: z.number().positive().default(3), urban: z.number().positive().default(10), indoor: z.number().positive().default(25) }).prefault({}),
+  /** Correlation time of the position error (multipath and atmosphere change slowly). */
+  correlation_time: duration({ positive: true }).default(60),
+  /** Share of time with a fix indoors (otherwise Wi-Fi/cell positioning). */
+  indoor_fix_share: probability().default(0.3),
+  /** Accuracy of network (Wi-Fi/cell) positioning when there is no fix, m. */
+  network_accuracy_m: z.number().positive().default(40),
+  /** Speed error σ of fixes, m/s. */
+  speed_error_m_s: z.number().min(0).default(0.3),
+});
+
+export const clockSchema = z.strictObject({
+  /** σ of each phone's clock offset (NTP-synchronised phones: tens of ms; some are off by seconds). */
+  offset: duration({ min: 0 }).default(0.05),
+  /** σ of each phone's clock drift, ppm. */
+  drift_ppm: z.number().min(0).max(1000).default(5),
 });
 
 export const phoneProfileSchema = z
@@ -33,18 +96,33 @@ export const phoneProfileSchema = z
     /** Where the numbers come from (datasheets, measurements). */
     sources: z.array(z.string()).optional(),
     accelerometer: accelerometerSchema,
+    gyroscope: gyroscopeSchema.optional(),
     barometer: barometerSchema.optional(),
+    gnss: gnssSchema.prefault({}),
+    clock: clockSchema.prefault({}),
   })
   .superRefine((p, ctx) => {
-    const max = p.accelerometer.max_rate_hz;
-    if (max !== undefined && p.accelerometer.rate_hz > max) {
-      ctx.addIssue({ code: 'custom', path: ['accelerometer', 'rate_hz'], message: `expected a rate ≤ max_rate_hz (${max} Hz), found ${p.accelerometer.rate_hz}`, input: p.accelerometer.rate_hz });
+    for (const kind of ['accelerometer', 'gyroscope', 'barometer'] as const) {
+      const s = p[kind];
+      if (!s) continue;
+      if (s.max_rate_hz !== undefined && s.rate_hz > s.max_rate_hz) {
+        ctx.addIssue({ code: 'custom', path: [kind, 'rate_hz'], message: `expected a rate ≤ max_rate_hz (${s.max_rate_hz} Hz), found ${s.rate_hz}`, input: s.rate_hz });
+      }
+      const bw = (s as { bandwidth_hz?: number }).bandwidth_hz;
+      if (bw !== undefined && bw > s.rate_hz / 2) {
+        ctx.addIssue({ code: 'custom', path: [kind, 'bandwidth_hz'], message: `expected a bandwidth ≤ half the output rate (${s.rate_hz / 2} Hz), found ${bw}`, input: bw });
+      }
     }
   });
 
 export type PhoneProfile = z.output<typeof phoneProfileSchema>;
+export type AccelerometerProfile = PhoneProfile['accelerometer'];
+export type GyroscopeProfile = NonNullable<PhoneProfile['gyroscope']>;
+
+/** Effective noise bandwidth (Hz) of an IMU channel. */
+export const noiseBandwidth = (s: { rate_hz: number; bandwidth_hz?: number }): number => s.bandwidth_hz ?? s.rate_hz / 2;
 
 /** Per-sample white-noise standard deviation (m/s²) of an accelerometer axis. */
-export function accelNoiseSigma(a: PhoneProfile['accelerometer']): number {
-  return a.noise_density_ug * 1e-6 * 9.80665 * Math.sqrt(a.rate_hz / 2);
+export function accelNoiseSigma(a: AccelerometerProfile): number {
+  return a.noise_density_ug * 1e-6 * 9.80665 * Math.sqrt(noiseBandwidth(a));
 }

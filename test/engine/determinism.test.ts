@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { loadScenario } from '../../src/scenario/load.js';
 import { runScenario } from '../../src/engine/run.js';
 import { buildSummary } from '../../src/cli/run.js';
+import { createRuntimes, createState } from '../../src/engine/setup.js';
+import { simulateChunk } from '../../src/engine/simulate.js';
 import { ROOT, smallScenario, tempDir, writeScenario } from '../helpers.js';
 
 describe('determinism with moving phones', () => {
@@ -29,6 +31,11 @@ describe('determinism with moving phones', () => {
       activity: Array.from(r.state.columns.u8('mob.activity')),
       context: Array.from(r.state.columns.u8('ctx.context')),
       pga: Array.from(r.state.columns.f32('hazard0.pga_g')),
+      lastAccel: Array.from(r.state.columns.f32('accel.hold')),
+      accelStream: Array.from(r.state.columns.i32('accel.rng')),
+      gnss: Array.from(r.state.columns.f64('gnss.x')),
+      altitude: Array.from(r.state.columns.f32('motion.alt')),
+      pose: Array.from(r.state.columns.f32('pose')),
     });
     const ref = cols(runs[0]!);
     const moved = ref.activity.filter((a) => a === 2 || a === 4).length;
@@ -38,5 +45,22 @@ describe('determinism with moving phones', () => {
     expect(summaries[1]).toBe(summaries[0]);
     expect(summaries[2]).toBe(summaries[0]);
     expect(runs[0]!.messages.triggers).toBeGreaterThan(0);
+  });
+
+  it("gives a device the same sensor samples whatever chunk or epoch renders it", () => {
+    const samples = (chunk: number, epoch: number) => {
+      const s = loadScenario(file);
+      const state = createState(s);
+      const rt = createRuntimes(state);
+      const out: number[] = [];
+      rt.tap = (o) => { if (o.d === 37) for (let i = 0; i < o.block.n; i++) out.push(o.ax[i]!, o.ay[i]!, o.az[i]!, o.gx?.[i] ?? 0, o.p?.[0] ?? 0); };
+      const n = state.columns.rows, ticks = state.clock.ticks;
+      for (let t = 0; t < ticks; t += epoch) for (let d = 0; d < n; d += chunk) simulateChunk(rt, { tickFrom: t, tickTo: Math.min(ticks, t + epoch), deviceFrom: d, deviceTo: Math.min(n, d + chunk) });
+      return out;
+    };
+    const a = samples(1, 1), b = samples(600, 7), c = samples(64, 30);
+    expect(a.length).toBeGreaterThan(4 * 60 * 50);
+    expect(b).toEqual(a);
+    expect(c).toEqual(a);
   });
 });

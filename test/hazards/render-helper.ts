@@ -3,6 +3,7 @@ import { ColumnSet } from '../../src/core/columns.js';
 import { parseWorld, type World } from '../../src/world/load.js';
 import { buildGridCity } from '../../src/world/build/grid-city.js';
 import type { HazardPlugin, HazardTruth, StageContext, TruthRow } from '../../src/engine/types.js';
+import { newBlock } from '../../src/engine/block.js';
 
 export interface Trace {
   e: Float32Array;
@@ -45,7 +46,7 @@ export function renderHazard(
     const t = traces[d]!;
     for (let s = 0; s < seconds; s++) {
       const k = s * fs, m = Math.min(fs, n - k), pk = s * pfs;
-      rt.render(d, { t0: s, t1: s + 1, k0: k, n: m, fs, ae: t.e.subarray(k), an: t.n.subarray(k), au: t.u.subarray(k), pk0: pk, pn: pfs, pfs, dp: t.p.subarray(pk) });
+      rt.render(d, { ...newBlock(m, pfs), t0: s, t1: s + 1, k0: k, n: m, fs, ae: t.e.subarray(k), an: t.n.subarray(k), au: t.u.subarray(k), pk0: pk, pn: pfs, pfs, dp: t.p.subarray(pk) });
     }
   }
   return { traces, truth: plugin.truth(c, ctx, 0), rows: reported, config: c, ctx };

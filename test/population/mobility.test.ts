@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { bidirectional } from 'graphology-shortest-path/dijkstra.js';
 import { InputError } from '../../src/core/errors.js';
 import { loadScenario } from '../../src/scenario/load.js';
@@ -205,7 +205,7 @@ describe('mobility', () => {
     const dir = tempDir();
     const s = smallScenario(dir, { population: { devices: 10, phones: [{ profile: join(ROOT, 'agents/phones/mid-range.yaml') }], behaviours: [{ profile: agent('vehicle.yaml') }] } });
     const world = join(dir, 'small-city.geojson');
-    const json = JSON.parse(require('node:fs').readFileSync(world, 'utf8'));
+    const json = JSON.parse(readFileSync(world, 'utf8'));
     json.features = json.features.filter((f: any) => f.properties.role !== 'road');
     writeFileSync(world, JSON.stringify(json));
     expect(() => createState(loadScenario(writeScenario(dir, s)))).toThrow(InputError);

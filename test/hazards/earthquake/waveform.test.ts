@@ -5,6 +5,7 @@ import { parseWorld } from '../../../src/world/load.js';
 import { buildGridCity } from '../../../src/world/build/grid-city.js';
 import { earthquake, earthquakeSchema, siteShaking } from '../../../src/hazards/earthquake/index.js';
 import type { StageContext } from '../../../src/engine/types.js';
+import { newBlock } from '../../../src/engine/block.js';
 
 /** Renders `seconds` of one earthquake at devices placed `distancesKm` east of the epicentre. */
 export function renderQuake(config: Record<string, unknown>, distancesKm: number[], seconds: number, fs = 50) {
@@ -22,7 +23,7 @@ export function renderQuake(config: Record<string, unknown>, distancesKm: number
     const t = traces[d]!;
     for (let k = 0; k < n; k += fs) {
       const m = Math.min(fs, n - k);
-      rt.render(d, { t0: k / fs, t1: (k + m) / fs, k0: k, n: m, fs, ae: t.e.subarray(k), an: t.n.subarray(k), au: t.u.subarray(k), pk0: 0, pn: 0, pfs: 0, dp: new Float32Array(0) });
+      rt.render(d, { ...newBlock(m), t0: k / fs, t1: (k + m) / fs, k0: k, n: m, fs, ae: t.e.subarray(k), an: t.n.subarray(k), au: t.u.subarray(k) });
     }
   }
   return { traces, truth: earthquake.truth(c, ctx, 0), config: c };

@@ -1,0 +1,111 @@
+/**
+ * GNSS and network positioning. Each phone takes a fix per tick (1 Hz by default): the position
+ * error is a first-order Gauss–Markov process per axis (multipath and atmosphere change over about
+ * a minute) whose size depends on the environment — open sky, urban canyon, indoors. The configured
+ * accuracy is the 68 % horizontal radius (the "accuracy" phones report), so σ per axis is
+ * accuracy / 1.509. Indoors, fixes come and go (a two-state Markov chain with the configured share
+ * of time with a fix, 60 s mean fix spells); without a fix the phone falls back to Wi-Fi/cell
+ * positioning with its own, larger error. Phones report these positions, never the true ones.
+ */
+import { FastRandom, componentKey, seedKeyed, type Seed } from '../core/random.js';
+import type { ColumnSet, ColumnSpec } from '../core/columns.js';
+import type { PhoneProfile } from './profile.js';
+
+export type Environment = 'open-sky' | 'urban' | 'indoor';
+const R68 = Math.sqrt(-2 * Math.log(0.32)); // 68 % radius of a 2-D Gaussian in units of σ
+
+export const GNSS_COLUMNS: ColumnSpec[] = [
+  { name: 'gnss.ex', type: 'f32' },
+  { name: 'gnss.ey', type: 'f32' },
+  { name: 'gnss.nx', type: 'f32' },
+  { name: 'gnss.ny', type: 'f32' },
+  { name: 'gnss.fix', type: 'u8' },
+  /** Reported position (m), accuracy (m, NaN never), speed (m/s, NaN without a fix). */
+  { name: 'gnss.x', type: 'f64' },
+  { name: 'gnss.y', type: 'f64' },
+  { name: 'gnss.acc', type: 'f32' },
+  { name: 'gnss.speed', type: 'f32', fill: NaN },
+  { name: 'gnss.px', type: 'f64', fill: NaN },
+  { name: 'gnss.py', type: 'f64', fill: NaN },
+];
+
+export class Gnss {
+  private readonly phones: readonly PhoneProfile[];
+  private readonly phone: Uint8Array;
+  private readonly x: Float64Array;
+  private readonly y: Float64Array;
+  private readonly ex: Float32Array;
+  private readonly ey: Float32Array;
+  private readonly nx: Float32Array;
+  private readonly ny: Float32Array;
+  private readonly fix: Uint8Array;
+  readonly rx: Float64Array;
+  readonly ry: Float64Array;
+  readonly acc: Float32Array;
+  readonly speed: Float32Array;
+  private readonly px: Float64Array;
+  private readonly py: Float64Array;
+  private readonly key: number;
+  private readonly st = new Int32Array(4);
+  private readonly rng = new FastRandom(this.st);
+
+  constructor(o: { seed: Seed; columns: ColumnSet; phones: readonly PhoneProfile[] }) {
+    const c = o.columns;
+    this.phones = o.phones;
+    this.phone = c.u8('phone');
+    this.x = c.f64('x'); this.y = c.f64('y');
+    this.ex = c.f32('gnss.ex'); this.ey = c.f32('gnss.ey');
+    this.nx = c.f32('gnss.nx'); this.ny = c.f32('gnss.ny');
+    this.fix = c.u8('gnss.fix');
+    this.rx = c.f64('gnss.x'); this.ry = c.f64('gnss.y');
+    this.acc = c.f32('gnss.acc'); this.speed = c.f32('gnss.speed');
+    this.px = c.f64('gnss.px'); this.py = c.f64('gnss.py');
+    this.key = componentKey(o.seed, 'gnss');
+  }
+
+  /** Updates device d's fix at the end of tick `tick` (length dt) in environment `env`. */
+  update(d: number, tick: number, dt: number, env: Environment): void {
+    const g = this.phones[this.phone[d]!]!.gnss;
+    seedKeyed(this.st, 0, this.key, d, tick);
+    const r = this.rng;
+    const first = Number.isNaN(this.px[d]!);
+    // Availability: always outdoors; a Markov chain indoors.
+    let fix = this.fix[d]!;
+    if (env !== 'indoor') fix = 1;
+    else if (first) fix = r.uniform() < g.indoor_fix_share ? 1 : 0;
+    else {
+      const onMean = 60, offMean = (onMean * (1 - g.indoor_fix_share)) / Math.max(g.indoor_fix_share, 1e-6);
+      if (r.uniform() < dt / (fix ? onMean : offMean)) fix = fix ? 0 : 1;
+    }
+    this.fix[d] = fix;
+    // Errors: Gauss–Markov per axis, started in the stationary state.
+    const accuracy = env === 'open-sky' ? g.accuracy_m.open_sky : env === 'urban' ? g.accuracy_m.urban : g.accuracy_m.indoor;
+    const s = accuracy / R68, sn = g.network_accuracy_m / R68;
+    const a = Math.exp(-dt / g.correlation_time), an = Math.exp(-dt / 300);
+    const k = Math.sqrt(1 - a * a), kn = Math.sqrt(1 - an * an);
+    if (first) {
+      this.ex[d] = s * r.normal(); this.ey[d] = s * r.normal();
+      this.nx[d] = sn * r.normal(); this.ny[d] = sn * r.normal();
+    } else {
+      // Rescale on environment changes so the error keeps its new size.
+      this.ex[d] = a * this.ex[d]! + s * k * r.normal();
+      this.ey[d] = a * this.ey[d]! + s * k * r.normal();
+      this.nx[d] = an * this.nx[d]! + sn * kn * r.normal();
+      this.ny[d] = an * this.ny[d]! + sn * kn * r.normal();
+    }
+    const x = this.x[d]!, y = this.y[d]!;
+    if (fix) {
+      this.rx[d] = x + this.ex[d]!;
+      this.ry[d] = y + this.ey[d]!;
+      this.acc[d] = accuracy;
+      this.speed[d] = first ? NaN : Math.max(0, Math.hypot(x - this.px[d]!, y - this.py[d]!) / dt + g.speed_error_m_s * r.normal());
+    } else {
+      this.rx[d] = x + this.nx[d]!;
+      this.ry[d] = y + this.ny[d]!;
+      this.acc[d] = g.network_accuracy_m;
+      this.speed[d] = NaN;
+    }
+    this.px[d] = x;
+    this.py[d] = y;
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Phone orientation: each phone has a pose (roll, pitch, yaw: device frame relative to east/north/
+ * up), drawn when its context changes — face up (or, 1 in 10, face down) on a table at any heading;
+ * upright in a pocket; tilted 20–70° toward the user in a hand; anything in a bag; near-vertical in
+ * a vehicle mount. Ground motion and gravity are rotated into the device frame with it.
+ */
+import { CONTEXT_CODE } from '../population/behaviour.js';
+import type { FastRandom } from '../core/random.js';
+
+export const POSE_COLUMNS = [{ name: 'pose', type: 'f32' as const, width: 3 }];
+
+/** Draws a pose (radians) for a context code into out[0..3): roll, pitch, yaw. */
+export function drawPose(context: number, r: FastRandom, out: Float32Array, o: number): void {
+  const yaw = 2 * Math.PI * r.uniform();
+  let roll = 0, pitch = 0;
+  switch (context) {
+    case CONTEXT_CODE.table:
+      roll = r.uniform() < 0.1 ? Math.PI : 0; // face down now and then
+      pitch = 0.03 * (2 * r.uniform() - 1);
+      break;
+    case CONTEXT_CODE.pocket:
+      pitch = (r.uniform() < 0.5 ? 1 : -1) * (Math.PI / 2 - 0.2 * r.uniform());
+      roll = 0.3 * (2 * r.uniform() - 1);
+      break;
+    case CONTEXT_CODE.hand:
+      pitch = ((20 + 50 * r.uniform()) * Math.PI) / 180;
+      roll = 0.2 * (2 * r.uniform() - 1);
+      break;
+    case CONTEXT_CODE.bag:
+      roll = Math.PI * (2 * r.uniform() - 1);
+      pitch = Math.asin(2 * r.uniform() - 1);
+      break;
+    default: // vehicle mount
+      pitch = ((70 + 20 * r.uniform()) * Math.PI) / 180;
+      roll = 0.1 * (2 * r.uniform() - 1);
+  }
+  out[o] = roll;
+  out[o + 1] = pitch;
+  out[o + 2] = yaw;
+}
+
+/**
+ * Rotation from east/north/up to the device frame for (roll, pitch, yaw), as a row-major 3×3
+ * matrix R so that v_device = R · v_enu. Yaw turns the phone about up, pitch tilts its top up
+ * about its x axis, roll turns it about its y axis.
+ */
+export function rotation(roll: number, pitch: number, yaw: number, R: Float64Array): void {
+  const cy = Math.cos(yaw), sy = Math.sin(yaw), cp = Math.cos(pitch), sp = Math.sin(pitch), cr = Math.cos(roll), sr = Math.sin(roll);
+  // R = Ry(roll) · Rx(pitch) · Rz(yaw), each rotating the frame (passive).
+  const z00 = cy, z01 = sy, z10 = -sy, z11 = cy; // Rz
+  // Rx(pitch) · Rz
+  const a00 = z00, a01 = z01, a02 = 0;
+  const a10 = cp * z10, a11 = cp * z11, a12 = sp;
+  const a20 = -sp * z10, a21 = -sp * z11, a22 = cp;
+  // Ry(roll) · (Rx · Rz)
+  R[0] = cr * a00 - sr * a20; R[1] = cr * a01 - sr * a21; R[2] = cr * a02 - sr * a22;
+  R[3] = a10; R[4] = a11; R[5] = a12;
+  R[6] = sr * a00 + cr * a20; R[7] = sr * a01 + cr * a21; R[8] = sr * a02 + cr * a22;
+}
+
+/** Rotates n samples of (e, n, u) into the device frame in place. */
+export function rotateBlock(R: Float64Array, n: number, e: Float32Array, no: Float32Array, u: Float32Array): void {
+  const r0 = R[0]!, r1 = R[1]!, r2 = R[2]!, r3 = R[3]!, r4 = R[4]!, r5 = R[5]!, r6 = R[6]!, r7 = R[7]!, r8 = R[8]!;
+  for (let i = 0; i < n; i++) {
+    const a = e[i]!, b = no[i]!, c = u[i]!;
+    e[i] = r0 * a + r1 * b + r2 * c;
+    no[i] = r3 * a + r4 * b + r5 * c;
+    u[i] = r6 * a + r7 * b + r8 * c;
+  }
+}
