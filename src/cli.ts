@@ -70,6 +70,37 @@ async function main(argv: string[]): Promise<void> {
           .example('$0 record agents/phones/budget.yaml --duration 1h --context table --out out/budget-table.csv', 'an hour on a table'),
       (a) => guard(async () => (await import('./cli/record.js')).recordCommand({ profile: a.profile!, duration: a.duration, out: a.out, context: a.context, activity: a.activity, seed: a.seed, rate: a.rate })),
     )
+    .command(
+      'dataset <scenarios..>',
+      'Cut labelled sensor windows from scenarios: X.npy, y.npy, metadata (Parquet + CSV), dataset.json',
+      (y) =>
+        y
+          .positional('scenarios', { type: 'string', array: true, demandOption: true, describe: 'scenario files (YAML)' })
+          .option('out', { type: 'string', demandOption: true, describe: 'output folder (refused if it exists, unless --force)' })
+          .option('windows', { type: 'number', default: 2000, describe: 'windows to write' })
+          .option('window', { type: 'string', default: '2s', describe: 'window length' })
+          .option('hop', { type: 'string', default: '1s', describe: 'spacing of window starts' })
+          .option('rate', { type: 'number', describe: 'sample rate of the windows, Hz (default: the slowest phone profile)' })
+          .option('channels', { type: 'string', choices: ['accel', 'accel+gyro'], default: 'accel', describe: 'channels of X' })
+          .option('balance', { type: 'number', default: 0.5, describe: 'share of windows that are positives (hazard excitation)' })
+          .option('hard-negatives', { type: 'number', default: 0.5, describe: 'share of negatives that are hard (drops, door slams, nuisance, detector fired)' })
+          .option('min-signal-g', { type: 'number', default: 0.005, describe: 'hazard windows need at least this true hazard acceleration inside them, g (weaker ones are skipped as ambiguous)' })
+          .option('split', { type: 'string', choices: ['device', 'scenario'], default: 'device', describe: 'what train/val/test never share' })
+          .option('stratify', { type: 'string', choices: ['label', 'none'], default: 'label', describe: 'spread each class evenly over its labels and earthquake phases (oversamples rare ones), or keep natural proportions' })
+          .option('val-share', { type: 'number', default: 0.15 })
+          .option('test-share', { type: 'number', default: 0.15 })
+          .option('force', { type: 'boolean', default: false, describe: 'replace an existing output folder' })
+          .option('threads', { type: 'number', describe: 'worker threads (0: main thread only; default: CPU count, at most 4)' })
+          .option('seed', { type: 'number', describe: 'override the scenarios\' seed' })
+          .option('set', { type: 'string', array: true, describe: 'override a scenario field, e.g. --set hazards.0.magnitude=6' })
+          .option('quiet', { type: 'boolean', default: false })
+          .example('$0 dataset scenarios/dataset-quake.yaml --out out/datasets/quake --windows 4000', 'a balanced earthquake dataset'),
+      (a) => guard(async () => (await import('./cli/dataset.js')).datasetCommand({
+        scenarios: a.scenarios as string[], out: a.out, windows: a.windows, window: a.window, hop: a.hop, rate: a.rate, channels: a.channels,
+        balance: a.balance, hardNegatives: a['hard-negatives'], minSignalG: a['min-signal-g'], split: a.split, stratify: a.stratify, valShare: a['val-share'], testShare: a['test-share'],
+        force: a.force, threads: a.threads, seed: a.seed, set: a.set, quiet: a.quiet,
+      })),
+    )
     .command('world', 'Build world files', (y) =>
       y
         .command(
@@ -102,7 +133,7 @@ async function main(argv: string[]): Promise<void> {
         )
         .demandCommand(1, 'name a world subcommand (build)'),
     )
-    .demandCommand(1, 'name a command: run, validate, schema, shaking, record, world')
+    .demandCommand(1, 'name a command: run, validate, schema, shaking, record, dataset, train, world')
     .strict()
     .help()
     .alias('help', 'h')

@@ -43,6 +43,8 @@ export interface SensorOutput {
   gz: Float32Array | null;
   /** Barometer readings (Pa) at the barometer rate, or null. */
   p: Float32Array | null;
+  /** Ground truth: magnitude of the acceleration hazards added (m/s², before the sensor), per accelerometer sample. */
+  hazard: Float32Array;
 }
 
 /** Sample index of time t at rate fs (ticks hold whole numbers of samples). */
@@ -51,12 +53,15 @@ export const sampleIndex = (t: number, fs: number): number => Math.ceil(t * fs -
 let block: Block = newBlock(0, 0);
 let gyro = { x: new Float32Array(0), y: new Float32Array(0), z: new Float32Array(0) };
 let baro = new Float32Array(0);
+/** Taps only: the block before hazards rendered, to measure what they added. */
+let before = { e: new Float32Array(0), n: new Float32Array(0), u: new Float32Array(0), m: new Float32Array(0) };
 const R = new Float64Array(9);
 
 function buffers(n: number, pn: number): Block {
   if (block.ae.length < n || block.dp.length < pn) block = newBlock(Math.max(n, block.ae.length), Math.max(pn, block.dp.length));
   if (gyro.x.length < n) gyro = { x: new Float32Array(n), y: new Float32Array(n), z: new Float32Array(n) };
   if (baro.length < pn) baro = new Float32Array(pn);
+  if (before.e.length < n) before = { e: new Float32Array(n), n: new Float32Array(n), u: new Float32Array(n), m: new Float32Array(n) };
   return block;
 }
 
@@ -90,8 +95,8 @@ export function simulateChunk(rt: Runtimes, task: ChunkTask): ChunkResult {
   const hbEvery = state.scenario.config.network.heartbeat_every;
   const outdoor = state.scenario.config.environment.outdoor;
   const tap = rt.tap;
-  const wantGyro = rt.wantGyro || !!tap;
-  const wantBaro = rt.wantBaro || !!tap;
+  const wantGyro = rt.wantGyro;
+  const wantBaro = rt.wantBaro;
   for (let d = task.deviceFrom; d < task.deviceTo; d++) {
     current = d;
     const fs = rates[phone[d]!]!;
@@ -115,7 +120,14 @@ export function simulateChunk(rt: Runtimes, task: ChunkTask): ChunkResult {
         resetBlock(b, n, b.pn, G);
         // Physics in east/north/up: everyday motion, then hazards.
         motion.render(d, b, activity[d]!, i);
+        if (tap) { before.e.set(b.ae.subarray(0, n)); before.n.set(b.an.subarray(0, n)); before.u.set(b.au.subarray(0, n)); }
         for (let h = 0; h < hn; h++) hazards[h]!.render(d, b);
+        if (tap) {
+          for (let k = 0; k < n; k++) {
+            const e = b.ae[k]! - before.e[k]!, nn = b.an[k]! - before.n[k]!, u = b.au[k]! - before.u[k]!;
+            before.m[k] = Math.sqrt(e * e + nn * nn + u * u);
+          }
+        }
         if (monitoring[d] || tap) {
           // Into the phone's frame.
           rotation(pose[3 * d]!, pose[3 * d + 1]!, pose[3 * d + 2]!, R);
@@ -130,7 +142,7 @@ export function simulateChunk(rt: Runtimes, task: ChunkTask): ChunkResult {
           if (hasGyro) gyroscope.apply(d, n, dt, gyro.x, gyro.y, gyro.z, b.ae, b.an, b.au);
           accelerometer.apply(d, n, dt, b.ae, b.an, b.au);
           if (b.pn > 0) barometer.read(d, t0, t1, b.pk0, b.pn, pfs, b.alt0, b.alt1, b.dp, baro);
-          tap?.({ d, block: b, ax: b.ae, ay: b.an, az: b.au, gx: hasGyro ? gyro.x : null, gy: hasGyro ? gyro.y : null, gz: hasGyro ? gyro.z : null, p: b.pn > 0 ? baro : null });
+          tap?.({ d, block: b, ax: b.ae, ay: b.an, az: b.au, gx: hasGyro ? gyro.x : null, gy: hasGyro ? gyro.y : null, gz: hasGyro ? gyro.z : null, p: b.pn > 0 ? baro : null, hazard: before.m });
           if (monitoring[d]) {
             detector.process(d, k0, n, fs, b.ae, b.an, b.au, emit);
             samples += n;

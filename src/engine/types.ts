@@ -112,10 +112,26 @@ export interface Block {
   alt1: number;
 }
 
+/** What a hazard or nuisance source does to one device over a span of time (for labelled datasets). */
+export interface Exposure {
+  /** `earthquake`, `crowd`, `road-anomaly`, ... */
+  kind: string;
+  /** When its excitation of this device starts and ends, s. */
+  from: number;
+  to: number;
+  /** Earthquakes: when the S phase arrives (windows before it are labelled P, after it S). */
+  split?: number;
+  /** Hazard-specific intensity (PGA in g for earthquakes) and distance to the source, km. */
+  intensity?: number;
+  distanceKm?: number;
+}
+
 /** The per-device, per-block work a hazard does inside a worker. */
 export interface HazardRuntime {
   /** Adds this hazard's excitation to device `d`'s block. */
   render(d: number, b: Block): void;
+  /** What this hazard does to device d around [t0, t1) (null when nothing); read after rendering. */
+  exposure?(d: number, t0: number, t1: number): Exposure | null;
   /** Optional: acts on device d before mobility moves it in [t0, t1) (a crash stops its vehicle). */
   preTick?(d: number, t0: number, t1: number): void;
 }

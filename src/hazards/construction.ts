@@ -8,7 +8,7 @@ import * as z from 'zod';
 import { G } from '../core/units.js';
 import type { ColumnSpec } from '../core/columns.js';
 import { duration, latitude, longitude } from '../scenario/fields.js';
-import type { Block, HazardPlugin, HazardRuntime, StageContext } from '../engine/types.js';
+import type { Block, Exposure, HazardPlugin, HazardRuntime, StageContext } from '../engine/types.js';
 import { addDampedSine, dampedSineDuration } from './impulse.js';
 
 export const constructionSchema = z.strictObject({
@@ -45,6 +45,14 @@ class ConstructionRuntime implements HazardRuntime {
     this.x = ctx.columns.f64('x');
     this.y = ctx.columns.f64('y');
     this.ring = dampedSineDuration(c.frequency_hz, c.damping);
+  }
+
+  exposure(d: number, t0: number, t1: number): Exposure | null {
+    const c = this.c;
+    const r = Math.hypot(this.x[d]! - this.site[0], this.y[d]! - this.site[1]);
+    const amp = c.amplitude_g_at_10m * Math.pow(10 / Math.max(r, 5), c.attenuation);
+    if (r > c.max_distance_m || amp < 0.002 || t1 <= c.start || t0 >= c.start + c.duration + this.ring) return null;
+    return { kind: 'construction', from: c.start, to: c.start + c.duration, intensity: amp, distanceKm: r / 1000 };
   }
 
   render(d: number, b: Block): void {

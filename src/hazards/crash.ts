@@ -11,7 +11,7 @@ import { FastRandom, stableUniform, componentKey } from '../core/random.js';
 import { InputError } from '../core/errors.js';
 import type { ColumnSpec } from '../core/columns.js';
 import { duration } from '../scenario/fields.js';
-import type { Block, HazardPlugin, HazardRuntime, StageContext } from '../engine/types.js';
+import type { Block, Exposure, HazardPlugin, HazardRuntime, StageContext } from '../engine/types.js';
 import { Activity, CRASHED } from '../population/mobility.js';
 import { CONTEXT_CODE } from '../population/behaviour.js';
 import { addHalfSine } from './impulse.js';
@@ -151,6 +151,12 @@ class CrashRuntime implements HazardRuntime {
     const v = this.speed[d]! * roads.edgeSpeed[e]!;
     const [lon, lat] = this.ctx.world.frame.unproject(this.x[d]!, this.y[d]!);
     this.ctx.report({ hazard: this.index, time: when, device: d, item: 'crash', lon, lat, speed_kmh: v * 3.6, peak_g: p.peakG, duration_ms: p.durationS * 1000, planned_time: p.time });
+  }
+
+  exposure(d: number, t0: number, t1: number): Exposure | null {
+    const t = this.at[d]!;
+    if (Number.isNaN(t) || t >= t1 || t + 1 <= t0) return null;
+    return { kind: 'crash', from: t, to: t + 1, intensity: this.planned.get(d)!.peakG };
   }
 
   render(d: number, b: Block): void {

@@ -13,7 +13,7 @@ import type { ColumnSpec } from '../core/columns.js';
 import { duration, probability } from '../scenario/fields.js';
 import { inPolygon } from '../world/geometry.js';
 import type { Venue } from '../world/load.js';
-import type { Block, HazardPlugin, HazardRuntime, StageContext } from '../engine/types.js';
+import type { Block, Exposure, HazardPlugin, HazardRuntime, StageContext } from '../engine/types.js';
 
 const band = (lo: number, hi: number) => z.tuple([z.number().min(lo).max(hi), z.number().min(lo).max(hi)]).refine(([a, b]) => b >= a, { error: 'expected [low, high] with high ≥ low' });
 
@@ -60,6 +60,19 @@ class CrowdRuntime implements HazardRuntime {
     const n = Math.ceil(c.duration / (c.on + c.off)) + 1;
     this.songs = Array.from({ length: n }, () => rng.range(c.frequency_hz[0], c.frequency_hz[1]));
     this.phase = 2 * Math.PI * rng.uniform();
+  }
+
+  /** Whether device d jumps with the crowd at time t. */
+  private jumping(d: number, t: number): boolean {
+    const c = this.c;
+    const rel = t - c.start;
+    if (rel < 0 || rel >= c.duration || stableUniform(this.key, d, 0) >= c.share) return false;
+    if (rel % (c.on + c.off) >= c.on) return false;
+    return this.venue.polygons.some((p) => inPolygon(p, this.x[d]!, this.y[d]!));
+  }
+
+  exposure(d: number, t0: number, t1: number): Exposure | null {
+    return this.jumping(d, t0) || this.jumping(d, (t0 + t1) / 2) || this.jumping(d, t1 - 1e-6) ? { kind: 'crowd', from: t0, to: t1 } : null;
   }
 
   render(d: number, b: Block): void {

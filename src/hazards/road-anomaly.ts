@@ -15,7 +15,7 @@ import type { ColumnSpec } from '../core/columns.js';
 import { latitude, longitude, probability } from '../scenario/fields.js';
 import { segmentDistance2 } from '../world/geometry.js';
 import type { RoadNetwork } from '../world/roads.js';
-import type { Block, HazardPlugin, HazardRuntime, StageContext } from '../engine/types.js';
+import type { Block, Exposure, HazardPlugin, HazardRuntime, StageContext } from '../engine/types.js';
 import { Activity } from '../population/mobility.js';
 import { addDampedSine, dampedSineDuration } from './impulse.js';
 
@@ -207,6 +207,14 @@ class RoadAnomalyRuntime implements HazardRuntime {
       this.hitKind[slot] = an.kind === 'pothole' ? 0 : 1;
       void t0;
     }
+  }
+
+  exposure(d: number, t0: number, t1: number): Exposure | null {
+    for (let k = d * RING; k < d * RING + RING; k++) {
+      const th = this.hitT[k]!;
+      if (th > -Infinity && th < t1 && th + this.hitGap[k]! + 1.5 > t0) return { kind: 'road-anomaly', from: th, to: th + this.hitGap[k]! + 1.5, intensity: this.hitA[k]! / G };
+    }
+    return null;
   }
 
   render(d: number, b: Block): void {

@@ -11,7 +11,7 @@ import { componentKey, stableUniform } from '../core/random.js';
 import type { ColumnSpec } from '../core/columns.js';
 import { duration } from '../scenario/fields.js';
 import { segmentDistance2 } from '../world/geometry.js';
-import type { Block, HazardPlugin, HazardRuntime, StageContext } from '../engine/types.js';
+import type { Block, Exposure, HazardPlugin, HazardRuntime, StageContext } from '../engine/types.js';
 
 export const trafficVibrationSchema = z.strictObject({
   type: z.literal('traffic-vibration'),
@@ -52,6 +52,18 @@ class TrafficVibrationRuntime implements HazardRuntime {
     const s = this.segs;
     for (let i = 0; i < s.length; i += 4) best = Math.min(best, segmentDistance2(x, y, s[i]!, s[i + 1]!, s[i + 2]!, s[i + 3]!));
     return Math.sqrt(best);
+  }
+
+  exposure(d: number, t0: number, t1: number): Exposure | null {
+    const c = this.c, r = this.dist[d]!;
+    if (!(r <= c.max_distance_m)) return null;
+    const p = (c.heavy_per_hour / 3600) * c.burst;
+    for (let slot = Math.floor(t0 / c.burst) - 1; slot <= Math.floor(t1 / c.burst); slot++) {
+      if (slot < 0 || stableUniform(this.key, d, 3 * slot) >= p) continue;
+      const start = (slot + stableUniform(this.key, d, 3 * slot + 1)) * c.burst;
+      if (start < t1 && start + c.burst > t0) return { kind: 'traffic-vibration', from: start, to: start + c.burst, distanceKm: r / 1000 };
+    }
+    return null;
   }
 
   render(d: number, b: Block): void {

@@ -18,32 +18,41 @@ function header(shape: readonly number[], descr = '<f4'): Buffer {
   return Buffer.concat([MAGIC, len, Buffer.from(text, 'latin1')]);
 }
 
-/** Streams float32 rows of `columns` values into an .npy file; `close()` fixes the row count. */
+export type NpyDtype = 'float32' | 'int32';
+const DESCR: Record<NpyDtype, string> = { float32: '<f4', int32: '<i4' };
+
+/** Streams rows of float32 or int32 values into an .npy file; `close()` fixes the row count. */
 export class NpyWriter {
   private readonly fd: number;
   private readonly trailing: readonly number[];
   private readonly headerLength: number;
+  private readonly descr: string;
   private rows = 0;
+  /** Called with every chunk of bytes written after the header (e.g. to hash the data). */
+  onData?: (bytes: Uint8Array) => void;
 
   /** `trailing`: the shape after the first (row) axis, e.g. [channels] or [channels, samples]. */
-  constructor(file: string, trailing: readonly number[]) {
+  constructor(file: string, trailing: readonly number[], dtype: NpyDtype = 'float32') {
     this.fd = openSync(file, 'w');
     this.trailing = trailing;
-    const h = header([2 ** 40, ...trailing]);
+    this.descr = DESCR[dtype];
+    const h = header([2 ** 40, ...trailing], this.descr);
     this.headerLength = h.length;
     writeSync(this.fd, h);
   }
 
   /** Appends rows: `data.length` must be a multiple of the row size. */
-  write(data: Float32Array): void {
+  write(data: Float32Array | Int32Array): void {
     const size = this.trailing.reduce((a, b) => a * b, 1);
     if (data.length % size !== 0) throw new Error(`npy rows of ${size} values expected, got ${data.length}`);
-    writeSync(this.fd, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    writeSync(this.fd, bytes);
+    this.onData?.(bytes);
     this.rows += data.length / size;
   }
 
   close(): number {
-    const h = header([this.rows, ...this.trailing]);
+    const h = header([this.rows, ...this.trailing], this.descr);
     if (h.length !== this.headerLength) throw new Error('npy header grew beyond its reserved size');
     writeSync(this.fd, h, 0, h.length, 0);
     closeSync(this.fd);
@@ -52,8 +61,8 @@ export class NpyWriter {
 }
 
 /** Writes a whole array at once. */
-export function writeNpy(file: string, data: Float32Array, shape: readonly number[]): void {
-  const w = new NpyWriter(file, shape.slice(1));
+export function writeNpy(file: string, data: Float32Array | Int32Array, shape: readonly number[]): void {
+  const w = new NpyWriter(file, shape.slice(1), data instanceof Int32Array ? 'int32' : 'float32');
   w.write(data);
   w.close();
 }

@@ -31,6 +31,8 @@ import { Activity } from './mobility.js';
 import { drawPose } from '../sensors/pose.js';
 
 const enum Ev { None = 0, DoorSlam = 1, Knock = 2, Drop = 3, Elevator = 4, Stairs = 5, Handling = 6 }
+/** Names of everyday-motion events, by code. */
+export const EVENT_NAMES = ['none', 'door-slam', 'knock', 'drop', 'elevator', 'stairs', 'handling'] as const;
 
 export const MOTION_COLUMNS: ColumnSpec[] = [
   { name: 'motion.ev', type: 'u8' },
@@ -212,6 +214,13 @@ export class EverydayMotion {
 
     // The active event.
     if (this.ev[d] !== Ev.None) this.event(d, b, ctx, heading);
+  }
+
+  /** The everyday-motion event device d is in (or last had): its name, start and end; null when none. */
+  currentEvent(d: number): { kind: string; from: number; to: number } | null {
+    const k = this.ev[d]! as Ev;
+    if (k === Ev.None) return null;
+    return { kind: EVENT_NAMES[k]!, from: this.evT[d]!, to: this.evT[d]! + this.evDur[d]! };
   }
 
   private start(d: number, kind: Ev, at: number, amp: number, dur: number): void {

@@ -116,6 +116,8 @@ export function recordPhone(o: RecordOptions, sink: (row: RecordedRow) => void):
     const jitterSigma = (o.rateHz !== undefined ? acc.jitter : profile.accelerometer.jitter) ?? 0;
     const jitter = FastRandom.of(s.config.seed, 'timestamp-jitter');
     let lastP = NaN;
+    rt.wantGyro = true;
+    rt.wantBaro = true;
     rt.tap = (out: SensorOutput) => {
       const b = out.block;
       const dropped = rt.accelerometer.dropped;

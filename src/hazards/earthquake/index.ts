@@ -23,7 +23,7 @@ import type { ColumnSpec } from '../../core/columns.js';
 import { duration, latitude, longitude } from '../../scenario/fields.js';
 import { vs30At } from '../../world/load.js';
 import { segmentDistance2 } from '../../world/geometry.js';
-import type { Block, HazardPlugin, HazardRuntime, HazardTruth, StageContext } from '../../engine/types.js';
+import type { Block, Exposure, HazardPlugin, HazardRuntime, HazardTruth, StageContext } from '../../engine/types.js';
 import { BA08_RANGE, ba08 } from './ba08.js';
 import { mmiFromPgaPgv } from './worden2012.js';
 import { envelopeAt, envelopeDecayTime, phaseEnvelope, siteClassOf, type PhaseEnvelope } from './cua-heaton.js';
@@ -445,6 +445,13 @@ export class EarthquakeRuntime implements HazardRuntime {
     const geo = Math.sqrt(pe * pn);
     this.scale[d] = geo > 0 ? (this.pga[d]! * G) / geo : 0;
     this.resetStream(d);
+  }
+
+  exposure(d: number, t0: number, t1: number): Exposure | null {
+    const st = this.state[d]!;
+    if (st !== FieldState.Shaking && st !== FieldState.Done) return null;
+    if (t1 <= this.tp[d]! || t0 >= this.tend[d]!) return null;
+    return { kind: 'earthquake', from: this.tp[d]!, to: this.tend[d]!, split: this.ts[d]!, intensity: this.pga[d]!, distanceKm: this.rjb[d]! };
   }
 
   render(d: number, b: Block): void {

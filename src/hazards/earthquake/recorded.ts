@@ -19,7 +19,7 @@ import { highpass, runBiquad } from '../../core/biquad.js';
 import type { ColumnSpec } from '../../core/columns.js';
 import { filePath } from '../../scenario/fields.js';
 import { vs30At } from '../../world/load.js';
-import type { Block, HazardPlugin, HazardRuntime, StageContext } from '../../engine/types.js';
+import type { Block, Exposure, HazardPlugin, HazardRuntime, StageContext } from '../../engine/types.js';
 import { ba08 } from './ba08.js';
 import { mmiFromPgaPgv } from './worden2012.js';
 import { earthquakeFields, earthquakeTruth, earthquakeWarnings } from './index.js';
@@ -208,6 +208,15 @@ class RecordedRuntime implements HazardRuntime {
     this.pgv[d] = r.pgvCms * ratio;
     this.mmi[d] = mmiFromPgaPgv(r.pgaG * ratio, r.pgvCms * ratio);
     this.state[d] = rKm > c.max_distance_km || r.pgaG * ratio < c.render_floor_g ? FieldState.Quiet : FieldState.Shaking;
+  }
+
+  exposure(d: number, t0: number, t1: number): Exposure | null {
+    if (this.state[d] !== FieldState.Shaking && this.state[d] !== FieldState.Done) return null;
+    const len = this.traces(50)[0].length / 50;
+    const from = this.tp[d]!, to = this.start[d]! + len;
+    if (t1 <= from || t0 >= to) return null;
+    const rKm = Math.hypot(this.x[d]! - this.epicentre[0], this.y[d]! - this.epicentre[1]) / 1000;
+    return { kind: 'earthquake', from, to, split: this.ts[d]!, intensity: this.pga[d]!, distanceKm: rKm };
   }
 
   render(d: number, b: Block): void {
