@@ -85,7 +85,7 @@ async function main(argv: string[]): Promise<void> {
           .option('balance', { type: 'number', default: 0.5, describe: 'share of windows that are positives (hazard excitation)' })
           .option('hard-negatives', { type: 'number', default: 0.5, describe: 'share of negatives that are hard (drops, door slams, nuisance, detector fired)' })
           .option('min-signal-g', { type: 'number', default: 0.005, describe: 'hazard windows need at least this true hazard acceleration inside them, g (weaker ones are skipped as ambiguous)' })
-          .option('split', { type: 'string', choices: ['device', 'scenario'], default: 'device', describe: 'what train/val/test never share' })
+          .option('split', { type: 'string', choices: ['device', 'scenario'], default: 'device', describe: 'what train/val/test never share: a device, or a scenario (the last scenarios given are the test set)' })
           .option('stratify', { type: 'string', choices: ['label', 'none'], default: 'label', describe: 'spread each class evenly over its labels and earthquake phases (oversamples rare ones), or keep natural proportions' })
           .option('val-share', { type: 'number', default: 0.15 })
           .option('test-share', { type: 'number', default: 0.15 })
@@ -99,6 +99,31 @@ async function main(argv: string[]): Promise<void> {
         scenarios: a.scenarios as string[], out: a.out, windows: a.windows, window: a.window, hop: a.hop, rate: a.rate, channels: a.channels,
         balance: a.balance, hardNegatives: a['hard-negatives'], minSignalG: a['min-signal-g'], split: a.split, stratify: a.stratify, valShare: a['val-share'], testShare: a['test-share'],
         force: a.force, threads: a.threads, seed: a.seed, set: a.set, quiet: a.quiet,
+      })),
+    )
+    .command(
+      'train <dataset>',
+      'Train a baseline classifier on a dataset folder and export it as ONNX plus a sidecar JSON',
+      (y) =>
+        y
+          .positional('dataset', { type: 'string', demandOption: true, describe: 'dataset folder written by hazardsim dataset' })
+          .option('out', { type: 'string', demandOption: true, describe: 'model file ending .onnx (the sidecar is written next to it as .json)' })
+          .option('model', { type: 'string', choices: ['logistic', 'mlp'], default: 'mlp' })
+          .option('features', { type: 'string', choices: ['bands', 'raw'], default: 'bands', describe: 'band energies and other window features, or the raw window (both computed inside the ONNX graph)' })
+          .option('positive', { type: 'string', default: 'earthquake', describe: 'labels that count as positive, comma-separated' })
+          .option('hidden', { type: 'number', default: 16, describe: 'mlp: hidden units' })
+          .option('epochs', { type: 'number', default: 200, describe: 'at most this many passes over the training split' })
+          .option('batch', { type: 'number', default: 128 })
+          .option('lr', { type: 'number', describe: 'Adam learning rate (default 0.01 logistic, 0.003 mlp)' })
+          .option('l2', { type: 'number', default: 1e-4, describe: 'weight decay' })
+          .option('patience', { type: 'number', default: 15, describe: 'stop after this many epochs without a better validation loss' })
+          .option('seed', { type: 'number', default: 1 })
+          .option('force', { type: 'boolean', default: false, describe: 'replace an existing model file' })
+          .option('quiet', { type: 'boolean', default: false })
+          .example('$0 train out/datasets/quake --out models/quake-baseline.onnx', 'an MLP on band features'),
+      (a) => guard(async () => (await import('./cli/train.js')).trainCommand({
+        dataset: a.dataset!, out: a.out, model: a.model, features: a.features, positive: a.positive, hidden: a.hidden, epochs: a.epochs, batch: a.batch,
+        lr: a.lr, l2: a.l2, patience: a.patience, seed: a.seed, force: a.force, quiet: a.quiet,
       })),
     )
     .command('world', 'Build world files', (y) =>

@@ -196,10 +196,13 @@ export async function buildDataset(o: DatasetOptions): Promise<DatasetSummary> {
     if (chosen.length === 0) throw new InputError(o.scenarios.join(', '), 'the window set is empty: no candidate windows (is the scenario shorter than a window, or --windows 0?)');
     chosen.sort((a, b) => a.scenario - b.scenario || a.part.device[a.i]! - b.part.device[b.i]! || a.part.window[a.i]! - b.part.window[b.i]!);
 
-    // Splits: by device (or by scenario), from stable hashes.
+    // Splits: by device from stable hashes; or by scenario: the last scenarios given are the test set
+    // (a --test-share of them, at least one) and validation devices are drawn from the others.
     const splitKey = componentKey(scenarios[0]!.config.seed, 'dataset-split');
+    const testFrom = o.split === 'scenario' ? scenarios.length - Math.max(1, Math.round(o.testShare * scenarios.length)) : Infinity;
     const splitOf = (scenario: number, device: number) => {
-      const u = (mix32(mix32(splitKey ^ mix32(scenario + 0x2545f491)) ^ mix32(o.split === 'scenario' ? 0 : device + 0x68e31da4)) >>> 0) / 4294967296;
+      const u = (mix32(mix32(splitKey ^ mix32(scenario + 0x2545f491)) ^ mix32(device + 0x68e31da4)) >>> 0) / 4294967296;
+      if (o.split === 'scenario') return scenario >= testFrom ? 'test' : u < o.valShare / (1 - o.testShare) ? 'val' : 'train';
       return u < o.testShare ? 'test' : u < o.testShare + o.valShare ? 'val' : 'train';
     };
 

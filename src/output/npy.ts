@@ -1,9 +1,9 @@
 /**
- * NumPy .npy writer (format version 1.0): a little-endian float32 array with a header numpy reads
- * as-is (`np.load`). Rows can be streamed: the header reserves room for the final shape and is
- * rewritten when the writer closes.
+ * NumPy .npy files (format version 1.0): a streaming writer of little-endian float32/int32 arrays
+ * with a header numpy reads as-is (`np.load`; the header reserves room for the final shape and is
+ * rewritten when the writer closes), and a header reader for files other tools wrote.
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 
 const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 0x01, 0x00]);
 
@@ -65,4 +65,43 @@ export function writeNpy(file: string, data: Float32Array | Int32Array, shape: r
   const w = new NpyWriter(file, shape.slice(1), data instanceof Int32Array ? 'int32' : 'float32');
   w.write(data);
   w.close();
+}
+
+export interface NpyHeader {
+  /** numpy dtype string, e.g. `<f4`. */
+  descr: string;
+  fortranOrder: boolean;
+  shape: number[];
+  /** Bytes before the data. */
+  dataOffset: number;
+  /** Bytes the file holds after the header. */
+  dataBytes: number;
+}
+
+/** Reads and checks the header of an .npy file (versions 1–3); throws an Error saying what is wrong. */
+export function readNpyHeader(file: string): NpyHeader {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const pre = Buffer.alloc(12);
+    const got = readSync(fd, pre, 0, 12, 0);
+    if (got < 10 || pre[0] !== 0x93 || pre.toString('latin1', 1, 6) !== 'NUMPY') throw new Error('not an .npy file (no \\x93NUMPY magic)');
+    const major = pre[6]!;
+    const lenBytes = major === 1 ? 2 : 4;
+    const len = major === 1 ? pre.readUInt16LE(8) : pre.readUInt32LE(8);
+    const start = 8 + lenBytes;
+    if (start + len > size) throw new Error('truncated header');
+    const text = Buffer.alloc(len);
+    readSync(fd, text, 0, len, start);
+    const h = text.toString('latin1');
+    const descr = /'descr':\s*'([^']+)'/.exec(h)?.[1];
+    const fortran = /'fortran_order':\s*(True|False)/.exec(h)?.[1];
+    const shapeText = /'shape':\s*\(([^)]*)\)/.exec(h)?.[1];
+    if (descr === undefined || fortran === undefined || shapeText === undefined) throw new Error(`unreadable header ${JSON.stringify(h.trim())}`);
+    const shape = shapeText.split(',').map((t) => t.trim()).filter((t) => t.length).map(Number);
+    if (shape.some((n) => !Number.isInteger(n) || n < 0)) throw new Error(`unreadable shape (${shapeText})`);
+    return { descr, fortranOrder: fortran === 'True', shape, dataOffset: start + len, dataBytes: size - start - len };
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -119,6 +119,17 @@ describe('hazardsim dataset', () => {
     expect(sha(join(c, 'X.npy'))).not.toBe(sha(join(a, 'X.npy')));
   });
 
+  it('holds out whole scenarios with --split scenario', async () => {
+    const other = datasetScenario(dir, { name: 'other', seed: 9 }, 'other.yaml');
+    const out = join(dir, 'by-scenario');
+    const r = cli(['dataset', scenario, other, '--out', out, '--windows', '600', '--split', 'scenario', '--quiet']);
+    expect(r.stderr).toBe('');
+    const rows = await parquetReadObjects({ file: new Uint8Array(readFileSync(join(out, 'metadata.parquet'))).buffer });
+    expect(new Set(rows.filter((x) => x.scenario === 'other').map((x) => x.split))).toEqual(new Set(['test']));
+    expect(new Set(rows.filter((x) => x.scenario === 'small').map((x) => x.split))).toEqual(new Set(['train', 'val']));
+    expect(rows.filter((x) => x.scenario === 'other').length).toBeGreaterThan(100);
+  });
+
   it('refuses an existing output folder unless --force, leaving it untouched', () => {
     const out = join(dir, 'existing');
     mkdirSync(out);
