@@ -5,9 +5,9 @@ import { noiseBench } from './noise.js';
 import { mobilityBench, placementBench } from './population.js';
 import { hazardBench } from './hazards.js';
 import { sensorBench } from './sensors.js';
-import { datasetBench } from './dataset.js';
+import { datasetBench, datasetWriteBench } from './dataset.js';
 
-const BENCHES: Bench[] = [noiseBench, sensorBench, placementBench, mobilityBench, hazardBench, pipelineBench, datasetBench];
+const BENCHES: Bench[] = [noiseBench, sensorBench, placementBench, mobilityBench, hazardBench, pipelineBench, datasetBench, datasetWriteBench];
 
 runBenches(BENCHES, process.argv.slice(2)).catch((err) => {
   process.stderr.write(`bench: ${(err as Error).message}\n`);

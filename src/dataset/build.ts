@@ -64,6 +64,11 @@ export interface DatasetSummary {
   seconds: number;
   /** Shortfalls against what was asked for. */
   warnings: string[];
+  /** Windows labelled while simulating (the candidates the dataset was chosen from). */
+  labelled: number;
+  /** Wall time of simulating and cutting, and of choosing and writing the files, s. */
+  simulateSeconds: number;
+  writeSeconds: number;
 }
 
 const UNITS = { ax: 'm/s^2', ay: 'm/s^2', az: 'm/s^2', gx: 'rad/s', gy: 'rad/s', gz: 'rad/s' };
@@ -161,6 +166,7 @@ export async function buildDataset(o: DatasetOptions): Promise<DatasetSummary> {
       stage1.push(sc);
       for (const part of sc.parts) parts.push({ part, scenario: si });
     }
+    const simulated = performance.now();
     // Stage 2: quotas by class; inside a class, strata filled evenly (or in natural proportions), smallest hashes first.
     const byHash = (a: Pick, b: Pick) => a.part.hash[a.i]! - b.part.hash[b.i]! || a.scenario - b.scenario || a.part.device[a.i]! - b.part.device[b.i]! || a.part.window[a.i]! - b.part.window[b.i]!;
     const strata: Map<number, Pick[]>[] = CLASSES.map(() => new Map());
@@ -308,7 +314,8 @@ export async function buildDataset(o: DatasetOptions): Promise<DatasetSummary> {
     for (const { part } of parts) rmSync(part.tempFile, { force: true });
     if (existsSync(out)) rmSync(out, { recursive: true, force: true });
     renameSync(tmp, out);
-    return { dir: out, windows: chosen.length, counts, seconds: (performance.now() - started) / 1000, warnings };
+    const labelled = parts.reduce((a, { part }) => a + part.labelled, 0);
+    return { dir: out, windows: chosen.length, counts, seconds: (performance.now() - started) / 1000, warnings, labelled, simulateSeconds: (simulated - started) / 1000, writeSeconds: (performance.now() - simulated) / 1000 };
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
     throw err;

@@ -44,6 +44,8 @@ export interface CutterOptions {
 /** Metadata of kept candidates, column by column (transferable). */
 export interface Candidates {
   count: number;
+  /** Windows labelled (whether kept or not). */
+  labelled: number;
   hash: Uint32Array;
   device: Int32Array;
   window: Int32Array;
@@ -129,7 +131,7 @@ class SmallestK {
   }
 }
 
-type Meta = Omit<Candidates, 'count' | 'tempFile'>;
+type Meta = Omit<Candidates, 'count' | 'labelled' | 'tempFile'>;
 const META_TYPES = {
   hash: Uint32Array, device: Int32Array, window: Int32Array, label: Uint8Array, cls: Uint8Array, phase: Uint8Array, triggered: Uint8Array,
   intensity: Float32Array, distanceKm: Float32Array, peak: Float32Array, context: Uint8Array, activity: Uint8Array, x: Float64Array, y: Float64Array,
@@ -165,6 +167,7 @@ export class WindowCutter {
   private meta: Meta = allocMeta(64);
   private readonly free: number[] = [];
   private used = 0;
+  private labelled = 0;
   private readonly winBuf: Float32Array;
   /** Window samples of one channel at the device rate (scratch). */
   private col = new Float64Array(0);
@@ -252,6 +255,7 @@ export class WindowCutter {
 
   private window(d: number, s: DeviceState, k: number, start: number, k0: number, wN: number): void {
     const end = start + this.o.windowS;
+    this.labelled++;
     // Label: the highest-priority thing overlapping the window enough (a quarter of the window, or half of a shorter event).
     let best: Span | undefined, triggered = false, touchesHazard = false;
     for (const x of s.spans) {
@@ -337,6 +341,7 @@ export class WindowCutter {
     const m = this.meta;
     return {
       count: keep.length,
+      labelled: this.labelled,
       hash: pick(m.hash, Uint32Array), device: pick(m.device, Int32Array), window: pick(m.window, Int32Array), label: pick(m.label, Uint8Array),
       cls: pick(m.cls, Uint8Array), phase: pick(m.phase, Uint8Array), triggered: pick(m.triggered, Uint8Array), intensity: pick(m.intensity, Float32Array),
       distanceKm: pick(m.distanceKm, Float32Array), peak: pick(m.peak, Float32Array), context: pick(m.context, Uint8Array), activity: pick(m.activity, Uint8Array),
