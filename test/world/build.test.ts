@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { osmRoads, parseMaxspeed, readOsm } from '../../src/world/build/osm.js';
 import { selectPlaces } from '../../src/world/build/places.js';
 import { loadWorld } from '../../src/world/load.js';
-import { cli, tempDir } from '../helpers.js';
+import { ROOT, cli, tempDir } from '../helpers.js';
 
 describe('world build', () => {
   it('places: keeps every selected GeoNames row, so the total is the source sum', () => {
@@ -21,7 +21,7 @@ describe('world build', () => {
   });
 
   it('osm: highway ways become roads with class, speed and one-way direction', () => {
-    const { features, stats } = osmRoads(readOsm('../shared/data/roads/bautzen.osm'));
+    const { features, stats } = osmRoads(readOsm(join(ROOT, 'data/roads/bautzen.osm')));
     expect(stats.roads).toBeGreaterThan(10);
     for (const f of features) {
       expect(f.properties.speed_kmh).toBeGreaterThan(0);
@@ -41,7 +41,7 @@ describe('world build', () => {
   it('osm + places: builds a world with roads and population and the ODbL line', () => {
     const dir = tempDir();
     const out = join(dir, 'bautzen.geojson');
-    const r = cli(['world', 'build', 'osm', '--osm', '../shared/data/roads/bautzen.osm', '--bbox', '14.40,51.18,14.42,51.20', '--spread-m', '100', '--name', 'bautzen', '--out', out]);
+    const r = cli(['world', 'build', 'osm', '--osm', 'data/roads/bautzen.osm', '--bbox', '14.40,51.18,14.42,51.20', '--spread-m', '100', '--name', 'bautzen', '--out', out]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const w = loadWorld(out);

@@ -9,7 +9,7 @@ import { ROOT } from '../../helpers.js';
 
 describe('recorded earthquake (Ridgecrest M7.1 at CCC, 34.5 km)', () => {
   const w = testWorld();
-  const record = join(ROOT, '../shared/data/strong-motion/ridgecrest-2019-m7.1/CICCC.RAW');
+  const record = join(ROOT, 'data/strong-motion/ridgecrest-2019-m7.1/CICCC.RAW');
   const base = { origin_time: 10, lon: w.frame.lon0, lat: w.frame.lat0, record, vs30: 760 };
   const { traces, truth } = renderHazard(recorded, base, [[34.5, 0], [80, 0], [0.5, 0]], 120);
 

@@ -10,7 +10,7 @@ import { haversineKm } from '../../../src/core/geo.js';
 import { ROOT, tempDir } from '../../helpers.js';
 import { writeFileSync } from 'node:fs';
 
-const DATA = join(ROOT, '../shared/data/strong-motion');
+const DATA = join(ROOT, 'data/strong-motion');
 const files = readdirSync(DATA).flatMap((d) => readdirSync(join(DATA, d)).filter((f) => !/\.(txt|json)$/i.test(f)).map((f) => join(DATA, d, f)));
 
 describe('strong-motion readers', () => {
