@@ -6,8 +6,9 @@ import { mobilityBench, placementBench } from './population.js';
 import { hazardBench } from './hazards.js';
 import { sensorBench } from './sensors.js';
 import { datasetBench, datasetWriteBench } from './dataset.js';
+import { inferenceBench } from './inference.js';
 
-const BENCHES: Bench[] = [noiseBench, sensorBench, placementBench, mobilityBench, hazardBench, pipelineBench, datasetBench, datasetWriteBench];
+const BENCHES: Bench[] = [noiseBench, sensorBench, placementBench, mobilityBench, hazardBench, pipelineBench, datasetBench, datasetWriteBench, inferenceBench];
 
 runBenches(BENCHES, process.argv.slice(2)).catch((err) => {
   process.stderr.write(`bench: ${(err as Error).message}\n`);

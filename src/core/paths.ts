@@ -1,6 +1,6 @@
 /** Where the package lives, and the compiled JavaScript of modules that must run in worker threads. */
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 function findRoot(start: string): string {
@@ -24,4 +24,10 @@ export function compiledModule(rel: string): string {
   const file = join(PACKAGE_ROOT, 'dist', 'src', rel);
   if (!existsSync(file)) throw new Error(`compiled module ${file} is missing: run "npm run build" first`);
   return pathToFileURL(file).href;
+}
+
+/** A path relative to the current directory when that is shorter, for messages. */
+export function displayPath(p: string): string {
+  const r = relative(process.cwd(), p);
+  return r && !r.startsWith('..') ? r : p;
 }

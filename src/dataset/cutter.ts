@@ -174,7 +174,7 @@ export class WindowCutter {
   /** Write buffer of the temporary file. */
   private readonly out = new Uint8Array(1 << 20);
   private outUsed = 0;
-  private readonly onset: Float64Array | undefined;
+  private readonly onset: Float64Array;
   private readonly activity: Uint8Array;
   private readonly context: Uint8Array;
   private readonly x: Float64Array;
@@ -188,7 +188,7 @@ export class WindowCutter {
     this.windowN = Math.round(o.windowS * o.rateHz);
     this.winBuf = new Float32Array(o.channels * this.windowN);
     const c = rt.state.columns;
-    this.onset = c.has('detector.onset') ? c.f64('detector.onset') : undefined;
+    this.onset = c.f64('trigger.onset');
     this.activity = c.u8('mob.activity');
     this.context = c.u8('ctx.context');
     this.x = c.f64('gnss.x');
@@ -235,7 +235,7 @@ export class WindowCutter {
     }
     const ev = this.rt.motion.currentEvent(d);
     if (ev) this.addSpan(s, ev);
-    const onset = this.onset?.[d] ?? 0;
+    const onset = this.onset[d]!;
     if (onset > 0 && onset >= b.t0 - 1 && onset < b.t1) this.addSpan(s, { kind: 'triggered', from: onset, to: onset + 1 });
     const act = this.activity[d]!;
     const moving = act === Activity.Walk ? (this.speed[d]! > 2.2 ? 'running' : 'walking') : act === Activity.Drive ? 'driving' : undefined;

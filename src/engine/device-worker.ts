@@ -1,5 +1,6 @@
 /** Worker-thread entry (piscina): simulates chunks of devices over epochs on shared columns. */
 import { workerData } from 'node:worker_threads';
+import { Piscina } from 'piscina';
 import { runtimesFromInit, type Runtimes, type WorkerInit } from './setup.js';
 import { simulateChunk, type ChunkResult, type ChunkTask } from './simulate.js';
 
@@ -7,5 +8,12 @@ let runtimes: Runtimes | undefined;
 
 export default function simulate(task: ChunkTask): ChunkResult {
   runtimes ??= runtimesFromInit(workerData as WorkerInit);
-  return simulateChunk(runtimes, task);
+  const r = simulateChunk(runtimes, task);
+  if (r.windows.count === 0) return r;
+  // Windows for the models go back to the main thread moved, not copied.
+  const w = r.windows;
+  return Piscina.move({
+    [Piscina.transferableSymbol]: [w.data.buffer, w.offset.buffer, w.device.buffer, w.time.buffer, r.monitoredSeconds.buffer],
+    [Piscina.valueSymbol]: r,
+  } as never) as never;
 }

@@ -16,8 +16,11 @@ import { CONSENSUS } from '../server/registry.js';
 import { Link } from '../network/link.js';
 import type { AlertRecord } from '../server/types.js';
 import { createRuntimes, createState, hazardPrefix, stageContext, type SimulationState, type WorkerInit } from './setup.js';
-import { simulateChunk, type ChunkResult, type ChunkTask } from './simulate.js';
-import type { HazardTruth, TriggerMessage } from './types.js';
+import { simulateChunk, unpackWindow, type ChunkResult, type ChunkTask } from './simulate.js';
+import type { DetectorCoordinator, HazardTruth, TriggerMessage, WindowRequest } from './types.js';
+import { DETECTORS } from '../detect/registry.js';
+import { InferencePool, type InferencePoolOptions, type ModelStats } from '../detect/inference/pool.js';
+import { detectorBudget, type DetectorBudget } from './budget.js';
 
 export interface RunOptions {
   /** Worker threads; 0 runs everything in the calling thread. */
@@ -28,6 +31,8 @@ export interface RunOptions {
   chunkSize?: number;
   /** Called with the fraction of simulated time done. */
   onProgress?: (fraction: number) => void;
+  /** Inference pool: largest batch, and a hook for tests. */
+  inference?: Pick<InferencePoolOptions, 'maxBatch' | 'crashOn'>;
 }
 
 /** An alert arriving on a phone. */
@@ -45,7 +50,9 @@ export interface RunResult {
   receipts: Receipt[];
   messages: { sent: number; lost: number; triggers: number; updates: number; heartbeats: number; devicesTriggered: number };
   pushes: { sent: number; lost: number };
-  figures: { samples: number; deviceSeconds: number; wallSeconds: number; simulateSeconds: number; serverSeconds: number };
+  figures: { samples: number; deviceSeconds: number; wallSeconds: number; simulateSeconds: number; serverSeconds: number; inferenceSeconds: number };
+  /** Cost of each detector on each phone profile (the on-device budget view). */
+  budget: DetectorBudget[];
 }
 
 const kindOrder = (m: TriggerMessage) => (m.kind === 'trigger' ? 0 : m.kind === 'update' ? 1 : 2);
@@ -60,7 +67,22 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
   const cfg = scenario.config;
   const n = state.columns.rows;
   const threads = Math.max(0, Math.floor(options.threads));
-  const epochTicks = Math.max(1, options.epochTicks ?? Math.max(1, Math.round(10 / cfg.tick)));
+  // Model-based detectors: their coordinators, and epochs short enough that the windows of one
+  // epoch stay a modest batch of memory (the length depends on the scenario only, never on threads).
+  const coordinators: (DetectorCoordinator | undefined)[] = scenario.detectors.map((det) => DETECTORS[det.config.type]!.coordinator?.(det, { devices: n }));
+  const phoneOf = state.columns.u8('phone');
+  let windowsPerSecond = 0;
+  for (let d = 0; d < n; d++) {
+    const det = scenario.detectors[scenario.phoneDetector[phoneOf[d]!]!]!;
+    if (det.config.type === 'onnx-window') windowsPerSecond += 1 / (det.config.hop as number);
+  }
+  const defaultEpoch = Math.max(1, Math.round(10 / cfg.tick));
+  const epochTicks = Math.max(1, options.epochTicks ?? (windowsPerSecond > 0 ? Math.min(defaultEpoch, Math.max(1, Math.floor(50_000 / (windowsPerSecond * cfg.tick)))) : defaultEpoch));
+  const models = scenario.detectors.filter((d, i) => d.model && coordinators[i]).map((d) => d.model!);
+  const inference = models.length ? new InferencePool(models, { threads, ...options.inference }) : undefined;
+  const windowCounts = scenario.detectors.map(() => new Float64Array(scenario.phones.length));
+  const monitoredSeconds = new Float64Array(scenario.phones.length);
+  let inferenceMs = 0;
   const chunkSize = Math.max(1, options.chunkSize ?? Math.max(256, Math.ceil(n / (Math.max(1, threads) * 8))));
 
   // Configuration checks that need the world or the devices.
@@ -126,6 +148,7 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
   };
 
   try {
+    await inference?.start();
     const ticks = state.clock.ticks;
     for (let tickFrom = 0; tickFrom < ticks; tickFrom += epochTicks) {
       const tickTo = Math.min(ticks, tickFrom + epochTicks);
@@ -137,11 +160,32 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
       const results = await Promise.all(tasks);
       simulateMs += performance.now() - t0;
       const epochMessages: TriggerMessage[] = [];
+      const windows: WindowRequest[][] = scenario.detectors.map(() => []);
       for (const r of results) {
         samples += r.samples;
+        r.monitoredSeconds.forEach((v, p) => { monitoredSeconds[p] += v; });
         for (const row of r.truth) truthRows.push(row);
-        for (const m of r.messages) epochMessages.push(m);
+        for (const m of r.messages) {
+          const keep = coordinators[scenario.phoneDetector[phoneOf[m.device]!]!]?.keep;
+          if (!keep || keep.call(coordinators[scenario.phoneDetector[phoneOf[m.device]!]!], m)) epochMessages.push(m);
+        }
+        for (let i = 0; i < r.windows.count; i++) {
+          const w = unpackWindow(r.windows, i);
+          const p = phoneOf[w.device]!, det = scenario.phoneDetector[p]!;
+          windows[det]!.push(w);
+          windowCounts[det]![p]++;
+        }
       }
+      // Windows to the models, in (time, device) order; their answers become messages.
+      const ti = performance.now();
+      for (let di = 0; di < windows.length; di++) {
+        const list = windows[di]!;
+        if (!list.length) continue;
+        list.sort((a, b) => a.time - b.time || a.device - b.device);
+        const scores = await inference!.score(scenario.detectors[di]!.model!, { count: list.length, fill: (i, out, off) => out.set(list[i]!.data, off) });
+        for (const m of coordinators[di]!.resolve(list, scores)) epochMessages.push(m);
+      }
+      inferenceMs += performance.now() - ti;
       epochMessages.sort(compareMessages);
       for (const m of epochMessages) {
         if (m.kind === 'trigger') { counts.triggers++; triggered[m.device] = 1; } else if (m.kind === 'update') counts.updates++; else counts.heartbeats++;
@@ -153,6 +197,7 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
     }
   } finally {
     await pool?.destroy();
+    await inference?.close();
   }
 
   const truths = cfg.hazards.map((h, i) => HAZARDS[h.type]!.truth(h, stageContext(state, hazardPrefix(i)), i));
@@ -171,6 +216,7 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
     receipts,
     messages: { sent: uplink.sent, lost: uplink.lost, triggers: counts.triggers, updates: counts.updates, heartbeats: counts.heartbeats, devicesTriggered },
     pushes: { sent: push.sent, lost: push.lost },
-    figures: { samples, deviceSeconds: monitored * cfg.duration, wallSeconds, simulateSeconds: simulateMs / 1000, serverSeconds: serverMs / 1000 },
+    figures: { samples, deviceSeconds: monitored * cfg.duration, wallSeconds, simulateSeconds: simulateMs / 1000, serverSeconds: serverMs / 1000, inferenceSeconds: inferenceMs / 1000 },
+    budget: detectorBudget({ scenario, windowCounts, monitoredSeconds, stats: (m) => inference?.statsOf(m) as ModelStats }),
   };
 }

@@ -26,7 +26,11 @@ import type { DetectorRuntime, HazardRuntime, StageContext, TruthRow } from './t
 
 /** Prefix of hazard i's columns. */
 export const hazardPrefix = (i: number): string => `hazard${i}.`;
-export const DETECTOR_PREFIX = 'detector.';
+/** Column prefix of detector i (the scenario's detector is 0). */
+export const detectorPrefix = (i: number): string => (i === 0 ? 'detector.' : `detector${i}.`);
+
+/** The phone profiles that run detector i. */
+export const phonesOfDetector = (scenario: ResolvedScenario, i: number) => scenario.phones.filter((_, p) => scenario.phoneDetector[p] === i);
 
 /** Columns every stage needs beyond the device table. */
 export function stageColumnSpecs(scenario: ResolvedScenario, rows: number): ColumnSpec[] {
@@ -38,8 +42,12 @@ export function stageColumnSpecs(scenario: ResolvedScenario, rows: number): Colu
   scenario.config.hazards.forEach((h, i) => {
     for (const c of HAZARDS[h.type]!.columns(h, rows)) specs.push({ ...c, name: hazardPrefix(i) + c.name });
   });
-  const det = scenario.config.detector;
-  for (const c of DETECTORS[det.type]!.columns(det, rows)) specs.push({ ...c, name: DETECTOR_PREFIX + c.name });
+  specs.push({ name: 'trigger.onset', type: 'f64' });
+  scenario.detectors.forEach((det, i) => {
+    const phones = phonesOfDetector(scenario, i);
+    if (!phones.length) return;
+    for (const c of DETECTORS[det.config.type]!.columns(det, rows, phones, scenario.config.tick)) specs.push({ ...c, name: detectorPrefix(i) + c.name });
+  });
   return specs;
 }
 
@@ -58,7 +66,17 @@ export function checkTiming(scenario: ResolvedScenario): void {
   scenario.phones.forEach((p, i) => {
     const per = tick * p.accelerometer.rate_hz;
     if (Math.abs(per - Math.round(per)) > 1e-6) {
-      throw new InputError(scenario.file, { path: 'tick', message: `expected a tick holding a whole number of samples at ${p.accelerometer.rate_hz} Hz (phone profile ${scenario.config.population.phones[i]!.profile}), found ${tick} s` });
+      throw new InputError(scenario.file, { path: 'tick', message: `expected a tick holding a whole number of samples at ${p.accelerometer.rate_hz} Hz (phone profile ${p.name}), found ${tick} s` });
+    }
+    // What the phone's detector needs from its sensors.
+    const det = scenario.detectors[scenario.phoneDetector[i]!]!;
+    const m = det.model;
+    if (!m) return;
+    if (p.accelerometer.rate_hz < m.rateHz) {
+      throw new InputError(scenario.file, { path: `${det.field}.model`, message: `expected phones sampling at least at the model's ${m.rateHz} Hz, found phone profile ${p.name} at ${p.accelerometer.rate_hz} Hz` });
+    }
+    if (m.channelIndex.some((c) => c >= 3) && !p.gyroscope) {
+      throw new InputError(scenario.file, { path: `${det.field}.model`, message: `the model reads the gyroscope (${m.channels.join(', ')}), but phone profile ${p.name} has none` });
     }
   });
 }
@@ -181,7 +199,11 @@ export interface Runtimes {
   heartbeatKey: number;
   truth: TruthSink;
   hazards: HazardRuntime[];
-  detector: DetectorRuntime;
+  /** Detector runtimes by index (scenario.detectors), and the detector of every phone profile. */
+  detectors: (DetectorRuntime | undefined)[];
+  phoneDetector: number[];
+  /** Whether phones of each profile need gyroscope samples for their detector. */
+  detectorGyro: boolean[];
   accelerometer: ImuModel;
   gyroscope: ImuModel;
   barometer: BarometerModel;
@@ -199,7 +221,9 @@ export function createRuntimes(state: Runtimes['state']): Runtimes {
   const cfg = state.scenario.config;
   const truth = new TruthSink();
   const hazards = cfg.hazards.map((h, i) => HAZARDS[h.type]!.create(h, stageContext(state, hazardPrefix(i), truth)));
-  const detector = DETECTORS[cfg.detector.type]!.create(cfg.detector, stageContext(state, DETECTOR_PREFIX));
+  const sc = state.scenario;
+  const detectors = sc.detectors.map((det, i) => (phonesOfDetector(sc, i).length ? DETECTORS[det.config.type]!.create(det, stageContext(state, detectorPrefix(i))) : undefined));
+  const detectorGyro = sc.phoneDetector.map((i) => DETECTORS[sc.detectors[i]!.config.type]!.needsGyro?.(sc.detectors[i]!) ?? false);
   const sensors = { seed: cfg.seed, columns: state.columns, phones: state.scenario.phones };
   const hasGyro = state.columns.has('gyro.rng'), hasBaro = state.columns.has('baro.rng');
   const accelerometer = new ImuModel('accel', sensors);
@@ -207,7 +231,7 @@ export function createRuntimes(state: Runtimes['state']): Runtimes {
   const barometer = hasBaro ? new BarometerModel({ ...sensors, weather: new Weather(cfg.seed, cfg.duration, cfg.environment.weather_drift_pa_per_sqrt_h) }) : undefined;
   const { mobility, contexts } = createPopulationRuntimes(state);
   return {
-    state, mobility, contexts, hazards, detector, accelerometer,
+    state, mobility, contexts, hazards, detectors, phoneDetector: sc.phoneDetector, detectorGyro, accelerometer,
     gyroscope: hasGyro ? gyroscope : NO_SENSOR,
     barometer: barometer ?? (NO_SENSOR as never as BarometerModel),
     gnss: new Gnss(sensors),

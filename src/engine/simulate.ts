@@ -11,7 +11,7 @@ import { nextHeartbeat, type Runtimes } from './setup.js';
 import { newBlock, resetBlock } from './block.js';
 import { rotateBlock, rotation } from '../sensors/pose.js';
 import { Activity } from '../population/mobility.js';
-import type { Block, TriggerMessage, TruthRow } from './types.js';
+import type { Block, DetectorSink, SensorBlock, TriggerMessage, TruthRow, WindowRequest } from './types.js';
 
 export interface ChunkTask {
   /** First and last-plus-one tick of the epoch. */
@@ -22,12 +22,45 @@ export interface ChunkTask {
   deviceTo: number;
 }
 
+/** Windows model-based detectors submitted during a chunk, packed for transfer to the main thread. */
+export interface ChunkWindows {
+  count: number;
+  /** All windows' samples back to back; window i is data[offset[i] .. offset[i + 1]). */
+  data: Float32Array;
+  offset: Int32Array;
+  device: Int32Array;
+  /** Window end times, s. */
+  time: Float64Array;
+  /** What each device would send if its model says yes. */
+  messages: TriggerMessage[];
+}
+
 export interface ChunkResult {
   messages: TriggerMessage[];
   /** Ground-truth rows hazards reported. */
   truth: TruthRow[];
   /** Accelerometer sample vectors rendered. */
   samples: number;
+  /** Seconds phones of each profile spent monitoring. */
+  monitoredSeconds: Float64Array;
+  windows: ChunkWindows;
+}
+
+/** Packs windows for transfer. */
+export function packWindows(list: WindowRequest[]): ChunkWindows {
+  const count = list.length;
+  const offset = new Int32Array(count + 1);
+  for (let i = 0; i < count; i++) offset[i + 1] = offset[i]! + list[i]!.data.length;
+  const data = new Float32Array(offset[count]!);
+  list.forEach((w, i) => data.set(w.data, offset[i]!));
+  return {
+    count, data, offset, device: Int32Array.from(list, (w) => w.device), time: Float64Array.from(list, (w) => w.time), messages: list.map((w) => w.message),
+  };
+}
+
+/** Window i of packed windows as a request (its data a view into the packed array). */
+export function unpackWindow(w: ChunkWindows, i: number): WindowRequest {
+  return { device: w.device[i]!, time: w.time[i]!, message: w.messages[i]!, data: w.data.subarray(w.offset[i]!, w.offset[i + 1]!) };
 }
 
 /** What a phone's sensors output in one tick (device frame; SI units), for taps (record, datasets). */
@@ -66,7 +99,7 @@ function buffers(n: number, pn: number): Block {
 }
 
 export function simulateChunk(rt: Runtimes, task: ChunkTask): ChunkResult {
-  const { state, hazards, detector, accelerometer, gyroscope, barometer, gnss, clocks, motion, mobility, contexts } = rt;
+  const { state, hazards, detectors, phoneDetector, detectorGyro, accelerometer, gyroscope, barometer, gnss, clocks, motion, mobility, contexts } = rt;
   const cols = state.columns;
   const phone = cols.u8('phone');
   const monitoring = cols.u8('monitoring');
@@ -75,15 +108,30 @@ export function simulateChunk(rt: Runtimes, task: ChunkTask): ChunkResult {
   const baroRates = state.scenario.phones.map((p) => p.barometer?.rate_hz ?? 0);
   const clock = state.clock;
   const messages: TriggerMessage[] = [];
+  const windows: WindowRequest[] = [];
+  const triggerOnset = cols.f64('trigger.onset');
   let current = 0;
   // Phones stamp messages with their own clock and report where their GNSS says they are.
-  const emit = (m: TriggerMessage) => {
+  const stamp = (m: TriggerMessage) => {
     m.deviceTime = clocks.time(current, m.time);
     m.onsetDeviceTime = clocks.time(current, m.onsetDeviceTime);
     m.x = gnss.rx[current]!;
     m.y = gnss.ry[current]!;
-    messages.push(m);
   };
+  const sink: DetectorSink = {
+    emit(m) {
+      if (m.kind === 'trigger') triggerOnset[current] = m.onsetDeviceTime;
+      stamp(m);
+      messages.push(m);
+    },
+    submit(w) {
+      triggerOnset[current] = w.message.onsetDeviceTime;
+      stamp(w.message);
+      windows.push(w);
+    },
+  };
+  const sb: SensorBlock = { k0: 0, n: 0, fs: 0, ax: gyro.x, ay: gyro.x, az: gyro.x, gx: null, gy: null, gz: null };
+  const monitoredSeconds = new Float64Array(rates.length);
   let samples = 0;
   const maxN = Math.max(...rates.map((fs) => Math.ceil(clock.tick * fs) + 1));
   const maxPn = Math.max(0, ...baroRates.map((fs) => Math.ceil(clock.tick * fs) + 1));
@@ -101,7 +149,8 @@ export function simulateChunk(rt: Runtimes, task: ChunkTask): ChunkResult {
     current = d;
     const fs = rates[phone[d]!]!;
     const pfs = wantBaro && barometer.has(d) ? baroRates[phone[d]!]! : 0;
-    const hasGyro = wantGyro && gyroscope.has(d);
+    const hasGyro = (wantGyro || detectorGyro[phone[d]!]!) && gyroscope.has(d);
+    const detector = detectors[phoneDetector[phone[d]!]!]!;
     for (let i = task.tickFrom; i < task.tickTo; i++) {
       const t0 = clock.timeOf(i), t1 = clock.timeOf(i + 1);
       for (const h of preTick) h.preTick!(d, t0, t1);
@@ -144,8 +193,11 @@ export function simulateChunk(rt: Runtimes, task: ChunkTask): ChunkResult {
           if (b.pn > 0) barometer.read(d, t0, t1, b.pk0, b.pn, pfs, b.alt0, b.alt1, b.dp, baro);
           tap?.({ d, block: b, ax: b.ae, ay: b.an, az: b.au, gx: hasGyro ? gyro.x : null, gy: hasGyro ? gyro.y : null, gz: hasGyro ? gyro.z : null, p: b.pn > 0 ? baro : null, hazard: before.m });
           if (monitoring[d]) {
-            detector.process(d, k0, n, fs, b.ae, b.an, b.au, emit);
+            sb.k0 = k0; sb.n = n; sb.fs = fs; sb.ax = b.ae; sb.ay = b.an; sb.az = b.au;
+            sb.gx = hasGyro ? gyro.x : null; sb.gy = hasGyro ? gyro.y : null; sb.gz = hasGyro ? gyro.z : null;
+            detector.process(d, sb, sink);
             samples += n;
+            monitoredSeconds[phone[d]!] += t1 - t0;
           }
         }
       }
@@ -157,5 +209,5 @@ export function simulateChunk(rt: Runtimes, task: ChunkTask): ChunkResult {
       }
     }
   }
-  return { messages, samples, truth: rt.truth.take() };
+  return { messages, samples, truth: rt.truth.take(), monitoredSeconds, windows: packWindows(windows) };
 }

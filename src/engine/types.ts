@@ -49,6 +49,8 @@ export interface TriggerMessage {
   y: number;
   /** 1 when the phone is eligible and monitoring. */
   monitoring: number;
+  /** Model-based detectors: the model's probability for the window that decided. */
+  score?: number;
 }
 
 /** Hazard truth, published for scoring only. */
@@ -154,22 +156,74 @@ export interface HazardPlugin<C extends { type: string } = any> {
   truth(config: C, ctx: StageContext, index: number): HazardTruth;
 }
 
-/** Output of a detector for one block. */
-export type Emit = (m: TriggerMessage) => void;
+/** One phone's sensor samples for a tick, device frame: accelerometer m/s², gyroscope rad/s (null without one or when no detector needs it). */
+export interface SensorBlock {
+  /** Index of the first sample (its time is k0/fs) and the number of samples. */
+  k0: number;
+  n: number;
+  fs: number;
+  ax: Float32Array;
+  ay: Float32Array;
+  az: Float32Array;
+  gx: Float32Array | null;
+  gy: Float32Array | null;
+  gz: Float32Array | null;
+}
+
+/** A window a detector wants its model to score: scored on the inference pool, answered on the main thread. */
+export interface WindowRequest {
+  device: number;
+  /** True time at which the window ends (its last sample plus one sample period). */
+  time: number;
+  /** What the device would send if the model says yes (the engine stamps clock time and position). */
+  message: TriggerMessage;
+  /** The window at the model's rate, [channels][samples]. */
+  data: Float32Array;
+}
+
+/** Where a detector's output goes. */
+export interface DetectorSink {
+  emit(m: TriggerMessage): void;
+  /** Asks for a window to be scored (model-based detectors). */
+  submit(w: WindowRequest): void;
+}
 
 export interface DetectorRuntime {
-  /**
-   * Processes device `d`'s block of accelerometer samples (device frame, m/s²) starting at sample
-   * `k0` (time k0/fs), emitting messages.
-   */
-  process(d: number, k0: number, n: number, fs: number, ax: Float32Array, ay: Float32Array, az: Float32Array, emit: Emit): void;
+  /** Processes device `d`'s block of samples, emitting messages or submitting windows. */
+  process(d: number, b: SensorBlock, out: DetectorSink): void;
   /** Forgets device d's history (it stopped monitoring and starts again). */
   reset(d: number): void;
+}
+
+/** A detector as a scenario configures it, after its files (a model and its sidecar) were read and checked. */
+export interface ResolvedDetector {
+  config: { type: string } & Record<string, any>;
+  /** Where it is configured, e.g. `detector` or `population.phones[1].detector`. */
+  field: string;
+  /** Its model, for model-based detectors. */
+  model?: import('../detect/model.js').ModelInfo;
+}
+
+/** Main-thread side of a model-based detector: turns scores into messages and vets its devices' messages. */
+export interface DetectorCoordinator {
+  /** Scores of windows (in time, device order) → messages to send. */
+  resolve(windows: readonly WindowRequest[], scores: Float32Array): TriggerMessage[];
+  /** Whether a message a device emitted goes out (two-stage: gate updates only after the model confirmed). */
+  keep?(m: TriggerMessage): boolean;
 }
 
 export interface DetectorPlugin<C extends { type: string } = any> {
   type: string;
   schema: import('zod').ZodType<C, any>;
-  columns(config: C, rows: number): ColumnSpec[];
-  create(config: C, ctx: StageContext): DetectorRuntime;
+  /** Files the configuration names (relative to the scenario), resolved, checked and hashed by the loader. */
+  files?(config: C): { field: string; path: string }[];
+  /** Reads what those files hold (the model and its sidecar) and checks it; throws InputError naming `where`. */
+  prepare?(config: C, files: Record<string, string>, where: { file: string; field: string }): Pick<ResolvedDetector, 'model'>;
+  /** Per-device state columns (names without prefix); `phones` are the profiles that use this detector. */
+  columns(det: ResolvedDetector, rows: number, phones: readonly import('../sensors/profile.js').PhoneProfile[], tick: number): ColumnSpec[];
+  /** Whether it reads the gyroscope. */
+  needsGyro?(det: ResolvedDetector): boolean;
+  create(det: ResolvedDetector, ctx: StageContext): DetectorRuntime;
+  /** Main thread: the coordinator of a model-based detector. */
+  coordinator?(det: ResolvedDetector, ctx: { devices: number }): DetectorCoordinator;
 }

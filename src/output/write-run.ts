@@ -12,6 +12,7 @@ export interface RunFigures {
   wall_time_s: number;
   simulate_time_s: number;
   server_time_s: number;
+  inference_time_s: number;
   peak_rss_mb: number;
   threads: number;
   device_seconds: number;
@@ -26,6 +27,7 @@ export function runFigures(result: RunResult, threads: number): RunFigures {
     wall_time_s: f.wallSeconds,
     simulate_time_s: f.simulateSeconds,
     server_time_s: f.serverSeconds,
+    inference_time_s: f.inferenceSeconds,
     peak_rss_mb: process.resourceUsage().maxRSS / 1024,
     threads,
     device_seconds: f.deviceSeconds,
@@ -52,6 +54,8 @@ export function runCounts(result: RunResult) {
     alerts_issued: result.alerts.length,
     alert_receipts: result.receipts.length,
     pushes_lost: result.pushes.lost,
+    /** The on-device budget view, per detector and phone profile (measured timings are in the manifest). */
+    detector_budget: result.budget.map(({ timing: _timing, ...row }) => row),
   };
 }
 
@@ -67,6 +71,7 @@ export function buildManifest(result: RunResult, figures: RunFigures) {
     machine: { cpus: availableParallelism(), platform: process.platform, arch: process.arch },
     world: { file: s.files.find((f) => f.field === 'world')?.path, name: result.state.world.name, hash: result.state.world.hash },
     figures,
+    detector_budget: result.budget,
     scenario: scenarioRecord(s),
   };
 }

@@ -10,16 +10,15 @@ import type * as z from 'zod';
 import { InputError, formatPath, describeValue, type InputProblem } from '../core/errors.js';
 import { canonicalJson, sha256 } from '../core/canonical.js';
 import { issuesToProblems } from './issues.js';
-import { scenarioSchema, type ScenarioConfig } from './schema.js';
+import { scenarioSchema, type ScenarioConfig, type PluginConfig } from './schema.js';
 import { phoneProfileSchema, type PhoneProfile } from '../sensors/profile.js';
 import { behaviourProfileSchema, type BehaviourProfile } from '../population/behaviour.js';
 import { HAZARDS } from '../hazards/registry.js';
+import { DETECTORS } from '../detect/registry.js';
+import type { ResolvedDetector } from '../engine/types.js';
+import { displayPath } from '../core/paths.js';
 
-/** A path relative to the current directory when that is shorter, for messages. */
-export function displayPath(p: string): string {
-  const r = relative(process.cwd(), p);
-  return r && !r.startsWith('..') ? r : p;
-}
+export { displayPath };
 
 /** Reads a YAML file into a plain value; syntax errors name the line and column. */
 export function readYaml(file: string): unknown {
@@ -124,6 +123,10 @@ export interface ResolvedScenario {
   hazardFiles: Record<string, string>;
   /** Venue groups with the indices of their profiles in `phones` and `behaviours`. */
   groups: { venue: string; devices: number; phone: number; behaviour: number }[];
+  /** Detectors: the scenario's (first), then those phone profiles or groups name, with their models. */
+  detectors: ResolvedDetector[];
+  /** Index into `detectors` of each entry of `phones`. */
+  phoneDetector: number[];
 }
 
 function resolveFile(scenarioFile: string, dir: string, field: string, ref: string): string {
@@ -185,6 +188,24 @@ export function loadScenario(file: string, options: { overrides?: readonly strin
     behaviours.push(loadBehaviourProfile(track(`population.groups[${i}].behaviour`, g.behaviour)));
     return { venue: g.venue, devices: g.devices, phone: phones.length - 1, behaviour: behaviours.length - 1 };
   });
+  // Detectors: the scenario's, and any a phone profile or venue group names instead.
+  const detectors: ResolvedDetector[] = [];
+  const addDetector = (cfg: PluginConfig, field: string): number => {
+    const plugin = DETECTORS[cfg.type]!;
+    const det: ResolvedDetector = { config: cfg, field };
+    if (plugin.files) {
+      const abs: Record<string, string> = {};
+      for (const f of plugin.files(cfg)) abs[f.field] = track(`${field}.${f.field}`, f.path);
+      Object.assign(det, plugin.prepare?.(cfg, abs, { file: shown, field }) ?? {});
+    }
+    detectors.push(det);
+    return detectors.length - 1;
+  };
+  addDetector(config.detector, 'detector');
+  const phoneDetector = [
+    ...config.population.phones.map((m, i) => (m.detector ? addDetector(m.detector as PluginConfig, `population.phones[${i}].detector`) : 0)),
+    ...config.population.groups.map((g, i) => (g.detector ? addDetector(g.detector as PluginConfig, `population.groups[${i}].detector`) : 0)),
+  ];
   if (phones.length > 255 || behaviours.length > 255) throw new InputError(shown, { path: 'population', message: 'expected at most 255 phone and 255 behaviour profiles in all' });
   const hazardFiles: Record<string, string> = {};
   const warnings: string[] = [];
@@ -194,7 +215,7 @@ export function loadScenario(file: string, options: { overrides?: readonly strin
     warnings.push(...(plugin.warnings?.(h, `hazards[${i}]`) ?? []));
   });
   const hash = sha256(canonicalJson({ config, files: files.map((f) => ({ field: f.field, sha256: f.sha256 })) }));
-  return { file: shown, dir, config, worldFile, phones, behaviours, files, hash, overrides, warnings, hazardFiles, groups };
+  return { file: shown, dir, config, worldFile, phones, behaviours, files, hash, overrides, warnings, hazardFiles, groups, detectors, phoneDetector };
 }
 
 /** JSON form of a resolved scenario for manifests (paths relative to the scenario's directory). */

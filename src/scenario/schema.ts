@@ -21,13 +21,15 @@ const mixEntry = z.strictObject({
   share: z.number().positive().default(1),
 });
 
-export const populationSchema = z
+/** The population section; phone profiles (and venue groups) may name their own detector. */
+export const populationSchema = (detector: z.ZodType) => z
   .strictObject({
     /** Number of phones to place... */
     devices: z.number().int().positive().max(50_000_000).optional(),
     /** ...or the fraction of the world's people who carry a participating phone. */
     adoption: z.number().gt(0).max(1).optional(),
-    phones: z.array(mixEntry).min(1),
+    /** Phone profiles; `detector` replaces the scenario's detector on phones of that profile. */
+    phones: z.array(mixEntry.extend({ detector: detector.optional() })).min(1),
     behaviours: z.array(mixEntry).min(1),
     /** Extra phones placed uniformly inside a named venue of the world (a stadium crowd, a concert hall). */
     groups: z
@@ -37,6 +39,7 @@ export const populationSchema = z
           devices: z.number().int().positive(),
           phone: filePath(),
           behaviour: filePath(),
+          detector: detector.optional(),
         }),
       )
       .default([]),
@@ -101,7 +104,7 @@ export function buildScenarioSchema() {
       fidelity: z.enum(['signal']).default('signal'),
       /** Path of the world file (GeoJSON), relative to the scenario file. */
       world: filePath(),
-      population: populationSchema,
+      population: populationSchema(detector),
       hazards: z.array(hazard).default([]),
       detector,
       network: networkSchema.prefault({}),

@@ -15,7 +15,6 @@ type ITensor = InstanceType<typeof onnx.TensorProto>;
 export const INPUT_NAME = 'window';
 export const OUTPUT_NAME = 'probability';
 export const OPSET = 13;
-const FLOAT = 1, DOUBLE = 11; // TensorProto.DataType
 
 export interface ExportOptions {
   model: Classifier;
@@ -82,16 +81,24 @@ class GraphBuilder {
   }
 }
 
+/**
+ * Removes each channel's window mean. In float32 the mean of values near 9.8 m/s² is off by ~1e-6,
+ * as much as the quietest phones' peaks move the features; so the first sample is subtracted first
+ * (exact in float32 for nearby values) and the mean is taken of what remains, which is small.
+ */
+function demean(g: GraphBuilder, x: string): { D: string; mean: string } {
+  const first = g.slice(x, 0, 1, 2); // [B,C,1]
+  const rel = g.op('Sub', [x, first]);
+  const m = g.reduceMean(rel, 2, 1);
+  return { D: g.op('Sub', [rel, m]), mean: g.op('Add', [first, m]) };
+}
+
 /** The feature graph of features.ts: [B, C, S] → [B, 10]. */
 function bandFeatures(g: GraphBuilder, input: string, S: number, basis: SpectralBasis): string {
   const half = S >> 1;
   const K = basis.freqs.length, B = BANDS.length;
-  // Gravity is removed in float64: in float32 the mean of values near 9.8 m/s² is off by ~1e-6, as much
-  // as the quietest phones' peaks move the features; everything after works on small numbers.
-  const A64 = g.slice(g.op('Cast', [input], { to: DOUBLE }), 0, 3, 1); // accelerometer [B,3,S]
-  const mean64 = g.reduceMean(A64, 2, 1); // [B,3,1]
-  const D = g.op('Cast', [g.op('Sub', [A64, mean64])], { to: FLOAT });
-  const mean = g.op('Cast', [mean64], { to: FLOAT });
+  const A = g.slice(input, 0, 3, 1); // accelerometer [B,3,S]
+  const { D, mean } = demean(g, A);
   const P = g.reduceSum(g.op('Mul', [D, D]), 1, 0); // [B,S]
   const ms = g.reduceMean(P, 1, 1); // [B,1]
   const logRms = g.logEps(g.op('Sqrt', [ms]), EPS.amplitude);
@@ -123,9 +130,7 @@ function bandFeatures(g: GraphBuilder, input: string, S: number, basis: Spectral
 
 /** The raw feature graph of features.ts: [B, C, S] → [B, C × S], each channel's mean removed. */
 function rawFeatureGraph(g: GraphBuilder, input: string): string {
-  const x64 = g.op('Cast', [input], { to: DOUBLE });
-  const D = g.op('Cast', [g.op('Sub', [x64, g.reduceMean(x64, 2, 1)])], { to: FLOAT });
-  return g.op('Flatten', [D], { axis: 1 });
+  return g.op('Flatten', [demean(g, input).D], { axis: 1 });
 }
 
 /** Serializes the model to ONNX bytes. */
