@@ -13,7 +13,10 @@ import { EventQueue } from '../core/clock.js';
 import type { ResolvedScenario } from '../scenario/load.js';
 import { HAZARDS } from '../hazards/registry.js';
 import { CONSENSUS } from '../server/registry.js';
+import { serversOf } from '../scenario/schema.js';
+import { segmentDistance } from '../server/quake-event.js';
 import { Link } from '../network/link.js';
+import { Outages } from '../network/outage.js';
 import type { AlertRecord } from '../server/types.js';
 import { createRuntimes, createState, hazardPrefix, stageContext, type SimulationState, type WorkerInit } from './setup.js';
 import { simulateChunk, unpackWindow, type ChunkResult, type ChunkTask } from './simulate.js';
@@ -41,6 +44,8 @@ export interface Receipt {
   event: number;
   seq: number;
   time: number;
+  /** Which alert reached the phone: `be-aware`, `take-action`, or `cancel` (the event was withdrawn). */
+  tier: 'be-aware' | 'take-action' | 'cancel';
 }
 
 export interface RunResult {
@@ -95,36 +100,57 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
   const local = threads === 0 ? createRuntimes(state) : undefined;
   const runChunk = (task: ChunkTask): Promise<ChunkResult> => (pool ? pool.run(task) : Promise.resolve(simulateChunk(local!, task)));
 
-  const uplink = new Link(cfg.network.uplink, cfg.seed, 'uplink');
-  const push = new Link(cfg.network.push, cfg.seed, 'push');
+  const outages = new Outages({
+    outages: cfg.network.outages, random: cfg.network.random_outages, frame: state.world.frame, seed: cfg.seed, durationS: cfg.duration,
+    x: state.columns.f64('x'), y: state.columns.f64('y'),
+  });
+  const uplink = new Link(cfg.network.uplink, cfg.seed, 'uplink', { table: scenario.latencyTables.uplink, outages });
+  const push = new Link(cfg.network.push, cfg.seed, 'push', { table: scenario.latencyTables.push, outages });
   const monitoring = state.columns.u8('monitoring');
   // The server's directory of where each phone last said it was: the positions at t = 0, then
   // whatever heartbeats and triggers report. Alerts are pushed to phones by this directory.
   const lastX = Float64Array.from(state.columns.f64('x')), lastY = Float64Array.from(state.columns.f64('y'));
-  const server = CONSENSUS[cfg.server.type]!.create(cfg.server, { seed: cfg.seed, world: state.world, x: lastX, y: lastY, monitoring: Uint8Array.from(monitoring) });
+  const serverCtx = { seed: cfg.seed, world: state.world, durationS: cfg.duration, x: lastX, y: lastY, monitoring: Uint8Array.from(monitoring) };
+  const servers = serversOf(cfg).map((c) => CONSENSUS[c.type]!.create(c, serverCtx));
   const queue = new EventQueue<TriggerMessage>();
   const alerts: AlertRecord[] = [];
   const receipts: Receipt[] = [];
+  /** Per event: the tier each phone holds (0 none, 1 be aware, 2 take action). */
   const alerted = new Map<number, Uint8Array>();
+  /** Event ids are per server; the run numbers them in the order they first alert. */
+  const eventIds = new Map<string, number>();
   const triggered = new Uint8Array(n);
   const counts = { triggers: 0, updates: 0, heartbeats: 0 };
   const truthRows: import('./types.js').TruthRow[] = [];
   let samples = 0, simulateMs = 0, serverMs = 0;
 
-  const deliver = (a: AlertRecord) => {
+  const deliver = (server: number, local: AlertRecord) => {
+    const key = `${server}/${local.event}`;
+    let id = eventIds.get(key);
+    if (id === undefined) eventIds.set(key, (id = eventIds.size));
+    const a = { ...local, event: id };
     alerts.push(a);
-    if (a.cancelled || a.radiusKm <= 0) return;
-    let seen = alerted.get(a.event);
-    if (!seen) alerted.set(a.event, (seen = new Uint8Array(n)));
-    const r2 = (a.radiusKm * 1000) ** 2;
-    const ex = a.estimate.x, ey = a.estimate.y;
+    let tier = alerted.get(a.event);
+    if (!tier) alerted.set(a.event, (tier = new Uint8Array(n)));
+    if (a.cancelled) {
+      // Everyone who was alerted hears that it is off.
+      for (let d = 0; d < n; d++) {
+        if (!tier[d]) continue;
+        const t = push.deliver(d, a.time, lastX[d]!, lastY[d]!);
+        if (t !== undefined) receipts.push({ device: d, event: a.event, seq: a.seq, time: t, tier: 'cancel' });
+      }
+      return;
+    }
+    if (a.radiusKm <= 0) return;
+    const r2 = (a.radiusKm * 1000) ** 2, act2 = (a.takeActionRadiusKm * 1000) ** 2;
+    const ex = a.estimate.x, ey = a.estimate.y, seg = a.rupture;
     for (let d = 0; d < n; d++) {
-      if (seen[d]) continue;
-      const dx = lastX[d]! - ex, dy = lastY[d]! - ey;
-      if (dx * dx + dy * dy > r2) continue;
-      seen[d] = 1;
-      const t = push.deliver(d, a.time);
-      if (t !== undefined) receipts.push({ device: d, event: a.event, seq: a.seq, time: t });
+      const dx = lastX[d]! - ex, dy = lastY[d]! - ey, r = seg ? segmentDistance(seg, lastX[d]!, lastY[d]!) ** 2 : dx * dx + dy * dy;
+      const level = r <= act2 ? 2 : r <= r2 ? 1 : 0;
+      if (level <= tier[d]!) continue;
+      tier[d] = level;
+      const t = push.deliver(d, a.time, lastX[d]!, lastY[d]!);
+      if (t !== undefined) receipts.push({ device: d, event: a.event, seq: a.seq, time: t, tier: level === 2 ? 'take-action' : 'be-aware' });
     }
   };
 
@@ -138,10 +164,10 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
         const e = queue.pop()!;
         lastX[e.payload.device] = e.payload.x;
         lastY[e.payload.device] = e.payload.y;
-        for (const a of server.receive(e.payload, e.time)) deliver(a);
+        servers.forEach((srv, i) => { for (const a of srv.receive(e.payload, e.time)) deliver(i, a); });
       } else if (nextTick <= until + 1e-9) {
         serverClock = nextTick;
-        for (const a of server.tick(nextTick)) deliver(a);
+        servers.forEach((srv, i) => { for (const a of srv.tick(nextTick)) deliver(i, a); });
       } else break;
     }
     serverMs += performance.now() - t0;
@@ -189,7 +215,7 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
       epochMessages.sort(compareMessages);
       for (const m of epochMessages) {
         if (m.kind === 'trigger') { counts.triggers++; triggered[m.device] = 1; } else if (m.kind === 'update') counts.updates++; else counts.heartbeats++;
-        const arrival = uplink.deliver(m.device, m.time);
+        const arrival = uplink.deliver(m.device, m.time, m.x, m.y);
         if (arrival !== undefined) queue.push(arrival, m);
       }
       advanceServer(state.clock.timeOf(tickTo));

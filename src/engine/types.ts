@@ -51,6 +51,13 @@ export interface TriggerMessage {
   monitoring: number;
   /** Model-based detectors: the model's probability for the window that decided. */
   score?: number;
+  /** What the trigger is about: `shaking` (default), `bump`, `crash`, `pressure`. */
+  channel?: string;
+  /** Road and crash detectors: the phone's GNSS speed before the event and after it, m/s. */
+  speed?: number;
+  speedAfter?: number;
+  /** Pressure detector: the step it saw, Pa. */
+  step?: number;
 }
 
 /** Hazard truth, published for scoring only. */

@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { FastRandom, type Seed } from '../core/random.js';
 import { latencyDistribution, probability } from '../scenario/fields.js';
 import { drawLatency } from './latency.js';
+import type { Outages } from './outage.js';
 
 export const linkSchema = z.strictObject({
   latency: latencyDistribution(),
@@ -20,14 +21,20 @@ export class Link {
   private readonly streams = new Map<number, FastRandom>();
   private readonly config: LinkConfig;
   private readonly seed: Seed;
-  private readonly name: string;
+  private readonly name: 'uplink' | 'push';
+  private readonly table: Float64Array | undefined;
+  private readonly outages: Outages | undefined;
   sent = 0;
   lost = 0;
+  /** Of the lost: lost to an outage. */
+  lostToOutage = 0;
 
-  constructor(config: LinkConfig, seed: Seed, name: string) {
+  constructor(config: LinkConfig, seed: Seed, name: 'uplink' | 'push', options: { table?: Float64Array; outages?: Outages } = {}) {
     this.config = config;
     this.seed = seed;
     this.name = name;
+    this.table = options.table;
+    this.outages = options.outages;
   }
 
   private rng(device: number): FastRandom {
@@ -39,14 +46,22 @@ export class Link {
     return r;
   }
 
-  /** Arrival time of a message sent by/to `device` at `time`, or undefined when it is lost. */
-  deliver(device: number, time: number): number | undefined {
+  /**
+   * Arrival time of a message sent by/to `device` at `time` from/to (x, y), or undefined when it is
+   * lost (at random, or to an outage there). The device's stream advances the same way either way.
+   */
+  deliver(device: number, time: number, x = NaN, y = NaN): number | undefined {
     const r = this.rng(device);
     this.sent++;
     const lost = r.uniform() < this.config.loss;
-    const latency = drawLatency(this.config.latency, r);
+    const latency = drawLatency(this.config.latency, r, this.table);
     if (lost) {
       this.lost++;
+      return undefined;
+    }
+    if (this.outages?.down(this.name, x, y, time)) {
+      this.lost++;
+      this.lostToOutage++;
       return undefined;
     }
     return time + latency;

@@ -38,8 +38,9 @@ export const longitude = () => z.number().min(-180).max(180);
 export const latitude = () => z.number().min(-90).max(90);
 
 /**
- * A latency distribution: lognormal (median and log-sigma), fixed, or uniform.
- * Values are seconds; `median`/`value`/`min`/`max` accept durations.
+ * A latency distribution: lognormal (median and log-sigma), fixed, uniform, or empirical (a table of
+ * measured latencies in a file, drawn by inverse CDF). Values are seconds; `median`/`value`/`min`/`max`
+ * accept durations.
  */
 export const latencyDistribution = () =>
   z.discriminatedUnion('distribution', [
@@ -53,6 +54,11 @@ export const latencyDistribution = () =>
       distribution: z.literal('uniform'),
       min: duration({ min: 0 }),
       max: duration({ min: 0 }),
+    }),
+    z.strictObject({
+      distribution: z.literal('empirical'),
+      /** Text or CSV file of measured latencies in seconds (the first column; a header line is skipped), relative to the scenario. */
+      file: filePath(),
     }),
   ]);
 

@@ -15,6 +15,7 @@ import { phoneProfileSchema, type PhoneProfile } from '../sensors/profile.js';
 import { behaviourProfileSchema, type BehaviourProfile } from '../population/behaviour.js';
 import { HAZARDS } from '../hazards/registry.js';
 import { DETECTORS } from '../detect/registry.js';
+import { readLatencyTable } from '../network/latency.js';
 import type { ResolvedDetector } from '../engine/types.js';
 import { displayPath } from '../core/paths.js';
 
@@ -127,6 +128,8 @@ export interface ResolvedScenario {
   detectors: ResolvedDetector[];
   /** Index into `detectors` of each entry of `phones`. */
   phoneDetector: number[];
+  /** Empirical latency tables of the uplink and push links (sorted seconds), when they use one. */
+  latencyTables: { uplink?: Float64Array; push?: Float64Array };
 }
 
 function resolveFile(scenarioFile: string, dir: string, field: string, ref: string): string {
@@ -202,6 +205,12 @@ export function loadScenario(file: string, options: { overrides?: readonly strin
     return detectors.length - 1;
   };
   addDetector(config.detector, 'detector');
+  // Measured latency tables.
+  const latencyTables: ResolvedScenario['latencyTables'] = {};
+  for (const link of ['uplink', 'push'] as const) {
+    const l = config.network[link].latency;
+    if (l.distribution === 'empirical') latencyTables[link] = readLatencyTable(track(`network.${link}.latency.file`, l.file));
+  }
   const phoneDetector = [
     ...config.population.phones.map((m, i) => (m.detector ? addDetector(m.detector as PluginConfig, `population.phones[${i}].detector`) : 0)),
     ...config.population.groups.map((g, i) => (g.detector ? addDetector(g.detector as PluginConfig, `population.groups[${i}].detector`) : 0)),
@@ -215,7 +224,7 @@ export function loadScenario(file: string, options: { overrides?: readonly strin
     warnings.push(...(plugin.warnings?.(h, `hazards[${i}]`) ?? []));
   });
   const hash = sha256(canonicalJson({ config, files: files.map((f) => ({ field: f.field, sha256: f.sha256 })) }));
-  return { file: shown, dir, config, worldFile, phones, behaviours, files, hash, overrides, warnings, hazardFiles, groups, detectors, phoneDetector };
+  return { file: shown, dir, config, worldFile, phones, behaviours, files, hash, overrides, warnings, hazardFiles, groups, detectors, phoneDetector, latencyTables };
 }
 
 /** JSON form of a resolved scenario for manifests (paths relative to the scenario's directory). */

@@ -8,6 +8,7 @@ import { HAZARDS } from '../hazards/registry.js';
 import { DETECTORS } from '../detect/registry.js';
 import { CONSENSUS } from '../server/registry.js';
 import { linkSchema } from '../network/link.js';
+import { outageSchema, randomOutagesSchema } from '../network/outage.js';
 import { duration, filePath } from './fields.js';
 
 function union<T extends z.ZodType[]>(key: string, schemas: T) {
@@ -72,6 +73,10 @@ export const networkSchema = z.strictObject({
   uplink: linkSchema.default({ latency: { distribution: 'lognormal', median: 0.5, sigma: 0.5 }, loss: 0 }),
   /** Server → phone (alert push). */
   push: linkSchema.default({ latency: { distribution: 'lognormal', median: 1, sigma: 0.5 }, loss: 0 }),
+  /** Regions without service for a while: messages from and alerts to phones there are lost. */
+  outages: z.array(outageSchema).default([]),
+  /** Outages drawn at random (Poisson in time, centred on random phones). */
+  random_outages: randomOutagesSchema.optional(),
 });
 
 export const environmentSchema = z.strictObject({
@@ -108,7 +113,8 @@ export function buildScenarioSchema() {
       hazards: z.array(hazard).default([]),
       detector,
       network: networkSchema.prefault({}),
-      server,
+      /** One consensus plug-in, or several (each takes the trigger channels it knows). */
+      server: z.union([server, z.array(server).min(1)]),
       scoring: scoringSchema.prefault({}),
       environment: environmentSchema.prefault({}),
     });
@@ -126,8 +132,11 @@ type Validated = z.output<ReturnType<typeof buildScenarioSchema>>;
 export type ScenarioConfig = Omit<Validated, 'hazards' | 'detector' | 'server'> & {
   hazards: PluginConfig[];
   detector: PluginConfig;
-  server: PluginConfig;
+  server: PluginConfig | PluginConfig[];
 };
+
+/** The scenario's consensus plug-ins as a list. */
+export const serversOf = (c: Pick<ScenarioConfig, 'server'>): PluginConfig[] => (Array.isArray(c.server) ? c.server : [c.server]);
 
 /** JSON Schema of scenario files (what users write, before defaults and duration parsing). */
 export function scenarioJsonSchema(): unknown {

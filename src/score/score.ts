@@ -24,6 +24,8 @@ export interface ReceiptRecord {
   event: number;
   seq: number;
   time: number;
+  /** `be-aware`, `take-action`, or `cancel` (a withdrawal, not an alert). */
+  tier?: string;
 }
 
 export interface Quantiles {
@@ -47,6 +49,8 @@ export interface HazardScore {
   outcomes: { timely: number; late: number; missed: number; unnecessary: number; correctly_quiet: number };
   /** People who deserved an alert. */
   deserving: number;
+  /** Of those alerted who deserved it: how many got the take-action tier (the rest only "be aware"). */
+  take_action: number;
   facts: HazardTruth['facts'];
   estimate_first: EstimateError | null;
   estimate_last: EstimateError | null;
@@ -64,11 +68,15 @@ export interface EstimateError {
 
 export interface EventScore {
   event: number;
+  kind: string;
   first_alert_time: number;
   updates: number;
   magnitude_first: number;
   magnitude_last: number;
   radius_km_last: number;
+  take_action_radius_km_last: number;
+  /** The server withdrew it. */
+  cancelled: boolean;
   receipts: number;
   matched_hazard: number | null;
 }
@@ -80,6 +88,10 @@ export interface Summary {
   false_alerts: number;
   /** False alerts per simulated day. */
   false_alerts_per_day: number;
+  /** False alerts that told someone to take action (not only "be aware"). */
+  false_take_action_alerts: number;
+  /** False alerts the server withdrew later. */
+  false_alerts_cancelled: number;
 }
 
 export function quantiles(values: number[]): Quantiles {
@@ -154,7 +166,14 @@ export function score(input: {
   // First receipt per (event, device).
   const firstReceipt = new Map<number, Float64Array>();
   const receiptCount = new Map<number, number>();
+  const tookAction = new Map<number, Uint8Array>();
   for (const r of receipts) {
+    if (r.tier === 'cancel') continue;
+    if (r.tier === 'take-action') {
+      let ta = tookAction.get(r.event);
+      if (!ta) tookAction.set(r.event, (ta = new Uint8Array(devices)));
+      ta[r.device] = 1;
+    }
     let arr = firstReceipt.get(r.event);
     if (!arr) firstReceipt.set(r.event, (arr = new Float64Array(devices).fill(Infinity)));
     if (r.time < arr[r.device]!) arr[r.device] = r.time;
@@ -166,7 +185,8 @@ export function score(input: {
     const rec = id !== undefined ? firstReceipt.get(id) : undefined;
     const outcomes = { timely: 0, late: 0, missed: 0, unnecessary: 0, correctly_quiet: 0 };
     const warnings: number[] = [];
-    let deserving = 0;
+    let deserving = 0, takeAction = 0;
+    const ta = id !== undefined ? tookAction.get(id) : undefined;
     const dev = t.devices;
     if (dev) {
       for (let d = 0; d < devices; d++) {
@@ -179,6 +199,7 @@ export function score(input: {
           else {
             const w = dev.impact[d]! - got;
             warnings.push(w);
+            if (ta?.[d]) takeAction++;
             if (w >= config.timely_min_s) outcomes.timely++;
             else outcomes.late++;
           }
@@ -198,6 +219,7 @@ export function score(input: {
       warning_time_s: quantiles(warnings),
       outcomes,
       deserving,
+      take_action: takeAction,
       facts: t.facts,
       estimate_first: evAlerts && isQuake ? estimateError(evAlerts[0]!, t.facts) : null,
       estimate_last: evAlerts && isQuake ? estimateError(evAlerts[evAlerts.length - 1]!, t.facts) : null,
@@ -207,23 +229,31 @@ export function score(input: {
   const events: EventScore[] = eventIds.map((id) => {
     const list = byEvent.get(id)!;
     const last = list[list.length - 1]!;
+    const issued = list.filter((a) => !a.cancelled);
+    const lastIssued = issued[issued.length - 1] ?? last;
     return {
       event: id,
+      kind: list[0]!.kind,
       first_alert_time: list[0]!.time,
       updates: list.length - 1,
       magnitude_first: list[0]!.estimate.magnitude,
-      magnitude_last: last.estimate.magnitude,
-      radius_km_last: last.radiusKm,
+      magnitude_last: lastIssued.estimate.magnitude,
+      radius_km_last: lastIssued.radiusKm,
+      take_action_radius_km_last: lastIssued.takeActionRadiusKm ?? 0,
+      cancelled: list.some((a) => a.cancelled),
       receipts: receiptCount.get(id) ?? 0,
       matched_hazard: matchedHazard.get(id) ?? null,
     };
   });
-  const falseAlerts = events.filter((e) => e.matched_hazard === null).length;
+  const falseEvents = events.filter((e) => e.matched_hazard === null);
+  const falseAlerts = falseEvents.length;
   return {
     schema_version: 1,
     hazards,
     events,
     false_alerts: falseAlerts,
     false_alerts_per_day: input.durationS > 0 ? (falseAlerts * 86400) / input.durationS : 0,
+    false_take_action_alerts: falseEvents.filter((e) => e.take_action_radius_km_last > 0).length,
+    false_alerts_cancelled: falseEvents.filter((e) => e.cancelled).length,
   };
 }

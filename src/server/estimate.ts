@@ -24,38 +24,120 @@ export interface Location {
   residual: number;
 }
 
-function originAndCost(picks: readonly Pick[], ex: number, ey: number, depthKm: number, vpKmS: number, work: Float64Array): [number, number] {
-  const n = picks.length;
-  const depth2 = depthKm * depthKm * 1e6;
-  for (let i = 0; i < n; i++) {
-    const p = picks[i]!;
-    const dx = p.x - ex, dy = p.y - ey;
-    work[i] = p.t - Math.sqrt(dx * dx + dy * dy + depth2) / (vpKmS * 1000);
+/** k-th smallest of a[0..n) by quickselect (Hoare partition); reorders `a`. */
+function select(a: Float64Array, n: number, k: number): number {
+  let lo = 0, hi = n - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) { const t = a[i]!; a[i] = a[j]!; a[j] = t; i++; j--; }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k]!;
   }
-  const sorted = work.subarray(0, n).slice().sort();
-  const origin = n % 2 ? sorted[(n - 1) >> 1]! : 0.5 * (sorted[n / 2 - 1]! + sorted[n / 2]!);
-  let cost = 0;
-  for (let i = 0; i < n; i++) cost += Math.abs(work[i]! - origin);
-  return [origin, cost / n];
+  return a[k]!;
+}
+
+const scratch = { a: new Float64Array(0) };
+
+/** Median of a[0..n) (a is left untouched), in linear time. */
+function medianOf(a: Float64Array, n: number): number {
+  if (scratch.a.length < n) scratch.a = new Float64Array(n);
+  const b = scratch.a;
+  b.set(a.subarray(0, n));
+  const hi = select(b, n, n >> 1);
+  if (n % 2) return hi;
+  let lo = -Infinity;
+  for (let i = 0; i < n >> 1; i++) if (b[i]! > lo) lo = b[i]!; // after selection, the lower half holds the smaller values
+  return 0.5 * (lo + hi);
 }
 
 /**
- * Epicentre and origin time minimising the mean absolute P-onset residual (L1: robust to the odd
- * false trigger), by a coarse grid search around the picks then two finer grids.
+ * Origin time and mean absolute residual of an epicentre. With `vsKmS`, each onset may be a P or an
+ * S onset (phones far out often trigger on S): starting from the all-P and the all-S origins, every
+ * pick takes the phase it fits better, and the better of the two starts wins.
  */
-export function locate(picks: readonly Pick[], options: { depthKm: number; vpKmS: number; searchKm?: number }): Location {
+function originAndCost(picks: readonly Pick[], ex: number, ey: number, depthKm: number, vpKmS: number, work: Float64Array, vsKmS?: number): [number, number] {
+  const n = picks.length;
+  const depth2 = depthKm * depthKm * 1e6;
+  const wp = work.subarray(0, n), ws = work.subarray(n, 2 * n), w = work.subarray(2 * n, 3 * n);
+  for (let i = 0; i < n; i++) {
+    const p = picks[i]!;
+    const dx = p.x - ex, dy = p.y - ey, hypo = Math.sqrt(dx * dx + dy * dy + depth2);
+    wp[i] = p.t - hypo / (vpKmS * 1000);
+    if (vsKmS) ws[i] = p.t - hypo / (vsKmS * 1000);
+  }
+  const originP = medianOf(wp, n);
+  const cost = (o: number, a: Float64Array) => {
+    let c = 0;
+    for (let i = 0; i < n; i++) c += Math.abs(a[i]! - o);
+    return c / n;
+  };
+  if (!vsKmS) return [originP, cost(originP, wp)];
+  let best: [number, number] = [originP, Infinity];
+  for (const start of [originP, medianOf(ws, n)]) {
+    for (let i = 0; i < n; i++) w[i] = Math.abs(wp[i]! - start) <= Math.abs(ws[i]! - start) ? wp[i]! : ws[i]!;
+    const o = medianOf(w, n), c = cost(o, w);
+    if (c < best[1]) best = [o, c];
+  }
+  return best;
+}
+
+/**
+ * Nelder–Mead simplex minimisation (Lagarias et al. 1998 coefficients: reflection 1, expansion 2,
+ * contraction ½, shrink ½) from `x0` with initial steps `step`; stops when the simplex's values
+ * agree to `tol` or after `maxIter` iterations.
+ */
+export function nelderMead(f: (x: number[]) => number, x0: number[], o: { step: number[]; tol?: number; maxIter?: number }): { x: number[]; value: number } {
+  const n = x0.length, tol = o.tol ?? 1e-9, maxIter = o.maxIter ?? 200 * n;
+  let simplex = [x0, ...x0.map((_, i) => x0.map((v, j) => (j === i ? v + o.step[i]! : v)))].map((x) => ({ x, v: f(x) }));
+  for (let it = 0; it < maxIter; it++) {
+    simplex.sort((a, b) => a.v - b.v);
+    const best = simplex[0]!, worst = simplex[n]!, second = simplex[n - 1]!;
+    if (Math.abs(worst.v - best.v) <= tol * (Math.abs(best.v) + tol)) break;
+    const centroid = x0.map((_, j) => simplex.slice(0, n).reduce((a, p) => a + p.x[j]!, 0) / n);
+    const along = (t: number) => centroid.map((c, j) => c + t * (worst.x[j]! - c));
+    const r = along(-1), fr = f(r);
+    if (fr < best.v) {
+      const e = along(-2), fe = f(e);
+      simplex[n] = fe < fr ? { x: e, v: fe } : { x: r, v: fr };
+    } else if (fr < second.v) {
+      simplex[n] = { x: r, v: fr };
+    } else {
+      const c = fr < worst.v ? along(-0.5) : along(0.5), fc = f(c);
+      if (fc < Math.min(fr, worst.v)) simplex[n] = { x: c, v: fc };
+      else simplex = simplex.map((p, i) => (i === 0 ? p : { x: p.x.map((v, j) => best.x[j]! + 0.5 * (v - best.x[j]!)), v: NaN })).map((p) => ({ x: p.x, v: Number.isNaN(p.v) ? f(p.x) : p.v }));
+    }
+  }
+  simplex.sort((a, b) => a.v - b.v);
+  return { x: simplex[0]!.x, value: simplex[0]!.v };
+}
+
+/**
+ * Epicentre and origin time minimising the mean absolute onset residual (L1: robust to the odd
+ * false trigger), each onset read as P, or as P or S when `vsKmS` is given; by a grid search around
+ * the picks (three grids, each finer around the best point) then a Nelder–Mead refinement; the
+ * origin time is the median residual.
+ */
+export function locate(picks: readonly Pick[], options: { depthKm: number; vpKmS: number; vsKmS?: number; searchKm?: number; start?: { x: number; y: number } }): Location {
   if (picks.length === 0) throw new Error('locate needs at least one pick');
   if (picks.length < 3) {
     // Too few onsets to locate: the earliest trigger's position is the best guess.
     const first = picks.reduce((a, b) => (b.t < a.t ? b : a));
-    const work = new Float64Array(picks.length);
+    const work = new Float64Array(3 * picks.length);
     const [origin] = originAndCost(picks, first.x, first.y, options.depthKm, options.vpKmS, work);
     return { x: first.x, y: first.y, originTime: origin, residual: 0 };
   }
   let cx = 0, cy = 0;
   for (const p of picks) { cx += p.x; cy += p.y; }
   cx /= picks.length; cy /= picks.length;
-  const work = new Float64Array(picks.length);
+  if (options.start) { cx = options.start.x; cy = options.start.y; }
+  const work = new Float64Array(3 * picks.length);
+  const fit = (x: number, y: number) => originAndCost(picks, x, y, options.depthKm, options.vpKmS, work, options.vsKmS);
   let best = { x: cx, y: cy, originTime: 0, residual: Infinity };
   let half = (options.searchKm ?? 60) * 1000;
   for (const steps of [24, 10, 10]) {
@@ -64,11 +146,17 @@ export function locate(picks: readonly Pick[], options: { depthKm: number; vpKmS
     for (let i = 0; i <= steps; i++) {
       for (let j = 0; j <= steps; j++) {
         const ex = x0 - half + i * step, ey = y0 - half + j * step;
-        const [origin, cost] = originAndCost(picks, ex, ey, options.depthKm, options.vpKmS, work);
+        const [origin, cost] = fit(ex, ey);
         if (cost < best.residual - 1e-12) best = { x: ex, y: ey, originTime: origin, residual: cost };
       }
     }
     half = step * 1.5;
+  }
+  // Nelder–Mead from the grid's best point, kept only if it stays within the last grid cell's reach.
+  const nm = nelderMead(([x, y]) => fit(x!, y!)[1], [best.x, best.y], { step: [half / 2, half / 2], tol: 1e-10 });
+  if (nm.value < best.residual && Math.hypot(nm.x[0]! - best.x, nm.x[1]! - best.y) <= 2 * half) {
+    const [origin, cost] = fit(nm.x[0]!, nm.x[1]!);
+    best = { x: nm.x[0]!, y: nm.x[1]!, originTime: origin, residual: cost };
   }
   return best;
 }
@@ -160,6 +248,20 @@ export function alertRadiusKm(m: number, mmi: number, vs30 = 760): number {
   for (let i = 0; i < 50; i++) {
     const mid = 0.5 * (lo + hi);
     if (predictedMmi(m, mid, vs30) >= mmi) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Largest distance (km) at which the median PGA (BA08, rock) of magnitude m reaches `pgaG`; 0 when not even at the source. */
+export function pgaRadiusKm(m: number, pgaG: number, vs30 = 760): number {
+  const at = (r: number) => ba08('pga', { magnitude: m, rjbKm: r, vs30 }).median;
+  if (!Number.isFinite(m) || at(0) < pgaG) return 0;
+  let lo = 0, hi = 1000;
+  if (at(hi) >= pgaG) return hi;
+  for (let i = 0; i < 40; i++) {
+    const mid = 0.5 * (lo + hi);
+    if (at(mid) >= pgaG) lo = mid;
     else hi = mid;
   }
   return lo;

@@ -25,20 +25,29 @@ export interface AlertRecord {
   /** Time the alert leaves the server, s. */
   time: number;
   estimate: SourceEstimate;
-  /** Alert region: circle around the estimated epicentre, km. */
+  /** Alert region ("be aware" tier): circle around the estimated epicentre where predicted intensity reaches `mmiThreshold`, km. */
   radiusKm: number;
   /** Predicted intensity that defines the region. */
   mmiThreshold: number;
+  /** Inner "take action" region (predicted intensity ≥ `takeActionMmi`), km; 0 when none. */
+  takeActionRadiusKm: number;
+  takeActionMmi: number;
   /** Triggers behind the estimate. */
   triggers: number;
   /** True when the server withdraws the event. */
   cancelled: boolean;
+  /** A large earthquake's fitted line rupture (epicentre → tip): regions are measured from it. */
+  rupture?: { x1: number; y1: number; x2: number; y2: number; lon1: number; lat1: number; lon2: number; lat2: number; lengthKm: number };
+  /** Non-earthquake events: what the alert is about (a road anomaly's place, a front's speed...). */
+  details?: Record<string, number | string>;
 }
 
 /** What a consensus server knows about the phones when it starts (from heartbeats). */
 export interface ServerContext {
   seed: Seed;
   world: World;
+  /** Simulated duration, s. */
+  durationS: number;
   /** Positions of the phones reporting heartbeats (m), and whether each one monitors. */
   x: Float64Array;
   y: Float64Array;

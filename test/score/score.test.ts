@@ -17,7 +17,7 @@ const truth = (shouldAlert: number[], sArrival: number[]): HazardTruth => ({
 });
 
 const alert = (event: number, seq: number, time: number, lon = 10.01, lat = 45, magnitude = 5.8): AlertRecord => ({
-  event, kind: 'earthquake', seq, time, radiusKm: 50, mmiThreshold: 4, triggers: 10, cancelled: false,
+  event, kind: 'earthquake', seq, time, radiusKm: 50, mmiThreshold: 3, takeActionRadiusKm: 30, takeActionMmi: 4, triggers: 10, cancelled: false,
   estimate: { x: 0, y: 0, lon, lat, originTime: 100.5, magnitude, depthKm: 8 },
 });
 

@@ -1,0 +1,92 @@
+/**
+ * `binomial` crowd consensus after the Community Seismic Network (Clayton et al. 2012; Faulkner et
+ * al. 2011): each cell tests whether the number of its active phones that triggered within the
+ * window is more than background noise explains. With n active phones each falsely triggering at
+ * rate λ per phone-hour, the count in a window w is Binomial(n, p = 1 − exp(−λw)); the cell fires
+ * when P(X ≥ k) ≤ α, with α set so that, over all cells with phones, false fires happen at
+ * `target_false_fires_per_day`. λ starts at `background_per_phone_hour` and is learned per cell
+ * from the triggers no event claims (a gamma–Poisson update weighted by `prior_phone_hours`).
+ * Events then need `min_cells` (2) fired cells close together, as in cell-ratio (crowd.ts).
+ */
+import * as z from 'zod';
+import { gammaln } from 'simple-statistics';
+import type { TriggerMessage } from '../engine/types.js';
+import type { ConsensusPlugin, ServerContext } from './types.js';
+import { CrowdServer, crowdChecks, crowdOptions, type CrowdConfig } from './crowd.js';
+
+export const binomialSchema = z
+  .strictObject({
+    type: z.literal('binomial'),
+    ...crowdOptions,
+    /** Prior background trigger rate per phone-hour (hazardsim's quiet day: about 2.3 for bare STA/LTA). */
+    background_per_phone_hour: z.number().positive().default(2.3),
+    /** Weight of the prior in phone-hours; 0 trusts only what the cell has seen. */
+    prior_phone_hours: z.number().min(0).default(100),
+    /** Network-wide false cell fires per day the test allows. */
+    target_false_fires_per_day: z.number().positive().max(1e6).default(0.1),
+  })
+  .superRefine((c, ctx) => crowdChecks(c, ctx));
+
+export type BinomialConfig = z.output<typeof binomialSchema>;
+
+/** P(X ≥ k) for X ~ Binomial(n, p), summed in log space. */
+export function binomialTail(n: number, k: number, p: number): number {
+  if (k <= 0) return 1;
+  if (k > n) return 0;
+  if (p <= 0) return 0;
+  if (p >= 1) return 1;
+  const lp = Math.log(p), lq = Math.log1p(-p), lnf = gammaln(n + 1);
+  let sum = 0;
+  for (let i = k; i <= n; i++) {
+    const term = Math.exp(lnf - gammaln(i + 1) - gammaln(n - i + 1) + i * lp + (n - i) * lq);
+    sum += term;
+    if (i > n * p && term < sum * 1e-15) break;
+  }
+  return Math.min(1, sum);
+}
+
+export class BinomialServer extends CrowdServer {
+  /** Per cell: free triggers seen, and phone-hours observed. */
+  private readonly seen = new Map<number, { triggers: number; phoneHours: number; at: number }>();
+
+  constructor(private readonly b: BinomialConfig, ctx: ServerContext) {
+    super(b as CrowdConfig, ctx);
+  }
+
+  /** The cell's learned background rate per phone-hour. */
+  rate(key: number, now: number): number {
+    const s = this.stats(key, now);
+    return (this.b.background_per_phone_hour * this.b.prior_phone_hours + s.triggers) / (this.b.prior_phone_hours + s.phoneHours || 1);
+  }
+
+  private stats(key: number, now: number) {
+    let s = this.seen.get(key);
+    if (!s) this.seen.set(key, (s = { triggers: 0, phoneHours: 0, at: now }));
+    s.phoneHours += (this.active.count(key) * (now - s.at)) / 3600;
+    s.at = now;
+    return s;
+  }
+
+  protected override observeFree(key: number, m: TriggerMessage): void {
+    if (m.kind === 'trigger') this.stats(key, m.onsetDeviceTime).triggers++;
+  }
+
+  /** α per test: the target spread over the tests one window at a time in every cell with phones. */
+  private alpha(): number {
+    let cells = 0;
+    for (const [, n] of this.active.entries()) if (n >= this.b.min_active) cells++;
+    return this.b.target_false_fires_per_day / (Math.max(1, cells) * (86400 / this.b.window));
+  }
+
+  protected fires(key: number, active: number, triggered: number, now: number): boolean {
+    if (active < this.b.min_active) return false;
+    const p = 1 - Math.exp(-(this.rate(key, now) * this.b.window) / 3600);
+    return binomialTail(active, triggered, p) <= this.alpha();
+  }
+}
+
+export const binomial: ConsensusPlugin<BinomialConfig> = {
+  type: 'binomial',
+  schema: binomialSchema,
+  create: (config, ctx) => new BinomialServer(config, ctx),
+};

@@ -1,0 +1,171 @@
+/**
+ * The server's map of the crowd: cells (square metric grid, or H3 hexagons of about the same area),
+ * how many eligible phones are active in each (from heartbeats, with a staleness limit: the
+ * denominator of every ratio), and each cell's recent triggers (distinct phones whose latest onset
+ * lies within the window).
+ */
+import { cellToLatLng, getHexagonAreaAvg, latLngToCell } from 'h3-js';
+import type { LocalFrame } from '../core/frame.js';
+import { EventQueue } from '../core/clock.js';
+
+export interface CellIndex {
+  readonly kind: 'grid' | 'h3';
+  /** Numeric key of the cell holding (x, y) (local metres). */
+  key(x: number, y: number): number;
+  /** Centre of a cell, local metres. */
+  centre(key: number): [number, number];
+  /** Description, e.g. "10 km grid" or "H3 resolution 5 (253 km²)". */
+  readonly description: string;
+}
+
+/** Square cells of `cellKm` on the local metric frame. */
+export class GridCells implements CellIndex {
+  readonly kind = 'grid';
+  private readonly size: number;
+  readonly description: string;
+  constructor(cellKm: number) {
+    this.size = cellKm * 1000;
+    this.description = `${cellKm} km square grid`;
+  }
+  key(x: number, y: number): number {
+    const ix = Math.floor(x / this.size), iy = Math.floor(y / this.size);
+    return (ix + 1_048_576) * 2_097_152 + (iy + 1_048_576);
+  }
+  centre(key: number): [number, number] {
+    const ix = Math.floor(key / 2_097_152) - 1_048_576, iy = (key % 2_097_152) - 1_048_576;
+    return [(ix + 0.5) * this.size, (iy + 0.5) * this.size];
+  }
+}
+
+/** H3 hexagons at the resolution whose average area is closest (in ratio) to cellKm². */
+export class HexCells implements CellIndex {
+  readonly kind = 'h3';
+  readonly resolution: number;
+  readonly description: string;
+  private readonly ids = new Map<string, number>();
+  private readonly names: string[] = [];
+  private readonly centres: [number, number][] = [];
+
+  constructor(cellKm: number, private readonly frame: LocalFrame) {
+    let best = 0, bestErr = Infinity;
+    for (let r = 0; r <= 15; r++) {
+      const err = Math.abs(Math.log(getHexagonAreaAvg(r, 'km2') / (cellKm * cellKm)));
+      if (err < bestErr) { bestErr = err; best = r; }
+    }
+    this.resolution = best;
+    this.description = `H3 resolution ${best} (${getHexagonAreaAvg(best, 'km2').toFixed(0)} km² hexagons)`;
+  }
+
+  key(x: number, y: number): number {
+    const [lon, lat] = this.frame.unproject(x, y);
+    const h = latLngToCell(lat, lon, this.resolution);
+    let id = this.ids.get(h);
+    if (id === undefined) {
+      id = this.names.length;
+      this.ids.set(h, id);
+      this.names.push(h);
+      const [clat, clon] = cellToLatLng(h);
+      this.centres.push(this.frame.project([clon, clat]));
+    }
+    return id;
+  }
+
+  centre(key: number): [number, number] {
+    return this.centres[key]!;
+  }
+
+  /** The H3 index of a key (for reports). */
+  name(key: number): string {
+    return this.names[key]!;
+  }
+}
+
+/**
+ * Active phones per cell, from heartbeats: a phone counts in the cell of its last heartbeat while
+ * that heartbeat said it monitors and is at most `staleness` old.
+ */
+export class ActivePhones {
+  private readonly hbTime: Float64Array;
+  private readonly hbCell: Float64Array;
+  private readonly counted: Uint8Array;
+  private readonly active = new Map<number, number>();
+  private readonly queue = new EventQueue<number>();
+
+  constructor(private readonly cells: CellIndex, devices: number, private readonly staleness: number) {
+    this.hbTime = new Float64Array(devices).fill(-Infinity);
+    this.hbCell = new Float64Array(devices).fill(NaN);
+    this.counted = new Uint8Array(devices);
+  }
+
+  heartbeat(d: number, x: number, y: number, monitoring: number, now: number): void {
+    if (this.counted[d]) this.bump(this.hbCell[d]!, -1);
+    const key = this.cells.key(x, y);
+    this.hbTime[d] = now;
+    this.hbCell[d] = key;
+    this.counted[d] = monitoring ? 1 : 0;
+    if (monitoring) this.bump(key, 1);
+    this.queue.push(now + this.staleness, d);
+  }
+
+  private bump(key: number, by: number): void {
+    this.active.set(key, (this.active.get(key) ?? 0) + by);
+  }
+
+  /** Stops counting phones whose last heartbeat is older than the staleness limit. */
+  expire(now: number): void {
+    while (this.queue.peekTime() < now) {
+      const { time, payload: d } = this.queue.pop()!;
+      if (this.counted[d] && this.hbTime[d]! + this.staleness === time) {
+        this.bump(this.hbCell[d]!, -1);
+        this.counted[d] = 0;
+      }
+    }
+  }
+
+  count(key: number): number {
+    return this.active.get(key) ?? 0;
+  }
+
+  /** Cells with active phones, and how many. */
+  entries(): IterableIterator<[number, number]> {
+    return this.active.entries();
+  }
+}
+
+/**
+ * Distinct phones of one cell whose latest trigger onset lies within the last `window` seconds.
+ * Onsets may arrive out of order (network latency); expiry follows onset times.
+ */
+export class WindowCount {
+  count = 0;
+  readonly latest = new Map<number, number>();
+  private readonly heap = new EventQueue<number>();
+
+  constructor(private readonly window: number) {}
+
+  expire(now: number): void {
+    const cutoff = now - this.window;
+    while (this.heap.peekTime() < cutoff) {
+      const { time, payload: d } = this.heap.pop()!;
+      if (this.latest.get(d) === time) {
+        this.latest.delete(d);
+        this.count--;
+      }
+    }
+  }
+
+  add(d: number, onset: number, now: number): void {
+    this.expire(now);
+    if (onset < now - this.window) return;
+    const prev = this.latest.get(d);
+    if (prev === undefined) this.count++;
+    else if (prev >= onset) return;
+    this.latest.set(d, onset);
+    this.heap.push(onset, d);
+  }
+
+  /** Forgets phone d (its trigger now belongs to an event). */
+  remove(d: number): void {
+    if (this.latest.delete(d)) this.count--;
+  }
+}

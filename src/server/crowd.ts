@@ -1,0 +1,215 @@
+/**
+ * Crowd consensus for earthquakes, shared by the cell plug-ins (cell-ratio, binomial): phones are
+ * counted per cell from heartbeats; a shaking trigger either joins an event whose travel-time curve
+ * it fits, or counts in its cell. When a cell fires (each plug-in has its own rule) the server looks
+ * for fired cells close together in space and time (space-time DBSCAN, at least `min_cells`); such a
+ * cluster declares an event from its cells' recent triggers. Events then update, confirm or cancel,
+ * and close on their own (quake-event.ts). Several events can run at once.
+ */
+import * as z from 'zod';
+import { duration } from '../scenario/fields.js';
+import type { TriggerMessage } from '../engine/types.js';
+import type { AlertRecord, ConsensusServer, ServerContext } from './types.js';
+import { ActivePhones, GridCells, HexCells, WindowCount, type CellIndex } from './cells.js';
+import { dbscan } from './dbscan.js';
+import { vs30At } from '../world/load.js';
+import { QuakeEvent, quakeEventOptions, type QuakeEventConfig } from './quake-event.js';
+
+/** Options every cell plug-in shares. */
+export const crowdOptions = {
+  /** `grid`: square cells on the local metric frame; `h3`: H3 hexagons of about the same area. */
+  cells: z.enum(['grid', 'h3']).default('grid'),
+  cell_km: z.number().positive().default(10),
+  /** A trigger counts in its cell for this long after its onset. */
+  window: duration({ positive: true }).default(10),
+  /** A phone counts as active in its cell while its last heartbeat (saying it monitors) is at most this old. */
+  staleness: duration({ positive: true }).default(180),
+  /** Active (monitoring) phones a cell needs before it can fire. */
+  min_active: z.number().int().min(1).default(5),
+  /** Fired cells an event needs, close together in space (neighbour_km) and time (window). */
+  min_cells: z.number().int().min(1).default(2),
+  neighbour_km: z.number().positive().default(30),
+  /** The triggers that declare an event must cover an area: their 90th-percentile distance from their median point, km (a crowd in one venue does not). */
+  declare_spread_km: z.number().min(0).default(2),
+  ...quakeEventOptions,
+};
+
+export interface CrowdConfig extends QuakeEventConfig {
+  cells: 'grid' | 'h3';
+  cell_km: number;
+  window: number;
+  staleness: number;
+  min_active: number;
+  min_cells: number;
+  neighbour_km: number;
+  declare_spread_km: number;
+}
+
+interface Cell {
+  key: number;
+  x: number;
+  y: number;
+  recent: WindowCount;
+  /** When the cell last started firing. */
+  firedAt: number;
+}
+
+export abstract class CrowdServer implements ConsensusServer {
+  protected readonly cells: CellIndex;
+  protected readonly active: ActivePhones;
+  private readonly cellState = new Map<number, Cell>();
+  private readonly events: QuakeEvent[] = [];
+  private nextId = 0;
+  /** Each phone's latest reported position and peak amplitude. */
+  private readonly px: Float64Array;
+  private readonly py: Float64Array;
+  private readonly amp: Float64Array;
+  /** Phones whose current trigger belongs to an event. */
+  private readonly eventOf: Int32Array;
+
+  constructor(protected readonly c: CrowdConfig, protected readonly ctx: ServerContext) {
+    this.cells = c.cells === 'h3' ? new HexCells(c.cell_km, ctx.world.frame) : new GridCells(c.cell_km);
+    const n = ctx.x.length;
+    this.active = new ActivePhones(this.cells, n, c.staleness);
+    this.px = Float64Array.from(ctx.x);
+    this.py = Float64Array.from(ctx.y);
+    this.amp = new Float64Array(n);
+    this.eventOf = new Int32Array(n).fill(-1);
+    // What the server knows when the run starts: every phone's heartbeat from just before t = 0.
+    for (let d = 0; d < n; d++) this.active.heartbeat(d, ctx.x[d]!, ctx.y[d]!, ctx.monitoring[d]!, 0);
+  }
+
+  /** Whether a cell with `active` phones and `triggered` of them triggered within the window fires. */
+  protected abstract fires(key: number, active: number, triggered: number, now: number): boolean;
+
+  /** Called for every shaking trigger not taken by an event (binomial learns its background from these). */
+  protected observeFree(_key: number, _m: TriggerMessage): void {}
+
+  private cell(key: number): Cell {
+    let c = this.cellState.get(key);
+    if (!c) {
+      const [x, y] = this.cells.centre(key);
+      c = { key, x, y, recent: new WindowCount(this.c.window), firedAt: -Infinity };
+      this.cellState.set(key, c);
+    }
+    return c;
+  }
+
+  /** Cells with at least min_active active phones whose centre lies within r metres of (x, y). */
+  private cellsWithin(x: number, y: number, r: number): { key: number; active: number }[] {
+    const out: { key: number; active: number }[] = [];
+    for (const [key, active] of this.active.entries()) {
+      if (active < this.c.min_active) continue;
+      const [cx, cy] = this.cells.centre(key);
+      if (Math.hypot(cx - x, cy - y) <= r) out.push({ key, active });
+    }
+    return out;
+  }
+
+  /** Active phones the server counts in the cell holding (x, y) now (for tests and reports). */
+  activeAt(x: number, y: number, now: number): number {
+    this.active.expire(now);
+    return this.active.count(this.cells.key(x, y));
+  }
+
+  receive(m: TriggerMessage, now: number): AlertRecord[] {
+    this.active.expire(now);
+    if (m.kind === 'heartbeat') {
+      this.active.heartbeat(m.device, m.x, m.y, m.monitoring, now);
+      this.px[m.device] = m.x;
+      this.py[m.device] = m.y;
+      return [];
+    }
+    if ((m.channel ?? 'shaking') !== 'shaking') return [];
+    const d = m.device;
+    this.px[d] = m.x;
+    this.py[d] = m.y;
+    this.amp[d] = m.kind === 'trigger' && this.eventOf[d] < 0 ? m.amplitude : Math.max(this.amp[d]!, m.amplitude);
+    const pick = { x: m.x, y: m.y, t: m.onsetDeviceTime, amplitude: this.amp[d]! };
+    // A trigger of a phone already in an event, or one that fits an event's travel times, joins it.
+    const own = this.eventOf[d]! >= 0 ? this.events.find((e) => e.id === this.eventOf[d]) : undefined;
+    const ev = own ?? this.events.find((e) => e.fits(m));
+    if (ev) {
+      ev.add(d, pick, now);
+      this.eventOf[d] = ev.id;
+      const a = ev.update(now);
+      return a ? [a] : [];
+    }
+    // Otherwise it counts in its cell.
+    const key = this.cells.key(m.x, m.y);
+    const cell = this.cell(key);
+    cell.recent.add(d, m.onsetDeviceTime, now);
+    this.observeFree(key, m);
+    if (!this.fires(key, this.active.count(key), cell.recent.count, now)) return [];
+    let fresh = false;
+    if (cell.firedAt < now - this.c.window) { cell.firedAt = now; fresh = true; }
+    // While cells keep firing, look again for a cluster when one newly fires, or once a second.
+    if (!fresh && now - this.lastDeclare < 1) return [];
+    this.lastDeclare = now;
+    return this.declare(now);
+  }
+
+  private lastDeclare = -Infinity;
+
+  /** Looks for a space-time cluster of fired cells; declares an event from it. */
+  private declare(now: number): AlertRecord[] {
+    const fired = [...this.cellState.values()].filter((c) => c.firedAt >= now - this.c.window && c.recent.count > 0);
+    if (fired.length < this.c.min_cells) return [];
+    const labels = dbscan(fired.map((c) => ({ x: c.x, y: c.y, t: c.firedAt })), { epsM: this.c.neighbour_km * 1000, epsS: this.c.window, minPts: this.c.min_cells });
+    const sizes = new Map<number, number>();
+    labels.forEach((l) => { if (l >= 0) sizes.set(l, (sizes.get(l) ?? 0) + 1); });
+    let best = -1;
+    for (const [l, n] of sizes) if (n >= this.c.min_cells && (best < 0 || n > sizes.get(best)!)) best = l;
+    if (best < 0) return [];
+    // A cluster next to a live event is more of it (its estimate may still be rough), not a new one.
+    const members = fired.filter((_, i) => labels[i] === best);
+    if (this.c.declare_spread_km > 0) {
+      const xs: number[] = [], ys: number[] = [];
+      for (const c of members) for (const d of c.recent.latest.keys()) { xs.push(this.px[d]!); ys.push(this.py[d]!); }
+      const med = (v: number[]) => { const s = [...v].sort((a, b) => a - b); return s[s.length >> 1]!; };
+      const mx = med(xs), my = med(ys);
+      const r = xs.map((x, i) => Math.hypot(x - mx, ys[i]! - my)).sort((a, b) => a - b);
+      if ((r[Math.floor(0.9 * (r.length - 1))] ?? 0) < this.c.declare_spread_km * 1000) return [];
+    }
+    const near = this.events.find((e) => !e.cancelled && e.estimate && members.some((c) => e.distance(c.x, c.y) <= this.c.neighbour_km * 1000 + this.c.cell_km * 1000));
+    const ev = near ?? new QuakeEvent(this.nextId++, now, this.c, this.ctx.world.frame, (x, y) => vs30At(this.ctx.world, x, y));
+    fired.forEach((cell, i) => {
+      if (labels[i] !== best) return;
+      for (const [d, t] of [...cell.recent.latest]) {
+        ev.add(d, { x: this.px[d]!, y: this.py[d]!, t, amplitude: this.amp[d]! }, now);
+        this.eventOf[d] = ev.id;
+        cell.recent.remove(d);
+      }
+      cell.firedAt = -Infinity;
+    });
+    if (!near) this.events.push(ev);
+    const a = ev.update(now, !near);
+    return a ? [a] : [];
+  }
+
+  tick(now: number): AlertRecord[] {
+    this.active.expire(now);
+    const out: AlertRecord[] = [];
+    for (const ev of this.events) {
+      const c = ev.confirm(now, (x, y, r) => this.cellsWithin(x, y, r), (x, y) => this.cells.key(x, y));
+      if (c) out.push(c);
+      const a = ev.update(now);
+      if (a) out.push(a);
+    }
+    // Events without new triggers for event_timeout are over; their phones may trigger afresh.
+    for (let i = this.events.length - 1; i >= 0; i--) {
+      const ev = this.events[i]!;
+      if (now - ev.lastPickAt < this.c.event_timeout) continue;
+      for (const d of ev.picks.keys()) if (this.eventOf[d] === ev.id) this.eventOf[d] = -1;
+      this.events.splice(i, 1);
+    }
+    return out;
+  }
+}
+
+/** Refinements shared by the plug-in schemas. */
+export function crowdChecks(c: { min_fraction?: number; be_aware_mmi: number; take_action_mmi: number }, ctx: z.RefinementCtx): void {
+  if (c.take_action_mmi < c.be_aware_mmi) {
+    ctx.addIssue({ code: 'custom', path: ['take_action_mmi'], message: `expected the take-action intensity to be at least the be-aware one (${c.be_aware_mmi}), found ${c.take_action_mmi}`, input: c.take_action_mmi });
+  }
+}

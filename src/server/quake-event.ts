@@ -1,0 +1,432 @@
+/**
+ * One earthquake event on the server: the triggers (picks) that belong to it, its source estimate
+ * updated as they arrive, and the alerts it issues.
+ *
+ * - Association: a trigger joins when its onset fits the travel-time curve of the current estimate
+ *   (between the predicted P arrival minus `before_p` and the predicted S arrival plus `after_s`)
+ *   within `max_km` of the epicentre.
+ * - Location: epicentre and origin time from onsets that agree with each other (L1 grid search +
+ *   Nelder–Mead, estimate.ts; picks with large residuals dropped and the fit repeated), depth fixed.
+ * - Magnitude: the median over phones of the magnitude whose ground-motion model (BA08 at the phone's
+ *   site Vs30) gives the phone's reported peak (converted to horizontal PGA) at its distance from
+ *   the source. For large events the source becomes a line rupture fitted to the strongly shaken
+ *   phones, and its length bounds the magnitude from below (FinDer-style). A phone whose S wave has not
+ *   arrived yet reports P-wave shaking, scaled up by `p_to_s_amplitude`. As a long rupture grows,
+ *   phones far along it report strong shaking and the median keeps climbing.
+ * - Alerts: two tiers by predicted MMI ("be aware", "take action"); an update goes out whenever
+ *   either region grows; nothing goes out below `min_magnitude`.
+ * - Confirmation: `confirm_within` after declaration the triggers must spread at least
+ *   `confirm_spread_km` from the epicentre (seismic waves travel; a jumping crowd does not), and a
+ *   `confirm_fraction` of the active phones must have triggered in at least 3 (or half) of the
+ *   cells where the estimate predicts clear shaking (a real quake lights up the cells it reaches, a
+ *   crowd only its own); otherwise the event is cancelled and a
+ *   cancellation is pushed to everyone alerted.
+ */
+import * as z from 'zod';
+import { duration } from '../scenario/fields.js';
+import type { TriggerMessage } from '../engine/types.js';
+import type { LocalFrame } from '../core/frame.js';
+import { G } from '../core/units.js';
+import { alertRadiusKm, locate, magnitudeFromPga, pgaRadiusKm, type Pick } from './estimate.js';
+import type { AlertRecord, SourceEstimate } from './types.js';
+
+export const quakeEventOptions = {
+  /** Triggers join an event from this long before the predicted P arrival... */
+  before_p: duration({ min: 0 }).default(3),
+  /** ...to this long after the predicted S arrival. */
+  after_s: duration({ min: 0 }).default(15),
+  /** ...and within this distance of the epicentre, km. */
+  max_km: z.number().positive().default(300),
+  /** Re-estimate at most this often. */
+  update_every: duration({ positive: true }).default(1),
+  /** Close the event after this long without new triggers. */
+  event_timeout: duration({ positive: true }).default(60),
+  /** Alert tiers: where predicted MMI reaches these. */
+  be_aware_mmi: z.number().min(1).max(10).default(3),
+  take_action_mmi: z.number().min(1).max(10).default(4),
+  /** No alert below this estimated magnitude (ShakeAlert and MyShake alert from M4.5). */
+  min_magnitude: z.number().min(0).max(10).default(4.5),
+  /** Server-side delay between a decision and the alert leaving, s. */
+  processing_delay: duration({ min: 0 }).default(0),
+  /** Assumed source depth and wave speeds for locating and associating. */
+  depth_km: z.number().min(0).default(8),
+  vp_km_s: z.number().positive().default(6.1),
+  vs_km_s: z.number().positive().default(3.55),
+  /** Onsets used to locate (spread evenly over the event's picks). */
+  max_locate_picks: z.number().int().min(3).default(200),
+  /** Only onsets up to this long after those the event was declared with locate it (later ones come from farther along a rupture). */
+  locate_window: duration({ positive: true }).default(10),
+  /** Phones before their S wave report P shaking: scale it by this to estimate magnitude. */
+  p_to_s_amplitude: z.number().min(1).default(3),
+  /**
+   * Phones report the peak of the high-passed 3-axis norm; ground-motion models predict horizontal
+   * PGA. Their ratio (PGA / reported peak): 0.83 is what hazardsim's own phones give (median over
+   * the quickstart's 20,000 phones: reported peak = 1.2 × true PGA).
+   */
+  amplitude_to_pga: z.number().positive().default(0.83),
+  /** Invert the ground-motion model for each phone's site (the world's Vs30 there) rather than rock. */
+  site_correction: z.boolean().default(true),
+  /**
+   * From this point-source magnitude on, also fit a line rupture growing from the epicentre along
+   * the strongly shaken phones (FinDer-style): distances, arrival times and the alert region then
+   * follow the rupture, and the magnitude grows with it.
+   */
+  finite_fault_from_m: z.number().min(0).max(10).default(6.5),
+  /** PGA that marks a phone as near the rupture, g. */
+  strong_motion_g: z.number().positive().default(0.1),
+  /** Fastest rupture the fit allows, km/s (the rupture cannot be longer than this × time since origin). */
+  rupture_velocity_km_s: z.number().positive().default(3),
+  /** Confirm (or cancel) this long after declaring. */
+  confirm_within: duration({ positive: true }).default(10),
+  /** The triggers must by then reach this far from the epicentre (90th percentile), km; 0 turns this check off. */
+  confirm_spread_km: z.number().min(0).default(5),
+  /**
+   * ...and in at least 3 (or half, if fewer) of the cells that should have felt it (S wave passed,
+   * predicted PGA ≥ confirm_pga_g; checked when there are 3 or more), this share of the active
+   * phones must have triggered; 0 turns this check off.
+   */
+  confirm_fraction: z.number().min(0).max(1).default(0.2),
+  confirm_pga_g: z.number().positive().default(0.02),
+};
+
+export interface QuakeEventConfig {
+  before_p: number; after_s: number; max_km: number; update_every: number; event_timeout: number;
+  be_aware_mmi: number; take_action_mmi: number; min_magnitude: number; processing_delay: number;
+  depth_km: number; vp_km_s: number; vs_km_s: number; max_locate_picks: number; locate_window: number; p_to_s_amplitude: number;
+  amplitude_to_pga: number; site_correction: boolean; finite_fault_from_m: number; strong_motion_g: number; rupture_velocity_km_s: number;
+  confirm_within: number; confirm_spread_km: number; confirm_fraction: number; confirm_pga_g: number;
+}
+
+/** A pick of a phone, with the Vs30 of its place. */
+interface EventPick extends Pick {
+  device: number;
+  vs30: number;
+}
+
+/** A line rupture from the epicentre (x1, y1) to its tip (x2, y2), local metres. */
+export interface Segment {
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+}
+
+/** Horizontal distance from (x, y) to a segment (Joyner–Boore-like), m. */
+export function segmentDistance(s: Segment, x: number, y: number): number {
+  const dx = s.x2 - s.x1, dy = s.y2 - s.y1, len2 = dx * dx + dy * dy;
+  const u = len2 > 0 ? Math.min(1, Math.max(0, ((x - s.x1) * dx + (y - s.y1) * dy) / len2)) : 0;
+  return Math.hypot(x - (s.x1 + u * dx), y - (s.y1 + u * dy));
+}
+
+const median = (xs: number[]): number => {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b), n = s.length;
+  return n % 2 ? s[(n - 1) >> 1]! : 0.5 * (s[n / 2 - 1]! + s[n / 2]!);
+};
+
+export class QuakeEvent {
+  readonly picks = new Map<number, EventPick>();
+  seq = 0;
+  estimate: SourceEstimate | null = null;
+  /** The rupture fitted for a large event (null: a point source). */
+  rupture: Segment | null = null;
+  lastPickAt: number;
+  lastEstimateAt = -Infinity;
+  dirty = true;
+  confirmed = false;
+  cancelled = false;
+  /** Largest regions alerted so far, km. */
+  beAwareKm = 0;
+  takeActionKm = 0;
+
+  constructor(readonly id: number, readonly declaredAt: number, private readonly c: QuakeEventConfig, private readonly frame: LocalFrame, private readonly vs30: (x: number, y: number) => number) {
+    this.lastPickAt = declaredAt;
+  }
+
+  add(d: number, m: Pick, now: number): void {
+    const p = this.picks.get(d);
+    if (!p) this.picks.set(d, { ...m, device: d, vs30: this.c.site_correction ? Math.round(this.vs30(m.x, m.y) / 10) * 10 : 760 });
+    else {
+      p.amplitude = Math.max(p.amplitude, m.amplitude);
+      if (m.t < p.t) p.t = m.t;
+    }
+    this.lastPickAt = now;
+    this.dirty = true;
+  }
+
+  /** Horizontal distance from the source (the rupture, or the epicentre) to (x, y), m. */
+  distance(x: number, y: number): number {
+    const e = this.estimate!;
+    return this.rupture ? segmentDistance(this.rupture, x, y) : Math.hypot(x - e.x, y - e.y);
+  }
+
+  /** Earliest arrival at (x, y) of waves of speed `v` (m/s) radiated by the rupture as it grows from the epicentre. */
+  arrival(x: number, y: number, v: number, seg: Segment | null = this.rupture): number {
+    const e = this.estimate!, depth2 = (this.c.depth_km * 1000) ** 2;
+    if (!seg) return e.originTime + Math.sqrt((x - e.x) ** 2 + (y - e.y) ** 2 + depth2) / v;
+    const vr = this.c.rupture_velocity_km_s * 1000, L = Math.hypot(seg.x2 - seg.x1, seg.y2 - seg.y1);
+    let best = Infinity;
+    for (let k = 0; k <= 16; k++) {
+      const u = k / 16, px = seg.x1 + u * (seg.x2 - seg.x1), py = seg.y1 + u * (seg.y2 - seg.y1);
+      best = Math.min(best, (u * L) / vr + Math.sqrt((x - px) ** 2 + (y - py) ** 2 + depth2) / v);
+    }
+    return e.originTime + best;
+  }
+
+  /**
+   * Whether a trigger's onset and place fit this event. A cancelled event instead absorbs triggers
+   * within confirm_spread_km of it while it lives, so a persistent local nuisance (a jumping crowd)
+   * does not raise a new false event every few seconds.
+   */
+  fits(m: TriggerMessage): boolean {
+    if (!this.estimate) return false;
+    const r = this.distance(m.x, m.y);
+    if (this.cancelled) return r <= this.c.confirm_spread_km * 1000;
+    if (r > this.c.max_km * 1000) return false;
+    const tp = this.arrival(m.x, m.y, this.c.vp_km_s * 1000), ts = this.arrival(m.x, m.y, this.c.vs_km_s * 1000);
+    return m.onsetDeviceTime >= tp - this.c.before_p && m.onsetDeviceTime <= Math.max(ts, this.latestNearbyS(m.x, m.y, m.onsetDeviceTime)) + this.c.after_s;
+  }
+
+  /**
+   * For a rupture still running: the S arrival at (x, y) from the part of the fault line nearest to
+   * it, had the rupture kept going (at rupture_velocity_km_s, either way along the strike) until it
+   * got there by `t`. A phone beyond the fitted tip shakes when the rupture passes it, later than
+   * the earliest-arrival curve says, and its trigger belongs to this event rather than a new one.
+   */
+  private latestNearbyS(x: number, y: number, t: number): number {
+    const seg = this.rupture, e = this.estimate!;
+    if (!seg) return -Infinity;
+    const L = Math.hypot(seg.x2 - seg.x1, seg.y2 - seg.y1), ux = (seg.x2 - seg.x1) / L, uy = (seg.y2 - seg.y1) / L;
+    const vr = this.c.rupture_velocity_km_s * 1000;
+    const along = (x - seg.x1) * ux + (y - seg.y1) * uy, across = Math.abs(-(x - seg.x1) * uy + (y - seg.y1) * ux);
+    const s = Math.min(Math.abs(along), Math.max(0, (t - e.originTime) * vr));
+    const d = Math.sqrt((Math.abs(along) - s) ** 2 + across ** 2 + (this.c.depth_km * 1000) ** 2);
+    return e.originTime + s / vr + d / (this.c.vs_km_s * 1000);
+  }
+
+  /**
+   * The phones a magnitude rests on at `now` for a source (a rupture, or the epicentre): those the S
+   * wave has passed by a second when there are at least 10 of them, otherwise all; within `maxKm`;
+   * at most 2,000, spread evenly over the event's picks (the median hardly moves, and an update's
+   * cost stays bounded on a million-phone run).
+   */
+  private basis(seg: Segment | null, now: number, maxKm = Infinity): { picks: EventPick[]; arrived: Uint8Array } {
+    const vs = this.c.vs_km_s * 1000, e = this.estimate!;
+    const after: EventPick[] = [], all: EventPick[] = [];
+    for (const p of this.picks.values()) {
+      if (!(p.amplitude > 0)) continue;
+      if (maxKm < Infinity && (seg ? segmentDistance(seg, p.x, p.y) : Math.hypot(p.x - e.x, p.y - e.y)) > maxKm * 1000) continue;
+      all.push(p);
+      if (this.arrival(p.x, p.y, vs, seg) + 1 <= now) after.push(p);
+    }
+    const group = after.length >= 10 ? after : all;
+    const stride = Math.max(1, Math.ceil(group.length / 2000));
+    const picks = group.filter((_, i) => i % stride === 0);
+    return { picks, arrived: Uint8Array.from(picks, (p) => (group === after || this.arrival(p.x, p.y, vs, seg) + 1 <= now ? 1 : 0)) };
+  }
+
+  /**
+   * Per-phone magnitudes: the ground-motion model inverted at each phone's distance to the source;
+   * a phone before its S wave reports P shaking, scaled up by p_to_s_amplitude.
+   */
+  private magnitudes(b: { picks: EventPick[]; arrived: Uint8Array }, seg: Segment | null): number[] {
+    const e = this.estimate!;
+    return b.picks.map((p, i) => {
+      const r = seg ? segmentDistance(seg, p.x, p.y) : Math.hypot(p.x - e.x, p.y - e.y);
+      return magnitudeFromPga((p.amplitude * this.c.amplitude_to_pga * (b.arrived[i] ? 1 : this.c.p_to_s_amplitude)) / G, r / 1000, p.vs30);
+    });
+  }
+
+  /**
+   * The rupture of a large event, FinDer-style (Böse et al. 2012): the phones with strong shaking
+   * (at least `strong_motion_g` of PGA, their S wave passed) lie along the fault. Their principal
+   * axis through the epicentre gives the strike; the 95th percentile of their distances along it
+   * (on the side where most of them are) gives the length. A rupture only grows: it keeps its
+   * longest length and, unless the phones clearly say otherwise, its strike. Null while the strong
+   * phones are too few, too close (under 20 km), or not elongated.
+   */
+  private fitRupture(now: number): Segment | null {
+    const e = this.estimate!, vs = this.c.vs_km_s * 1000;
+    const strong: EventPick[] = [];
+    for (const p of this.picks.values()) if ((p.amplitude * this.c.amplitude_to_pga) / G >= this.c.strong_motion_g && this.arrival(p.x, p.y, vs, null) + 1 <= now) strong.push(p);
+    if (strong.length < 5) return this.rupture;
+    // Principal axis of the strong phones' offsets from the epicentre.
+    let sxx = 0, syy = 0, sxy = 0;
+    for (const p of strong) {
+      const dx = p.x - e.x, dy = p.y - e.y;
+      sxx += dx * dx; syy += dy * dy; sxy += dx * dy;
+    }
+    const th = 0.5 * Math.atan2(2 * sxy, sxx - syy);
+    let ux = Math.cos(th), uy = Math.sin(th);
+    const along = strong.map((p) => (p.x - e.x) * ux + (p.y - e.y) * uy);
+    if (along.filter((a) => a > 0).length < along.length / 2) { ux = -ux; uy = -uy; for (let i = 0; i < along.length; i++) along[i] = -along[i]!; }
+    const across = strong.map((p) => Math.abs(-(p.x - e.x) * uy + (p.y - e.y) * ux));
+    const sorted = along.filter((a) => a > 0).sort((a, b) => a - b);
+    let L = sorted[Math.min(sorted.length - 1, Math.floor(0.95 * sorted.length))] ?? 0;
+    L = Math.min(L, this.c.rupture_velocity_km_s * 1000 * Math.max(0, now - e.originTime), 1_000_000);
+    const width = 2 * median(across);
+    const prev = this.rupture;
+    if (L < 20_000 || L < 2 * width) return prev;
+    if (prev) {
+      const pl = Math.hypot(prev.x2 - prev.x1, prev.y2 - prev.y1), pux = (prev.x2 - prev.x1) / pl, puy = (prev.y2 - prev.y1) / pl;
+      if (pux * ux + puy * uy < Math.cos(Math.PI / 6)) { ux = pux; uy = puy; } // keep the strike unless within 30°
+      L = Math.max(L, pl);
+    }
+    return { x1: e.x, y1: e.y, x2: e.x + L * ux, y2: e.y + L * uy };
+  }
+
+  /** Magnitude (and rupture, for large events) from the picks' peaks at `now`. */
+  private magnitude(now: number): number {
+    if (!this.picks.size) return NaN;
+    const point = median(this.magnitudes(this.basis(null, now), null));
+    if (!(point >= this.c.finite_fault_from_m) && !this.rupture) return point;
+    this.rupture = this.fitRupture(now);
+    if (!this.rupture) return point;
+    // Far from a long rupture the ground-motion model stands for the whole fault while a phone feels
+    // its nearest part: only phones within 100 km count, and the rupture's length bounds the
+    // magnitude from below (Wells & Coppersmith 1994, surface rupture length, all slip types).
+    const seg = this.rupture;
+    const fromPhones = median(this.magnitudes(this.basis(seg, now, 100), seg));
+    const fromLength = 5.08 + 1.16 * Math.log10(Math.hypot(seg.x2 - seg.x1, seg.y2 - seg.y1) / 1000);
+    return Math.max(Number.isFinite(fromPhones) ? fromPhones : -Infinity, fromLength);
+  }
+
+  /**
+   * Epicentre and origin time from onsets that agree with each other. The earliest onsets are the
+   * worst choice: right after the origin they are mostly background false triggers. So: a first L1
+   * fit on the densest 3 s of the early onsets (at most `max_locate_picks` of them, spread evenly),
+   * each read as a P or an S onset, then twice: keep the picks that fit within 2 s (dropping false
+   * triggers) and refit on an even spread of those.
+   */
+  private locate() {
+    const o = { depthKm: this.c.depth_km, vpKmS: this.c.vp_km_s, vsKmS: this.c.vs_km_s };
+    const spread = <T>(xs: T[]) => {
+      const stride = Math.max(1, Math.ceil(xs.length / this.c.max_locate_picks));
+      return xs.filter((_, i) => i % stride === 0);
+    };
+    // The epicentre shows in the first onsets; later ones come from farther along a rupture.
+    const limit = this.anchorOnset + this.c.locate_window;
+    let count = 0;
+    for (const p of this.picks.values()) if (p.t <= limit) count++;
+    // The same onsets (or barely more) locate the same: keep the last solution.
+    if (this.lastLocation && count < this.lastLocationPicks * 1.1 + 3) return this.lastLocation;
+    const all = [...this.picks.values()].filter((p) => p.t <= limit).sort((a, b) => a.t - b.t || a.device - b.device);
+    // First fit on the densest 3 s of onsets (a quake's triggers come in a burst; background false
+    // triggers are spread over time), then on everything that fits.
+    let from = 0, to = 0, bestFrom = 0, bestTo = all.length;
+    if (all.length >= 10 && !this.lastLocation) {
+      bestTo = 0;
+      for (; from < all.length; from++) {
+        while (to < all.length && all[to]!.t <= all[from]!.t + 3) to++;
+        if (to - from > bestTo - bestFrom) { bestFrom = from; bestTo = to; }
+      }
+      if (bestTo - bestFrom < 5) { bestFrom = 0; bestTo = all.length; }
+    }
+    // A relocation refines the last solution with the onsets that fit it instead of starting over:
+    // on a long rupture the densest burst of later onsets comes from a town far along the fault and
+    // would drag the epicentre there.
+    let loc = this.lastLocation ?? locate(spread(all.slice(bestFrom, bestTo)), o);
+    const vp = this.c.vp_km_s * 1000, vs = this.c.vs_km_s * 1000, depth2 = (this.c.depth_km * 1000) ** 2;
+    for (let round = 0; round < 2; round++) {
+      const fit = all.filter((p) => {
+        const hypo = Math.sqrt((p.x - loc.x) ** 2 + (p.y - loc.y) ** 2 + depth2);
+        return Math.min(Math.abs(p.t - loc.originTime - hypo / vp), Math.abs(p.t - loc.originTime - hypo / vs)) <= 2;
+      });
+      if (fit.length < 3) break;
+      loc = locate(spread(fit), { ...o, start: loc, searchKm: 20 });
+    }
+    this.lastLocation = loc;
+    this.lastLocationPicks = count;
+    return loc;
+  }
+
+  private lastLocation: ReturnType<typeof locate> | null = null;
+  private lastLocationPicks = 0;
+
+  /** Median onset of the picks the event was declared with: the location uses onsets up to locate_window after it. */
+  private anchorOnset = Infinity;
+
+  /** Re-estimates the source; returns an alert when a region grew (or the first one, once above min_magnitude). */
+  update(now: number, force = false): AlertRecord | null {
+    if (this.cancelled || (!force && (!this.dirty || now - this.lastEstimateAt < this.c.update_every))) return null;
+    if (this.anchorOnset === Infinity) this.anchorOnset = median([...this.picks.values()].map((p) => p.t));
+    const loc = this.locate();
+    const [lon, lat] = this.frame.unproject(loc.x, loc.y);
+    this.estimate = { x: loc.x, y: loc.y, lon, lat, originTime: loc.originTime, magnitude: NaN, depthKm: this.c.depth_km };
+    if (this.rupture) { this.rupture.x1 = loc.x; this.rupture.y1 = loc.y; }
+    const magnitude = this.magnitude(now);
+    this.estimate.magnitude = magnitude;
+    this.lastEstimateAt = now;
+    this.dirty = false;
+    if (!(magnitude >= this.c.min_magnitude)) return null;
+    const beAware = alertRadiusKm(magnitude, this.c.be_aware_mmi), takeAction = alertRadiusKm(magnitude, this.c.take_action_mmi);
+    const grew = beAware > this.beAwareKm + 1 || takeAction > this.takeActionKm + 1 || this.seq === 0 || this.ruptureGrew();
+    if (!grew) return null;
+    this.beAwareKm = Math.max(this.beAwareKm, beAware);
+    this.takeActionKm = Math.max(this.takeActionKm, takeAction);
+    this.alertedRupture = this.rupture ? { ...this.rupture } : null;
+    return this.record(now, false);
+  }
+
+  private alertedRupture: Segment | null = null;
+
+  /** Whether the rupture reaches more than 5 km beyond what the last alert said. */
+  private ruptureGrew(): boolean {
+    const r = this.rupture, a = this.alertedRupture;
+    if (!r) return false;
+    if (!a) return true;
+    return Math.hypot(r.x2 - a.x2, r.y2 - a.y2) > 5_000;
+  }
+
+  /**
+   * After confirm_within: cancels an event whose triggers stayed in one spot, or that too few of the
+   * cells it should have shaken confirm; returns the cancellation. `cellsWithin(x, y, r)` lists the
+   * cells (with at least min_active phones) whose centre lies within r metres, `cellOf` the cell of a place.
+   */
+  confirm(now: number, cellsWithin: (x: number, y: number, r: number) => { key: number; active: number }[], cellOf: (x: number, y: number) => number): AlertRecord | null {
+    if (this.confirmed || this.cancelled || now - this.declaredAt < this.c.confirm_within || !this.estimate) return null;
+    this.confirmed = true;
+    const e = this.estimate;
+    let ok = true;
+    if (this.c.confirm_spread_km > 0) {
+      const r = [...this.picks.values()].map((p) => Math.hypot(p.x - e.x, p.y - e.y)).sort((a, b) => a - b);
+      const spread = r[Math.min(r.length - 1, Math.floor(0.9 * r.length))] ?? 0;
+      if (spread < this.c.confirm_spread_km * 1000) ok = false;
+    }
+    if (ok && this.c.confirm_fraction > 0 && Number.isFinite(e.magnitude)) {
+      // Where clear shaking is predicted and the S wave has passed, cell by cell: a real quake
+      // lights up most cells it reaches; a crowd, however large, only its own.
+      const felt = pgaRadiusKm(e.magnitude, this.c.confirm_pga_g / this.c.amplitude_to_pga) * 1000;
+      const reached = Math.sqrt(Math.max(0, (this.c.vs_km_s * 1000 * (now - e.originTime - 1)) ** 2 - (this.c.depth_km * 1000) ** 2));
+      const R = Math.min(felt, reached);
+      const cells = R > 0 ? cellsWithin(e.x, e.y, R) : [];
+      if (cells.length >= 3) {
+        const picksIn = new Map<number, number>();
+        for (const p of this.picks.values()) {
+          if (Math.hypot(p.x - e.x, p.y - e.y) > R) continue;
+          const k = cellOf(p.x, p.y);
+          picksIn.set(k, (picksIn.get(k) ?? 0) + 1);
+        }
+        const lit = cells.filter((c) => (picksIn.get(c.key) ?? 0) >= this.c.confirm_fraction * c.active).length;
+        if (lit < Math.min(3, 0.5 * cells.length)) ok = false;
+      }
+    }
+    if (ok) return null;
+    this.cancelled = true;
+    return this.seq > 0 ? this.record(now, true) : null;
+  }
+
+  private record(now: number, cancelled: boolean): AlertRecord {
+    const seg = this.rupture;
+    let rupture: AlertRecord['rupture'];
+    if (seg) {
+      const [lon1, lat1] = this.frame.unproject(seg.x1, seg.y1), [lon2, lat2] = this.frame.unproject(seg.x2, seg.y2);
+      rupture = { x1: seg.x1, y1: seg.y1, x2: seg.x2, y2: seg.y2, lon1, lat1, lon2, lat2, lengthKm: Math.hypot(seg.x2 - seg.x1, seg.y2 - seg.y1) / 1000 };
+    }
+    return {
+      event: this.id, kind: 'earthquake', seq: this.seq++, time: now + this.c.processing_delay, estimate: { ...this.estimate! },
+      radiusKm: this.beAwareKm, takeActionRadiusKm: this.takeActionKm, mmiThreshold: this.c.be_aware_mmi, takeActionMmi: this.c.take_action_mmi,
+      triggers: this.picks.size, cancelled, ...(rupture ? { rupture } : {}),
+    };
+  }
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, cli, tempDir } from '../helpers.js';
+import { loadScenario } from '../../src/scenario/load.js';
+import { runScenario } from '../../src/engine/run.js';
+
+describe('consensus on shipped scenarios', () => {
+  const dir = tempDir();
+
+  it('dense M6 quickstart: located within 10 km, final magnitude within 0.5, no false alert', () => {
+    const r = cli(['run', 'scenarios/quickstart.yaml', '--out', join(dir, 'quickstart'), '--set', 'duration=100s', '--quiet']);
+    expect(r.stderr).toBe('');
+    const s = JSON.parse(readFileSync(join(dir, 'quickstart', 'summary.json'), 'utf8'));
+    const h = s.hazards[0];
+    expect(h.event).not.toBeNull();
+    expect(h.alert_latency_s).toBeLessThan(8);
+    expect(h.estimate_first.location_error_km).toBeLessThan(10);
+    expect(h.estimate_last.location_error_km).toBeLessThan(10);
+    expect(Math.abs(h.estimate_last.magnitude_error)).toBeLessThanOrEqual(0.5);
+    expect(Math.abs(h.estimate_last.origin_time_error_s)).toBeLessThan(2);
+    expect(s.false_alerts).toBe(0);
+    // Most of those who deserved an alert got the take-action tier.
+    expect(h.take_action / (h.outcomes.timely + h.outcomes.late)).toBeGreaterThan(0.9);
+  });
+
+  it('stadium crowd: no take-action earthquake alert — the crowd does not fool the consensus at all', () => {
+    // The crowd jumps from 2 min on; 4 minutes hold several of its bouts.
+    const r = cli(['run', 'scenarios/stadium.yaml', '--out', join(dir, 'stadium'), '--set', 'duration=4m', '--quiet']);
+    expect(r.stderr).toBe('');
+    const s = JSON.parse(readFileSync(join(dir, 'stadium', 'summary.json'), 'utf8'));
+    expect(s.triggers).toBeGreaterThan(2000); // the crowd does make phones trigger
+    expect(s.false_take_action_alerts).toBe(0);
+    expect(s.false_alerts).toBe(0);
+  });
+
+  it('M7.8 finite rupture: the magnitude estimate keeps rising and passes 7 within 30 s of the origin', async () => {
+    const scenario = loadScenario(join(ROOT, 'scenarios/shakeout-m78.yaml'), { overrides: ['population.adoption=0.0005', 'duration=65s'] });
+    const run = await runScenario(scenario, { threads: 2 });
+    const t0 = scenario.config.hazards[0]!.origin_time as number;
+    const quake = run.alerts.filter((a) => a.kind === 'earthquake' && !a.cancelled);
+    const byThen = quake.filter((a) => a.time <= t0 + 30);
+    expect(byThen.length).toBeGreaterThan(0);
+    expect(Math.max(...byThen.map((a) => a.estimate.magnitude))).toBeGreaterThan(7);
+    // It does not freeze at the first guess: the last estimate is well above the first and above 7.3,
+    // and the alerted rupture has grown to over 60 km.
+    const first = quake[0]!, last = quake[quake.length - 1]!;
+    expect(last.estimate.magnitude).toBeGreaterThan(7.3);
+    expect(last.estimate.magnitude).toBeLessThan(8.3);
+    expect(last.rupture!.lengthKm).toBeGreaterThan(60);
+    expect(last.radiusKm).toBeGreaterThan(first.radiusKm);
+    expect(new Set(quake.map((a) => a.event)).size).toBe(1);
+  });
+});
