@@ -9,7 +9,7 @@
 import { G } from '../core/units.js';
 import { nextHeartbeat, type Runtimes } from './setup.js';
 import { newBlock, resetBlock } from './block.js';
-import { rotateBlock, rotation } from '../sensors/pose.js';
+import { rotateBlock, rotateBlockBlend, rotation } from '../sensors/pose.js';
 import { Activity } from '../population/mobility.js';
 import type { Block, DetectorSink, SensorBlock, TriggerMessage, TruthRow, WindowRequest } from './types.js';
 
@@ -89,6 +89,7 @@ let baro = new Float32Array(0);
 /** Taps only: the block before hazards rendered, to measure what they added. */
 let before = { e: new Float32Array(0), n: new Float32Array(0), u: new Float32Array(0), m: new Float32Array(0) };
 const R = new Float64Array(9);
+const R0 = new Float64Array(9);
 
 function buffers(n: number, pn: number): Block {
   if (block.ae.length < n || block.dp.length < pn) block = newBlock(Math.max(n, block.ae.length), Math.max(pn, block.dp.length));
@@ -99,11 +100,12 @@ function buffers(n: number, pn: number): Block {
 }
 
 export function simulateChunk(rt: Runtimes, task: ChunkTask): ChunkResult {
-  const { state, hazards, detectors, phoneDetector, detectorGyro, accelerometer, gyroscope, barometer, gnss, clocks, motion, mobility, contexts } = rt;
+  const { state, hazards, detectors, phoneDetector, detectorGyro, detectorBaro, accelerometer, gyroscope, barometer, gnss, clocks, motion, mobility, contexts } = rt;
   const cols = state.columns;
   const phone = cols.u8('phone');
   const monitoring = cols.u8('monitoring');
   const pose = cols.f32('pose');
+  const posePrev = cols.f32('pose.prev');
   const rates = state.scenario.phones.map((p) => p.accelerometer.rate_hz);
   const baroRates = state.scenario.phones.map((p) => p.barometer?.rate_hz ?? 0);
   const clock = state.clock;
@@ -130,7 +132,7 @@ export function simulateChunk(rt: Runtimes, task: ChunkTask): ChunkResult {
       windows.push(w);
     },
   };
-  const sb: SensorBlock = { k0: 0, n: 0, fs: 0, ax: gyro.x, ay: gyro.x, az: gyro.x, gx: null, gy: null, gz: null };
+  const sb: SensorBlock = { k0: 0, n: 0, fs: 0, ax: gyro.x, ay: gyro.x, az: gyro.x, gx: null, gy: null, gz: null, p: null, pfs: 0, pk0: 0, pn: 0 };
   const monitoredSeconds = new Float64Array(rates.length);
   let samples = 0;
   const maxN = Math.max(...rates.map((fs) => Math.ceil(clock.tick * fs) + 1));
@@ -148,7 +150,7 @@ export function simulateChunk(rt: Runtimes, task: ChunkTask): ChunkResult {
   for (let d = task.deviceFrom; d < task.deviceTo; d++) {
     current = d;
     const fs = rates[phone[d]!]!;
-    const pfs = wantBaro && barometer.has(d) ? baroRates[phone[d]!]! : 0;
+    const pfs = (wantBaro || detectorBaro[phone[d]!]!) && barometer.has(d) ? baroRates[phone[d]!]! : 0;
     const hasGyro = (wantGyro || detectorGyro[phone[d]!]!) && gyroscope.has(d);
     const detector = detectors[phoneDetector[phone[d]!]!]!;
     for (let i = task.tickFrom; i < task.tickTo; i++) {
@@ -180,13 +182,18 @@ export function simulateChunk(rt: Runtimes, task: ChunkTask): ChunkResult {
         if (monitoring[d] || tap) {
           // Into the phone's frame.
           rotation(pose[3 * d]!, pose[3 * d + 1]!, pose[3 * d + 2]!, R);
+          // A new pose since the last tick (picked up, put down, put away): turn into it over this tick.
+          const p0 = 3 * d, turning = !Number.isNaN(posePrev[p0]!) && (posePrev[p0] !== pose[p0] || posePrev[p0 + 1] !== pose[p0 + 1] || posePrev[p0 + 2] !== pose[p0 + 2]);
+          if (turning) rotation(posePrev[p0]!, posePrev[p0 + 1]!, posePrev[p0 + 2]!, R0);
+          posePrev[p0] = pose[p0]!; posePrev[p0 + 1] = pose[p0 + 1]!; posePrev[p0 + 2] = pose[p0 + 2]!;
           if (hasGyro) {
             const gx = gyro.x, gy = gyro.y, gz = gyro.z;
             for (let k = 0; k < n; k++) { gx[k] = b.we[k]!; gy[k] = b.wn[k]!; gz[k] = b.wu[k]!; }
             rotateBlock(R, n, gx, gy, gz);
             for (let k = 0; k < n; k++) { gx[k] = gx[k]! + b.wx[k]!; gy[k] = gy[k]! + b.wy[k]!; gz[k] = gz[k]! + b.wz[k]!; }
           }
-          rotateBlock(R, n, b.ae, b.an, b.au);
+          if (turning) rotateBlockBlend(R0, R, n, b.ae, b.an, b.au);
+          else rotateBlock(R, n, b.ae, b.an, b.au);
           const dt = t1 - t0;
           if (hasGyro) gyroscope.apply(d, n, dt, gyro.x, gyro.y, gyro.z, b.ae, b.an, b.au);
           accelerometer.apply(d, n, dt, b.ae, b.an, b.au);
@@ -195,6 +202,7 @@ export function simulateChunk(rt: Runtimes, task: ChunkTask): ChunkResult {
           if (monitoring[d]) {
             sb.k0 = k0; sb.n = n; sb.fs = fs; sb.ax = b.ae; sb.ay = b.an; sb.az = b.au;
             sb.gx = hasGyro ? gyro.x : null; sb.gy = hasGyro ? gyro.y : null; sb.gz = hasGyro ? gyro.z : null;
+            sb.p = b.pn > 0 ? baro : null; sb.pfs = pfs; sb.pk0 = b.pk0; sb.pn = b.pn;
             detector.process(d, sb, sink);
             samples += n;
             monitoredSeconds[phone[d]!] += t1 - t0;

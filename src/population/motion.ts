@@ -299,11 +299,21 @@ export class EverydayMotion {
     if (dh > Math.PI) dh -= 2 * Math.PI;
     if (dh < -Math.PI) dh += 2 * Math.PI;
     const yaw = speed > 1 ? dh / dt : 0;
-    const lateral = speed * yaw;
+    // The route model changes speed and heading from one tick to the next; a car cannot: braking
+    // and cornering are held to what drivers do (under 0.5 g braking, 0.3 g speeding up, 0.5 g in
+    // a turn), and each tick's force ramps from the last one's, so no step at a tick boundary
+    // looks like a pothole or a crash to a detector.
+    const alongG = Math.max(-0.5 * G, Math.min(0.3 * G, along));
+    const lateral = Math.max(-0.5 * G, Math.min(0.5 * G, speed * yaw));
+    // Ramped in east/north components: a force must not swing round when the heading does.
     const fe = Math.sin(heading), fn = Math.cos(heading);
+    const east = alongG * fe + lateral * fn, north = alongG * fn - lateral * fe;
+    const prevEast = st[o + 4]!, prevNorth = st[o + 5]!;
+    st[o + 4] = east; st[o + 5] = north;
     for (let i = 0; i < n; i++) {
-      b.ae[i] = b.ae[i]! + along * fe + lateral * fn;
-      b.an[i] = b.an[i]! + along * fn - lateral * fe;
+      const u = (i + 1) / n;
+      b.ae[i] = b.ae[i]! + prevEast + u * (east - prevEast);
+      b.an[i] = b.an[i]! + prevNorth + u * (north - prevNorth);
       b.wu[i] = b.wu[i]! - yaw; // heading is clockwise from north; yaw rate about up is counter-clockwise
     }
   }

@@ -7,7 +7,11 @@
 import { CONTEXT_CODE } from '../population/behaviour.js';
 import type { FastRandom } from '../core/random.js';
 
-export const POSE_COLUMNS = [{ name: 'pose', type: 'f32' as const, width: 3 }];
+export const POSE_COLUMNS = [
+  { name: 'pose', type: 'f32' as const, width: 3 },
+  /** The pose the phone had during the previous tick (NaN before the first). */
+  { name: 'pose.prev', type: 'f32' as const, width: 3, fill: NaN },
+];
 
 /** Draws a pose (radians) for a context code into out[0..3): roll, pitch, yaw. */
 export function drawPose(context: number, r: FastRandom, out: Float32Array, o: number): void {
@@ -56,6 +60,25 @@ export function rotation(roll: number, pitch: number, yaw: number, R: Float64Arr
   R[0] = cr * a00 - sr * a20; R[1] = cr * a01 - sr * a21; R[2] = cr * a02 - sr * a22;
   R[3] = a10; R[4] = a11; R[5] = a12;
   R[6] = sr * a00 + cr * a20; R[7] = sr * a01 + cr * a21; R[8] = sr * a02 + cr * a22;
+}
+
+/**
+ * Rotates n samples of (e, n, u) into the device frame while the phone turns from pose R0 to R1
+ * over the block (a phone picked up or put down moves over a second, it does not jump): the
+ * rotation is blended linearly and each sample's result rescaled to the length of its input, so
+ * gravity keeps its size while its direction in the phone's frame sweeps smoothly.
+ */
+export function rotateBlockBlend(R0: Float64Array, R1: Float64Array, n: number, e: Float32Array, no: Float32Array, u: Float32Array): void {
+  for (let i = 0; i < n; i++) {
+    const w = (i + 1) / n, v = 1 - w;
+    const a = e[i]!, b = no[i]!, c = u[i]!;
+    let x = v * (R0[0]! * a + R0[1]! * b + R0[2]! * c) + w * (R1[0]! * a + R1[1]! * b + R1[2]! * c);
+    let y = v * (R0[3]! * a + R0[4]! * b + R0[5]! * c) + w * (R1[3]! * a + R1[4]! * b + R1[5]! * c);
+    let z = v * (R0[6]! * a + R0[7]! * b + R0[8]! * c) + w * (R1[6]! * a + R1[7]! * b + R1[8]! * c);
+    const len = Math.sqrt(x * x + y * y + z * z), want = Math.sqrt(a * a + b * b + c * c);
+    if (len > 0) { const k = want / len; x *= k; y *= k; z *= k; }
+    e[i] = x; no[i] = y; u[i] = z;
+  }
 }
 
 /** Rotates n samples of (e, n, u) into the device frame in place. */
