@@ -204,6 +204,8 @@ export interface Runtimes {
   phoneDetector: number[];
   /** Whether phones of each profile need gyroscope samples for their detector. */
   detectorGyro: boolean[];
+  /** Per phone profile: whether its detector reads the barometer. */
+  detectorBaro: boolean[];
   accelerometer: ImuModel;
   gyroscope: ImuModel;
   barometer: BarometerModel;
@@ -224,6 +226,7 @@ export function createRuntimes(state: Runtimes['state']): Runtimes {
   const sc = state.scenario;
   const detectors = sc.detectors.map((det, i) => (phonesOfDetector(sc, i).length ? DETECTORS[det.config.type]!.create(det, stageContext(state, detectorPrefix(i))) : undefined));
   const detectorGyro = sc.phoneDetector.map((i) => DETECTORS[sc.detectors[i]!.config.type]!.needsGyro?.(sc.detectors[i]!) ?? false);
+  const detectorBaro = sc.phoneDetector.map((i) => DETECTORS[sc.detectors[i]!.config.type]!.needsBarometer?.(sc.detectors[i]!) ?? false);
   const sensors = { seed: cfg.seed, columns: state.columns, phones: state.scenario.phones };
   const hasGyro = state.columns.has('gyro.rng'), hasBaro = state.columns.has('baro.rng');
   const accelerometer = new ImuModel('accel', sensors);
@@ -231,7 +234,7 @@ export function createRuntimes(state: Runtimes['state']): Runtimes {
   const barometer = hasBaro ? new BarometerModel({ ...sensors, weather: new Weather(cfg.seed, cfg.duration, cfg.environment.weather_drift_pa_per_sqrt_h) }) : undefined;
   const { mobility, contexts } = createPopulationRuntimes(state);
   return {
-    state, mobility, contexts, hazards, detectors, phoneDetector: sc.phoneDetector, detectorGyro, accelerometer,
+    state, mobility, contexts, hazards, detectors, phoneDetector: sc.phoneDetector, detectorGyro, detectorBaro, accelerometer,
     gyroscope: hasGyro ? gyroscope : NO_SENSOR,
     barometer: barometer ?? (NO_SENSOR as never as BarometerModel),
     gnss: new Gnss(sensors),

@@ -71,6 +71,8 @@ export interface HazardTruth {
   alertable: boolean;
   /** When the hazard starts, s. */
   start: number;
+  /** How long after `start` a server event may come and still match it (default: scoring.match_window). */
+  matchWindowS?: number;
   /** Scalar facts: epicentre, magnitude, ... (JSON-serialisable). */
   facts: Record<string, number | string | boolean | null>;
   /** Per-device exposure (hazards that reach people where they are). */
@@ -175,6 +177,11 @@ export interface SensorBlock {
   gx: Float32Array | null;
   gy: Float32Array | null;
   gz: Float32Array | null;
+  /** Barometer readings (Pa) of this tick at `pfs` Hz, the first with index `pk0`; null unless the detector reads the barometer. */
+  p: Float32Array | null;
+  pfs: number;
+  pk0: number;
+  pn: number;
 }
 
 /** A window a detector wants its model to score: scored on the inference pool, answered on the main thread. */
@@ -230,6 +237,8 @@ export interface DetectorPlugin<C extends { type: string } = any> {
   columns(det: ResolvedDetector, rows: number, phones: readonly import('../sensors/profile.js').PhoneProfile[], tick: number): ColumnSpec[];
   /** Whether it reads the gyroscope. */
   needsGyro?(det: ResolvedDetector): boolean;
+  /** Whether it reads the barometer. */
+  needsBarometer?(det: ResolvedDetector): boolean;
   create(det: ResolvedDetector, ctx: StageContext): DetectorRuntime;
   /** Main thread: the coordinator of a model-based detector. */
   coordinator?(det: ResolvedDetector, ctx: { devices: number }): DetectorCoordinator;

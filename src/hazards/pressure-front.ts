@@ -157,11 +157,21 @@ export const pressureFront: HazardPlugin<PressureFrontConfig> = {
     const shouldAlert = new Uint8Array(rows);
     const duration = ctx.scenario.config.duration;
     const impact = col.f64(p + 'impact');
-    for (let d = 0; d < rows; d++) shouldAlert[d] = reached[d] && peak[d]! >= c.alert_hpa && impact[d]! >= 0 && impact[d]! <= duration ? 1 : 0;
+    const first = col.f64(p + 'first');
+    let start = Infinity, end = -Infinity;
+    for (let d = 0; d < rows; d++) {
+      shouldAlert[d] = reached[d] && peak[d]! >= c.alert_hpa && impact[d]! >= 0 && impact[d]! <= duration ? 1 : 0;
+      if (reached[d] && first[d]! >= 0) start = Math.min(start, first[d]!);
+      if (reached[d] && impact[d]! <= duration) end = Math.max(end, impact[d]!);
+    }
+    // The front is a hazard from the moment the first phone's pressure starts rising until it has
+    // crossed the world: an alert anywhere in that span may match it.
+    if (!Number.isFinite(start)) start = c.time;
     return {
-      index, type: 'pressure-front', kind: 'pressure-front', name: c.name ?? `${c.jump_hpa} hPa front`, alertable: true, start: c.time,
+      index, type: 'pressure-front', kind: 'pressure-front', name: c.name ?? `${c.jump_hpa} hPa front`, alertable: true, start,
+      matchWindowS: Math.max(120, end - start),
       facts: { time: c.time, lon: c.lon, lat: c.lat, heading_deg: c.heading_deg, speed_m_s: c.speed_m_s, jump_hpa: c.jump_hpa, vortex: c.vortex !== undefined, alert_hpa: c.alert_hpa },
-      devices: { reached, first: col.f64(p + 'first'), impact, intensity: peak, mmi: new Float32Array(rows).fill(NaN), shouldAlert },
+      devices: { reached, first, impact, intensity: peak, mmi: new Float32Array(rows).fill(NaN), shouldAlert },
     };
   },
 };

@@ -6,12 +6,13 @@
  * matched event (S arrival, or the hazard's impact time); outcomes are timely (warning ≥ timely_min_s), late, missed (no receipt), and
  * unnecessary (receipt without deserving one); everyone else was correctly left quiet.
  */
-import { quantileSorted } from 'simple-statistics';
 import type { HazardTruth } from '../engine/types.js';
 import type { AlertRecord } from '../server/types.js';
 import { haversineKm } from '../core/geo.js';
+import { quantiles, type Quantiles } from './quantiles.js';
+import { scoreItems, type ItemScore } from './items.js';
 
-export { haversineKm };
+export { haversineKm, quantiles, type Quantiles };
 
 export interface ScoringConfig {
   timely_min_s: number;
@@ -28,12 +29,6 @@ export interface ReceiptRecord {
   tier?: string;
 }
 
-export interface Quantiles {
-  p10: number | null;
-  p50: number | null;
-  p90: number | null;
-  n: number;
-}
 
 export interface HazardScore {
   index: number;
@@ -54,6 +49,8 @@ export interface HazardScore {
   facts: HazardTruth['facts'];
   estimate_first: EstimateError | null;
   estimate_last: EstimateError | null;
+  /** Hazards made of many targets (potholes, crashes): how many the server reported. */
+  items?: ItemScore;
 }
 
 export interface EstimateError {
@@ -94,11 +91,6 @@ export interface Summary {
   false_alerts_cancelled: number;
 }
 
-export function quantiles(values: number[]): Quantiles {
-  if (!values.length) return { p10: null, p50: null, p90: null, n: 0 };
-  const s = [...values].sort((a, b) => a - b);
-  return { p10: quantileSorted(s, 0.1), p50: quantileSorted(s, 0.5), p90: quantileSorted(s, 0.9), n: s.length };
-}
 
 function estimateError(a: AlertRecord, facts: HazardTruth['facts']): EstimateError {
   const e = a.estimate;
@@ -135,14 +127,27 @@ export function score(input: {
   // Match: each alertable hazard takes the earliest unmatched event in its time window and distance.
   const matchedHazard = new Map<number, number>();
   const hazardEvent = new Map<number, number>();
+  // Hazards made of many targets match every event that reports one of them.
+  const itemScores = new Map<number, ItemScore>();
   for (const t of truths) {
     if (!t.alertable) continue;
+    const free = eventIds.filter((id) => !matchedHazard.has(id) && byEvent.get(id)![0]!.kind === t.kind).map((id) => ({ id, first: byEvent.get(id)![0]! }));
+    const r = scoreItems(t, free);
+    if (!r) continue;
+    itemScores.set(t.index, r.score);
+    for (const id of [...r.matched].sort((a, b) => a - b)) {
+      matchedHazard.set(id, t.index);
+      if (!hazardEvent.has(t.index)) hazardEvent.set(t.index, id);
+    }
+  }
+  for (const t of truths) {
+    if (!t.alertable || itemScores.has(t.index)) continue;
     for (const id of eventIds) {
       if (matchedHazard.has(id)) continue;
       const first = byEvent.get(id)![0]!;
       if (first.kind !== t.kind) continue;
       const dt = first.time - t.start;
-      if (dt < 0 || dt > config.match_window) continue;
+      if (dt < 0 || dt > (t.matchWindowS ?? config.match_window)) continue;
       if (typeof t.facts.lon === 'number' && typeof t.facts.lat === 'number') {
         const km = haversineKm(first.estimate.lon, first.estimate.lat, t.facts.lon, t.facts.lat);
         if (km > config.match_distance_km) continue;
@@ -157,10 +162,10 @@ export function score(input: {
     if (matchedHazard.has(id)) continue;
     const first = byEvent.get(id)![0]!;
     for (const t of truths) {
-      if (!t.alertable || !hazardEvent.has(t.index) || first.kind !== t.kind) continue;
+      if (!t.alertable || !hazardEvent.has(t.index) || itemScores.has(t.index) || first.kind !== t.kind) continue;
       const dt = first.time - t.start;
       const near = typeof t.facts.lon !== 'number' || haversineKm(first.estimate.lon, first.estimate.lat, t.facts.lon, t.facts.lat as number) <= config.match_distance_km;
-      if (dt >= 0 && dt <= config.match_window && near) { matchedHazard.set(id, t.index); break; }
+      if (dt >= 0 && dt <= (t.matchWindowS ?? config.match_window) && near) { matchedHazard.set(id, t.index); break; }
     }
   }
   // First receipt per (event, device).
@@ -223,6 +228,7 @@ export function score(input: {
       facts: t.facts,
       estimate_first: evAlerts && isQuake ? estimateError(evAlerts[0]!, t.facts) : null,
       estimate_last: evAlerts && isQuake ? estimateError(evAlerts[evAlerts.length - 1]!, t.facts) : null,
+      ...(itemScores.has(t.index) ? { items: itemScores.get(t.index)! } : {}),
     };
   });
 

@@ -205,6 +205,16 @@ export class QuakeEvent {
   }
 
   /**
+   * The event's picks, or an even spread of 20,000 of them when there are more: a magnitude or a
+   * rupture from 20,000 phones is as good as from a million, and an update's cost stays bounded.
+   */
+  private *sample(limit = 20_000): Generator<EventPick> {
+    const stride = Math.max(1, Math.ceil(this.picks.size / limit));
+    let i = 0;
+    for (const p of this.picks.values()) if (i++ % stride === 0) yield p;
+  }
+
+  /**
    * The phones a magnitude rests on at `now` for a source (a rupture, or the epicentre): those the S
    * wave has passed by a second when there are at least 10 of them, otherwise all; within `maxKm`;
    * at most 2,000, spread evenly over the event's picks (the median hardly moves, and an update's
@@ -213,7 +223,7 @@ export class QuakeEvent {
   private basis(seg: Segment | null, now: number, maxKm = Infinity): { picks: EventPick[]; arrived: Uint8Array } {
     const vs = this.c.vs_km_s * 1000, e = this.estimate!;
     const after: EventPick[] = [], all: EventPick[] = [];
-    for (const p of this.picks.values()) {
+    for (const p of this.sample()) {
       if (!(p.amplitude > 0)) continue;
       if (maxKm < Infinity && (seg ? segmentDistance(seg, p.x, p.y) : Math.hypot(p.x - e.x, p.y - e.y)) > maxKm * 1000) continue;
       all.push(p);
@@ -248,7 +258,7 @@ export class QuakeEvent {
   private fitRupture(now: number): Segment | null {
     const e = this.estimate!, vs = this.c.vs_km_s * 1000;
     const strong: EventPick[] = [];
-    for (const p of this.picks.values()) if ((p.amplitude * this.c.amplitude_to_pga) / G >= this.c.strong_motion_g && this.arrival(p.x, p.y, vs, null) + 1 <= now) strong.push(p);
+    for (const p of this.sample()) if ((p.amplitude * this.c.amplitude_to_pga) / G >= this.c.strong_motion_g && this.arrival(p.x, p.y, vs, null) + 1 <= now) strong.push(p);
     if (strong.length < 5) return this.rupture;
     // Principal axis of the strong phones' offsets from the epicentre.
     let sxx = 0, syy = 0, sxy = 0;
@@ -306,9 +316,14 @@ export class QuakeEvent {
     };
     // The epicentre shows in the first onsets; later ones come from farther along a rupture.
     const limit = this.anchorOnset + this.c.locate_window;
+    // Onsets in the window can have grown by at most as many picks as the event gained: when that
+    // cannot reach the 10 % that calls for a new solution, skip even counting them.
+    if (this.lastLocation && this.counted + (this.picks.size - this.countedTotal) < this.lastLocationPicks * 1.1 + 3) return this.lastLocation;
     let count = 0;
     for (const p of this.picks.values()) if (p.t <= limit) count++;
     // The same onsets (or barely more) locate the same: keep the last solution.
+    this.counted = count;
+    this.countedTotal = this.picks.size;
     if (this.lastLocation && count < this.lastLocationPicks * 1.1 + 3) return this.lastLocation;
     const all = [...this.picks.values()].filter((p) => p.t <= limit).sort((a, b) => a.t - b.t || a.device - b.device);
     // First fit on the densest 3 s of onsets (a quake's triggers come in a burst; background false
@@ -342,6 +357,9 @@ export class QuakeEvent {
 
   private lastLocation: ReturnType<typeof locate> | null = null;
   private lastLocationPicks = 0;
+  /** Onsets within the locate window at the last count, and the event's picks then. */
+  private counted = 0;
+  private countedTotal = 0;
 
   /** Median onset of the picks the event was declared with: the location uses onsets up to locate_window after it. */
   private anchorOnset = Infinity;

@@ -78,7 +78,7 @@ function runtime(config: Record<string, unknown>): { rt: StaLtaRuntime; run: (ax
       const sink = { emit: (m: TriggerMessage) => out.push(m), submit: () => {} };
       for (let k0 = 0; k0 < ax.length; k0 += fs) {
         const n = Math.min(fs, ax.length - k0);
-        const b: SensorBlock = { k0, n, fs, ax: ax.subarray(k0, k0 + n), ay: ay.subarray(k0, k0 + n), az: az.subarray(k0, k0 + n), gx: null, gy: null, gz: null };
+        const b: SensorBlock = { k0, n, fs, ax: ax.subarray(k0, k0 + n), ay: ay.subarray(k0, k0 + n), az: az.subarray(k0, k0 + n), gx: null, gy: null, gz: null, p: null, pfs: 0, pk0: 0, pn: 0 };
         rt.process(0, b, sink);
       }
       return out;

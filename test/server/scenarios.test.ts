@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ROOT, cli, tempDir } from '../helpers.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { runScenario } from '../../src/engine/run.js';
+import { buildSummary } from '../../src/cli/run.js';
 
 describe('consensus on shipped scenarios', () => {
   const dir = tempDir();
@@ -50,5 +51,41 @@ describe('consensus on shipped scenarios', () => {
     expect(last.rupture!.lengthKm).toBeGreaterThan(60);
     expect(last.radiusKm).toBeGreaterThan(first.radiusKm);
     expect(new Set(quake.map((a) => a.event)).size).toBe(1);
+  });
+});
+
+describe('roads, crashes and fronts on shipped scenarios', () => {
+  it('potholes-monaco (15 min): anomalies confirmed by three vehicles, every report a real one', async () => {
+    const scenario = loadScenario(join(ROOT, 'scenarios/potholes-monaco.yaml'), { overrides: ['duration=15m'] });
+    const s = buildSummary(await runScenario(scenario, { threads: 2 }));
+    const items = s.hazards[0]!.items!;
+    expect(items.total).toBe(42);
+    expect(items.found).toBeGreaterThanOrEqual(5);
+    expect(items.false_reports).toBe(0);
+    expect(s.false_alerts).toBe(0);
+  });
+
+  it('crash (12 min): every crash confirmed by its speed drop about 5 s later, nothing else', async () => {
+    const scenario = loadScenario(join(ROOT, 'scenarios/crash.yaml'), { overrides: ['duration=12m', 'hazards.0.random.to=10m'] });
+    const s = buildSummary(await runScenario(scenario, { threads: 2 }));
+    const items = s.hazards[0]!.items!;
+    expect(items.found).toBe(items.total);
+    expect(items.total).toBeGreaterThanOrEqual(3);
+    expect(items.delay_s.p90!).toBeLessThan(8);
+    expect(s.false_alerts).toBe(0);
+  });
+
+  it('gust-front (1,500 phones): the front is found with its speed and heading, and most phones ahead of it are warned minutes early', async () => {
+    const scenario = loadScenario(join(ROOT, 'scenarios/gust-front.yaml'), { overrides: ['duration=35m', 'population.devices=1500'] });
+    const run = await runScenario(scenario, { threads: 2 });
+    const s = buildSummary(run);
+    const h = s.hazards[0]!;
+    expect(h.event).not.toBeNull();
+    expect(s.false_alerts).toBe(0);
+    const last = run.alerts.filter((a) => a.kind === 'pressure-front').at(-1)!;
+    expect(Math.abs((last.details!.speed_m_s as number) - 15)).toBeLessThan(1.5);
+    expect(Math.abs((last.details!.heading_deg as number) - 90)).toBeLessThan(5);
+    expect(h.outcomes.timely / h.deserving).toBeGreaterThan(0.6);
+    expect(h.warning_time_s.p50!).toBeGreaterThan(300);
   });
 });
