@@ -7,8 +7,9 @@ import { hazardBench } from './hazards.js';
 import { sensorBench } from './sensors.js';
 import { datasetBench, datasetWriteBench } from './dataset.js';
 import { inferenceBench } from './inference.js';
+import { serverBench } from './server.js';
 
-const BENCHES: Bench[] = [noiseBench, sensorBench, placementBench, mobilityBench, hazardBench, pipelineBench, datasetBench, datasetWriteBench, inferenceBench];
+const BENCHES: Bench[] = [noiseBench, sensorBench, placementBench, mobilityBench, hazardBench, pipelineBench, datasetBench, datasetWriteBench, inferenceBench, serverBench];
 
 runBenches(BENCHES, process.argv.slice(2)).catch((err) => {
   process.stderr.write(`bench: ${(err as Error).message}\n`);
