@@ -25,6 +25,36 @@ async function main(argv: string[]): Promise<void> {
       (a) => guard(async () => (await import('./cli/run.js')).runCommand({ scenario: a.scenario!, out: a.out, seed: a.seed, threads: a.threads, set: a.set, json: a.json, quiet: a.quiet })),
     )
     .command(
+      'score <run>',
+      'Recompute a run\'s summary from its saved outputs (truth, devices, alerts, receipts) and check it against summary.json',
+      (y) =>
+        y
+          .positional('run', { type: 'string', demandOption: true, describe: 'run folder (out/<name>)' })
+          .option('json', { type: 'boolean', default: false, describe: 'print the recomputed summary JSON' })
+          .option('write', { type: 'boolean', default: false, describe: 'replace summary.json with the recomputed one' })
+          .example('$0 score out/quickstart', 'check that the saved outputs give the same summary'),
+      (a) => guard(async () => (await import('./cli/score.js')).scoreCommand({ run: a.run!, json: a.json, write: a.write })),
+    )
+    .command(
+      'report <run>',
+      'Rebuild out/<run>/report.html (self-contained: map, warning times, timeline, false alarms, figures) from the saved outputs',
+      (y) => y.positional('run', { type: 'string', demandOption: true, describe: 'run folder (out/<name>)' }).example('$0 report out/quickstart', 'rebuild the report'),
+      (a) => guard(async () => (await import('./cli/score.js')).reportCommand({ run: a.run! })),
+    )
+    .command(
+      'compare <a> <b>',
+      'Compare two runs metric by metric with significance tests; exit 1 when B is significantly worse on a --fail-on metric',
+      (y) =>
+        y
+          .positional('a', { type: 'string', demandOption: true, describe: 'baseline run folder' })
+          .positional('b', { type: 'string', demandOption: true, describe: 'candidate run folder' })
+          .option('alpha', { type: 'number', default: 0.05, describe: 'significance level' })
+          .option('fail-on', { type: 'string', array: true, default: [], describe: 'metrics that must not get significantly worse: timely_share, missed_share, warning_time_s, unnecessary_share, recall, false_alerts' })
+          .option('json', { type: 'boolean', default: false, describe: 'print the comparison as JSON' })
+          .example('$0 compare out/baseline out/new-model --fail-on timely_share false_alerts', 'gate a new model in CI'),
+      (a) => guard(async () => (await import('./cli/score.js')).compareCommand({ a: a.a!, b: a.b!, alpha: a.alpha, failOn: (a['fail-on'] as string[]) ?? [], json: a.json })),
+    )
+    .command(
       'validate <files..>',
       'Check scenario, world and profile files (exit 0 when all are valid, 2 otherwise)',
       (y) => y.positional('files', { type: 'string', array: true, demandOption: true }).option('quiet', { type: 'boolean', default: false }),

@@ -7,6 +7,8 @@ import { runScenario, type RunResult } from '../engine/run.js';
 import { score, type Summary } from '../score/score.js';
 import { buildManifest, runCounts, runFigures, writeRun, type RunFigures } from '../output/write-run.js';
 import { fmt, fmtInt, progressBar } from './common.js';
+import { DeviceRows, writeRunFiles } from '../output/run-files.js';
+import { writeReport } from '../report/build.js';
 import { formatDuration } from '../core/duration.js';
 
 export interface RunCommandOptions {
@@ -19,8 +21,18 @@ export interface RunCommandOptions {
   quiet?: boolean;
 }
 
-export function buildSummary(result: RunResult): Record<string, unknown> & Summary {
+/** Phone positions in degrees (where each phone was at the end of the run). */
+export function phonePositions(result: RunResult): { lon: Float64Array; lat: Float64Array } {
+  const x = result.state.columns.f64('x'), y = result.state.columns.f64('y'), n = result.state.columns.rows;
+  const lon = new Float64Array(n), lat = new Float64Array(n), frame = result.state.world.frame;
+  for (let d = 0; d < n; d++) [lon[d], lat[d]] = frame.unproject(x[d]!, y[d]!);
+  return { lon, lat };
+}
+
+/** The run's summary.json; `devices` collects the per-phone rows while scoring. */
+export function buildSummary(result: RunResult, devices?: DeviceRows): Record<string, unknown> & Summary {
   const s = result.state.scenario;
+  const counts = runCounts(result);
   const scored = score({
     truths: result.truths,
     alerts: result.alerts,
@@ -28,10 +40,13 @@ export function buildSummary(result: RunResult): Record<string, unknown> & Summa
     devices: result.state.columns.rows,
     durationS: s.config.duration,
     config: s.config.scoring,
+    positions: devices?.positions ?? phonePositions(result),
+    phoneHours: counts.device_hours,
+    onDevice: devices?.add,
   });
   return {
     scenario: { name: s.config.name, hash: s.hash, seed: s.config.seed },
-    ...runCounts(result),
+    ...counts,
     ...scored,
   } as Record<string, unknown> & Summary;
 }
@@ -47,8 +62,14 @@ function printHuman(summary: ReturnType<typeof buildSummary>, figures: RunFigure
       w(`  ${h.name}: nuisance (not a hazard: any alert it causes is a false alert)`);
       continue;
     }
+    if (h.items) {
+      const it = h.items;
+      w(`  ${h.name}: reported ${it.found} of ${it.detectable} detectable (${it.total} in all), ${it.false_reports} false reports, ${it.duplicates} duplicates${it.delay_s.n ? `; delay p50 ${fmt(it.delay_s.p50, 1)} s` : ''}`);
+      continue;
+    }
     const e = h.estimate_first;
-    const est = e ? ` (first estimate M${fmt(e.magnitude, 1)}, ${fmt(e.location_error_km, 1)} km off)` : '';
+    const l = h.estimate_last;
+    const est = e && l ? ` (first estimate M${fmt(e.magnitude, 1)}, ${fmt(e.location_error_km, 1)} km off; last M${fmt(l.magnitude, 1)}, ${fmt(l.location_error_km, 1)} km off)` : '';
     w(`  ${h.name}: ${h.event === null ? 'MISSED — no alert' : `alert ${fmt(h.alert_latency_s, 1)} s after origin${est}`}`);
     const q = h.warning_time_s;
     if (h.deserving) {
@@ -57,7 +78,7 @@ function printHuman(summary: ReturnType<typeof buildSummary>, figures: RunFigure
     }
   }
   w(`  false alerts: ${summary.false_alerts}`);
-  w(`  wrote ${outDir}/summary.json and manifest.json`);
+  w(`  wrote ${outDir}/: summary.json, manifest.json, report.html, devices/triggers/alerts/receipts (.parquet, .csv), alerts.geojson, truth.geojson`);
 }
 
 export async function runCommand(o: RunCommandOptions): Promise<number> {
@@ -73,9 +94,15 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
   } finally {
     bar.stop();
   }
-  const summary = buildSummary(result);
+  const pos = phonePositions(result);
+  const devices = new DeviceRows(result.truths, pos.lon, pos.lat, pos);
+  const summary = buildSummary(result, devices);
   const figures = runFigures(result, threads);
-  await writeRun(outDir, summary, buildManifest(result, figures));
+  const manifest = buildManifest(result, figures);
+  await writeRun(outDir, summary, manifest, async (dir) => {
+    await writeRunFiles(dir, result, devices);
+    await writeReport(dir);
+  });
   if (o.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
   else if (!o.quiet) printHuman(summary, figures, outDir);
   return 0;

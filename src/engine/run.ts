@@ -38,6 +38,12 @@ export interface RunOptions {
   inference?: Pick<InferencePoolOptions, 'maxBatch' | 'crashOn'>;
 }
 
+/** A trigger or update a phone sent, and when it reached the server (NaN: lost). */
+export interface SentTrigger {
+  message: TriggerMessage;
+  arrival: number;
+}
+
 /** An alert arriving on a phone. */
 export interface Receipt {
   device: number;
@@ -53,8 +59,10 @@ export interface RunResult {
   truths: HazardTruth[];
   alerts: AlertRecord[];
   receipts: Receipt[];
-  messages: { sent: number; lost: number; triggers: number; updates: number; heartbeats: number; devicesTriggered: number };
-  pushes: { sent: number; lost: number };
+  /** Every trigger and update the phones sent, in sending order. */
+  triggers: SentTrigger[];
+  messages: { sent: number; lost: number; lostToOutage: number; triggers: number; updates: number; heartbeats: number; devicesTriggered: number };
+  pushes: { sent: number; lost: number; lostToOutage: number };
   figures: { samples: number; deviceSeconds: number; wallSeconds: number; simulateSeconds: number; serverSeconds: number; inferenceSeconds: number };
   /** Cost of each detector on each phone profile (the on-device budget view). */
   budget: DetectorBudget[];
@@ -121,6 +129,7 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
   const eventIds = new Map<string, number>();
   const triggered = new Uint8Array(n);
   const counts = { triggers: 0, updates: 0, heartbeats: 0 };
+  const sentTriggers: SentTrigger[] = [];
   const truthRows: import('./types.js').TruthRow[] = [];
   let samples = 0, simulateMs = 0, serverMs = 0;
 
@@ -217,6 +226,7 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
         if (m.kind === 'trigger') { counts.triggers++; triggered[m.device] = 1; } else if (m.kind === 'update') counts.updates++; else counts.heartbeats++;
         const arrival = uplink.deliver(m.device, m.time, m.x, m.y);
         if (arrival !== undefined) queue.push(arrival, m);
+        if (m.kind !== 'heartbeat') sentTriggers.push({ message: m, arrival: arrival ?? NaN });
       }
       advanceServer(state.clock.timeOf(tickTo));
       options.onProgress?.(tickTo / ticks);
@@ -240,8 +250,9 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
     truths,
     alerts,
     receipts,
-    messages: { sent: uplink.sent, lost: uplink.lost, triggers: counts.triggers, updates: counts.updates, heartbeats: counts.heartbeats, devicesTriggered },
-    pushes: { sent: push.sent, lost: push.lost },
+    triggers: sentTriggers,
+    messages: { sent: uplink.sent, lost: uplink.lost, lostToOutage: uplink.lostToOutage, triggers: counts.triggers, updates: counts.updates, heartbeats: counts.heartbeats, devicesTriggered },
+    pushes: { sent: push.sent, lost: push.lost, lostToOutage: push.lostToOutage },
     figures: { samples, deviceSeconds: monitored * cfg.duration, wallSeconds, simulateSeconds: simulateMs / 1000, serverSeconds: serverMs / 1000, inferenceSeconds: inferenceMs / 1000 },
     budget: detectorBudget({ scenario, windowCounts, monitoredSeconds, stats: (m) => inference?.statsOf(m) as ModelStats }),
   };

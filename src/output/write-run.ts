@@ -51,9 +51,12 @@ export function runCounts(result: RunResult) {
     heartbeats: result.messages.heartbeats,
     devices_triggered: result.messages.devicesTriggered,
     messages_lost: result.messages.lost,
+    /** Of those, lost because their region's network was down. */
+    messages_lost_to_outage: result.messages.lostToOutage,
     alerts_issued: result.alerts.length,
     alert_receipts: result.receipts.length,
     pushes_lost: result.pushes.lost,
+    pushes_lost_to_outage: result.pushes.lostToOutage,
     /** The on-device budget view, per detector and phone profile (measured timings are in the manifest). */
     detector_budget: result.budget.map(({ timing: _timing, ...row }) => row),
   };
@@ -72,13 +75,16 @@ export function buildManifest(result: RunResult, figures: RunFigures) {
     world: { file: s.files.find((f) => f.field === 'world')?.path, name: result.state.world.name, hash: result.state.world.hash },
     figures,
     detector_budget: result.budget,
+    /** What `hazardsim score` needs besides the row files: the run's counts and phone count. */
+    counts: runCounts(result),
     scenario: scenarioRecord(s),
   };
 }
 
-export async function writeRun(outDir: string, summary: object, manifest: object): Promise<void> {
-  await writeFolderAtomically(outDir, (tmp) => {
+export async function writeRun(outDir: string, summary: object, manifest: object, more?: (dir: string) => Promise<void>): Promise<void> {
+  await writeFolderAtomically(outDir, async (tmp) => {
     writeFileSync(join(tmp, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
     writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+    await more?.(tmp);
   });
 }

@@ -29,6 +29,10 @@ export interface ItemScore {
   duplicates: number;
   /** Report time − detectable time of the target, s. */
   delay_s: Quantiles;
+  /** Distance from a report to its target, m. */
+  location_error_m: Quantiles;
+  /** False reports per 1,000 monitored phone-hours (null without phone-hours). */
+  false_reports_per_1000_phone_hours?: number | null;
 }
 
 /** Matches `events` (first alert of each event of the hazard's kind) to the hazard's targets. */
@@ -47,6 +51,7 @@ export function scoreItems(t: HazardTruth, events: { id: number; first: AlertRec
   }
   const taken = new Set<number>(), matched = new Set<number>(), delays: number[] = [];
   let duplicates = 0;
+  const errors: number[] = [];
   for (const { id, first } of [...events].sort((a, b) => a.first.time - b.first.time || a.id - b.id)) {
     let best = -1, bestM = spec.matchM;
     targets.forEach((r, k) => {
@@ -65,10 +70,11 @@ export function scoreItems(t: HazardTruth, events: { id: number; first: AlertRec
     taken.add(tid);
     matched.add(id);
     delays.push(first.time - from.get(tid)!);
+    errors.push(bestM);
   }
   const detectable = [...from.values()].filter((v) => Number.isFinite(v)).length;
   return {
     matched,
-    score: { total: targets.length, detectable, found: taken.size, recall: detectable ? taken.size / detectable : null, false_reports: events.length - matched.size, duplicates, delay_s: quantiles(delays) },
+    score: { total: targets.length, detectable, found: taken.size, recall: detectable ? taken.size / detectable : null, false_reports: events.length - matched.size, duplicates, delay_s: quantiles(delays), location_error_m: quantiles(errors) },
   };
 }

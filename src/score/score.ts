@@ -11,6 +11,7 @@ import type { AlertRecord } from '../server/types.js';
 import { haversineKm } from '../core/geo.js';
 import { quantiles, type Quantiles } from './quantiles.js';
 import { scoreItems, type ItemScore } from './items.js';
+import { bootstrapQuantile, wilson, type Interval } from './intervals.js';
 
 export { haversineKm, quantiles, type Quantiles };
 
@@ -51,7 +52,23 @@ export interface HazardScore {
   estimate_last: EstimateError | null;
   /** Hazards made of many targets (potholes, crashes): how many the server reported. */
   items?: ItemScore;
+  /** Share of those who deserved an alert who got it in time, with its 95 % Wilson interval. */
+  timely_share: Interval;
+  /** Median warning time with a 95 % bootstrap interval, s. */
+  warning_p50_s: Interval;
+  /** Population-weighted coverage: share of those who deserved an alert warned at least `min_warning_s` before the impact. */
+  coverage: { min_warning_s: number; share: Interval }[];
+  /** Earthquakes: outcomes and warning times by epicentral distance band (needs phone positions). */
+  by_distance?: { from_km: number; to_km: number | null; deserving: number; warned: number; timely: number; warning_time_s: Quantiles }[];
 }
+
+/** Warning times coverage is reported at, s. */
+export const COVERAGE_WARNINGS = [0, 5, 10, 20];
+/** Epicentral distance bands, km. */
+export const DISTANCE_BANDS = [0, 10, 20, 40, 80, 160, Infinity];
+/** Per-device outcome codes (devices table). */
+export const OUTCOMES = ['timely', 'late', 'missed', 'unnecessary', 'correctly_quiet'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
 
 export interface EstimateError {
   time: number;
@@ -89,6 +106,10 @@ export interface Summary {
   false_take_action_alerts: number;
   /** False alerts the server withdrew later. */
   false_alerts_cancelled: number;
+  /** False alerts per million monitored phone-hours (null without phone-hours). */
+  false_alerts_per_million_phone_hours: number | null;
+  /** Alertable hazards no server event matched. */
+  missed_hazards: number;
 }
 
 
@@ -116,6 +137,12 @@ export function score(input: {
   devices: number;
   durationS: number;
   config: ScoringConfig;
+  /** Phone positions (degrees) for distance bands. */
+  positions?: { lon: ArrayLike<number>; lat: ArrayLike<number> };
+  /** Monitored phone-hours, for rates per phone-hour. */
+  phoneHours?: number;
+  /** Called for every phone a hazard reached: its outcome, first receipt and warning time (for the devices table). */
+  onDevice?: (hazard: number, device: number, outcome: Outcome, receipt: number, warning: number, takeAction: boolean) => void;
 }): Summary {
   const { truths, alerts, receipts, devices, config } = input;
   const byEvent = new Map<number, AlertRecord[]>();
@@ -134,6 +161,7 @@ export function score(input: {
     const free = eventIds.filter((id) => !matchedHazard.has(id) && byEvent.get(id)![0]!.kind === t.kind).map((id) => ({ id, first: byEvent.get(id)![0]! }));
     const r = scoreItems(t, free);
     if (!r) continue;
+    r.score.false_reports_per_1000_phone_hours = input.phoneHours && input.phoneHours > 0 ? (r.score.false_reports * 1000) / input.phoneHours : null;
     itemScores.set(t.index, r.score);
     for (const id of [...r.matched].sort((a, b) => a - b)) {
       matchedHazard.set(id, t.index);
@@ -193,23 +221,40 @@ export function score(input: {
     let deserving = 0, takeAction = 0;
     const ta = id !== undefined ? tookAction.get(id) : undefined;
     const dev = t.devices;
+    // Earthquakes with phone positions: outcomes by epicentral distance band.
+    const pos = input.positions, lon0 = t.facts.lon, lat0 = t.facts.lat;
+    const banded = t.kind === 'earthquake' && pos && typeof lon0 === 'number' && typeof lat0 === 'number';
+    const bands = DISTANCE_BANDS.slice(0, -1).map(() => ({ deserving: 0, warned: 0, timely: 0, warnings: [] as number[] }));
+    // Warning of everyone who deserved an alert (missed: −∞), for coverage.
+    const deservedWarnings: number[] = [];
     if (dev) {
       for (let d = 0; d < devices; d++) {
         if (!dev.reached[d]) continue;
         const got = rec ? rec[d]! : Infinity;
         const received = Number.isFinite(got);
+        let outcome: Outcome, w = NaN;
         if (dev.shouldAlert[d]) {
           deserving++;
-          if (!received) outcomes.missed++;
+          if (!received) { outcome = 'missed'; deservedWarnings.push(-Infinity); }
           else {
-            const w = dev.impact[d]! - got;
+            w = dev.impact[d]! - got;
             warnings.push(w);
+            deservedWarnings.push(w);
             if (ta?.[d]) takeAction++;
-            if (w >= config.timely_min_s) outcomes.timely++;
-            else outcomes.late++;
+            outcome = w >= config.timely_min_s ? 'timely' : 'late';
           }
-        } else if (received) outcomes.unnecessary++;
-        else outcomes.correctly_quiet++;
+          if (banded) {
+            const km = haversineKm(pos.lon[d]!, pos.lat[d]!, lon0, lat0);
+            let b = 0;
+            while (km >= DISTANCE_BANDS[b + 1]!) b++;
+            const band = bands[b]!;
+            band.deserving++;
+            if (received) { band.warned++; band.warnings.push(w); }
+            if (outcome === 'timely') band.timely++;
+          }
+        } else outcome = received ? 'unnecessary' : 'correctly_quiet';
+        outcomes[outcome]++;
+        input.onDevice?.(t.index, d, outcome, got, w, !!ta?.[d]);
       }
     }
     const evAlerts = id !== undefined ? byEvent.get(id)! : undefined;
@@ -229,6 +274,12 @@ export function score(input: {
       estimate_first: evAlerts && isQuake ? estimateError(evAlerts[0]!, t.facts) : null,
       estimate_last: evAlerts && isQuake ? estimateError(evAlerts[evAlerts.length - 1]!, t.facts) : null,
       ...(itemScores.has(t.index) ? { items: itemScores.get(t.index)! } : {}),
+      timely_share: wilson(outcomes.timely, deserving),
+      warning_p50_s: bootstrapQuantile(warnings, 0.5, { seed: t.index + 1 }),
+      coverage: COVERAGE_WARNINGS.map((x) => ({ min_warning_s: x, share: wilson(deservedWarnings.filter((w) => w >= x).length, deserving) })),
+      ...(banded ? {
+        by_distance: bands.map((b, i) => ({ from_km: DISTANCE_BANDS[i]!, to_km: Number.isFinite(DISTANCE_BANDS[i + 1]!) ? DISTANCE_BANDS[i + 1]! : null, deserving: b.deserving, warned: b.warned, timely: b.timely, warning_time_s: quantiles(b.warnings) })),
+      } : {}),
     };
   });
 
@@ -261,5 +312,7 @@ export function score(input: {
     false_alerts_per_day: input.durationS > 0 ? (falseAlerts * 86400) / input.durationS : 0,
     false_take_action_alerts: falseEvents.filter((e) => e.take_action_radius_km_last > 0).length,
     false_alerts_cancelled: falseEvents.filter((e) => e.cancelled).length,
+    false_alerts_per_million_phone_hours: input.phoneHours && input.phoneHours > 0 ? (falseAlerts * 1e6) / input.phoneHours : null,
+    missed_hazards: hazards.filter((h) => h.alertable && h.event === null).length,
   };
 }

@@ -67,10 +67,55 @@ describe('scoring', () => {
     expect(s.events.map((e) => e.matched_hazard)).toEqual([0, null]);
   });
 
+  it('reports coverage, distance bands and false alerts per phone-hour, all counted by hand', () => {
+    // Devices 0–5 at 5, 15, 15, 30, 30, 50 km east of the epicentre (1° of longitude at 45°N ≈ 78.7 km).
+    const km = [5, 15, 15, 30, 30, 50];
+    const positions = { lon: Float64Array.from(km, (k) => 10 + k / 78.71), lat: new Float64Array(6).fill(45) };
+    const q = score({ truths: [t], alerts, receipts, devices: 6, durationS: 3600, config, positions, phoneHours: 500 });
+    const g = q.hazards[0]!;
+    // Deserving: 0 (w 5), 1 (w −2), 2 (missed), 5 (w 16).
+    expect(g.coverage.map((c) => [c.min_warning_s, c.share.value])).toEqual([[0, 0.5], [5, 0.5], [10, 0.25], [20, 0]]);
+    expect(g.timely_share.value).toBe(0.5);
+    // Wilson 95 % for 2 of 4: 0.150–0.850.
+    expect(g.timely_share.lo).toBeCloseTo(0.1500, 3);
+    expect(g.timely_share.hi).toBeCloseTo(0.8500, 3);
+    const bands = g.by_distance!.map((b) => [b.from_km, b.deserving, b.warned, b.timely]);
+    expect(bands).toEqual([[0, 1, 1, 1], [10, 2, 1, 0], [20, 0, 0, 0], [40, 1, 1, 1], [80, 0, 0, 0], [160, 0, 0, 0]]);
+    expect(q.false_alerts_per_million_phone_hours).toBe(2000); // 1 false alert in 500 phone-hours
+    expect(q.missed_hazards).toBe(0);
+  });
+
   it('treats a run with no alert as a missed hazard', () => {
     const q = score({ truths: [t], alerts: [], receipts: [], devices: 6, durationS: 600, config });
+    expect(q.missed_hazards).toBe(1);
     expect(q.hazards[0]!.event).toBeNull();
     expect(q.hazards[0]!.outcomes.missed).toBe(4);
     expect(q.hazards[0]!.warning_time_s).toEqual({ p10: null, p50: null, p90: null, n: 0 });
+  });
+});
+
+describe('scoring hazards made of targets', () => {
+  // Three potholes 100 m apart on a street at 45°N; pothole 2 is never hit by a wheel.
+  const pothole = (id: number) => ({ item: 'anomaly', anomaly: id, lon: 10 + (id * 100) / 78710, lat: 45, kind: 'pothole' });
+  const road: HazardTruth = {
+    index: 0, type: 'road-anomaly', kind: 'road-anomaly', name: 'potholes', alertable: true, start: 0, facts: {},
+    items: [pothole(0), pothole(1), pothole(2),
+      { item: 'pass', anomaly: 0, time: 100, device: 1, hit: true }, { item: 'pass', anomaly: 1, time: 300, device: 2, hit: true }, { item: 'pass', anomaly: 2, time: 50, device: 3, hit: false }],
+  };
+  const report = (event: number, time: number, metresEast: number): AlertRecord => ({
+    ...alert(event, 0, time, 10 + metresEast / 78710, 45), kind: 'road-anomaly', radiusKm: 0, takeActionRadiusKm: 0,
+  });
+
+  it('counts found, missed, duplicate and false reports, with delays from the first hit', () => {
+    // Pothole 0 reported 10 m off at 400 s and again at 900 s (a duplicate); pothole 1 at 350 s;
+    // a report 50 m from any pothole is false; pothole 2 was never hit, so it is not detectable.
+    const q = score({ truths: [road], alerts: [report(0, 400, 10), report(1, 350, 100), report(2, 900, 5), report(3, 600, 150)], receipts: [], devices: 4, durationS: 3600, config, phoneHours: 4 });
+    const it = q.hazards[0]!.items!;
+    expect([it.total, it.detectable, it.found, it.false_reports, it.duplicates]).toEqual([3, 2, 2, 1, 1]);
+    expect(it.recall).toBe(1);
+    expect(it.delay_s.p50).toBe(175); // 50 s (pothole 1) and 300 s (pothole 0)
+    expect(it.location_error_m.p50!).toBeCloseTo(5, 0);
+    expect(it.false_reports_per_1000_phone_hours).toBe(250);
+    expect(q.false_alerts).toBe(1);
   });
 });

@@ -1,0 +1,137 @@
+/**
+ * The per-row outputs of a run, next to summary.json: devices (one row per phone and hazard that
+ * has per-phone truth: exposure, receipt, warning, outcome), triggers, alerts and receipts as
+ * Parquet + CSV; truth.json (hazard facts and items, for `hazardsim score`); alerts.geojson (alert
+ * regions, estimated and true epicentres) and truth.geojson (hazards, ruptures, potholes, crashes).
+ * Schemas are listed in docs/outputs.md.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buffer, circle, destination, lineString, point } from '@turf/turf';
+import type { RunResult } from '../engine/run.js';
+import type { HazardTruth } from '../engine/types.js';
+import type { AlertRecord } from '../server/types.js';
+import { OUTCOMES, type Outcome } from '../score/score.js';
+import { writeTable, type TableColumn } from './tables.js';
+
+export const DEVICE_COLUMNS: TableColumn[] = [
+  { name: 'device', type: 'int' }, { name: 'hazard', type: 'int' }, { name: 'lon', type: 'double' }, { name: 'lat', type: 'double' },
+  { name: 'reached', type: 'bool' }, { name: 'should_alert', type: 'bool' }, { name: 'intensity', type: 'double' }, { name: 'mmi', type: 'double' },
+  { name: 'first_s', type: 'double' }, { name: 'impact_s', type: 'double' }, { name: 'receipt_s', type: 'double' }, { name: 'warning_s', type: 'double' },
+  { name: 'outcome', type: 'string' }, { name: 'take_action', type: 'bool' },
+];
+export const TRIGGER_COLUMNS: TableColumn[] = [
+  { name: 'device', type: 'int' }, { name: 'kind', type: 'string' }, { name: 'channel', type: 'string' }, { name: 'time_s', type: 'double' },
+  { name: 'device_time_s', type: 'double' }, { name: 'onset_device_time_s', type: 'double' }, { name: 'arrival_s', type: 'double' },
+  { name: 'amplitude_ms2', type: 'double' }, { name: 'ratio', type: 'double' }, { name: 'score', type: 'double' }, { name: 'lon', type: 'double' }, { name: 'lat', type: 'double' },
+  { name: 'speed_ms', type: 'double' }, { name: 'speed_after_ms', type: 'double' }, { name: 'step_pa', type: 'double' },
+];
+export const ALERT_COLUMNS: TableColumn[] = [
+  { name: 'event', type: 'int' }, { name: 'kind', type: 'string' }, { name: 'seq', type: 'int' }, { name: 'time_s', type: 'double' }, { name: 'cancelled', type: 'bool' },
+  { name: 'lon', type: 'double' }, { name: 'lat', type: 'double' }, { name: 'x', type: 'double' }, { name: 'y', type: 'double' }, { name: 'origin_time_s', type: 'double' },
+  { name: 'magnitude', type: 'double' }, { name: 'depth_km', type: 'double' }, { name: 'radius_km', type: 'double' }, { name: 'mmi_threshold', type: 'double' },
+  { name: 'take_action_radius_km', type: 'double' }, { name: 'take_action_mmi', type: 'double' }, { name: 'triggers', type: 'int' },
+  { name: 'rupture', type: 'string' }, { name: 'details', type: 'string' },
+];
+export const RECEIPT_COLUMNS: TableColumn[] = [
+  { name: 'device', type: 'int' }, { name: 'event', type: 'int' }, { name: 'seq', type: 'int' }, { name: 'time_s', type: 'double' }, { name: 'tier', type: 'string' },
+];
+
+/** Columns as arrays, filled row by row. */
+function columnsOf(cols: TableColumn[]): Record<string, unknown[]> {
+  return Object.fromEntries(cols.map((c) => [c.name, []]));
+}
+
+/** Per-device rows, from the scoring pass (`onDevice`) over the run's truth. */
+export class DeviceRows {
+  readonly data = columnsOf(DEVICE_COLUMNS);
+  rows = 0;
+  constructor(private readonly truths: HazardTruth[], private readonly lon: Float64Array, private readonly lat: Float64Array, readonly positions?: { lon: Float64Array; lat: Float64Array }) {}
+  add = (hazard: number, d: number, outcome: Outcome, receipt: number, warning: number, takeAction: boolean): void => {
+    const dev = this.truths[hazard]!.devices!, c = this.data;
+    c.device!.push(d); c.hazard!.push(hazard); c.lon!.push(this.lon[d]); c.lat!.push(this.lat[d]);
+    c.reached!.push(true); c.should_alert!.push(dev.shouldAlert[d] === 1); c.intensity!.push(dev.intensity[d]); c.mmi!.push(dev.mmi[d]);
+    c.first_s!.push(dev.first[d]); c.impact_s!.push(dev.impact[d]); c.receipt_s!.push(receipt); c.warning_s!.push(warning);
+    c.outcome!.push(outcome); c.take_action!.push(takeAction);
+    this.rows++;
+  };
+}
+
+function alertRows(alerts: AlertRecord[]): Record<string, unknown[]> {
+  const c = columnsOf(ALERT_COLUMNS);
+  for (const a of alerts) {
+    const e = a.estimate;
+    c.event!.push(a.event); c.kind!.push(a.kind); c.seq!.push(a.seq); c.time_s!.push(a.time); c.cancelled!.push(a.cancelled);
+    c.lon!.push(e.lon); c.lat!.push(e.lat); c.x!.push(e.x); c.y!.push(e.y); c.origin_time_s!.push(e.originTime); c.magnitude!.push(e.magnitude); c.depth_km!.push(e.depthKm);
+    c.radius_km!.push(a.radiusKm); c.mmi_threshold!.push(a.mmiThreshold); c.take_action_radius_km!.push(a.takeActionRadiusKm); c.take_action_mmi!.push(a.takeActionMmi);
+    c.triggers!.push(a.triggers); c.rupture!.push(a.rupture ? JSON.stringify(a.rupture) : null); c.details!.push(a.details ? JSON.stringify(a.details) : null);
+  }
+  return c;
+}
+
+/** An alert region as a polygon: a circle around the epicentre, or a band around the rupture. */
+function region(a: AlertRecord, km: number) {
+  if (a.rupture) return buffer(lineString([[a.rupture.lon1, a.rupture.lat1], [a.rupture.lon2, a.rupture.lat2]]), km, { units: 'kilometers', steps: 16 })!.geometry;
+  return circle([a.estimate.lon, a.estimate.lat], km, { units: 'kilometers', steps: 64 }).geometry;
+}
+
+export function alertsGeoJson(alerts: AlertRecord[], truths: HazardTruth[]): object {
+  const features: object[] = [];
+  for (const a of alerts) {
+    const props = { event: a.event, kind: a.kind, seq: a.seq, time_s: a.time, cancelled: a.cancelled, magnitude: Number.isFinite(a.estimate.magnitude) ? a.estimate.magnitude : null };
+    features.push({ ...point([a.estimate.lon, a.estimate.lat]), properties: { role: 'estimate', ...props, origin_time_s: a.estimate.originTime, ...(a.details ?? {}) } });
+    if (a.cancelled) continue;
+    if (a.radiusKm > 0) features.push({ type: 'Feature', geometry: region(a, a.radiusKm), properties: { role: 'be-aware', ...props, radius_km: a.radiusKm, mmi: a.mmiThreshold } });
+    if (a.takeActionRadiusKm > 0 && a.takeActionRadiusKm < a.radiusKm) features.push({ type: 'Feature', geometry: region(a, a.takeActionRadiusKm), properties: { role: 'take-action', ...props, radius_km: a.takeActionRadiusKm, mmi: a.takeActionMmi } });
+  }
+  for (const t of truths) if (typeof t.facts.lon === 'number' && typeof t.facts.lat === 'number') features.push({ ...point([t.facts.lon, t.facts.lat]), properties: { role: 'truth', hazard: t.index, kind: t.kind, name: t.name, ...t.facts } });
+  return { type: 'FeatureCollection', features };
+}
+
+export function truthGeoJson(truths: HazardTruth[]): object {
+  const features: object[] = [];
+  for (const t of truths) {
+    const f = t.facts;
+    const props = { hazard: t.index, kind: t.kind, name: t.name, alertable: t.alertable, start_s: t.start };
+    if (typeof f.lon === 'number' && typeof f.lat === 'number') {
+      features.push({ ...point([f.lon, f.lat]), properties: { role: 'source', ...props, ...f } });
+      if (typeof f.rupture_length_km === 'number' && f.rupture_length_km > 0 && typeof f.strike_deg === 'number') {
+        const end = destination([f.lon, f.lat], f.rupture_length_km, f.strike_deg > 180 ? f.strike_deg - 360 : f.strike_deg, { units: 'kilometers' });
+        features.push({ ...lineString([[f.lon, f.lat], end.geometry.coordinates]), properties: { role: 'rupture', ...props, length_km: f.rupture_length_km } });
+      }
+    }
+    for (const item of t.items ?? []) {
+      if (typeof item.lon !== 'number' || typeof item.lat !== 'number') continue;
+      features.push({ ...point([item.lon, item.lat]), properties: { role: String(item.item ?? 'item'), ...props, ...item } });
+    }
+  }
+  return { type: 'FeatureCollection', features };
+}
+
+/** What `hazardsim score` needs of the truth besides the per-device columns. */
+export function truthRecord(truths: HazardTruth[]): object[] {
+  return truths.map(({ devices, ...rest }) => ({ ...rest, has_devices: devices !== undefined }));
+}
+
+/** Writes the row outputs of a run into `dir` (devices rows come from the scoring pass). */
+export async function writeRunFiles(dir: string, result: RunResult, devices: DeviceRows): Promise<void> {
+  const frame = result.state.world.frame;
+  await writeTable(dir, 'devices', DEVICE_COLUMNS, devices.data, devices.rows);
+  const t = columnsOf(TRIGGER_COLUMNS);
+  for (const { message: m, arrival } of result.triggers) {
+    const [lon, lat] = frame.unproject(m.x, m.y);
+    t.device!.push(m.device); t.kind!.push(m.kind); t.channel!.push(m.channel ?? 'shaking'); t.time_s!.push(m.time); t.device_time_s!.push(m.deviceTime);
+    t.onset_device_time_s!.push(m.onsetDeviceTime); t.arrival_s!.push(arrival); t.amplitude_ms2!.push(m.amplitude); t.ratio!.push(m.ratio); t.score!.push(m.score ?? null);
+    t.lon!.push(lon); t.lat!.push(lat); t.speed_ms!.push(m.speed ?? null); t.speed_after_ms!.push(m.speedAfter ?? null); t.step_pa!.push(m.step ?? null);
+  }
+  await writeTable(dir, 'triggers', TRIGGER_COLUMNS, t, result.triggers.length);
+  await writeTable(dir, 'alerts', ALERT_COLUMNS, alertRows(result.alerts), result.alerts.length);
+  const r = columnsOf(RECEIPT_COLUMNS);
+  for (const x of result.receipts) { r.device!.push(x.device); r.event!.push(x.event); r.seq!.push(x.seq); r.time_s!.push(x.time); r.tier!.push(x.tier); }
+  await writeTable(dir, 'receipts', RECEIPT_COLUMNS, r, result.receipts.length);
+  writeFileSync(join(dir, 'truth.json'), JSON.stringify(truthRecord(result.truths), null, 1) + '\n');
+  writeFileSync(join(dir, 'alerts.geojson'), JSON.stringify(alertsGeoJson(result.alerts, result.truths)) + '\n');
+  writeFileSync(join(dir, 'truth.geojson'), JSON.stringify(truthGeoJson(result.truths)) + '\n');
+}
+
+export { OUTCOMES };

@@ -1,0 +1,210 @@
+/**
+ * `out/<run>/report.html`: one self-contained page (inline SVG and CSS, no script, no network)
+ * built from a run's saved outputs: a map (world, a sample of phones by outcome, hazards, alert
+ * regions, warning-time contours), warning time against distance, a timeline of triggers, alerts
+ * and the evolving estimate, the false-alarm table and the run's own figures.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { InputError } from '../core/errors.js';
+import { FastRandom } from '../core/random.js';
+import { quantileSorted } from 'simple-statistics';
+import { readTable } from '../output/tables.js';
+import { axes, esc, fmtNum, scale } from './svg.js';
+
+const OUTCOME_COLOUR: Record<string, string> = { timely: '#1a9850', late: '#fdae61', missed: '#d73027', unnecessary: '#7b3294', correctly_quiet: '#bababa' };
+const REQUIRED = ['summary.json', 'manifest.json', 'devices.parquet', 'alerts.parquet', 'triggers.parquet', 'alerts.geojson', 'truth.geojson'];
+
+type Row = Record<string, any>;
+type Feature = { geometry: { type: string; coordinates: any }; properties: Row };
+
+/** Reads what a report needs from a run folder; a missing file is an InputError naming it. */
+async function readRun(dir: string) {
+  for (const f of REQUIRED) if (!existsSync(join(dir, f))) throw new InputError(join(dir, f), 'missing: is this a hazardsim run folder (written by `hazardsim run`)?');
+  const json = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8'));
+  return {
+    summary: json('summary.json'), manifest: json('manifest.json'),
+    devices: (await readTable(dir, 'devices')) as Row[], alerts: (await readTable(dir, 'alerts')) as Row[], triggers: (await readTable(dir, 'triggers')) as Row[],
+    alertFeatures: json('alerts.geojson').features as Feature[], truthFeatures: json('truth.geojson').features as Feature[],
+  };
+}
+
+/** The world's boundary rings, when the manifest's world file can still be read. */
+function boundary(manifest: Row): number[][][] {
+  const file = manifest.world?.file, base = manifest.scenario?.file;
+  if (typeof file !== 'string') return [];
+  for (const p of [file, base ? resolve(base, '..', file) : '']) {
+    if (!p || !existsSync(p)) continue;
+    try {
+      const gj = JSON.parse(readFileSync(p, 'utf8'));
+      const rings: number[][][] = [];
+      for (const f of gj.features ?? []) {
+        if (f.properties?.role !== 'boundary') continue;
+        const polys = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
+        for (const poly of polys) rings.push(poly[0]);
+      }
+      return rings;
+    } catch { return []; }
+  }
+  return [];
+}
+
+function mapSvg(run: Awaited<ReturnType<typeof readRun>>, rings: number[][][]): string {
+  const W = 720, H = 560;
+  // Extent: the world, else everything drawn.
+  const pts: number[][] = rings.flat();
+  if (!pts.length) {
+    for (const d of run.devices) pts.push([d.lon, d.lat]);
+    for (const f of run.truthFeatures) if (f.geometry.type === 'Point') pts.push(f.geometry.coordinates);
+  }
+  if (!pts.length) pts.push([0, 0]);
+  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const [x, y] of pts) { x0 = Math.min(x0, x!); x1 = Math.max(x1, x!); y0 = Math.min(y0, y!); y1 = Math.max(y1, y!); }
+  const k = Math.cos((((y0 + y1) / 2) * Math.PI) / 180);
+  const spanX = Math.max(1e-4, (x1 - x0) * k), spanY = Math.max(1e-4, y1 - y0), s = Math.min((W - 20) / spanX, (H - 20) / spanY);
+  const px = (lon: number) => 10 + (lon - x0) * k * s + (W - 20 - spanX * s) / 2, py = (lat: number) => H - 10 - (lat - y0) * s - (H - 20 - spanY * s) / 2;
+  const path = (ring: number[][]) => 'M' + ring.map(([x, y]) => `${px(x!).toFixed(1)},${py(y!).toFixed(1)}`).join('L') + 'Z';
+  const out: string[] = [];
+  for (const r of rings) out.push(`<path d="${path(r)}" fill="#f4f1ea" stroke="#888"/>`);
+  // Alert regions: the last issued alert of each event.
+  const last = new Map<number, Feature[]>();
+  for (const f of run.alertFeatures) {
+    const p = f.properties;
+    if (p.role !== 'be-aware' && p.role !== 'take-action') continue;
+    const prev = last.get(p.event);
+    if (!prev || prev[0]!.properties.seq < p.seq) last.set(p.event, [f]);
+    else if (prev[0]!.properties.seq === p.seq) prev.push(f);
+  }
+  for (const fs of last.values()) for (const f of fs) {
+    const polys = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
+    for (const poly of polys) out.push(`<path d="${path(poly[0])}" fill="${f.properties.role === 'take-action' ? '#d7302722' : '#fdae6122'}" stroke="${f.properties.role === 'take-action' ? '#d73027' : '#f46d43'}" stroke-dasharray="4 3"><title>event ${f.properties.event} ${esc(f.properties.role)} (${fmtNum(f.properties.radius_km)} km)</title></path>`);
+  }
+  // A sample of at most 4,000 phones, coloured by outcome for the first hazard with per-phone truth.
+  const hazard = run.devices.length ? run.devices[0]!.hazard : -1;
+  const rows = run.devices.filter((d) => d.hazard === hazard);
+  const r = FastRandom.of(1, 'report-sample'), keep = Math.min(1, 4000 / Math.max(1, rows.length));
+  for (const d of rows) if (r.uniform() < keep) out.push(`<circle class="phone" cx="${px(d.lon).toFixed(1)}" cy="${py(d.lat).toFixed(1)}" r="1.6" fill="${OUTCOME_COLOUR[d.outcome] ?? '#999'}"/>`);
+  // Warning-time contours: for an earthquake, circles where the median warning first reaches 0, 10, 20 s.
+  const quake = run.truthFeatures.find((f) => f.properties.role === 'source' && f.properties.kind === 'earthquake');
+  if (quake && rows.length) {
+    const [qlon, qlat] = quake.geometry.coordinates;
+    const bins = new Map<number, number[]>();
+    for (const d of rows) {
+      if (d.warning_s === null || d.warning_s === undefined) continue;
+      const km = Math.hypot((d.lon - qlon) * 111.32 * Math.cos((qlat * Math.PI) / 180), (d.lat - qlat) * 110.54);
+      const b = Math.floor(km / 2);
+      if (!bins.has(b)) bins.set(b, []);
+      bins.get(b)!.push(d.warning_s);
+    }
+    const med = [...bins.entries()].filter(([, v]) => v.length >= 5).map(([b, v]) => [b * 2 + 1, quantileSorted(v.sort((a, c) => a - c), 0.5)] as const).sort((a, c) => a[0] - c[0]);
+    for (const w of [0, 10, 20]) {
+      const hit = med.find(([, m]) => m >= w);
+      if (!hit) continue;
+      const rad = (hit[0] / 110.54) * s;
+      out.push(`<circle class="contour" cx="${px(qlon)}" cy="${py(qlat)}" r="${rad.toFixed(1)}" fill="none" stroke="#2166ac" stroke-width="1" stroke-dasharray="2 2"/><text x="${(px(qlon) + rad * 0.71).toFixed(1)}" y="${(py(qlat) - rad * 0.71).toFixed(1)}" fill="#2166ac">${w} s</text>`);
+    }
+  }
+  for (const f of run.truthFeatures) {
+    const p = f.properties;
+    if (f.geometry.type === 'LineString') out.push(`<path d="M${f.geometry.coordinates.map(([x, y]: number[]) => `${px(x!)},${py(y!)}`).join('L')}" stroke="#000" stroke-width="2.5" fill="none"><title>true rupture (${fmtNum(p.length_km, 0)} km)</title></path>`);
+    else if (p.role === 'source') out.push(`<text class="truth" x="${px(f.geometry.coordinates[0])}" y="${py(f.geometry.coordinates[1]) + 6}" text-anchor="middle" font-size="18">★<title>${esc(p.name)} (truth)</title></text>`);
+    else out.push(`<rect x="${px(f.geometry.coordinates[0]) - 2.5}" y="${py(f.geometry.coordinates[1]) - 2.5}" width="5" height="5" fill="none" stroke="#000"><title>${esc(p.role)} (truth)</title></rect>`);
+  }
+  for (const f of run.alertFeatures) {
+    if (f.properties.role !== 'estimate') continue;
+    const [x, y] = f.geometry.coordinates;
+    out.push(`<text class="estimate" x="${px(x)}" y="${py(y) + 4}" text-anchor="middle" fill="#2166ac" font-size="12">✕<title>event ${f.properties.event} update ${f.properties.seq}: ${esc(f.properties.kind)} ${f.properties.magnitude ? 'M' + fmtNum(f.properties.magnitude) : ''}</title></text>`);
+  }
+  const legend = Object.entries(OUTCOME_COLOUR).map(([k, c], i) => `<circle cx="${W - 150}" cy="${20 + i * 16}" r="4" fill="${c}"/><text x="${W - 140}" y="${24 + i * 16}">${k.replace('_', ' ')}</text>`).join('');
+  return `<svg class="plot" data-plot="map" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}">${out.join('')}${legend}<text x="12" y="${H - 14}">★ truth · ✕ estimates · dashed: alert regions (last update), blue: median warning contours</text></svg>`;
+}
+
+function warningSvg(run: Awaited<ReturnType<typeof readRun>>): string {
+  const quake = run.truthFeatures.find((f) => f.properties.role === 'source' && f.properties.kind === 'earthquake');
+  const rows = run.devices.filter((d) => d.should_alert && (quake ? d.hazard === quake.properties.hazard : true));
+  if (!rows.length || !quake) return `<svg class="plot" data-plot="warning" viewBox="0 0 720 80" width="720" height="80"><text x="10" y="40">No earthquake with people who deserved an alert in this run.</text></svg>`;
+  const [qlon, qlat] = quake.geometry.coordinates;
+  const r = FastRandom.of(2, 'report-sample'), keep = Math.min(1, 3000 / rows.length);
+  const pts = rows.filter(() => r.uniform() < keep).map((d) => [Math.hypot((d.lon - qlon) * 111.32 * Math.cos((qlat * Math.PI) / 180), (d.lat - qlat) * 110.54), d.warning_s as number | null] as const);
+  const xs = pts.map((p) => p[0]), ws = pts.map((p) => p[1]).filter((w): w is number => w !== null && Number.isFinite(w));
+  const yLo = Math.min(-5, ...ws), yHi = Math.max(5, ...ws);
+  const a = axes({ width: 720, height: 320, x: [0, Math.max(1, ...xs)], y: [yLo - 2, yHi], xLabel: 'distance from the epicentre, km', yLabel: 'warning time, s' });
+  const dots = pts.map(([x, w]) => w === null || !Number.isFinite(w) ? `<circle cx="${a.sx(x).toFixed(1)}" cy="${a.sy(yLo - 1).toFixed(1)}" r="1.5" fill="${OUTCOME_COLOUR.missed}"/>` : `<circle cx="${a.sx(x).toFixed(1)}" cy="${a.sy(w).toFixed(1)}" r="1.5" fill="${w >= 0 ? OUTCOME_COLOUR.timely : OUTCOME_COLOUR.late}"/>`);
+  return `<svg class="plot" data-plot="warning" viewBox="0 0 720 320" width="720" height="320">${a.parts.join('')}<line x1="${a.sx(0)}" y1="${a.sy(0)}" x2="${a.sx(Math.max(1, ...xs))}" y2="${a.sy(0)}" stroke="#000" stroke-dasharray="3 3"/>${dots.join('')}</svg>`;
+}
+
+function timelineSvg(run: Awaited<ReturnType<typeof readRun>>, durationS: number): string {
+  const trig = run.triggers.filter((t) => t.kind === 'trigger').map((t) => t.time_s as number);
+  const alerts = run.alerts;
+  const t1 = Math.max(1, durationS);
+  const binS = Math.max(1, Math.ceil(t1 / 300));
+  const counts = new Array(Math.ceil(t1 / binS)).fill(0);
+  for (const t of trig) if (t >= 0 && t < t1) counts[Math.floor(t / binS)]++;
+  const a = axes({ width: 720, height: 300, x: [0, t1], y: [0, Math.max(1, ...counts)], xLabel: 'simulated time, s', yLabel: `triggers per ${binS} s` });
+  const bars = counts.map((c, i) => (c ? `<rect x="${a.sx(i * binS).toFixed(1)}" y="${a.sy(c).toFixed(1)}" width="${Math.max(0.5, a.sx(binS) - a.sx(0)).toFixed(1)}" height="${(a.sy(0) - a.sy(c)).toFixed(1)}" fill="#74add1"/>` : ''));
+  const marks = alerts.map((al) => `<line x1="${a.sx(al.time_s).toFixed(1)}" y1="12" x2="${a.sx(al.time_s).toFixed(1)}" y2="${a.sy(0)}" stroke="${al.cancelled ? '#7b3294' : '#d73027'}" stroke-width="${al.seq === 0 ? 2 : 0.7}"><title>event ${al.event} ${al.cancelled ? 'cancelled' : al.seq === 0 ? 'first alert' : 'update ' + al.seq} at ${fmtNum(al.time_s)} s${Number.isFinite(al.magnitude) ? ', M' + fmtNum(al.magnitude) : ''}</title></line>`);
+  // The magnitude estimate as it evolves, on a right-hand scale from M3 to M9.
+  const mags = alerts.filter((al) => al.kind === 'earthquake' && al.magnitude !== null && !al.cancelled);
+  const sm = scale(3, 9, a.sy(0), 12);
+  const byEvent = new Map<number, Row[]>();
+  for (const m of mags) { if (!byEvent.has(m.event)) byEvent.set(m.event, []); byEvent.get(m.event)!.push(m); }
+  const lines = [...byEvent.values()].map((ms) => `<polyline points="${ms.map((m) => `${a.sx(m.time_s).toFixed(1)},${sm(m.magnitude).toFixed(1)}`).join(' ')}" fill="none" stroke="#000" stroke-width="1.5"/>` + ms.map((m) => `<circle cx="${a.sx(m.time_s).toFixed(1)}" cy="${sm(m.magnitude).toFixed(1)}" r="2.5"><title>M${fmtNum(m.magnitude, 2)} at ${fmtNum(m.time_s)} s</title></circle>`).join('')).join('');
+  const right = mags.length ? [3, 5, 7, 9].map((m) => `<text x="704" y="${sm(m) + 4}" text-anchor="end">M${m}</text>`).join('') : '';
+  return `<svg class="plot" data-plot="timeline" viewBox="0 0 720 300" width="720" height="300">${a.parts.join('')}${bars.join('')}${marks.join('')}${lines}${right}</svg>`;
+}
+
+const table = (head: string[], rows: (string | number)[][]): string =>
+  `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('') || `<tr><td colspan="${head.length}">none</td></tr>`}</tbody></table>`;
+
+const ci = (i: Row | undefined, k = 100, d = 1) => (i && i.value !== null ? `${fmtNum(i.value * k, d)} (${fmtNum(i.lo * k, d)}–${fmtNum(i.hi * k, d)})` : '–');
+
+/** The report's HTML for the run in `dir`. */
+export async function buildReport(dir: string): Promise<string> {
+  const run = await readRun(dir);
+  const s = run.summary, m = run.manifest, f = m.figures ?? {};
+  const hazards = (s.hazards as Row[]).map((h) => [
+    h.name, h.kind, h.event === null ? (h.alertable ? 'MISSED' : 'nuisance') : `event ${h.event}`, fmtNum(h.alert_latency_s),
+    h.items ? `${h.items.found}/${h.items.detectable} found, ${h.items.false_reports} false` : ci(h.timely_share),
+    h.warning_p50_s?.value !== null && h.warning_p50_s ? `${fmtNum(h.warning_p50_s.value)} (${fmtNum(h.warning_p50_s.lo)}–${fmtNum(h.warning_p50_s.hi)})` : '–',
+    h.estimate_first ? `M${fmtNum(h.estimate_first.magnitude)} · ${fmtNum(h.estimate_first.location_error_km)} km · ${fmtNum(h.estimate_first.origin_time_error_s)} s` : '–',
+    h.estimate_last ? `M${fmtNum(h.estimate_last.magnitude)} · ${fmtNum(h.estimate_last.location_error_km)} km · ${fmtNum(h.estimate_last.origin_time_error_s)} s` : '–',
+  ]);
+  const falseRows = (s.events as Row[]).filter((e) => e.matched_hazard === null).map((e) => [e.event, e.kind, fmtNum(e.first_alert_time), e.updates, e.magnitude_first === null ? '–' : fmtNum(e.magnitude_first), e.take_action_radius_km_last > 0 ? 'yes' : 'no', e.cancelled ? 'yes' : 'no', e.receipts]);
+  const bands = (s.hazards as Row[]).flatMap((h) => (h.by_distance ?? []).filter((b: Row) => b.deserving).map((b: Row) => [h.name, `${b.from_km}–${b.to_km ?? '∞'} km`, b.deserving, b.warned, b.timely, fmtNum(b.warning_time_s.p10), fmtNum(b.warning_time_s.p50), fmtNum(b.warning_time_s.p90)]));
+  const figures = [
+    ['wall time', `${fmtNum(f.wall_time_s)} s`], ['threads', f.threads], ['device-seconds per wall second', Math.round(f.device_seconds_per_wall_second ?? 0).toLocaleString('en-US')],
+    ['peak RSS', `${fmtNum(f.peak_rss_mb, 0)} MB`], ['server time', `${fmtNum(f.server_time_s)} s`], ['inference time', `${fmtNum(f.inference_time_s)} s`],
+    ['phones', s.devices], ['phone-hours monitored', fmtNum(s.device_hours, 0)], ['triggers', s.triggers], ['messages lost (to outages)', `${s.messages_lost} (${s.messages_lost_to_outage ?? 0})`],
+  ];
+  const budget = ((m.detector_budget ?? []) as Row[]).map((b) => [b.detector, b.phone, b.model ?? '–', fmtNum(b.inference_calls_per_device_hour, 2), Math.round(b.macs_per_device_hour ?? 0).toLocaleString('en-US')]);
+  const duration = m.scenario?.config?.duration ?? s.simulated_s;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>hazardsim report: ${esc(s.scenario.name)}</title>
+<style>body{font:14px/1.4 system-ui,sans-serif;margin:24px;max-width:1100px;color:#222}h1{font-size:22px}h2{font-size:17px;margin-top:28px}
+table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}th{background:#f3f3f3}svg{font:11px system-ui,sans-serif;background:#fff;border:1px solid #ddd}.muted{color:#666}</style></head>
+<body>
+<h1>hazardsim report: ${esc(s.scenario.name)}</h1>
+<p class="muted">seed ${esc(s.scenario.seed)} · scenario hash ${esc(String(s.scenario.hash).slice(0, 12))} · ${esc(m.created ?? '')} · hazardsim ${esc(m.versions?.hazardsim ?? '')}</p>
+<h2>Hazards</h2>
+${table(['hazard', 'kind', 'matched', 'alert latency, s', 'timely share % (95 % CI) / targets', 'median warning, s (95 % CI)', 'first estimate', 'last estimate'], hazards)}
+<p>False alerts: <b>${s.false_alerts}</b> (${fmtNum(s.false_alerts_per_day, 2)} per day; ${fmtNum(s.false_alerts_per_million_phone_hours, 1)} per million phone-hours) · missed hazards: <b>${s.missed_hazards ?? '–'}</b></p>
+<h2>Map</h2>
+${mapSvg(run, boundary(m))}
+<h2>Warning time against distance</h2>
+${warningSvg(run)}
+${bands.length ? table(['hazard', 'distance', 'deserved', 'warned', 'timely', 'p10, s', 'p50, s', 'p90, s'], bands) : ''}
+<h2>Timeline</h2>
+<p class="muted">Triggers per bin (blue), alerts (red; first alert thick, cancellations purple) and the magnitude estimate (black, right-hand scale).</p>
+${timelineSvg(run, duration)}
+<h2>False alarms</h2>
+${table(['event', 'kind', 'first alert, s', 'updates', 'first magnitude', 'take action', 'cancelled', 'receipts'], falseRows)}
+<h2>The run</h2>
+${table(['figure', 'value'], figures)}
+${budget.length ? table(['detector', 'phone', 'model', 'inference calls per phone-hour', 'multiply–adds per phone-hour'], budget) : ''}
+</body></html>
+`;
+}
+
+export async function writeReport(dir: string): Promise<void> {
+  writeFileSync(join(dir, 'report.html'), await buildReport(dir));
+}

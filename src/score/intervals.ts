@@ -1,0 +1,95 @@
+/**
+ * Uncertainty and significance for scores: Wilson intervals for shares, bootstrap intervals for
+ * quantiles (seeded, so reports are reproducible), two-proportion z tests, Mann–Whitney U tests
+ * and a conditional test for two Poisson rates (false alerts per phone-hour).
+ */
+import { errorFunction, quantileSorted, sampleWithReplacement } from 'simple-statistics';
+import { FastRandom } from '../core/random.js';
+
+/** Standard normal CDF (simple-statistics' own is a two-decimal table; its error function is precise). */
+const normalCdf = (z: number): number => Math.min(1, Math.max(0, 0.5 * (1 + errorFunction(z / Math.SQRT2))));
+
+export interface Interval {
+  value: number | null;
+  lo: number | null;
+  hi: number | null;
+}
+
+/** Share k/n with its 95 % Wilson score interval (nulls when n = 0). */
+export function wilson(k: number, n: number, z = 1.959964): Interval {
+  if (n <= 0) return { value: null, lo: null, hi: null };
+  const p = k / n, z2 = z * z, den = 1 + z2 / n;
+  const centre = (p + z2 / (2 * n)) / den, half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / den;
+  return { value: p, lo: Math.max(0, centre - half), hi: Math.min(1, centre + half) };
+}
+
+/** Quantile q of `values` with a 95 % percentile-bootstrap interval (`resamples` draws of at most 5,000 values, seeded). */
+export function bootstrapQuantile(values: readonly number[], q: number, o: { resamples?: number; seed?: number } = {}): Interval {
+  if (!values.length) return { value: null, lo: null, hi: null };
+  const sorted = [...values].sort((a, b) => a - b);
+  const r = FastRandom.of(o.seed ?? 1, 'bootstrap');
+  const m = Math.min(sorted.length, 5000), stats: number[] = [];
+  for (let k = 0; k < (o.resamples ?? 200); k++) {
+    const s = sampleWithReplacement(sorted, m, () => r.uniform()).sort((a, b) => a - b);
+    stats.push(quantileSorted(s, q));
+  }
+  stats.sort((a, b) => a - b);
+  return { value: quantileSorted(sorted, q), lo: quantileSorted(stats, 0.025), hi: quantileSorted(stats, 0.975) };
+}
+
+/** Two-sided p-value that k1/n1 and k2/n2 share one proportion (pooled z test). */
+export function twoProportionP(k1: number, n1: number, k2: number, n2: number): number {
+  if (n1 <= 0 || n2 <= 0) return 1;
+  const p = (k1 + k2) / (n1 + n2);
+  const se = Math.sqrt(p * (1 - p) * (1 / n1 + 1 / n2));
+  if (!(se > 0)) return k1 / n1 === k2 / n2 ? 1 : 0;
+  const z = Math.abs(k1 / n1 - k2 / n2) / se;
+  return Math.min(1, 2 * (1 - normalCdf(z)));
+}
+
+/** Mann–Whitney U test of two samples (normal approximation with tie correction): U of `a`, and the two-sided p-value. */
+export function mannWhitney(a: readonly number[], b: readonly number[]): { u: number; p: number } {
+  const n1 = a.length, n2 = b.length;
+  if (!n1 || !n2) return { u: NaN, p: 1 };
+  const all = [...a.map((v) => [v, 0] as const), ...b.map((v) => [v, 1] as const)].sort((x, y) => x[0] - y[0]);
+  let rankA = 0, ties = 0;
+  for (let i = 0; i < all.length;) {
+    let j = i;
+    while (j < all.length && all[j]![0] === all[i]![0]) j++;
+    const rank = (i + 1 + j) / 2, t = j - i;
+    ties += t * t * t - t;
+    for (let k = i; k < j; k++) if (all[k]![1] === 0) rankA += rank;
+    i = j;
+  }
+  const u = rankA - (n1 * (n1 + 1)) / 2, n = n1 + n2;
+  const sd = Math.sqrt(((n1 * n2) / 12) * (n + 1 - ties / (n * (n - 1))));
+  if (!(sd > 0)) return { u, p: 1 };
+  const z = (Math.abs(u - (n1 * n2) / 2) - 0.5) / sd;
+  return { u, p: Math.min(1, 2 * (1 - normalCdf(Math.max(0, z)))) };
+}
+
+/**
+ * Two-sided p-value that counts k1 over exposure t1 and k2 over t2 share one Poisson rate: given
+ * k1 + k2 events, k1 is binomial with p = t1 / (t1 + t2) (exact, summing the tails).
+ */
+export function poissonRatesP(k1: number, t1: number, k2: number, t2: number): number {
+  const n = k1 + k2;
+  if (n === 0 || t1 <= 0 || t2 <= 0) return 1;
+  const p = t1 / (t1 + t2);
+  const logPmf = (k: number) => lgamma(n + 1) - lgamma(k + 1) - lgamma(n - k + 1) + k * Math.log(p) + (n - k) * Math.log1p(-p);
+  const observed = logPmf(k1);
+  let sum = 0;
+  for (let k = 0; k <= n; k++) { const l = logPmf(k); if (l <= observed + 1e-9) sum += Math.exp(l); }
+  return Math.min(1, sum);
+}
+
+/** log Γ(x) (Lanczos). */
+function lgamma(x: number): number {
+  const g = [676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lgamma(1 - x);
+  x -= 1;
+  let a = 0.99999999999980993;
+  const t = x + 7.5;
+  for (let i = 0; i < 8; i++) a += g[i]! / (x + i + 1);
+  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
+}

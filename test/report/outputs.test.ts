@@ -1,0 +1,94 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { ROOT, cli, tempDir } from '../helpers.js';
+import { readTable } from '../../src/output/tables.js';
+
+/** Debian's chromium, which .ci/run installs (npx playwright install cannot download here). */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+describe('run outputs, score, report and compare', () => {
+  const dir = tempDir();
+  const A = join(dir, 'a'), B = join(dir, 'b');
+  const small = ['--set', 'population.devices=4000', '--set', 'duration=90s', '--quiet'];
+
+  beforeAll(() => {
+    expect(cli(['run', 'scenarios/quickstart.yaml', '--out', A, ...small]).code).toBe(0);
+    // B: the same phones behind a slow network (4 s median uplink): warnings must get worse.
+    expect(cli(['run', 'scenarios/quickstart.yaml', '--out', B, ...small, '--set', 'network.uplink.latency.median=4s']).code).toBe(0);
+  }, 120_000);
+
+  it('writes the row tables as Parquet and CSV that agree, and GeoJSON of alerts and truth', async () => {
+    for (const f of ['summary.json', 'manifest.json', 'report.html', 'truth.json', 'alerts.geojson', 'truth.geojson']) expect(existsSync(join(A, f))).toBe(true);
+    const summary = JSON.parse(readFileSync(join(A, 'summary.json'), 'utf8'));
+    for (const t of ['devices', 'triggers', 'alerts', 'receipts']) {
+      const rows = await readTable(A, t);
+      const csv = readFileSync(join(A, `${t}.csv`), 'utf8').trimEnd().split('\n');
+      expect(csv.length - 1).toBe(rows.length);
+      expect(csv[0]!.split(',')).toEqual(Object.keys(rows[0]!));
+    }
+    const devices = await readTable(A, 'devices');
+    expect(devices).toHaveLength(4000); // every phone felt the M6
+    const h = summary.hazards[0];
+    expect(devices.filter((d) => d.outcome === 'timely').length).toBe(h.outcomes.timely);
+    expect((await readTable(A, 'receipts')).length).toBe(summary.alert_receipts);
+    expect((await readTable(A, 'triggers')).filter((t) => t.kind === 'trigger').length).toBe(summary.triggers);
+    const alerts = JSON.parse(readFileSync(join(A, 'alerts.geojson'), 'utf8'));
+    const roles = new Set(alerts.features.map((f: any) => f.properties.role));
+    expect([...roles].sort()).toEqual(['be-aware', 'estimate', 'take-action', 'truth']);
+    expect(alerts.features.find((f: any) => f.properties.role === 'be-aware').geometry.type).toBe('Polygon');
+    const truth = JSON.parse(readFileSync(join(A, 'truth.geojson'), 'utf8'));
+    expect(truth.features[0].geometry.coordinates).toEqual([-120.09, 36]);
+  });
+
+  it('`score` on the saved outputs gives back the same summary, and explains a missing file', () => {
+    const r = cli(['score', A]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('is identical to summary.json');
+    const bad = cli(['score', join(dir, 'nowhere')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/nowhere\/manifest\.json: missing/);
+    expect(bad.stderr).not.toMatch(/at .*\.js:\d+/); // no stack trace
+  });
+
+  it('the report renders in a real Chromium with every plot drawn and no console errors', async () => {
+    expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium (as .ci/run does)`).toBe(true);
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      const errors: string[] = [];
+      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+      page.on('pageerror', (e) => errors.push(String(e)));
+      page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
+      await page.goto('file://' + join(A, 'report.html'));
+      const plots = await page.$$eval('svg.plot', (els) => els.map((e) => ({ plot: e.getAttribute('data-plot'), shapes: e.querySelectorAll('circle,rect,path,line,polyline').length, width: e.getBoundingClientRect().width })));
+      expect(plots.map((p) => p.plot)).toEqual(['map', 'warning', 'timeline']);
+      const by = Object.fromEntries(plots.map((p) => [p.plot, p]));
+      expect(by.map!.shapes).toBeGreaterThan(3000); // the phones, the world, the regions
+      expect(by.warning!.shapes).toBeGreaterThan(1000);
+      expect(by.timeline!.shapes).toBeGreaterThan(10);
+      for (const p of plots) expect(p.width).toBeGreaterThan(300);
+      expect(await page.locator('h1').textContent()).toContain('quickstart');
+      mkdirSync(join(ROOT, 'out'), { recursive: true });
+      await page.screenshot({ path: join(ROOT, 'out', 'report-test.png'), fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+
+  it('`compare` finds the slow network significantly worse and gates on it; a run against itself passes', () => {
+    const r = cli(['compare', A, B, '--fail-on', 'timely_share', 'false_alerts']);
+    expect(r.stdout).toMatch(/hazard0\.timely_share .* B worse/);
+    expect(r.stdout).toMatch(/hazard0\.warning_time_s .* B worse/);
+    expect(r.stdout).toContain('FAIL: B is significantly worse on hazard0.timely_share');
+    expect(r.code).toBe(1);
+    const same = cli(['compare', A, A, '--fail-on', 'timely_share', '--json']);
+    expect(same.code).toBe(0);
+    const j = JSON.parse(same.stdout);
+    expect(j.failed).toEqual([]);
+    expect(j.metrics.every((m: any) => m.verdict !== 'B worse' && m.verdict !== 'B better')).toBe(true);
+    expect(cli(['compare', A, B, '--alpha', '2']).code).toBe(2);
+  });
+});
