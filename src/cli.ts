@@ -20,9 +20,11 @@ async function main(argv: string[]): Promise<void> {
           .option('set', { type: 'string', array: true, describe: 'override a field, e.g. --set hazards.0.magnitude=7' })
           .option('json', { type: 'boolean', default: false, describe: 'print the summary JSON instead of a human summary' })
           .option('quiet', { type: 'boolean', default: false, describe: 'print nothing on success' })
+          .option('replicates', { type: 'number', describe: 'run seeds s, s+1, … into DIR/seed-<s>/ and pool them (with 95 % intervals) into DIR/replicates.json' })
           .example('$0 run scenarios/quickstart.yaml', 'run the quickstart')
+          .example('$0 run scenarios/quickstart.yaml --replicates 5', 'five seeds, pooled with confidence intervals')
           .example('$0 run scenarios/quickstart.yaml --set hazards.0.magnitude=7 --seed 2', 'a bigger quake, another seed'),
-      (a) => guard(async () => (await import('./cli/run.js')).runCommand({ scenario: a.scenario!, out: a.out, seed: a.seed, threads: a.threads, set: a.set, json: a.json, quiet: a.quiet })),
+      (a) => guard(async () => (await import('./cli/run.js')).runCommand({ scenario: a.scenario!, out: a.out, seed: a.seed, threads: a.threads, set: a.set, json: a.json, quiet: a.quiet, replicates: a.replicates })),
     )
     .command(
       'score <run>',

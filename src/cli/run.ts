@@ -1,5 +1,6 @@
 /** `hazardsim run`: runs a scenario and writes summary.json and manifest.json. */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { InputError } from '../core/errors.js';
 import { loadScenario } from '../scenario/load.js';
@@ -9,6 +10,8 @@ import { buildManifest, runCounts, runFigures, writeRun, type RunFigures } from 
 import { fmt, fmtInt, progressBar } from './common.js';
 import { DeviceRows, writeRunFiles } from '../output/run-files.js';
 import { writeReport } from '../report/build.js';
+import { writeFolderAtomically } from '../output/atomic.js';
+import { poolReplicates } from '../score/replicates.js';
 import { formatDuration } from '../core/duration.js';
 
 export interface RunCommandOptions {
@@ -19,6 +22,8 @@ export interface RunCommandOptions {
   set?: string[];
   json?: boolean;
   quiet?: boolean;
+  /** Run seeds s, s+1, … s+N−1 into DIR/seed-<s>/ and pool them into DIR/replicates.json. */
+  replicates?: number;
 }
 
 /** Phone positions in degrees (where each phone was at the end of the run). */
@@ -42,6 +47,7 @@ export function buildSummary(result: RunResult, devices?: DeviceRows): Record<st
     config: s.config.scoring,
     positions: devices?.positions ?? phonePositions(result),
     phoneHours: counts.device_hours,
+    kmDriven: counts.km_driven,
     onDevice: devices?.add,
   });
   return {
@@ -84,10 +90,44 @@ function printHuman(summary: ReturnType<typeof buildSummary>, figures: RunFigure
 export async function runCommand(o: RunCommandOptions): Promise<number> {
   const threads = o.threads ?? Math.min(availableParallelism(), 4);
   if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new InputError('--threads', `expected a whole number of threads from 1 to 256, found ${o.threads}`);
+  const replicates = o.replicates ?? 1;
+  if (!Number.isInteger(replicates) || replicates < 1 || replicates > 1000) throw new InputError('--replicates', `expected a whole number of runs from 1 to 1000, found ${o.replicates}`);
   const scenario = loadScenario(o.scenario, { overrides: o.set ?? [], seed: o.seed });
   const outDir = resolve(o.out ?? `out/${scenario.config.name}`);
   if (!o.quiet) for (const w of scenario.warnings) process.stderr.write(`hazardsim: warning: ${scenario.file}: ${w}\n`);
-  const bar = progressBar({ enabled: !o.quiet && !o.json, label: scenario.config.name });
+  if (replicates === 1) {
+    const { summary, figures } = await runOnce(scenario, outDir, threads, !o.quiet && !o.json);
+    if (o.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+    else if (!o.quiet) printHuman(summary, figures, outDir);
+    return 0;
+  }
+  // Replicates: each seed's run is a complete run folder; the pooled figures go beside them.
+  const runs: { seed: number; summary: ReturnType<typeof buildSummary> }[] = [];
+  const base = scenario.config.seed;
+  await writeFolderAtomically(outDir, async (tmp) => {
+    for (let k = 0; k < replicates; k++) {
+      const seed = base + k;
+      const sc = k === 0 ? scenario : loadScenario(o.scenario, { overrides: o.set ?? [], seed });
+      const { summary } = await runOnce(sc, join(tmp, `seed-${seed}`), threads, !o.quiet && !o.json);
+      runs.push({ seed, summary });
+      if (!o.quiet && !o.json) process.stdout.write(`  seed ${seed}: ${summary.hazards.map((h) => `${h.name}: ${h.event === null ? (h.alertable ? 'missed' : 'quiet') : `alert after ${fmt(h.alert_latency_s, 1)} s`}`).join('; ')}; false alerts ${summary.false_alerts}\n`);
+    }
+    writeFileSync(join(tmp, 'replicates.json'), JSON.stringify(poolReplicates(runs), null, 2) + '\n');
+  });
+  const pooled = poolReplicates(runs);
+  if (o.json) process.stdout.write(JSON.stringify(pooled, null, 2) + '\n');
+  else if (!o.quiet) {
+    const ci = (i: { value: number | null; lo: number | null; hi: number | null }, k = 1, d = 1) => (i.value === null ? '–' : `${fmt(i.value * k, d)} (${fmt(i.lo! * k, d)}–${fmt(i.hi! * k, d)})`);
+    process.stdout.write(`hazardsim run ${scenario.config.name}: ${replicates} replicates (seeds ${base}–${base + replicates - 1}), 95 % intervals\n`);
+    for (const h of pooled.hazards) if (h.alertable) process.stdout.write(`  ${h.name}: detected ${ci(h.detected, 100, 0)} %; timely ${ci(h.timely_share, 100)} %; median warning ${ci(h.warning_p50_s)} s; alert latency ${ci(h.alert_latency_s)} s\n`);
+    process.stdout.write(`  false alerts: ${pooled.false_alerts} in ${fmt(pooled.phone_hours, 0)} phone-hours: ${ci(pooled.false_alerts_per_million_phone_hours)} per million phone-hours\n  wrote ${outDir}/replicates.json and seed-*/\n`);
+  }
+  return 0;
+}
+
+/** One run of a resolved scenario into `outDir`: summary, manifest, row files, report. */
+async function runOnce(scenario: ReturnType<typeof loadScenario>, outDir: string, threads: number, progress: boolean) {
+  const bar = progressBar({ enabled: progress, label: `${scenario.config.name} (seed ${scenario.config.seed})` });
   let result: RunResult;
   try {
     result = await runScenario(scenario, { threads, onProgress: (f) => bar.update(f) });
@@ -103,7 +143,5 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
     await writeRunFiles(dir, result, devices);
     await writeReport(dir);
   });
-  if (o.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
-  else if (!o.quiet) printHuman(summary, figures, outDir);
-  return 0;
+  return { summary, figures };
 }

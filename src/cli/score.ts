@@ -35,7 +35,7 @@ export async function compareCommand(o: { a: string; b: string; alpha: number; f
     const w = (s: string) => process.stdout.write(s + '\n');
     w(`A = ${o.a}\nB = ${o.b}   (significance level ${o.alpha})`);
     w(`${'metric'.padEnd(40)} ${'A'.padStart(10)} ${'B'.padStart(10)}  ${'better'.padEnd(6)}  ${'p'.padStart(8)}  verdict`);
-    for (const r of rows) w(`${r.metric.padEnd(40)} ${fmt(r.a, 3).padStart(10)} ${fmt(r.b, 3).padStart(10)}  ${r.better.padEnd(6)}  ${(r.p === null ? '–' : r.p < 1e-4 ? r.p.toExponential(1) : r.p.toFixed(4)).padStart(8)}  ${r.verdict}  [${r.test}]`);
+    for (const r of rows) w(`${r.metric.padEnd(40)} ${fmt(r.a, 3).padStart(10)} ${fmt(r.b, 3).padStart(10)}  ${r.better.padEnd(6)}  ${(r.p === null ? '–' : r.p < 1e-15 ? '<1e-15' : r.p < 1e-4 ? r.p.toExponential(1) : r.p.toFixed(4)).padStart(8)}  ${r.verdict}  [${r.test}]`);
     if (bad.length) w(`FAIL: B is significantly worse on ${bad.map((r) => r.metric).join(', ')}`);
   }
   return bad.length ? 1 : 0;

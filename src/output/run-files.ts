@@ -3,7 +3,7 @@
  * has per-phone truth: exposure, receipt, warning, outcome), triggers, alerts and receipts as
  * Parquet + CSV; truth.json (hazard facts and items, for `hazardsim score`); alerts.geojson (alert
  * regions, estimated and true epicentres) and truth.geojson (hazards, ruptures, potholes, crashes).
- * Schemas are listed in docs/outputs.md.
+ * Columns are listed in the README ("What lands in out/<run>/").
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -46,6 +46,8 @@ export function runCounts(result: RunResult) {
     monitoring_devices: monitoring,
     simulated_s: cfg.duration,
     device_hours: (monitoring * cfg.duration) / 3600,
+    /** Kilometres the phones travelled in vehicles (the exposure of road-anomaly reports). */
+    km_driven: result.state.columns.f64('mob.driven_m').reduce((s, v) => s + v, 0) / 1000,
     triggers: result.messages.triggers,
     trigger_updates: result.messages.updates,
     heartbeats: result.messages.heartbeats,

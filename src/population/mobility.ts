@@ -54,6 +54,8 @@ export const MOBILITY_COLUMNS: ColumnSpec[] = [
   { name: 'mob.activity', type: 'u8' },
   /** Bit 0: a commuter's current trip goes to work. Bit 1: the vehicle crashed (stops at mob.next_t, then never moves). */
   { name: 'mob.flags', type: 'u8' },
+  /** Distance driven so far, m (straight lines between ticks along the route). */
+  { name: 'mob.driven_m', type: 'f64' },
 ];
 
 const DAY = 86400;
@@ -95,6 +97,7 @@ export interface MobilityContext {
 export class Mobility {
   private readonly c: MobilityContext;
   private readonly x: Float64Array;
+  private readonly driven: Float64Array;
   private readonly y: Float64Array;
   private readonly behaviour: Uint8Array;
   private readonly hx: Float32Array;
@@ -124,7 +127,7 @@ export class Mobility {
   constructor(c: MobilityContext) {
     this.c = c;
     const col = c.columns;
-    this.x = col.f64('x'); this.y = col.f64('y'); this.behaviour = col.u8('behaviour');
+    this.x = col.f64('x'); this.y = col.f64('y'); this.driven = col.f64('mob.driven_m'); this.behaviour = col.u8('behaviour');
     this.hx = col.f32('mob.home_x'); this.hy = col.f32('mob.home_y');
     this.wx = col.f32('mob.work_x'); this.wy = col.f32('mob.work_y');
     this.tx = col.f32('mob.tx'); this.ty = col.f32('mob.ty');
@@ -210,6 +213,13 @@ export class Mobility {
 
   /** Advances device d over [t0, t1); returns true when its activity changed. */
   step(d: number, t0: number, t1: number): boolean {
+    const before = this.activity[d]!, x0 = this.x[d]!, y0 = this.y[d]!;
+    const changed = this.advance(d, t0, t1);
+    if (before === Activity.Drive || this.activity[d] === Activity.Drive) this.driven[d] = this.driven[d]! + Math.hypot(this.x[d]! - x0, this.y[d]! - y0);
+    return changed;
+  }
+
+  private advance(d: number, t0: number, t1: number): boolean {
     const b = this.c.behaviours[this.behaviour[d]!]!;
     const act = this.activity[d]!;
     if (this.flags[d]! & CRASHED) {

@@ -58,7 +58,7 @@ export async function summaryFromFiles(dir: string, o: { scoring?: Partial<Scori
   const receipts: ReceiptRecord[] = (await readTable(dir, 'receipts')).map((r) => ({ device: num(r.device), event: num(r.event), seq: num(r.seq), time: num(r.time_s), tier: String(r.tier) }));
   const scored = score({
     truths: full, alerts, receipts, devices: n, durationS: config.duration, config: { ...config.scoring, ...o.scoring },
-    positions: { lon, lat }, phoneHours: counts.device_hours,
+    positions: { lon, lat }, phoneHours: counts.device_hours, kmDriven: counts.km_driven,
   });
   return { scenario: { name: config.name, hash: manifest.scenario_hash, seed: config.seed }, ...counts, ...scored } as Record<string, unknown> & Summary;
 }

@@ -33,6 +33,8 @@ export interface ItemScore {
   location_error_m: Quantiles;
   /** False reports per 1,000 monitored phone-hours (null without phone-hours). */
   false_reports_per_1000_phone_hours?: number | null;
+  /** Road anomalies: false reports per 1,000 km driven by the phones (null without driving). */
+  false_reports_per_1000_km?: number | null;
 }
 
 /** Matches `events` (first alert of each event of the hazard's kind) to the hazard's targets. */

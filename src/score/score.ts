@@ -141,6 +141,8 @@ export function score(input: {
   positions?: { lon: ArrayLike<number>; lat: ArrayLike<number> };
   /** Monitored phone-hours, for rates per phone-hour. */
   phoneHours?: number;
+  /** Kilometres driven by the phones, for road-anomaly false reports per 1,000 km. */
+  kmDriven?: number;
   /** Called for every phone a hazard reached: its outcome, first receipt and warning time (for the devices table). */
   onDevice?: (hazard: number, device: number, outcome: Outcome, receipt: number, warning: number, takeAction: boolean) => void;
 }): Summary {
@@ -162,6 +164,7 @@ export function score(input: {
     const r = scoreItems(t, free);
     if (!r) continue;
     r.score.false_reports_per_1000_phone_hours = input.phoneHours && input.phoneHours > 0 ? (r.score.false_reports * 1000) / input.phoneHours : null;
+    if (t.kind === 'road-anomaly') r.score.false_reports_per_1000_km = input.kmDriven && input.kmDriven > 0 ? (r.score.false_reports * 1000) / input.kmDriven : null;
     itemScores.set(t.index, r.score);
     for (const id of [...r.matched].sort((a, b) => a - b)) {
       matchedHazard.set(id, t.index);

@@ -91,4 +91,21 @@ describe('run outputs, score, report and compare', () => {
     expect(j.metrics.every((m: any) => m.verdict !== 'B worse' && m.verdict !== 'B better')).toBe(true);
     expect(cli(['compare', A, B, '--alpha', '2']).code).toBe(2);
   });
+
+  it('--replicates runs seeds in turn and pools them: shares over all phones, with intervals', () => {
+    const R = join(dir, 'rep');
+    const r = cli(['run', 'scenarios/quickstart.yaml', '--out', R, '--replicates', '2', '--json', '--set', 'population.devices=2000', '--set', 'duration=80s']);
+    expect(r.code).toBe(0);
+    const pooled = JSON.parse(r.stdout);
+    expect(pooled.seeds).toEqual([1, 2]);
+    const s1 = JSON.parse(readFileSync(join(R, 'seed-1', 'summary.json'), 'utf8')), s2 = JSON.parse(readFileSync(join(R, 'seed-2', 'summary.json'), 'utf8'));
+    expect(s1.hazards[0].outcomes).not.toEqual(s2.hazards[0].outcomes); // different seeds, different phones
+    const h = pooled.hazards[0];
+    expect(h.timely_share.value).toBeCloseTo((s1.hazards[0].outcomes.timely + s2.hazards[0].outcomes.timely) / (s1.hazards[0].deserving + s2.hazards[0].deserving), 12);
+    expect(h.timely_share.lo).toBeLessThan(h.timely_share.value);
+    expect(h.detected.value).toBe(1);
+    expect(JSON.parse(readFileSync(join(R, 'replicates.json'), 'utf8'))).toEqual(pooled);
+    expect(cli(['run', 'scenarios/quickstart.yaml', '--out', join(dir, 'bad'), '--replicates', '0']).code).toBe(2);
+    expect(existsSync(join(dir, 'bad'))).toBe(false);
+  });
 });
