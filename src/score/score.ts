@@ -50,6 +50,8 @@ export interface HazardScore {
   facts: HazardTruth['facts'];
   estimate_first: EstimateError | null;
   estimate_last: EstimateError | null;
+  /** Earthquakes: how the estimate evolved, one entry per alert and update of the matched event (time after origin, s). */
+  estimate_evolution?: { t_after_origin_s: number; magnitude_error: number; location_error_km: number; origin_time_error_s: number }[];
   /** Hazards made of many targets (potholes, crashes): how many the server reported. */
   items?: ItemScore;
   /** Share of those who deserved an alert who got it in time, with its 95 % Wilson interval. */
@@ -276,6 +278,12 @@ export function score(input: {
       facts: t.facts,
       estimate_first: evAlerts && isQuake ? estimateError(evAlerts[0]!, t.facts) : null,
       estimate_last: evAlerts && isQuake ? estimateError(evAlerts[evAlerts.length - 1]!, t.facts) : null,
+      ...(evAlerts && isQuake ? {
+        estimate_evolution: evAlerts.filter((a) => !a.cancelled).map((a) => {
+          const e = estimateError(a, t.facts);
+          return { t_after_origin_s: a.time - (t.facts.origin_time as number), magnitude_error: e.magnitude_error, location_error_km: e.location_error_km, origin_time_error_s: e.origin_time_error_s };
+        }),
+      } : {}),
       ...(itemScores.has(t.index) ? { items: itemScores.get(t.index)! } : {}),
       timely_share: wilson(outcomes.timely, deserving),
       warning_p50_s: bootstrapQuantile(warnings, 0.5, { seed: t.index + 1 }),

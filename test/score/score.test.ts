@@ -59,6 +59,7 @@ describe('scoring', () => {
     expect(h.estimate_last!.magnitude_error).toBeCloseTo(0.1, 12);
     expect(h.estimate_first!.origin_time_error_s).toBeCloseTo(0.5, 12);
     expect(h.estimate_first!.location_error_km).toBeCloseTo(0.786, 2); // 0.01° of longitude at 45°N
+    expect(h.estimate_evolution!.map((e) => [e.t_after_origin_s, +e.magnitude_error.toFixed(6)])).toEqual([[3.5, -0.8], [5, 0.1]]);
   });
 
   it('counts events that match no hazard as false alerts', () => {
