@@ -7,7 +7,7 @@ describe('hazardsim run', () => {
   const dir = tempDir();
   const file = writeScenario(dir, smallScenario(dir));
 
-  it('gives byte-identical summaries with 1 and 2 threads and for the same seed twice; another seed differs', () => {
+  it('gives byte-identical summaries and row files with 1 and 2 threads and for the same seed twice; another seed differs', () => {
     const runs = [['t1', '1', '7'], ['t2', '2', '7'], ['again', '2', '7'], ['other', '2', '8']];
     for (const [name, threads, seed] of runs) {
       const r = cli(['run', file, '--out', join(dir, name!), '--threads', threads!, '--seed', seed!, '--quiet']);
@@ -17,6 +17,10 @@ describe('hazardsim run', () => {
     const read = (n: string) => readFileSync(join(dir, n, 'summary.json'), 'utf8');
     expect(read('t2')).toBe(read('t1'));
     expect(read('again')).toBe(read('t1'));
+    // So are the row tables and GeoJSON (the manifest and the report carry timings, so they differ).
+    for (const f of ['devices.csv', 'triggers.csv', 'alerts.csv', 'receipts.csv', 'devices.parquet', 'alerts.geojson', 'truth.geojson', 'truth.json']) {
+      expect(readFileSync(join(dir, 't2', f)).equals(readFileSync(join(dir, 't1', f))), f).toBe(true);
+    }
     expect(read('other')).not.toBe(read('t1'));
     const s = JSON.parse(read('t1'));
     expect(s.hazards[0].kind).toBe('earthquake');
