@@ -124,10 +124,12 @@ export abstract class CrowdServer implements ConsensusServer {
     const d = m.device;
     this.px[d] = m.x;
     this.py[d] = m.y;
+    // An update of a trigger that joined an event stays with it; a phone's new trigger joins an event
+    // only when it fits its travel times (the phone's false trigger minutes later is not the quake).
+    let own = this.eventOf[d]! >= 0 ? this.events.find((e) => e.id === this.eventOf[d]) : undefined;
+    if (own && m.kind === 'trigger' && !own.fits(m)) { own = undefined; this.eventOf[d] = -1; }
     this.amp[d] = m.kind === 'trigger' && this.eventOf[d] < 0 ? m.amplitude : Math.max(this.amp[d]!, m.amplitude);
     const pick = { x: m.x, y: m.y, t: m.onsetDeviceTime, amplitude: this.amp[d]! };
-    // A trigger of a phone already in an event, or one that fits an event's travel times, joins it.
-    const own = this.eventOf[d]! >= 0 ? this.events.find((e) => e.id === this.eventOf[d]) : undefined;
     const ev = own ?? this.events.find((e) => e.fits(m));
     if (ev) {
       ev.add(d, pick, now);
