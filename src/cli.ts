@@ -4,6 +4,12 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { EXIT_INPUT, guard } from './cli/common.js';
 
+// `hazardsim ... | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 async function main(argv: string[]): Promise<void> {
   const cli = yargs(argv)
     .scriptName('hazardsim')

@@ -25,13 +25,16 @@ export function validateCommand(files: string[], quiet = false): number {
   for (const file of files) {
     try {
       const kind = kindOf(file);
+      let warnings: string[] = [];
       if (kind === 'world') loadWorld(file);
       else if (kind === 'phone') loadPhoneProfile(file);
       else if (kind === 'behaviour') loadBehaviourProfile(file);
       else {
         const s = loadScenario(file);
         loadWorld(s.worldFile);
+        warnings = s.warnings;
       }
+      for (const w of warnings) process.stderr.write(`hazardsim: warning: ${displayPath(file)}: ${w}\n`);
       if (!quiet) process.stdout.write(`ok  ${displayPath(file)} (${kind})\n`);
     } catch (err) {
       if (!isInputError(err)) throw err;

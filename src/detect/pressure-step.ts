@@ -79,6 +79,7 @@ export class PressureStepRuntime implements DetectorRuntime {
 
 export const pressureStep: DetectorPlugin<PressureStepConfig> = {
   type: 'pressure-step',
+  channel: 'pressure',
   schema: pressureStepSchema,
   columns: (): ColumnSpec[] => [
     { name: 'fast', type: 'f64' },

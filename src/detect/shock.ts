@@ -165,6 +165,7 @@ const SHOCK_COLUMNS: ColumnSpec[] = [
 
 export const bump: DetectorPlugin<BumpConfig> = {
   type: 'bump',
+  channel: 'bump',
   schema: bumpSchema,
   columns: () => SHOCK_COLUMNS,
   create: (det, ctx) => new ShockRuntime(det.config as BumpConfig, ctx),
@@ -172,6 +173,7 @@ export const bump: DetectorPlugin<BumpConfig> = {
 
 export const crash: DetectorPlugin<CrashConfig> = {
   type: 'crash',
+  channel: 'crash',
   schema: crashSchema,
   columns: () => SHOCK_COLUMNS,
   create: (det, ctx) => new ShockRuntime(det.config as CrashConfig, ctx),

@@ -239,6 +239,8 @@ export interface DetectorPlugin<C extends { type: string } = any> {
   needsGyro?(det: ResolvedDetector): boolean;
   /** Whether it reads the barometer. */
   needsBarometer?(det: ResolvedDetector): boolean;
+  /** What its triggers are about (`channel` of its messages): `shaking` unless said otherwise. */
+  channel?: string;
   create(det: ResolvedDetector, ctx: StageContext): DetectorRuntime;
   /** Main thread: the coordinator of a model-based detector. */
   coordinator?(det: ResolvedDetector, ctx: { devices: number }): DetectorCoordinator;

@@ -10,11 +10,12 @@ import type * as z from 'zod';
 import { InputError, formatPath, describeValue, type InputProblem } from '../core/errors.js';
 import { canonicalJson, sha256 } from '../core/canonical.js';
 import { issuesToProblems } from './issues.js';
-import { scenarioSchema, type ScenarioConfig, type PluginConfig } from './schema.js';
+import { scenarioSchema, serversOf, type ScenarioConfig, type PluginConfig } from './schema.js';
 import { phoneProfileSchema, type PhoneProfile } from '../sensors/profile.js';
 import { behaviourProfileSchema, type BehaviourProfile } from '../population/behaviour.js';
 import { HAZARDS } from '../hazards/registry.js';
 import { DETECTORS } from '../detect/registry.js';
+import { CONSENSUS } from '../server/registry.js';
 import { readLatencyTable } from '../network/latency.js';
 import type { ResolvedDetector } from '../engine/types.js';
 import { displayPath } from '../core/paths.js';
@@ -223,6 +224,15 @@ export function loadScenario(file: string, options: { overrides?: readonly strin
     for (const f of plugin.files?.(h) ?? []) hazardFiles[`hazards[${i}].${f.field}`] = track(`hazards[${i}].${f.field}`, f.path);
     warnings.push(...(plugin.warnings?.(h, `hazards[${i}]`) ?? []));
   });
+  // A detector whose triggers no server listens to is almost always a mistake (a bump detector
+  // under an earthquake server): say so.
+  const servers = serversOf(config);
+  for (const i of new Set(phoneDetector)) {
+    const type = detectors[i]!.config.type, channel = DETECTORS[type]!.channel ?? 'shaking';
+    if (servers.some((sv) => (CONSENSUS[sv.type]!.channels ?? ['shaking']).includes(channel))) continue;
+    const want = Object.values(CONSENSUS).filter((c) => (c.channels ?? ['shaking']).includes(channel)).map((c) => c.type);
+    warnings.push(`detector "${type}" sends ${channel} triggers but no server listens to them (server: ${servers.map((sv) => sv.type).join(', ')}); add a server of type ${want.join(' or ')}`);
+  }
   const hash = sha256(canonicalJson({ config, files: files.map((f) => ({ field: f.field, sha256: f.sha256 })) }));
   return { file: shown, dir, config, worldFile, phones, behaviours, files, hash, overrides, warnings, hazardFiles, groups, detectors, phoneDetector, latencyTables };
 }

@@ -83,6 +83,7 @@ export class CrashServer implements ConsensusServer {
 
 export const crashServer: ConsensusPlugin<CrashServerConfig> = {
   type: 'crash',
+  channels: ['crash'],
   schema: crashServerSchema,
   create: (config, ctx) => new CrashServer(config, ctx),
 };

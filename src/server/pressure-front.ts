@@ -125,6 +125,7 @@ export class PressureFrontServer implements ConsensusServer {
 
 export const pressureFront: ConsensusPlugin<PressureFrontConfig> = {
   type: 'pressure-front',
+  channels: ['pressure'],
   schema: pressureFrontSchema,
   create: (config, ctx) => new PressureFrontServer(config, ctx),
 };

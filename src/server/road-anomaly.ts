@@ -138,6 +138,7 @@ export class RoadAnomalyServer implements ConsensusServer {
 
 export const roadAnomaly: ConsensusPlugin<RoadAnomalyConfig> = {
   type: 'road-anomaly',
+  channels: ['bump'],
   schema: roadAnomalySchema,
   create: (config, ctx) => new RoadAnomalyServer(config, ctx),
 };

@@ -63,6 +63,8 @@ export interface ConsensusServer {
 
 export interface ConsensusPlugin<C extends { type: string } = any> {
   type: string;
+  /** Trigger channels it listens to (`shaking` unless said otherwise). */
+  channels?: string[];
   schema: import('zod').ZodType<C, any>;
   create(config: C, ctx: ServerContext): ConsensusServer;
 }

@@ -8,6 +8,8 @@ import type { AlertRecord, ConsensusPlugin } from '../../src/server/types.js';
 import { roadAnomaly } from '../../src/server/road-anomaly.js';
 import { crashServer, crashServerSchema } from '../../src/server/crash.js';
 import { fitPlaneWave, pressureFront, pressureFrontSchema } from '../../src/server/pressure-front.js';
+import { loadScenario } from '../../src/scenario/load.js';
+import { ROOT, cli } from '../helpers.js';
 
 const frame = new LocalFrame(7.42, 43.74);
 /** Two roads: a 2 km east–west street split into two OSM ways at x = 0, and a north–south one. */
@@ -160,5 +162,15 @@ describe('pressure-front consensus', () => {
 
   it('a fraction above 1 is refused', () => {
     expect(pressureFrontSchema.safeParse({ type: 'pressure-front', min_fraction: 1.5 }).success).toBe(false);
+  });
+});
+
+describe('detectors and servers that do not meet', () => {
+  it('a crash detector under an earthquake server is valid but warned about, naming the server to add', () => {
+    const r = cli(['validate', 'scenarios/crash.yaml']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const s = loadScenario(`${ROOT}/scenarios/crash.yaml`, { overrides: ['server.type=cell-ratio'] });
+    expect(s.warnings).toEqual(['detector "crash" sends crash triggers but no server listens to them (server: cell-ratio); add a server of type crash']);
   });
 });
