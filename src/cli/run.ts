@@ -1,5 +1,5 @@
 /** `hazardsim run`: runs a scenario and writes summary.json and manifest.json. */
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { InputError } from '../core/errors.js';
@@ -84,7 +84,7 @@ function printHuman(summary: ReturnType<typeof buildSummary>, figures: RunFigure
     }
   }
   w(`  false alerts: ${summary.false_alerts}`);
-  w(`  wrote ${outDir}/: summary.json, manifest.json, report.html, devices/triggers/alerts/receipts (.parquet, .csv), alerts.geojson, truth.geojson`);
+  w(`  wrote ${relative(process.cwd(), outDir) || '.'}/: summary.json, manifest.json, report.html, devices/triggers/alerts/receipts (.parquet, .csv), alerts.geojson, truth.geojson`);
 }
 
 export async function runCommand(o: RunCommandOptions): Promise<number> {
