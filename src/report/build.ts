@@ -120,15 +120,17 @@ function mapSvg(run: Awaited<ReturnType<typeof readRun>>, rings: number[][][]): 
 }
 
 function warningSvg(run: Awaited<ReturnType<typeof readRun>>): string {
-  const quake = run.truthFeatures.find((f) => f.properties.role === 'source' && f.properties.kind === 'earthquake');
-  const rows = run.devices.filter((d) => d.should_alert && (quake ? d.hazard === quake.properties.hazard : true));
-  if (!rows.length || !quake) return `<svg class="plot" data-plot="warning" viewBox="0 0 720 80" width="720" height="80"><text x="10" y="40">No earthquake with people who deserved an alert in this run.</text></svg>`;
+  // The first hazard with a source point and people who deserved an alert (an earthquake, a front...).
+  const deserving = new Set(run.devices.filter((d) => d.should_alert).map((d) => d.hazard));
+  const quake = run.truthFeatures.find((f) => f.properties.role === 'source' && deserving.has(f.properties.hazard));
+  const rows = quake ? run.devices.filter((d) => d.should_alert && d.hazard === quake.properties.hazard) : [];
+  if (!rows.length || !quake) return `<svg class="plot" data-plot="warning" viewBox="0 0 720 80" width="720" height="80"><text x="10" y="40">No hazard with a source and people who deserved an alert in this run.</text></svg>`;
   const [qlon, qlat] = quake.geometry.coordinates;
   const r = FastRandom.of(2, 'report-sample'), keep = Math.min(1, 3000 / rows.length);
   const pts = rows.filter(() => r.uniform() < keep).map((d) => [Math.hypot((d.lon - qlon) * 111.32 * Math.cos((qlat * Math.PI) / 180), (d.lat - qlat) * 110.54), d.warning_s as number | null] as const);
   const xs = pts.map((p) => p[0]), ws = pts.map((p) => p[1]).filter((w): w is number => w !== null && Number.isFinite(w));
   const yLo = Math.min(-5, ...ws), yHi = Math.max(5, ...ws);
-  const a = axes({ width: 720, height: 320, x: [0, Math.max(1, ...xs)], y: [yLo - 2, yHi], xLabel: 'distance from the epicentre, km', yLabel: 'warning time, s' });
+  const a = axes({ width: 720, height: 320, x: [0, Math.max(1, ...xs)], y: [yLo - 2, yHi], xLabel: quake.properties.kind === 'earthquake' ? 'distance from the epicentre, km' : `distance from the ${quake.properties.kind} source point, km`, yLabel: 'warning time, s' });
   const dots = pts.map(([x, w]) => w === null || !Number.isFinite(w) ? `<circle cx="${a.sx(x).toFixed(1)}" cy="${a.sy(yLo - 1).toFixed(1)}" r="1.5" fill="${OUTCOME_COLOUR.missed}"/>` : `<circle cx="${a.sx(x).toFixed(1)}" cy="${a.sy(w).toFixed(1)}" r="1.5" fill="${w >= 0 ? OUTCOME_COLOUR.timely : OUTCOME_COLOUR.late}"/>`);
   return `<svg class="plot" data-plot="warning" viewBox="0 0 720 320" width="720" height="320">${a.parts.join('')}<line x1="${a.sx(0)}" y1="${a.sy(0)}" x2="${a.sx(Math.max(1, ...xs))}" y2="${a.sy(0)}" stroke="#000" stroke-dasharray="3 3"/>${dots.join('')}</svg>`;
 }
