@@ -135,7 +135,7 @@ async function runOnce(scenario: ReturnType<typeof loadScenario>, outDir: string
     bar.stop();
   }
   const pos = phonePositions(result);
-  const devices = new DeviceRows(result.truths, pos.lon, pos.lat, pos);
+  const devices = new DeviceRows(result.truths, pos);
   const summary = buildSummary(result, devices);
   const figures = runFigures(result, threads);
   const manifest = buildManifest(result, figures);

@@ -46,10 +46,11 @@ function columnsOf(cols: TableColumn[]): Record<string, unknown[]> {
 export class DeviceRows {
   readonly data = columnsOf(DEVICE_COLUMNS);
   rows = 0;
-  constructor(private readonly truths: HazardTruth[], private readonly lon: Float64Array, private readonly lat: Float64Array, readonly positions?: { lon: Float64Array; lat: Float64Array }) {}
+  /** `positions`: every phone's place in degrees (also what scoring bands distances by). */
+  constructor(private readonly truths: HazardTruth[], readonly positions: { lon: Float64Array; lat: Float64Array }) {}
   add = (hazard: number, d: number, outcome: Outcome, receipt: number, warning: number, takeAction: boolean): void => {
     const dev = this.truths[hazard]!.devices!, c = this.data;
-    c.device!.push(d); c.hazard!.push(hazard); c.lon!.push(this.lon[d]); c.lat!.push(this.lat[d]);
+    c.device!.push(d); c.hazard!.push(hazard); c.lon!.push(this.positions.lon[d]); c.lat!.push(this.positions.lat[d]);
     c.reached!.push(true); c.should_alert!.push(dev.shouldAlert[d] === 1); c.intensity!.push(dev.intensity[d]); c.mmi!.push(dev.mmi[d]);
     c.first_s!.push(dev.first[d]); c.impact_s!.push(dev.impact[d]); c.receipt_s!.push(receipt); c.warning_s!.push(warning);
     c.outcome!.push(outcome); c.take_action!.push(takeAction);

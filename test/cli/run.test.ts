@@ -90,10 +90,13 @@ describe('hazardsim validate and schema', () => {
   });
 
   it('every command has --help', () => {
-    for (const args of [['--help'], ['run', '--help'], ['validate', '--help'], ['schema', '--help'], ['world', 'build', '--help']]) {
+    const commands = ['run', 'validate', 'schema', 'shaking', 'record', 'dataset', 'train', 'score', 'report', 'compare'];
+    for (const args of [['--help'], ...commands.map((c) => [c, '--help']), ['world', 'build', '--help']]) {
       const r = cli(args);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/hazardsim/);
     }
+    const top = cli(['--help']).stdout;
+    for (const c of commands) expect(top).toContain(`hazardsim ${c}`);
   });
 });
