@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 import { ROOT, cli, tempDir } from '../helpers.js';
 import { readTable } from '../../src/output/tables.js';
@@ -40,6 +41,13 @@ describe('run outputs, score, report and compare', () => {
     expect(alerts.features.find((f: any) => f.properties.role === 'be-aware').geometry.type).toBe('Polygon');
     const truth = JSON.parse(readFileSync(join(A, 'truth.geojson'), 'utf8'));
     expect(truth.features[0].geometry.coordinates).toEqual([-120.09, 36]);
+    // The CSV loads in numpy as ML engineers would load it: same rows, warnings where the table says.
+    const py = spawnSync('python3', ['-c', `import numpy as np\nd = np.genfromtxt(${JSON.stringify(join(A, 'devices.csv'))}, delimiter=',', names=True, dtype=None, encoding='utf8')\nprint(len(d), int((d['outcome'] == 'timely').sum()), float(np.nanmedian(d['warning_s'])))`], { encoding: 'utf8' });
+    expect(py.stderr).toBe('');
+    const [rows, timely, median] = py.stdout.trim().split(' ').map(Number);
+    expect(rows).toBe(4000);
+    expect(timely).toBe(h.outcomes.timely);
+    expect(median).toBeCloseTo(h.warning_time_s.p50, 9);
   });
 
   it('`score` on the saved outputs gives back the same summary, and explains a missing file', () => {
