@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { PACKAGE_ROOT } from '../src/core/paths.js';
 import { buildDataset } from '../src/dataset/build.js';
+import { loadScenario } from '../src/scenario/load.js';
+import { builtinPlugins } from '../src/plugins.js';
 import { trainModel } from '../src/train/train.js';
 import type { Bench } from './harness.js';
 
@@ -15,7 +17,7 @@ export const datasetBench: Bench = {
     const out = join(tmpdir(), `hazardsim-bench-dataset-${process.pid}`);
     for (const threads of [1, 2]) {
       const r = await buildDataset({
-        scenarios: [join(PACKAGE_ROOT, 'scenarios/dataset-quake.yaml')], out, windows: 20_000, windowS: 2, hopS: 1, channels: 'accel',
+        scenarios: [loadScenario(join(PACKAGE_ROOT, 'scenarios/dataset-quake.yaml'), { plugins: builtinPlugins })], plugins: builtinPlugins, out, windows: 20_000, windowS: 2, hopS: 1, channels: 'accel',
         balance: 0.5, hardNegatives: 0.5, minSignalG: 0.005, split: 'device', stratify: 'label', valShare: 0.15, testShare: 0.15, force: true, threads,
       });
       record(`dataset.threads${threads}.wall_s`, r.seconds, 's');
@@ -52,7 +54,7 @@ export const datasetWriteBench: Bench = {
     }));
     const out = join(dir, 'out');
     const r = await buildDataset({
-      scenarios: [scenario], out, windows: 36_000, windowS: 4, hopS: 1, channels: 'accel+gyro', balance: 0, hardNegatives: 0.5, minSignalG: 0.005,
+      scenarios: [loadScenario(scenario, { plugins: builtinPlugins })], plugins: builtinPlugins, out, windows: 36_000, windowS: 4, hopS: 1, channels: 'accel+gyro', balance: 0, hardNegatives: 0.5, minSignalG: 0.005,
       split: 'device', stratify: 'label', valShare: 0.15, testShare: 0.15, force: true, threads: 2,
     });
     record('dataset-large.windows_per_s', r.windows / r.seconds, 'windows/s end to end');

@@ -7,8 +7,8 @@ import { ColumnSet } from '../src/core/columns.js';
 import { FastRandom } from '../src/core/random.js';
 import { parseWorld } from '../src/world/load.js';
 import { buildGridCity } from '../src/world/build/grid-city.js';
-import { earthquake } from '../src/hazards/earthquake/index.js';
-import type { Block, StageContext } from '../src/engine/types.js';
+import { earthquakeHazard as earthquake } from '../src/hazards/earthquake/index.js';
+import type { Block, HazardContext } from '../src/plugin/index.js';
 import { newBlock } from '../src/engine/block.js';
 import type { Bench } from './harness.js';
 
@@ -27,7 +27,7 @@ export const hazardBench: Bench = {
       cols.f64('x')[d] = r * Math.cos(th);
       cols.f64('y')[d] = r * Math.sin(th);
     }
-    const ctx = { seed: 1, world, columns: cols, phones: [], behaviours: [], prefix: 'hazard0.', scenario: {}, report: () => {} } as unknown as StageContext;
+    const ctx = { seed: 1, world, columns: cols, phones: [], behaviours: [], prefix: 'hazard0.', scenario: {}, report: () => {} } as unknown as HazardContext;
     const rt = earthquake.create(c, ctx);
     const fs = 50, seconds = 240;
     const b: Block = { ...newBlock(fs), fs };

@@ -16,6 +16,7 @@ import { CONTEXT_COLUMNS } from '../src/population/context.js';
 import { createPopulationRuntimes, createState } from '../src/engine/setup.js';
 import { ColumnSet } from '../src/core/columns.js';
 import type { Bench } from './harness.js';
+import { builtinPlugins } from '../src/plugins.js';
 
 const N = 1_000_000;
 
@@ -44,7 +45,7 @@ export const mobilityBench: Bench = {
       detector: { type: 'sta-lta' }, server: { type: 'cell-ratio' },
     }));
     const t0 = performance.now();
-    const state = createState(loadScenario(file));
+    const state = createState(loadScenario(file, { plugins: builtinPlugins }), builtinPlugins);
     record('population.mobility.setup_1M_s', (performance.now() - t0) / 1000, 's');
     const { mobility, contexts } = createPopulationRuntimes(state);
     const act = mobility.activity;

@@ -74,7 +74,8 @@ async function main(argv: string[]): Promise<void> {
       (y) => y,
       () => guard(async () => {
         const { scenarioJsonSchema } = await import('./scenario/schema.js');
-        process.stdout.write(JSON.stringify(scenarioJsonSchema(), null, 2) + '\n');
+        const { builtinPlugins } = await import('./plugins.js');
+        process.stdout.write(JSON.stringify(scenarioJsonSchema(builtinPlugins), null, 2) + '\n');
       }),
     )
     .command(

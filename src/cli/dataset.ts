@@ -3,6 +3,8 @@ import { availableParallelism } from 'node:os';
 import { InputError } from '../core/errors.js';
 import { parseDuration } from '../core/duration.js';
 import { buildDataset } from '../dataset/build.js';
+import { loadScenario } from '../scenario/load.js';
+import { builtinPlugins } from '../plugins.js';
 import { fmt, fmtInt } from './common.js';
 
 export interface DatasetCommandOptions {
@@ -40,9 +42,9 @@ export async function datasetCommand(o: DatasetCommandOptions): Promise<number> 
   if (o.rate !== undefined && !(o.rate > 0)) throw new InputError('--rate', `expected a sample rate above 0 Hz, found ${o.rate}`);
   if (o.threads !== undefined && !(Number.isInteger(o.threads) && o.threads >= 0)) throw new InputError('--threads', `expected a whole number ≥ 0, found ${o.threads}`);
   const summary = await buildDataset({
-    scenarios: o.scenarios, out: o.out, windows: o.windows, windowS: seconds('--window', o.window), hopS: seconds('--hop', o.hop), rateHz: o.rate,
+    scenarios: o.scenarios.map((f) => loadScenario(f, { plugins: builtinPlugins, overrides: o.set ?? [], seed: o.seed })), plugins: builtinPlugins, out: o.out, windows: o.windows, windowS: seconds('--window', o.window), hopS: seconds('--hop', o.hop), rateHz: o.rate,
     channels: o.channels, balance: o.balance, hardNegatives: o.hardNegatives, minSignalG: o.minSignalG, split: o.split, stratify: o.stratify, valShare: o.valShare,
-    testShare: o.testShare, force: o.force, threads: o.threads ?? Math.min(availableParallelism(), 4), overrides: o.set, seed: o.seed,
+    testShare: o.testShare, force: o.force, threads: o.threads ?? Math.min(availableParallelism(), 4),
   });
   if (!o.quiet) {
     const c = summary.counts;

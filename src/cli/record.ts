@@ -4,7 +4,8 @@ import { dirname, resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { parseDuration } from '../core/duration.js';
 import { NpyWriter } from '../output/npy.js';
-import { ACTIVITIES, recordPhone, type RecordActivity } from '../sensors/record.js';
+import { ACTIVITIES, recordPhone, type RecordActivity } from '../engine/record.js';
+import { builtinPlugins } from '../plugins.js';
 import { PHONE_CONTEXTS, type PhoneContext } from '../population/behaviour.js';
 
 export interface RecordCommandOptions {
@@ -35,7 +36,7 @@ export async function recordCommand(o: RecordCommandOptions): Promise<number> {
       const stream = createWriteStream(tmp);
       let header = false;
       let buf = '';
-      const info = recordPhone({ profile: o.profile, duration, context: o.context as PhoneContext, activity: o.activity as RecordActivity, seed: o.seed, rateHz: o.rate }, (r) => {
+      const info = recordPhone({ plugins: builtinPlugins, profile: o.profile, duration, context: o.context as PhoneContext, activity: o.activity as RecordActivity, seed: o.seed, rateHz: o.rate }, (r) => {
         if (!header) {
           buf += ['t', 'ax', 'ay', 'az', ...(r.g ? ['gx', 'gy', 'gz'] : []), ...(r.p !== undefined ? ['p'] : [])].join(',') + '\n';
           header = true;
@@ -51,7 +52,7 @@ export async function recordCommand(o: RecordCommandOptions): Promise<number> {
     } else {
       let writer: NpyWriter | undefined;
       let row = new Float32Array(0);
-      const info = recordPhone({ profile: o.profile, duration, context: o.context as PhoneContext, activity: o.activity as RecordActivity, seed: o.seed, rateHz: o.rate }, (r) => {
+      const info = recordPhone({ plugins: builtinPlugins, profile: o.profile, duration, context: o.context as PhoneContext, activity: o.activity as RecordActivity, seed: o.seed, rateHz: o.rate }, (r) => {
         if (!writer) {
           const width = 4 + (r.g ? 3 : 0) + (r.p !== undefined ? 1 : 0);
           writer = new NpyWriter(tmp, [width]);

@@ -13,6 +13,7 @@ import { writeReport } from '../report/build.js';
 import { writeFolderAtomically } from '../output/atomic.js';
 import { poolReplicates } from '../score/replicates.js';
 import { formatDuration } from '../core/duration.js';
+import { builtinPlugins } from '../plugins.js';
 
 export interface RunCommandOptions {
   scenario: string;
@@ -92,7 +93,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
   if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new InputError('--threads', `expected a whole number of threads from 1 to 256, found ${o.threads}`);
   const replicates = o.replicates ?? 1;
   if (!Number.isInteger(replicates) || replicates < 1 || replicates > 1000) throw new InputError('--replicates', `expected a whole number of runs from 1 to 1000, found ${o.replicates}`);
-  const scenario = loadScenario(o.scenario, { overrides: o.set ?? [], seed: o.seed });
+  const scenario = loadScenario(o.scenario, { plugins: builtinPlugins, overrides: o.set ?? [], seed: o.seed });
   const outDir = resolve(o.out ?? `out/${scenario.config.name}`);
   if (!o.quiet) for (const w of scenario.warnings) process.stderr.write(`hazardsim: warning: ${scenario.file}: ${w}\n`);
   if (replicates === 1) {
@@ -107,7 +108,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
   await writeFolderAtomically(outDir, async (tmp) => {
     for (let k = 0; k < replicates; k++) {
       const seed = base + k;
-      const sc = k === 0 ? scenario : loadScenario(o.scenario, { overrides: o.set ?? [], seed });
+      const sc = k === 0 ? scenario : loadScenario(o.scenario, { plugins: builtinPlugins, overrides: o.set ?? [], seed });
       const { summary } = await runOnce(sc, join(tmp, `seed-${seed}`), threads, !o.quiet && !o.json);
       runs.push({ seed, summary });
       if (!o.quiet && !o.json) process.stdout.write(`  seed ${seed}: ${summary.hazards.map((h) => `${h.name}: ${h.event === null ? (h.alertable ? 'missed' : 'quiet') : `alert after ${fmt(h.alert_latency_s, 1)} s`}`).join('; ')}; false alerts ${summary.false_alerts}\n`);
@@ -130,7 +131,7 @@ async function runOnce(scenario: ReturnType<typeof loadScenario>, outDir: string
   const bar = progressBar({ enabled: progress, label: `${scenario.config.name} (seed ${scenario.config.seed})` });
   let result: RunResult;
   try {
-    result = await runScenario(scenario, { threads, onProgress: (f) => bar.update(f) });
+    result = await runScenario(scenario, { plugins: builtinPlugins, threads, onProgress: (f) => bar.update(f) });
   } finally {
     bar.stop();
   }

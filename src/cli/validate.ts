@@ -3,6 +3,7 @@ import { isInputError } from '../core/errors.js';
 import { loadScenario, loadPhoneProfile, loadBehaviourProfile, readYaml, displayPath } from '../scenario/load.js';
 import { loadWorld } from '../world/load.js';
 import { EXIT_INPUT } from './common.js';
+import { builtinPlugins } from '../plugins.js';
 
 /** Guesses what a file is: a world (GeoJSON), a phone or behaviour profile, or a scenario. */
 function kindOf(file: string): 'world' | 'phone' | 'behaviour' | 'scenario' {
@@ -30,7 +31,7 @@ export function validateCommand(files: string[], quiet = false): number {
       else if (kind === 'phone') loadPhoneProfile(file);
       else if (kind === 'behaviour') loadBehaviourProfile(file);
       else {
-        const s = loadScenario(file);
+        const s = loadScenario(file, { plugins: builtinPlugins });
         loadWorld(s.worldFile);
         warnings = s.warnings;
       }

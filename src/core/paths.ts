@@ -26,6 +26,17 @@ export function compiledModule(rel: string): string {
   return pathToFileURL(file).href;
 }
 
+/**
+ * The compiled form of a module given by its file:// URL: itself when it is JavaScript, and its
+ * `dist/` twin when it is one of the package's TypeScript sources (tests run sources; workers cannot).
+ */
+export function compiledUrl(url: string): string {
+  if (!url.startsWith('file:') || !url.endsWith('.ts')) return url;
+  const rel = relative(PACKAGE_ROOT, fileURLToPath(url));
+  if (rel.startsWith('..')) return url;
+  return compiledModule(relative('src', rel).replace(/\.ts$/, '.js'));
+}
+
 /** A path relative to the current directory when that is shorter, for messages. */
 export function displayPath(p: string): string {
   const r = relative(process.cwd(), p);

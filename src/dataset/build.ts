@@ -18,9 +18,8 @@ import { ParquetWriter, fileWriter } from 'hyparquet-writer';
 import { InputError } from '../core/errors.js';
 import { componentKey, mix32 } from '../core/random.js';
 import { compiledModule } from '../core/paths.js';
-import { loadScenario, type ResolvedScenario } from '../scenario/load.js';
-import { createRuntimes, createState, hazardPrefix, stageContext, type SimulationState, type WorkerInit } from '../engine/setup.js';
-import { HAZARDS } from '../hazards/registry.js';
+import type { ResolvedScenario } from '../scenario/load.js';
+import { checkHazards, createRuntimes, createState, workerInit, type SimulationState } from '../engine/setup.js';
 import { ACTIVITY_NAMES } from '../population/mobility.js';
 import { PHONE_CONTEXTS } from '../population/behaviour.js';
 import { NpyWriter } from '../output/npy.js';
@@ -29,9 +28,12 @@ import { CLASSES, LABELS } from './labels.js';
 import { simulateCandidates, type PartitionTask } from './simulate.js';
 import { stratumOf, type Candidates } from './cutter.js';
 import { classQuotas, evenShares } from './select.js';
+import type { PluginSet } from '../plugin/index.js';
 
 export interface DatasetOptions {
-  scenarios: string[];
+  /** Loaded scenarios (the CLI loads them with their overrides and seed). */
+  scenarios: ResolvedScenario[];
+  plugins: PluginSet;
   out: string;
   windows: number;
   windowS: number;
@@ -91,9 +93,9 @@ interface ScenarioCandidates {
 
 /** Runs stage 1 for one scenario: candidates of every partition. */
 async function candidatesOf(s: ResolvedScenario, si: number, o: DatasetOptions, tmp: string, rateHz: number, channels: 3 | 6): Promise<ScenarioCandidates> {
-  const state = createState(s);
+  const state = createState(s, o.plugins);
   const cfg = s.config;
-  cfg.hazards.forEach((h, i) => HAZARDS[h.type]!.check?.(h, stageContext(state, hazardPrefix(i)), `hazards[${i}]`));
+  checkHazards(state);
   const n = state.columns.rows;
   const warmup = Math.min(15, cfg.duration / 4);
   const perDevice = Math.max(1, Math.floor((cfg.duration - warmup - o.windowS) / o.hopS) + 1);
@@ -113,7 +115,7 @@ async function candidatesOf(s: ResolvedScenario, si: number, o: DatasetOptions, 
   }
   // Profiles and positions are read before the workers mutate the shared columns.
   const fixed = result([]);
-  const init: WorkerInit = { scenario: s, columns: state.columns.share() };
+  const init = workerInit(state);
   const pool = new Piscina({ filename: compiledModule('dataset/worker.js'), minThreads: o.threads, maxThreads: o.threads, workerData: init });
   try {
     fixed.parts = await Promise.all(tasks.map((t) => pool.run(t) as Promise<Candidates>));
@@ -135,11 +137,11 @@ export async function buildDataset(o: DatasetOptions): Promise<DatasetSummary> {
   if (o.valShare + o.testShare >= 1) throw new InputError('--test-share', `expected validation and test shares that leave room for training, found ${o.valShare} + ${o.testShare}`);
   const out = resolve(o.out);
   if (existsSync(out) && !o.force) throw new InputError(o.out, 'output folder exists: choose another or pass --force to replace it');
-  const scenarios = o.scenarios.map((f) => loadScenario(f, { overrides: o.overrides, seed: o.seed }));
+  const scenarios = o.scenarios;
   if (o.split === 'scenario' && scenarios.length < 2) throw new InputError('--split', 'splitting by scenario needs at least two scenarios');
   if (o.balance > 0) {
     for (const s of scenarios) {
-      if (!s.config.hazards.some((h) => HAZARDS[h.type]!.category === 'hazard')) {
+      if (!s.config.hazards.some((h) => o.plugins.hazards[h.type]!.category === 'hazard')) {
         throw new InputError(s.file, { path: 'hazards', message: `no hazard to cut positive windows from (--balance ${o.balance} asks for positives); add one, or pass --balance 0 for negatives only` });
       }
     }

@@ -4,9 +4,9 @@ import { runtimesFromInit, type Runtimes, type WorkerInit } from '../engine/setu
 import { simulateCandidates, type PartitionTask } from './simulate.js';
 import type { Candidates } from './cutter.js';
 
-let runtimes: Runtimes | undefined;
+let runtimes: Promise<Runtimes> | undefined;
 
-export default function cut(task: PartitionTask): Candidates {
+export default async function cut(task: PartitionTask): Promise<Candidates> {
   runtimes ??= runtimesFromInit(workerData as WorkerInit);
-  return simulateCandidates(runtimes, task);
+  return simulateCandidates(await runtimes, task);
 }

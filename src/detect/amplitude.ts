@@ -7,8 +7,8 @@
 import * as z from 'zod';
 import { G } from '../core/units.js';
 import type { ColumnSpec } from '../core/columns.js';
-import { duration } from '../scenario/fields.js';
-import type { DetectorPlugin, DetectorRuntime, DetectorSink, SensorBlock, StageContext } from '../engine/types.js';
+import { duration } from '../plugin/fields.js';
+import type { DetectorPlugin, DetectorRuntime, DetectorSink, SensorBlock, DetectorContext } from '../plugin/index.js';
 import { HighpassBank, primeHighpass } from './sta-lta.js';
 import { DeviceThreshold, thresholdG } from './threshold.js';
 
@@ -39,10 +39,8 @@ export class AmplitudeRuntime implements DetectorRuntime {
   private readonly lastSent: Float64Array;
   private readonly sentPeak: Float32Array;
   private readonly peak: Float32Array;
-  private readonly x: Float64Array;
-  private readonly y: Float64Array;
 
-  constructor(private readonly c: AmplitudeConfig, ctx: StageContext) {
+  constructor(private readonly c: AmplitudeConfig, ctx: DetectorContext) {
     const col = ctx.columns, p = ctx.prefix;
     this.hp = new HighpassBank(c.highpass_hz);
     this.thr = new DeviceThreshold(c.min_amplitude_g, ctx.seed, `${p}threshold`);
@@ -54,8 +52,6 @@ export class AmplitudeRuntime implements DetectorRuntime {
     this.lastSent = col.f64(p + 'last_sent');
     this.sentPeak = col.f32(p + 'sent_peak');
     this.peak = col.f32(p + 'peak');
-    this.x = col.f64('x');
-    this.y = col.f64('y');
   }
 
   /** Peak amplitude (m/s²) and amplitude/threshold of device d's current (or last) trigger. */
@@ -97,7 +93,7 @@ export class AmplitudeRuntime implements DetectorRuntime {
         this.onset[d] = t;
         this.lastSent[d] = t;
         this.sentPeak[d] = peak;
-        out.emit({ device: d, kind: 'trigger', time: t, deviceTime: t, onsetDeviceTime: t, amplitude: peak, ratio: peak / thr, x: this.x[d]!, y: this.y[d]!, monitoring: 1 });
+        out.emit({ device: d, kind: 'trigger', time: t, deviceTime: t, onsetDeviceTime: t, amplitude: peak, ratio: peak / thr, x: NaN, y: NaN, monitoring: 1 });
         continue;
       }
       const a = Math.sqrt(a2n);
@@ -106,7 +102,7 @@ export class AmplitudeRuntime implements DetectorRuntime {
       const ended = t - this.lastLoud[d]! >= c.rearm || t - onset >= c.max_duration;
       const grew = peak > this.sentPeak[d]! * (1 + c.update_growth) && t - this.lastSent[d]! >= c.update_every;
       if (ended || grew) {
-        out.emit({ device: d, kind: 'update', time: t, deviceTime: t, onsetDeviceTime: onset, amplitude: peak, ratio: peak / thr, x: this.x[d]!, y: this.y[d]!, monitoring: 1 });
+        out.emit({ device: d, kind: 'update', time: t, deviceTime: t, onsetDeviceTime: onset, amplitude: peak, ratio: peak / thr, x: NaN, y: NaN, monitoring: 1 });
         this.lastSent[d] = t;
         this.sentPeak[d] = peak;
       }
@@ -132,6 +128,10 @@ export const AMPLITUDE_COLUMNS: ColumnSpec[] = [
 
 export const amplitude: DetectorPlugin<AmplitudeConfig> = {
   type: 'amplitude',
+  summary: 'Triggers when the high-passed acceleration exceeds a per-phone threshold (MyShake-style 0.01 g)',
+  reads: [],
+  /** Three high-pass biquads (5 each), the norm and the comparison. */
+  cost: () => ({ macsPerSample: 19, windowsPerSecond: 0 }),
   schema: amplitudeSchema,
   columns: () => AMPLITUDE_COLUMNS,
   create: (det, ctx) => new AmplitudeRuntime(det.config as AmplitudeConfig, ctx),

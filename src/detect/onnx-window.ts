@@ -9,8 +9,8 @@
  * in a row end the trigger with a last update.
  */
 import * as z from 'zod';
-import { duration, filePath } from '../scenario/fields.js';
-import type { DetectorCoordinator, DetectorPlugin, DetectorRuntime, DetectorSink, ResolvedDetector, SensorBlock, StageContext, TriggerMessage, WindowRequest } from '../engine/types.js';
+import { duration, filePath } from '../plugin/fields.js';
+import type { DetectorCoordinator, DetectorPlugin, DetectorRuntime, DetectorSink, ResolvedDetector, SensorBlock, DetectorContext, TriggerMessage, WindowRequest } from '../plugin/index.js';
 import type { ModelInfo } from './model.js';
 import { WindowCapture, captureColumns } from './window-capture.js';
 import { modelFiles, modelThreshold, prepareModel } from './two-stage.js';
@@ -37,7 +37,7 @@ class OnnxWindowRuntime implements DetectorRuntime {
   /** Index of the next window end on the hop grid. */
   private readonly nextEnd: Float64Array;
 
-  constructor(private readonly c: OnnxWindowConfig, det: ResolvedDetector, ctx: StageContext) {
+  constructor(private readonly c: OnnxWindowConfig, det: ResolvedDetector, ctx: DetectorContext) {
     this.model = det.model!;
     this.capture = new WindowCapture(this.model, ctx.columns, ctx.prefix);
     this.nextEnd = ctx.columns.f64(ctx.prefix + 'next_end');
@@ -126,6 +126,10 @@ class OnnxWindowCoordinator implements DetectorCoordinator {
 
 export const onnxWindow: DetectorPlugin<OnnxWindowConfig> = {
   type: 'onnx-window',
+  summary: 'Scores every window of the phone\'s signal with an ONNX model on the inference pool',
+  reads: [],
+  /** Resampling into the window costs about one multiply–add per channel sample; the model runs every hop. */
+  cost: (det) => ({ macsPerSample: det.model!.channels.length, windowsPerSecond: 1 / (det.config as OnnxWindowConfig).hop }),
   schema: onnxWindowSchema,
   files: modelFiles,
   prepare: prepareModel,

@@ -7,8 +7,8 @@
  */
 import * as z from 'zod';
 import type { ColumnSpec } from '../core/columns.js';
-import { duration } from '../scenario/fields.js';
-import type { DetectorPlugin, DetectorRuntime, DetectorSink, SensorBlock, StageContext } from '../engine/types.js';
+import { duration } from '../plugin/fields.js';
+import type { DetectorPlugin, DetectorRuntime, DetectorSink, SensorBlock, DetectorContext } from '../plugin/index.js';
 
 export const pressureStepSchema = z.strictObject({
   type: z.literal('pressure-step'),
@@ -31,18 +31,14 @@ export class PressureStepRuntime implements DetectorRuntime {
   private readonly count: Float64Array;
   private readonly on: Uint8Array;
   private readonly last: Float64Array;
-  private readonly x: Float64Array;
-  private readonly y: Float64Array;
 
-  constructor(private readonly c: PressureStepConfig, ctx: StageContext) {
+  constructor(private readonly c: PressureStepConfig, ctx: DetectorContext) {
     const col = ctx.columns, p = ctx.prefix;
     this.fast = col.f64(p + 'fast');
     this.slow = col.f64(p + 'slow');
     this.count = col.f64(p + 'count');
     this.on = col.u8(p + 'on');
     this.last = col.f64(p + 'last');
-    this.x = col.f64('x');
-    this.y = col.f64('y');
   }
 
   reset(d: number): void {
@@ -71,7 +67,7 @@ export class PressureStepRuntime implements DetectorRuntime {
       if (Math.abs(step) < thr || t - this.last[d]! < c.rearm) continue;
       on = 1;
       this.last[d] = t;
-      out.emit({ device: d, kind: 'trigger', time: t, deviceTime: t, onsetDeviceTime: t, amplitude: 0, ratio: Math.abs(step) / thr, x: this.x[d]!, y: this.y[d]!, monitoring: 1, channel: 'pressure', step });
+      out.emit({ device: d, kind: 'trigger', time: t, deviceTime: t, onsetDeviceTime: t, amplitude: 0, ratio: Math.abs(step) / thr, x: NaN, y: NaN, monitoring: 1, channel: 'pressure', step });
     }
     this.fast[d] = fast; this.slow[d] = slow; this.count[d] = count; this.on[d] = on;
   }
@@ -79,6 +75,10 @@ export class PressureStepRuntime implements DetectorRuntime {
 
 export const pressureStep: DetectorPlugin<PressureStepConfig> = {
   type: 'pressure-step',
+  summary: 'Pressure jumps: a fast barometer average departing from a slow one',
+  reads: [],
+  /** Works on barometer samples only (two averages, about 4 multiply–adds each at 1–25 Hz): nothing per accelerometer sample. */
+  cost: () => ({ macsPerSample: 0, windowsPerSecond: 0 }),
   channel: 'pressure',
   schema: pressureStepSchema,
   columns: (): ColumnSpec[] => [

@@ -14,8 +14,8 @@
 import * as z from 'zod';
 import { G } from '../core/units.js';
 import type { ColumnSpec } from '../core/columns.js';
-import { duration } from '../scenario/fields.js';
-import type { DetectorPlugin, DetectorRuntime, DetectorSink, SensorBlock, StageContext } from '../engine/types.js';
+import { duration } from '../plugin/fields.js';
+import type { DetectorPlugin, DetectorRuntime, DetectorSink, SensorBlock, DetectorContext } from '../plugin/index.js';
 import { HighpassBank, primeHighpass } from './sta-lta.js';
 import { DeviceThreshold, thresholdG } from './threshold.js';
 
@@ -68,10 +68,8 @@ export class ShockRuntime implements DetectorRuntime {
   private readonly speedBefore: Float32Array;
   private readonly meanSquare: Float64Array;
   private readonly gnssSpeed: Float32Array;
-  private readonly x: Float64Array;
-  private readonly y: Float64Array;
 
-  constructor(private readonly c: BumpConfig | CrashConfig, ctx: StageContext) {
+  constructor(private readonly c: BumpConfig | CrashConfig, ctx: DetectorContext) {
     const col = ctx.columns, p = ctx.prefix;
     this.hp = new HighpassBank(c.highpass_hz);
     this.thr = new DeviceThreshold(c.min_amplitude_g, ctx.seed, `${p}threshold`);
@@ -84,8 +82,6 @@ export class ShockRuntime implements DetectorRuntime {
     this.speedBefore = col.f32(p + 'speed');
     this.meanSquare = col.f64(p + 'ms');
     this.gnssSpeed = col.f32('gnss.speed');
-    this.x = col.f64('x');
-    this.y = col.f64('y');
   }
 
   reset(d: number): void {
@@ -97,7 +93,7 @@ export class ShockRuntime implements DetectorRuntime {
 
   private emit(d: number, t: number, out: DetectorSink): void {
     const c = this.c, peak = this.peak[d]!, speed = this.speedBefore[d]!;
-    const m = { device: d, kind: 'trigger' as const, time: t, deviceTime: t, onsetDeviceTime: this.onset[d]!, amplitude: peak, ratio: peak / (this.thr.of(d) * G), x: this.x[d]!, y: this.y[d]!, monitoring: 1 };
+    const m = { device: d, kind: 'trigger' as const, time: t, deviceTime: t, onsetDeviceTime: this.onset[d]!, amplitude: peak, ratio: peak / (this.thr.of(d) * G), x: NaN, y: NaN, monitoring: 1 };
     if (c.type === 'bump') out.emit({ ...m, channel: 'bump', speed });
     else out.emit({ ...m, channel: 'crash', speed, speedAfter: this.gnssSpeed[d]! });
     this.last[d] = t;
@@ -163,16 +159,23 @@ const SHOCK_COLUMNS: ColumnSpec[] = [
   { name: 'ms', type: 'f64' },
 ];
 
-export const bump: DetectorPlugin<BumpConfig> = {
+export const bumpDetector: DetectorPlugin<BumpConfig> = {
   type: 'bump',
+  summary: 'Road bumps: a high-passed spike well above the ride\'s own roughness while the phone\'s GNSS says it moves',
+  reads: ['gnss.speed'],
+  /** Three high-pass biquads, the norm, the running mean square and the peak. */
+  cost: () => ({ macsPerSample: 22, windowsPerSecond: 0 }),
   channel: 'bump',
   schema: bumpSchema,
   columns: () => SHOCK_COLUMNS,
   create: (det, ctx) => new ShockRuntime(det.config as BumpConfig, ctx),
 };
 
-export const crash: DetectorPlugin<CrashConfig> = {
+export const crashDetector: DetectorPlugin<CrashConfig> = {
   type: 'crash',
+  summary: 'Vehicle crashes: a multi-g spike followed by the phone\'s GNSS speed dropping to a stop',
+  reads: ['gnss.speed'],
+  cost: () => ({ macsPerSample: 22, windowsPerSecond: 0 }),
   channel: 'crash',
   schema: crashSchema,
   columns: () => SHOCK_COLUMNS,

@@ -12,7 +12,8 @@
  * tests); `StaLtaStream` computes the same ratios sample by sample with each device's state in
  * shared columns, so a device's trace can continue on any thread.
  */
-import type { ColumnSet, ColumnSpec } from '../core/columns.js';
+import type { ColumnSpec } from '../core/columns.js';
+import type { Columns } from '../plugin/columns.js';
 
 export type StaLtaMethod = 'classic' | 'recursive';
 
@@ -69,7 +70,7 @@ export class StaLtaStream {
     return specs;
   }
 
-  constructor(readonly method: StaLtaMethod, columns: ColumnSet, prefix: string) {
+  constructor(readonly method: StaLtaMethod, columns: Columns, prefix: string) {
     this.sta = columns.f64(prefix + 'sta');
     this.lta = columns.f64(prefix + 'lta');
     this.count = columns.f64(prefix + 'count');

@@ -14,8 +14,8 @@ import * as z from 'zod';
 import { G } from '../core/units.js';
 import { highpass, type Biquad } from '../core/biquad.js';
 import type { ColumnSpec } from '../core/columns.js';
-import { duration } from '../scenario/fields.js';
-import type { DetectorPlugin, DetectorRuntime, DetectorSink, ResolvedDetector, SensorBlock, StageContext } from '../engine/types.js';
+import { duration } from '../plugin/fields.js';
+import type { DetectorPlugin, DetectorRuntime, DetectorSink, ResolvedDetector, SensorBlock, DetectorContext } from '../plugin/index.js';
 import { StaLtaStream } from './sta-lta-core.js';
 import { DeviceThreshold, thresholdG } from './threshold.js';
 
@@ -87,10 +87,8 @@ export class StaLtaRuntime implements DetectorRuntime {
   private readonly sentPeak: Float32Array;
   private readonly peak: Float32Array;
   private readonly peakRatio: Float32Array;
-  private readonly x: Float64Array;
-  private readonly y: Float64Array;
 
-  constructor(c: StaLtaConfig, ctx: StageContext) {
+  constructor(c: StaLtaConfig, ctx: DetectorContext) {
     this.c = c;
     const col = ctx.columns, p = ctx.prefix;
     this.hp = new HighpassBank(c.highpass_hz);
@@ -103,8 +101,6 @@ export class StaLtaRuntime implements DetectorRuntime {
     this.sentPeak = col.f32(p + 'sent_peak');
     this.peak = col.f32(p + 'peak');
     this.peakRatio = col.f32(p + 'peak_ratio');
-    this.x = col.f64('x');
-    this.y = col.f64('y');
   }
 
   /** Peak amplitude (m/s²) and ratio of device d's current (or last) trigger. */
@@ -161,7 +157,7 @@ export class StaLtaRuntime implements DetectorRuntime {
           on = State.On;
           this.lastSent[d] = t;
           this.sentPeak[d] = peak;
-          out.emit({ device: d, kind: 'trigger', time: t, deviceTime: t, onsetDeviceTime: onset, amplitude: peak, ratio: peakRatio, x: this.x[d]!, y: this.y[d]!, monitoring: 1 });
+          out.emit({ device: d, kind: 'trigger', time: t, deviceTime: t, onsetDeviceTime: onset, amplitude: peak, ratio: peakRatio, x: NaN, y: NaN, monitoring: 1 });
         }
         continue;
       }
@@ -169,7 +165,7 @@ export class StaLtaRuntime implements DetectorRuntime {
         const ended = ratio < c.off_ratio || t - onset >= c.max_duration;
         const grew = peak > this.sentPeak[d]! * (1 + c.update_growth) && t - this.lastSent[d]! >= c.update_every;
         if (ended || grew) {
-          out.emit({ device: d, kind: 'update', time: t, deviceTime: t, onsetDeviceTime: onset, amplitude: peak, ratio: peakRatio, x: this.x[d]!, y: this.y[d]!, monitoring: 1 });
+          out.emit({ device: d, kind: 'update', time: t, deviceTime: t, onsetDeviceTime: onset, amplitude: peak, ratio: peakRatio, x: NaN, y: NaN, monitoring: 1 });
           this.lastSent[d] = t;
           this.sentPeak[d] = peak;
         }
@@ -202,6 +198,10 @@ export function staLtaColumns(c: StaLtaConfig, phones: readonly { accelerometer:
 
 export const staLta: DetectorPlugin<StaLtaConfig> = {
   type: 'sta-lta',
+  summary: 'STA/LTA trigger on the high-passed acceleration (ObsPy classic or recursive), with a per-phone amplitude floor',
+  reads: [],
+  /** Three high-pass biquads (5 each), the norm, the two averages and the ratio. */
+  cost: () => ({ macsPerSample: 24, windowsPerSecond: 0 }),
   schema: staLtaSchema,
   columns: (det: ResolvedDetector, _rows, phones) => staLtaColumns(det.config as StaLtaConfig, phones),
   create: (det, ctx) => new StaLtaRuntime(det.config as StaLtaConfig, ctx),

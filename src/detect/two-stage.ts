@@ -9,10 +9,10 @@
  */
 import * as z from 'zod';
 import { InputError } from '../core/errors.js';
-import { duration, filePath } from '../scenario/fields.js';
+import { duration, filePath } from '../plugin/fields.js';
 import type {
-  DetectorCoordinator, DetectorPlugin, DetectorRuntime, DetectorSink, ResolvedDetector, SensorBlock, StageContext, TriggerMessage, WindowRequest,
-} from '../engine/types.js';
+  DetectorCoordinator, DetectorPlugin, DetectorRuntime, DetectorSink, ResolvedDetector, SensorBlock, DetectorContext, TriggerMessage, WindowRequest,
+} from '../plugin/index.js';
 import { StaLtaRuntime, staLtaColumns, staLtaSchema, type StaLtaConfig } from './sta-lta.js';
 import { AmplitudeRuntime, AMPLITUDE_COLUMNS, amplitudeSchema, type AmplitudeConfig } from './amplitude.js';
 import { loadModel, type ModelInfo } from './model.js';
@@ -63,7 +63,7 @@ class TwoStageRuntime implements DetectorRuntime {
   private readonly gateSink: DetectorSink;
   private out: DetectorSink | undefined;
 
-  constructor(c: TwoStageConfig, det: ResolvedDetector, ctx: StageContext) {
+  constructor(c: TwoStageConfig, det: ResolvedDetector, ctx: DetectorContext) {
     const gateCtx = { ...ctx, prefix: ctx.prefix + 'gate.' };
     this.gate = c.gate.type === 'sta-lta' ? new StaLtaRuntime(c.gate as StaLtaConfig, gateCtx) : new AmplitudeRuntime(c.gate as AmplitudeConfig, gateCtx);
     this.model = det.model!;
@@ -147,6 +147,10 @@ class TwoStageCoordinator implements DetectorCoordinator {
 
 export const twoStage: DetectorPlugin<TwoStageConfig> = {
   type: 'two-stage',
+  summary: 'An always-on gate (STA/LTA or amplitude) that asks an ONNX model to confirm before a trigger is sent',
+  reads: [],
+  /** The gate runs on every sample; the model only on windows the gate opened (counted in the run). */
+  cost: (det) => ({ macsPerSample: (det.config as TwoStageConfig).gate.type === 'sta-lta' ? 24 : 19, windowsPerSecond: 0 }),
   schema: twoStageSchema,
   files: modelFiles,
   prepare: prepareModel,

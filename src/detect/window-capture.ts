@@ -5,9 +5,10 @@
  * low-pass and interpolation `hazardsim dataset` uses, so a model sees on the phone exactly what
  * it was trained on.
  */
-import type { ColumnSet, ColumnSpec } from '../core/columns.js';
+import type { ColumnSpec } from '../core/columns.js';
+import type { Columns } from '../plugin/columns.js';
 import { resample } from '../core/resample.js';
-import type { SensorBlock } from '../engine/types.js';
+import type { SensorBlock } from '../plugin/index.js';
 import type { ModelInfo } from './model.js';
 
 /** Samples the ring holds for phones up to `maxFs`. */
@@ -33,7 +34,7 @@ export class WindowCapture {
   /** Peak dynamic acceleration (norm of each sample's deviation from the window mean) of the last window cut, m/s². */
   lastPeak = 0;
 
-  constructor(private readonly model: ModelInfo, columns: ColumnSet, prefix: string) {
+  constructor(private readonly model: ModelInfo, columns: Columns, prefix: string) {
     this.ring = columns.f32(prefix + 'ring');
     this.next = columns.f64(prefix + 'ring_next');
     this.first = columns.f64(prefix + 'ring_first');

@@ -1,5 +1,5 @@
 /** Allocation of the per-tick excitation block. */
-import type { Block } from './types.js';
+import type { Block } from '../plugin/index.js';
 
 /** A block with room for n accelerometer-rate and pn barometer-rate samples. */
 export function newBlock(n: number, pn = 0): Block {

@@ -7,11 +7,9 @@
 import { quantileSorted } from 'simple-statistics';
 import { basename } from 'node:path';
 import type { ResolvedScenario } from '../scenario/load.js';
-import type { ModelInfo } from '../detect/model.js';
+import type { ModelInfo, PluginSet } from '../plugin/index.js';
 import type { ModelStats } from '../detect/inference/pool.js';
 
-/** Multiply–adds per sample of the always-on triggers: three biquads (5 each), the norm, the averages. */
-const TRIGGER_MACS_PER_SAMPLE: Record<string, number> = { 'sta-lta': 24, amplitude: 19 };
 
 export interface DetectorBudget {
   detector: string;
@@ -32,13 +30,13 @@ export interface DetectorBudget {
 
 const q = (xs: number[], p: number) => (xs.length ? quantileSorted([...xs].sort((a, b) => a - b), p) : 0);
 
-export function detectorBudget(o: { scenario: ResolvedScenario; windowCounts: Float64Array[]; monitoredSeconds: Float64Array; stats: (m: ModelInfo) => ModelStats | undefined }): DetectorBudget[] {
+export function detectorBudget(o: { scenario: ResolvedScenario; plugins: PluginSet; windowCounts: Float64Array[]; monitoredSeconds: Float64Array; stats: (m: ModelInfo) => ModelStats | undefined }): DetectorBudget[] {
   const s = o.scenario, rows: DetectorBudget[] = [];
   s.phones.forEach((phone, p) => {
     const di = s.phoneDetector[p]!, det = s.detectors[di]!, cfg = det.config;
     const hours = o.monitoredSeconds[p]! / 3600;
     const calls = o.windowCounts[di]![p]!;
-    const trigger = cfg.type === 'two-stage' ? (cfg.gate as { type: string }).type : cfg.type;
+    const cost = o.plugins.detectors[cfg.type]!.cost(det);
     const fs = phone.accelerometer.rate_hz;
     const m = det.model;
     const perHour = hours > 0 ? calls / hours : 0;
@@ -46,7 +44,7 @@ export function detectorBudget(o: { scenario: ResolvedScenario; windowCounts: Fl
       detector: cfg.type, field: det.field, phone: phone.name, rate_hz: fs, monitored_device_hours: hours,
       model: m ? { file: basename(m.path), sha256: m.sha256, parameters: m.parameters, macs_per_window: m.macsPerWindow, macs_source: m.macsSource } : null,
       inference_calls: calls, inference_calls_per_device_hour: perHour,
-      macs_per_device_hour: (TRIGGER_MACS_PER_SAMPLE[trigger] ?? 0) * fs * 3600 + perHour * (m?.macsPerWindow ?? 0),
+      macs_per_device_hour: cost.macsPerSample * fs * 3600 + perHour * (m?.macsPerWindow ?? 0),
     };
     const st = m ? o.stats(m) : undefined;
     if (st && st.batches) {

@@ -4,11 +4,11 @@ import { Piscina } from 'piscina';
 import { runtimesFromInit, type Runtimes, type WorkerInit } from './setup.js';
 import { simulateChunk, type ChunkResult, type ChunkTask } from './simulate.js';
 
-let runtimes: Runtimes | undefined;
+let runtimes: Promise<Runtimes> | undefined;
 
-export default function simulate(task: ChunkTask): ChunkResult {
+export default async function simulate(task: ChunkTask): Promise<ChunkResult> {
   runtimes ??= runtimesFromInit(workerData as WorkerInit);
-  const r = simulateChunk(runtimes, task);
+  const r = simulateChunk(await runtimes, task);
   if (r.windows.count === 0) return r;
   // Windows for the models go back to the main thread moved, not copied.
   const w = r.windows;

@@ -11,21 +11,20 @@ import { Piscina } from 'piscina';
 import { compiledModule } from '../core/paths.js';
 import { EventQueue } from '../core/clock.js';
 import type { ResolvedScenario } from '../scenario/load.js';
-import { HAZARDS } from '../hazards/registry.js';
-import { CONSENSUS } from '../server/registry.js';
 import { serversOf } from '../scenario/schema.js';
-import { segmentDistance } from '../server/quake-event.js';
+import { segmentDistance } from '../core/geo.js';
 import { Link } from '../network/link.js';
 import { Outages } from '../network/outage.js';
-import type { AlertRecord } from '../server/types.js';
-import { createRuntimes, createState, hazardPrefix, stageContext, type SimulationState, type WorkerInit } from './setup.js';
+import type { AlertRecord, PluginSet } from '../plugin/index.js';
+import { checkHazards, createRuntimes, createState, hazardContext, workerInit, type SimulationState } from './setup.js';
 import { simulateChunk, unpackWindow, type ChunkResult, type ChunkTask } from './simulate.js';
-import type { DetectorCoordinator, HazardTruth, TriggerMessage, WindowRequest } from './types.js';
-import { DETECTORS } from '../detect/registry.js';
+import type { DetectorCoordinator, HazardTruth, TriggerMessage, WindowRequest } from '../plugin/index.js';
 import { InferencePool, type InferencePoolOptions, type ModelStats } from '../detect/inference/pool.js';
 import { detectorBudget, type DetectorBudget } from './budget.js';
 
 export interface RunOptions {
+  /** The plug-ins the scenario's `type` names refer to (the composition root's set). */
+  plugins: PluginSet;
   /** Worker threads; 0 runs everything in the calling thread. */
   threads: number;
   /** Simulated seconds per epoch (default 10 ticks' worth). */
@@ -76,18 +75,19 @@ export function compareMessages(a: TriggerMessage, b: TriggerMessage): number {
 
 export async function runScenario(scenario: ResolvedScenario, options: RunOptions): Promise<RunResult> {
   const started = performance.now();
-  const state = createState(scenario);
+  const plugins = options.plugins;
+  const state = createState(scenario, plugins);
   const cfg = scenario.config;
   const n = state.columns.rows;
   const threads = Math.max(0, Math.floor(options.threads));
   // Model-based detectors: their coordinators, and epochs short enough that the windows of one
   // epoch stay a modest batch of memory (the length depends on the scenario only, never on threads).
-  const coordinators: (DetectorCoordinator | undefined)[] = scenario.detectors.map((det) => DETECTORS[det.config.type]!.coordinator?.(det, { devices: n }));
+  const coordinators: (DetectorCoordinator | undefined)[] = scenario.detectors.map((det) => plugins.detectors[det.config.type]!.coordinator?.(det, { devices: n }));
   const phoneOf = state.columns.u8('phone');
   let windowsPerSecond = 0;
   for (let d = 0; d < n; d++) {
     const det = scenario.detectors[scenario.phoneDetector[phoneOf[d]!]!]!;
-    if (det.config.type === 'onnx-window') windowsPerSecond += 1 / (det.config.hop as number);
+    windowsPerSecond += plugins.detectors[det.config.type]!.cost(det).windowsPerSecond;
   }
   const defaultEpoch = Math.max(1, Math.round(10 / cfg.tick));
   const epochTicks = Math.max(1, options.epochTicks ?? (windowsPerSecond > 0 ? Math.min(defaultEpoch, Math.max(1, Math.floor(50_000 / (windowsPerSecond * cfg.tick)))) : defaultEpoch));
@@ -99,9 +99,9 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
   const chunkSize = Math.max(1, options.chunkSize ?? Math.max(256, Math.ceil(n / (Math.max(1, threads) * 8))));
 
   // Configuration checks that need the world or the devices.
-  cfg.hazards.forEach((h, i) => HAZARDS[h.type]!.check?.(h, stageContext(state, hazardPrefix(i)), `hazards[${i}]`));
+  checkHazards(state);
 
-  const init: WorkerInit = { scenario, columns: state.columns.share() };
+  const init = workerInit(state);
   const pool = threads > 0
     ? new Piscina({ filename: compiledModule('engine/device-worker.js'), minThreads: threads, maxThreads: threads, workerData: init, idleTimeout: 60_000 })
     : undefined;
@@ -115,11 +115,11 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
   const uplink = new Link(cfg.network.uplink, cfg.seed, 'uplink', { table: scenario.latencyTables.uplink, outages });
   const push = new Link(cfg.network.push, cfg.seed, 'push', { table: scenario.latencyTables.push, outages });
   const monitoring = state.columns.u8('monitoring');
-  // The server's directory of where each phone last said it was: the positions at t = 0, then
-  // whatever heartbeats and triggers report. Alerts are pushed to phones by this directory.
-  const lastX = Float64Array.from(state.columns.f64('x')), lastY = Float64Array.from(state.columns.f64('y'));
-  const serverCtx = { seed: cfg.seed, world: state.world, durationS: cfg.duration, x: lastX, y: lastY, monitoring: Uint8Array.from(monitoring) };
-  const servers = serversOf(cfg).map((c) => CONSENSUS[c.type]!.create(c, serverCtx));
+  // The server's directory of where each phone last said it was: empty at the start, then whatever
+  // heartbeats and triggers that crossed the network report. Alerts are pushed to phones by it.
+  const lastX = new Float64Array(n).fill(NaN), lastY = new Float64Array(n).fill(NaN);
+  const serverCtx = { seed: cfg.seed, world: state.world, durationS: cfg.duration, devices: n };
+  const servers = serversOf(cfg).map((c) => plugins.servers[c.type]!.create(c, serverCtx));
   const queue = new EventQueue<TriggerMessage>();
   const alerts: AlertRecord[] = [];
   const receipts: Receipt[] = [];
@@ -130,7 +130,7 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
   const triggered = new Uint8Array(n);
   const counts = { triggers: 0, updates: 0, heartbeats: 0 };
   const sentTriggers: SentTrigger[] = [];
-  const truthRows: import('./types.js').TruthRow[] = [];
+  const truthRows: import('../plugin/index.js').TruthRow[] = [];
   let samples = 0, simulateMs = 0, serverMs = 0;
 
   const deliver = (server: number, local: AlertRecord) => {
@@ -144,7 +144,7 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
     if (a.cancelled) {
       // Everyone who was alerted hears that it is off.
       for (let d = 0; d < n; d++) {
-        if (!tier[d]) continue;
+        if (!tier[d] || Number.isNaN(lastX[d]!)) continue;
         const t = push.deliver(d, a.time, lastX[d]!, lastY[d]!);
         if (t !== undefined) receipts.push({ device: d, event: a.event, seq: a.seq, time: t, tier: 'cancel' });
       }
@@ -154,6 +154,7 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
     const r2 = (a.radiusKm * 1000) ** 2, act2 = (a.takeActionRadiusKm * 1000) ** 2;
     const ex = a.estimate.x, ey = a.estimate.y, seg = a.rupture;
     for (let d = 0; d < n; d++) {
+      if (Number.isNaN(lastX[d]!)) continue; // a phone the server has never heard from
       const dx = lastX[d]! - ex, dy = lastY[d]! - ey, r = seg ? segmentDistance(seg, lastX[d]!, lastY[d]!) ** 2 : dx * dx + dy * dy;
       const level = r <= act2 ? 2 : r <= r2 ? 1 : 0;
       if (level <= tier[d]!) continue;
@@ -236,7 +237,7 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
     await inference?.close();
   }
 
-  const truths = cfg.hazards.map((h, i) => HAZARDS[h.type]!.truth(h, stageContext(state, hazardPrefix(i)), i));
+  const truths = cfg.hazards.map((h, i) => plugins.hazards[h.type]!.truth(h, hazardContext(state, i), i));
   // Reported rows join the hazards' own items, ordered by time then device (chunk order does not matter).
   truthRows.sort((a, b) => a.hazard - b.hazard || a.time - b.time || a.device - b.device);
   for (const row of truthRows) (truths[row.hazard]!.items ??= []).push(row);
@@ -254,6 +255,6 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
     messages: { sent: uplink.sent, lost: uplink.lost, lostToOutage: uplink.lostToOutage, triggers: counts.triggers, updates: counts.updates, heartbeats: counts.heartbeats, devicesTriggered },
     pushes: { sent: push.sent, lost: push.lost, lostToOutage: push.lostToOutage },
     figures: { samples, deviceSeconds: monitored * cfg.duration, wallSeconds, simulateSeconds: simulateMs / 1000, serverSeconds: serverMs / 1000, inferenceSeconds: inferenceMs / 1000 },
-    budget: detectorBudget({ scenario, windowCounts, monitoredSeconds, stats: (m) => inference?.statsOf(m) as ModelStats }),
+    budget: detectorBudget({ scenario, plugins, windowCounts, monitoredSeconds, stats: (m) => inference?.statsOf(m) as ModelStats }),
   };
 }

@@ -7,9 +7,8 @@ import { ColumnSet, type ColumnSpec, type SharedColumns } from '../core/columns.
 import { componentKey, stableUniform } from '../core/random.js';
 import { SimClock } from '../core/clock.js';
 import { InputError } from '../core/errors.js';
+import { compiledUrl } from '../core/paths.js';
 import type { ResolvedScenario } from '../scenario/load.js';
-import { HAZARDS } from '../hazards/registry.js';
-import { DETECTORS } from '../detect/registry.js';
 import { loadWorld, type World } from '../world/load.js';
 import { placeDevices } from '../population/place.js';
 import { ImuModel, imuColumns } from '../sensors/imu.js';
@@ -22,7 +21,8 @@ import { MOBILITY_COLUMNS, Mobility } from '../population/mobility.js';
 import { CONTEXT_COLUMNS, PhoneContexts } from '../population/context.js';
 import { RoadNetwork } from '../world/roads.js';
 import { BoundaryIndex } from '../world/boundary-index.js';
-import type { DetectorRuntime, HazardRuntime, StageContext, TruthRow } from './types.js';
+import type { DetectorContext, DetectorRuntime, HazardContext, HazardRuntime, PluginSet, TruthRow } from '../plugin/index.js';
+import { RestrictedColumns } from '../plugin/columns.js';
 
 /** Prefix of hazard i's columns. */
 export const hazardPrefix = (i: number): string => `hazard${i}.`;
@@ -33,20 +33,20 @@ export const detectorPrefix = (i: number): string => (i === 0 ? 'detector.' : `d
 export const phonesOfDetector = (scenario: ResolvedScenario, i: number) => scenario.phones.filter((_, p) => scenario.phoneDetector[p] === i);
 
 /** Columns every stage needs beyond the device table. */
-export function stageColumnSpecs(scenario: ResolvedScenario, rows: number): ColumnSpec[] {
+export function stageColumnSpecs(scenario: ResolvedScenario, plugins: PluginSet, rows: number): ColumnSpec[] {
   const specs: ColumnSpec[] = [
     { name: 'monitoring', type: 'u8' }, ...MOBILITY_COLUMNS, ...CONTEXT_COLUMNS, ...MOTION_COLUMNS, ...GNSS_COLUMNS, ...imuColumns('accel'),
   ];
   if (scenario.phones.some((p) => p.gyroscope)) specs.push(...imuColumns('gyro'));
   if (scenario.phones.some((p) => p.barometer)) specs.push(...BAROMETER_COLUMNS);
   scenario.config.hazards.forEach((h, i) => {
-    for (const c of HAZARDS[h.type]!.columns(h, rows)) specs.push({ ...c, name: hazardPrefix(i) + c.name });
+    for (const c of plugins.hazards[h.type]!.columns(h, rows)) specs.push({ ...c, name: hazardPrefix(i) + c.name });
   });
   specs.push({ name: 'trigger.onset', type: 'f64' });
   scenario.detectors.forEach((det, i) => {
     const phones = phonesOfDetector(scenario, i);
     if (!phones.length) return;
-    for (const c of DETECTORS[det.config.type]!.columns(det, rows, phones, scenario.config.tick)) specs.push({ ...c, name: detectorPrefix(i) + c.name });
+    for (const c of plugins.detectors[det.config.type]!.columns(det, rows, phones, scenario.config.tick)) specs.push({ ...c, name: detectorPrefix(i) + c.name });
   });
   return specs;
 }
@@ -83,6 +83,8 @@ export function checkTiming(scenario: ResolvedScenario): void {
 
 export interface SimulationState {
   scenario: ResolvedScenario;
+  /** The plug-ins the scenario's `type` names refer to. */
+  plugins: PluginSet;
   world: World;
   columns: ColumnSet;
   clock: SimClock;
@@ -114,7 +116,7 @@ export function checkRoads(scenario: ResolvedScenario, world: World): RoadNetwor
 }
 
 /** Main thread: loads the world, places devices, sets up mobility and phone context, allocates every shared column. */
-export function createState(scenario: ResolvedScenario): SimulationState {
+export function createState(scenario: ResolvedScenario, plugins: PluginSet): SimulationState {
   checkTiming(scenario);
   const world = loadWorld(scenario.worldFile);
   const roads = checkRoads(scenario, world);
@@ -133,9 +135,9 @@ export function createState(scenario: ResolvedScenario): SimulationState {
     behaviourShares: pop.behaviours.map((m) => m.share),
   }, boundary);
   const n = devices.rows;
-  const columns = devices.merge(ColumnSet.allocate(n, stageColumnSpecs(scenario, n)));
+  const columns = devices.merge(ColumnSet.allocate(n, stageColumnSpecs(scenario, plugins, n)));
   const clock = new SimClock({ duration: scenario.config.duration, tick: scenario.config.tick });
-  const state: SimulationState = { scenario, world, columns, clock, roads, boundary };
+  const state: SimulationState = { scenario, plugins, world, columns, clock, roads, boundary };
   const { mobility, contexts } = createPopulationRuntimes(state);
   for (let d = 0; d < n; d++) {
     mobility.init(d, 0);
@@ -173,26 +175,44 @@ export class TruthSink {
   }
 }
 
-export function stageContext(state: Pick<SimulationState, 'scenario' | 'world' | 'columns'> & { roads?: RoadNetwork }, prefix: string, sink?: TruthSink): StageContext {
+type ContextState = Pick<SimulationState, 'scenario' | 'world' | 'columns'> & { roads?: RoadNetwork };
+
+/** What hazard i is given: the whole device table (hazards are the truth), its index, prefix and files. */
+export function hazardContext(state: ContextState, i: number, sink?: TruthSink): HazardContext {
+  const s = state.scenario, where = `hazards[${i}].`;
+  const files: Record<string, string> = {};
+  for (const [field, path] of Object.entries(s.hazardFiles)) if (field.startsWith(where)) files[field.slice(where.length)] = path;
   return {
-    roads: state.roads,
+    seed: s.config.seed, index: i, prefix: hazardPrefix(i), file: s.file, files, dir: s.dir, durationS: s.config.duration,
+    world: state.world, roads: state.roads, columns: state.columns, phones: s.phones, behaviours: s.behaviours,
     report: (row) => {
       if (!sink) throw new Error('truth reported outside a simulation task');
       sink.rows.push(row);
     },
-    seed: state.scenario.config.seed,
-    scenario: state.scenario,
-    world: state.world,
-    columns: state.columns,
-    phones: state.scenario.phones,
-    behaviours: state.scenario.behaviours,
-    prefix,
   };
+}
+
+/**
+ * What detector i is given: its own columns and the sensor outputs it declared (`reads`), through a
+ * view that throws on anything else — never positions, hazards or the scenario.
+ */
+export function detectorContext(state: ContextState & { plugins: PluginSet }, i: number): DetectorContext {
+  const s = state.scenario, det = s.detectors[i]!, plugin = state.plugins.detectors[det.config.type]!;
+  const prefix = detectorPrefix(i);
+  return {
+    seed: s.config.seed, prefix, tick: s.config.tick, phones: s.phones,
+    columns: new RestrictedColumns(state.columns, `detector "${det.config.type}" (${det.field})`, [prefix, ...plugin.reads]),
+  };
+}
+
+/** Checks every hazard's configuration against the world and the devices (InputError on problems). */
+export function checkHazards(state: SimulationState): void {
+  state.scenario.config.hazards.forEach((h, i) => state.plugins.hazards[h.type]!.check?.(h, hazardContext(state, i), `hazards[${i}]`));
 }
 
 /** Everything a worker needs to process device blocks. */
 export interface Runtimes {
-  state: Pick<SimulationState, 'scenario' | 'world' | 'columns' | 'clock' | 'roads' | 'boundary'>;
+  state: Pick<SimulationState, 'scenario' | 'plugins' | 'world' | 'columns' | 'clock' | 'roads' | 'boundary'>;
   mobility: Mobility;
   contexts: PhoneContexts;
   /** Key of the per-phone heartbeat phase. */
@@ -222,11 +242,12 @@ export interface Runtimes {
 export function createRuntimes(state: Runtimes['state']): Runtimes {
   const cfg = state.scenario.config;
   const truth = new TruthSink();
-  const hazards = cfg.hazards.map((h, i) => HAZARDS[h.type]!.create(h, stageContext(state, hazardPrefix(i), truth)));
+  const P = state.plugins;
+  const hazards = cfg.hazards.map((h, i) => P.hazards[h.type]!.create(h, hazardContext(state, i, truth)));
   const sc = state.scenario;
-  const detectors = sc.detectors.map((det, i) => (phonesOfDetector(sc, i).length ? DETECTORS[det.config.type]!.create(det, stageContext(state, detectorPrefix(i))) : undefined));
-  const detectorGyro = sc.phoneDetector.map((i) => DETECTORS[sc.detectors[i]!.config.type]!.needsGyro?.(sc.detectors[i]!) ?? false);
-  const detectorBaro = sc.phoneDetector.map((i) => DETECTORS[sc.detectors[i]!.config.type]!.needsBarometer?.(sc.detectors[i]!) ?? false);
+  const detectors = sc.detectors.map((det, i) => (phonesOfDetector(sc, i).length ? P.detectors[det.config.type]!.create(det, detectorContext(state, i)) : undefined));
+  const detectorGyro = sc.phoneDetector.map((i) => P.detectors[sc.detectors[i]!.config.type]!.needsGyro?.(sc.detectors[i]!) ?? false);
+  const detectorBaro = sc.phoneDetector.map((i) => P.detectors[sc.detectors[i]!.config.type]!.needsBarometer?.(sc.detectors[i]!) ?? false);
   const sensors = { seed: cfg.seed, columns: state.columns, phones: state.scenario.phones };
   const hasGyro = state.columns.has('gyro.rng'), hasBaro = state.columns.has('baro.rng');
   const accelerometer = new ImuModel('accel', sensors);
@@ -254,13 +275,19 @@ const NO_SENSOR = { has: () => false, rate: () => 0, apply: () => {}, read: () =
 export interface WorkerInit {
   scenario: ResolvedScenario;
   columns: SharedColumns;
+  /** Module whose `plugins` export is the run's plug-in set (functions do not cross threads). */
+  pluginModule: string;
 }
 
+/** The message a main thread hands its workers. */
+export const workerInit = (state: SimulationState): WorkerInit => ({ scenario: state.scenario, columns: state.columns.share(), pluginModule: compiledUrl(state.plugins.module) });
+
 /** Worker side: attaches to the shared columns and rebuilds the runtimes. */
-export function runtimesFromInit(init: WorkerInit): Runtimes {
+export async function runtimesFromInit(init: WorkerInit): Promise<Runtimes> {
+  const { plugins } = (await import(init.pluginModule)) as { plugins: PluginSet };
   const world = loadWorld(init.scenario.worldFile);
   const columns = ColumnSet.attach(init.columns);
   const clock = new SimClock({ duration: init.scenario.config.duration, tick: init.scenario.config.tick });
   const roads = needsRoads(init.scenario) ? new RoadNetwork(world.roads) : undefined;
-  return createRuntimes({ scenario: init.scenario, world, columns, clock, roads, boundary: new BoundaryIndex(world.boundary) });
+  return createRuntimes({ scenario: init.scenario, plugins, world, columns, clock, roads, boundary: new BoundaryIndex(world.boundary) });
 }

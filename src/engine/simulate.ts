@@ -11,7 +11,7 @@ import { nextHeartbeat, type Runtimes } from './setup.js';
 import { newBlock, resetBlock } from './block.js';
 import { rotateBlock, rotateBlockBlend, rotation } from '../sensors/pose.js';
 import { Activity } from '../population/mobility.js';
-import type { Block, DetectorSink, SensorBlock, TriggerMessage, TruthRow, WindowRequest } from './types.js';
+import type { Block, DetectorSink, SensorBlock, TriggerMessage, TruthRow, WindowRequest } from '../plugin/index.js';
 
 export interface ChunkTask {
   /** First and last-plus-one tick of the epoch. */

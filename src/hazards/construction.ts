@@ -7,8 +7,8 @@
 import * as z from 'zod';
 import { G } from '../core/units.js';
 import type { ColumnSpec } from '../core/columns.js';
-import { duration, latitude, longitude } from '../scenario/fields.js';
-import type { Block, Exposure, HazardPlugin, HazardRuntime, StageContext } from '../engine/types.js';
+import { duration, latitude, longitude } from '../plugin/fields.js';
+import type { Block, Exposure, HazardPlugin, HazardRuntime, HazardContext } from '../plugin/index.js';
 import { addDampedSine, dampedSineDuration } from './impulse.js';
 
 export const constructionSchema = z.strictObject({
@@ -39,7 +39,7 @@ class ConstructionRuntime implements HazardRuntime {
   private readonly y: Float64Array;
   private readonly ring: number;
 
-  constructor(c: ConstructionConfig, ctx: StageContext) {
+  constructor(c: ConstructionConfig, ctx: HazardContext) {
     this.c = c;
     this.site = ctx.world.frame.project([c.lon, c.lat]);
     this.x = ctx.columns.f64('x');
@@ -73,8 +73,10 @@ class ConstructionRuntime implements HazardRuntime {
   }
 }
 
-export const construction: HazardPlugin<ConstructionConfig> = {
+export const constructionNuisance: HazardPlugin<ConstructionConfig> = {
   type: 'construction',
+  summary: 'Pile-driving blows near a site: decaying ground vibration felt by phones within reach (a nuisance, never alertable)',
+  reads: ['x', 'y'],
   category: 'nuisance',
   schema: constructionSchema,
   columns: (): ColumnSpec[] => [],

@@ -10,8 +10,8 @@ import { G } from '../core/units.js';
 import { FastRandom, stableUniform, componentKey } from '../core/random.js';
 import { InputError } from '../core/errors.js';
 import type { ColumnSpec } from '../core/columns.js';
-import { duration } from '../scenario/fields.js';
-import type { Block, Exposure, HazardPlugin, HazardRuntime, StageContext } from '../engine/types.js';
+import { duration } from '../plugin/fields.js';
+import type { Block, Exposure, HazardPlugin, HazardRuntime, HazardContext } from '../plugin/index.js';
 import { Activity, CRASHED } from '../population/mobility.js';
 import { CONTEXT_CODE } from '../population/behaviour.js';
 import { addHalfSine } from './impulse.js';
@@ -56,7 +56,7 @@ interface PlannedCrash {
 }
 
 /** Devices whose behaviour drives. */
-function vehicleDevices(ctx: StageContext): number[] {
+function vehicleDevices(ctx: HazardContext): number[] {
   const beh = ctx.columns.u8('behaviour');
   const out: number[] = [];
   for (let d = 0; d < ctx.columns.rows; d++) {
@@ -67,21 +67,21 @@ function vehicleDevices(ctx: StageContext): number[] {
 }
 
 /** The crashes of a configuration, checked against the devices (deterministic per seed). */
-export function planCrashes(c: CrashConfig, ctx: StageContext, where: string): PlannedCrash[] {
+export function planCrashes(c: CrashConfig, ctx: HazardContext, where: string): PlannedCrash[] {
   const n = ctx.columns.rows;
   const beh = ctx.columns.u8('behaviour');
   const out: PlannedCrash[] = [];
   c.crashes.forEach((k, i) => {
-    if (k.device >= n) throw new InputError(ctx.scenario.file, { path: `${where}.crashes[${i}].device`, message: `expected a device id from 0 to ${n - 1}, found ${k.device} (the run has ${n} devices)` });
+    if (k.device >= n) throw new InputError(ctx.file, { path: `${where}.crashes[${i}].device`, message: `expected a device id from 0 to ${n - 1}, found ${k.device} (the run has ${n} devices)` });
     const b = ctx.behaviours[beh[k.device]!]!;
-    if (b.kind !== 'vehicle' && b.kind !== 'commuter') throw new InputError(ctx.scenario.file, { path: `${where}.crashes[${i}].device`, message: `expected a device in a vehicle, found device ${k.device} with behaviour "${b.name}" (${b.kind})` });
+    if (b.kind !== 'vehicle' && b.kind !== 'commuter') throw new InputError(ctx.file, { path: `${where}.crashes[${i}].device`, message: `expected a device in a vehicle, found device ${k.device} with behaviour "${b.name}" (${b.kind})` });
     out.push({ device: k.device, time: k.time, peakG: k.peak_g, durationS: k.duration_ms / 1000 });
   });
   if (c.random) {
     const r = c.random;
-    if (r.to < r.from) throw new InputError(ctx.scenario.file, { path: `${where}.random.to`, message: `expected to ≥ from (${r.from} s), found ${r.to} s` });
+    if (r.to < r.from) throw new InputError(ctx.file, { path: `${where}.random.to`, message: `expected to ≥ from (${r.from} s), found ${r.to} s` });
     const vehicles = vehicleDevices(ctx);
-    if (!vehicles.length) throw new InputError(ctx.scenario.file, { path: `${where}.random`, message: 'no device drives: add a vehicle or commuter behaviour' });
+    if (!vehicles.length) throw new InputError(ctx.file, { path: `${where}.random`, message: 'no device drives: add a vehicle or commuter behaviour' });
     const rng = FastRandom.of(ctx.seed, `${where}/crashes`);
     for (let k = 0; k < r.count; k++) {
       out.push({
@@ -96,7 +96,7 @@ export function planCrashes(c: CrashConfig, ctx: StageContext, where: string): P
 }
 
 class CrashRuntime implements HazardRuntime {
-  private readonly ctx: StageContext;
+  private readonly ctx: HazardContext;
   private readonly index: number;
   private readonly planned = new Map<number, PlannedCrash>();
   private readonly activity: Uint8Array;
@@ -112,7 +112,7 @@ class CrashRuntime implements HazardRuntime {
   private readonly dir: Float32Array;
   private readonly key: number;
 
-  constructor(c: CrashConfig, ctx: StageContext, index: number) {
+  constructor(c: CrashConfig, ctx: HazardContext, index: number) {
     this.ctx = ctx;
     this.index = index;
     // One crash per vehicle: the earliest planned.
@@ -179,10 +179,11 @@ class CrashRuntime implements HazardRuntime {
   }
 }
 
-const indexOf = (ctx: StageContext) => Number(/hazard(\d+)\./.exec(ctx.prefix)?.[1] ?? 0);
 
-export const crash: HazardPlugin<CrashConfig> = {
+export const crashHazard: HazardPlugin<CrashConfig> = {
   type: 'crash',
+  summary: 'Vehicle crashes: a multi-g impact pulse on phones in a car, which then stops',
+  reads: ['behaviour', 'mob.'],
   category: 'hazard',
   schema: crashSchema,
   check: (c, ctx, where) => void planCrashes(c, ctx, where),
@@ -190,7 +191,7 @@ export const crash: HazardPlugin<CrashConfig> = {
     { name: 'at', type: 'f64', fill: NaN },
     { name: 'dir', type: 'f32', width: 2 },
   ],
-  create: (c, ctx) => new CrashRuntime(c, ctx, indexOf(ctx)),
+  create: (c, ctx) => new CrashRuntime(c, ctx, ctx.index),
   truth(c, ctx, index) {
     const planned = planCrashes(c, ctx, `hazards[${index}]`);
     return {

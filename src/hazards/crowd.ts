@@ -10,10 +10,10 @@ import { G } from '../core/units.js';
 import { FastRandom, componentKey, stableUniform } from '../core/random.js';
 import { InputError } from '../core/errors.js';
 import type { ColumnSpec } from '../core/columns.js';
-import { duration, probability } from '../scenario/fields.js';
+import { duration, probability } from '../plugin/fields.js';
 import { inPolygon } from '../world/geometry.js';
 import type { Venue } from '../world/load.js';
-import type { Block, Exposure, HazardPlugin, HazardRuntime, StageContext } from '../engine/types.js';
+import type { Block, Exposure, HazardPlugin, HazardRuntime, HazardContext } from '../plugin/index.js';
 
 const band = (lo: number, hi: number) => z.tuple([z.number().min(lo).max(hi), z.number().min(lo).max(hi)]).refine(([a, b]) => b >= a, { error: 'expected [low, high] with high ≥ low' });
 
@@ -34,9 +34,9 @@ export const crowdSchema = z.strictObject({
 
 export type CrowdConfig = z.output<typeof crowdSchema>;
 
-export function venueOf(ctx: StageContext, name: string, where: string): Venue {
+export function venueOf(ctx: HazardContext, name: string, where: string): Venue {
   const v = ctx.world.venues.find((x) => x.name === name);
-  if (!v) throw new InputError(ctx.scenario.file, { path: `${where}.venue`, message: `no venue ${JSON.stringify(name)} in world ${ctx.world.name}; its venues: ${ctx.world.venues.map((x) => JSON.stringify(x.name)).join(', ') || 'none'}` });
+  if (!v) throw new InputError(ctx.file, { path: `${where}.venue`, message: `no venue ${JSON.stringify(name)} in world ${ctx.world.name}; its venues: ${ctx.world.venues.map((x) => JSON.stringify(x.name)).join(', ') || 'none'}` });
   return v;
 }
 
@@ -50,7 +50,7 @@ class CrowdRuntime implements HazardRuntime {
   private readonly songs: number[];
   private readonly phase: number;
 
-  constructor(c: CrowdConfig, ctx: StageContext, index: number) {
+  constructor(c: CrowdConfig, ctx: HazardContext, index: number) {
     this.c = c;
     this.venue = venueOf(ctx, c.venue, `hazards[${index}]`);
     this.x = ctx.columns.f64('x');
@@ -98,15 +98,16 @@ class CrowdRuntime implements HazardRuntime {
   }
 }
 
-const indexOf = (ctx: StageContext) => Number(/hazard(\d+)\./.exec(ctx.prefix)?.[1] ?? 0);
 
-export const crowd: HazardPlugin<CrowdConfig> = {
+export const crowdNuisance: HazardPlugin<CrowdConfig> = {
   type: 'crowd',
+  summary: 'A jumping stadium crowd: rhythmic shaking of phones inside a venue (a nuisance, never alertable)',
+  reads: ['x', 'y'],
   category: 'nuisance',
   schema: crowdSchema,
   check: (c, ctx, where) => void venueOf(ctx, c.venue, where),
   columns: (): ColumnSpec[] => [],
-  create: (c, ctx) => new CrowdRuntime(c, ctx, indexOf(ctx)),
+  create: (c, ctx) => new CrowdRuntime(c, ctx, ctx.index),
   truth(c, ctx, index) {
     const v = venueOf(ctx, c.venue, `hazards[${index}]`);
     const [lon, lat] = ctx.world.frame.unproject(v.x, v.y);

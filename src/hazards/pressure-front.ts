@@ -9,8 +9,8 @@
  */
 import * as z from 'zod';
 import type { ColumnSpec } from '../core/columns.js';
-import { duration, latitude, longitude } from '../scenario/fields.js';
-import type { Block, HazardPlugin, HazardRuntime, StageContext } from '../engine/types.js';
+import { duration, latitude, longitude } from '../plugin/fields.js';
+import type { Block, HazardPlugin, HazardRuntime, HazardContext } from '../plugin/index.js';
 
 const AIR_DENSITY = 1.2; // kg/m³
 
@@ -105,7 +105,7 @@ class PressureFrontRuntime implements HazardRuntime {
   private readonly impact: Float64Array;
   private readonly peak: Float32Array;
 
-  constructor(c: PressureFrontConfig, ctx: StageContext) {
+  constructor(c: PressureFrontConfig, ctx: HazardContext) {
     this.model = new FrontModel(c, ctx.world.frame.project([c.lon, c.lat]));
     const col = ctx.columns, p = ctx.prefix;
     this.x = col.f64('x');
@@ -139,8 +139,10 @@ class PressureFrontRuntime implements HazardRuntime {
   }
 }
 
-export const pressureFront: HazardPlugin<PressureFrontConfig> = {
+export const pressureFrontHazard: HazardPlugin<PressureFrontConfig> = {
   type: 'pressure-front',
+  summary: 'A moving pressure jump (gust front, with an optional vortex) felt by barometers as it passes',
+  reads: ['x', 'y'],
   category: 'hazard',
   schema: pressureFrontSchema,
   columns: (): ColumnSpec[] => [
@@ -155,7 +157,7 @@ export const pressureFront: HazardPlugin<PressureFrontConfig> = {
     const reached = col.u8(p + 'reached'), peak = col.f32(p + 'peak_hpa');
     const rows = col.rows;
     const shouldAlert = new Uint8Array(rows);
-    const duration = ctx.scenario.config.duration;
+    const duration = ctx.durationS;
     const impact = col.f64(p + 'impact');
     const first = col.f64(p + 'first');
     let start = Infinity, end = -Infinity;

@@ -12,10 +12,10 @@ import { G } from '../core/units.js';
 import { FastRandom, componentKey, stableUniform } from '../core/random.js';
 import { InputError } from '../core/errors.js';
 import type { ColumnSpec } from '../core/columns.js';
-import { latitude, longitude, probability } from '../scenario/fields.js';
+import { latitude, longitude, probability } from '../plugin/fields.js';
 import { segmentDistance2 } from '../world/geometry.js';
 import type { RoadNetwork } from '../world/roads.js';
-import type { Block, Exposure, HazardPlugin, HazardRuntime, StageContext } from '../engine/types.js';
+import type { Block, Exposure, HazardPlugin, HazardRuntime, HazardContext } from '../plugin/index.js';
 import { Activity } from '../population/mobility.js';
 import { addDampedSine, dampedSineDuration } from './impulse.js';
 
@@ -85,10 +85,10 @@ function twin(roads: RoadNetwork, e: number): number {
 }
 
 /** Places every anomaly of the configuration (deterministic per seed). */
-export function placeAnomalies(c: RoadAnomalyConfig, ctx: StageContext, where: string): Anomaly[] {
+export function placeAnomalies(c: RoadAnomalyConfig, ctx: HazardContext, where: string): Anomaly[] {
   const roads = ctx.roads;
   if (!roads || roads.carNodes.length < 2) {
-    throw new InputError(ctx.scenario.file, { path: where, message: 'road anomalies need phones in vehicles on drivable roads: add a vehicle or commuter behaviour and a world with roads' });
+    throw new InputError(ctx.file, { path: where, message: 'road anomalies need phones in vehicles on drivable roads: add a vehicle or commuter behaviour and a world with roads' });
   }
   const out: Anomaly[] = [];
   const rng = FastRandom.of(ctx.seed, `${where}/anomalies`);
@@ -105,7 +105,7 @@ export function placeAnomalies(c: RoadAnomalyConfig, ctx: StageContext, where: s
     const [x, y] = ctx.world.frame.project([a.lon, a.lat]);
     const s = snap(roads, x, y);
     if (s.edge < 0 || s.dist > 25) {
-      throw new InputError(ctx.scenario.file, { path: `${where}.anomalies[${i}]`, message: `expected a place within 25 m of a drivable road, found the nearest ${s.edge < 0 ? 'nowhere' : `${s.dist.toFixed(0)} m away`}` });
+      throw new InputError(ctx.file, { path: `${where}.anomalies[${i}]`, message: `expected a place within 25 m of a drivable road, found the nearest ${s.edge < 0 ? 'nowhere' : `${s.dist.toFixed(0)} m away`}` });
     }
     add(s.edge, s.off, a.kind, a.severity_g);
   });
@@ -139,7 +139,7 @@ const BODY = { f: 1.5, zeta: 0.3 };
 
 class RoadAnomalyRuntime implements HazardRuntime {
   private readonly c: RoadAnomalyConfig;
-  private readonly ctx: StageContext;
+  private readonly ctx: HazardContext;
   private readonly index: number;
   private readonly roads: RoadNetwork;
   private readonly anomalies: Anomaly[];
@@ -159,7 +159,7 @@ class RoadAnomalyRuntime implements HazardRuntime {
   private readonly key: number;
   private readonly ring = Math.max(dampedSineDuration(WHEEL_HOP.f, WHEEL_HOP.zeta), dampedSineDuration(BODY.f, BODY.zeta));
 
-  constructor(c: RoadAnomalyConfig, ctx: StageContext, index: number) {
+  constructor(c: RoadAnomalyConfig, ctx: HazardContext, index: number) {
     this.c = c;
     this.ctx = ctx;
     this.index = index;
@@ -267,10 +267,11 @@ class RoadAnomalyRuntime implements HazardRuntime {
   }
 }
 
-const indexOf = (ctx: StageContext) => Number(/hazard(\d+)\./.exec(ctx.prefix)?.[1] ?? 0);
 
-export const roadAnomaly: HazardPlugin<RoadAnomalyConfig> = {
+export const roadAnomalyHazard: HazardPlugin<RoadAnomalyConfig> = {
   type: 'road-anomaly',
+  summary: 'Potholes and speed bumps on roads: wheel impacts for vehicles passing over them',
+  reads: ['mob.'],
   category: 'hazard',
   schema: roadAnomalySchema,
   check: (c, ctx, where) => void placeAnomalies(c, ctx, where),
@@ -283,7 +284,7 @@ export const roadAnomaly: HazardPlugin<RoadAnomalyConfig> = {
     { name: 'hit_kind', type: 'u8', width: RING },
     { name: 'hit_next', type: 'u8' },
   ],
-  create: (c, ctx) => new RoadAnomalyRuntime(c, ctx, indexOf(ctx)),
+  create: (c, ctx) => new RoadAnomalyRuntime(c, ctx, ctx.index),
   truth(c, ctx, index) {
     const anomalies = placeAnomalies(c, ctx, `hazards[${index}]`);
     return {

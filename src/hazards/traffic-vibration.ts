@@ -9,9 +9,9 @@ import * as z from 'zod';
 import { G } from '../core/units.js';
 import { componentKey, stableUniform } from '../core/random.js';
 import type { ColumnSpec } from '../core/columns.js';
-import { duration } from '../scenario/fields.js';
+import { duration } from '../plugin/fields.js';
 import { segmentDistance2 } from '../world/geometry.js';
-import type { Block, Exposure, HazardPlugin, HazardRuntime, StageContext } from '../engine/types.js';
+import type { Block, Exposure, HazardPlugin, HazardRuntime, HazardContext } from '../plugin/index.js';
 
 export const trafficVibrationSchema = z.strictObject({
   type: z.literal('traffic-vibration'),
@@ -33,7 +33,7 @@ class TrafficVibrationRuntime implements HazardRuntime {
   private readonly key: number;
   private readonly segs: Float64Array;
 
-  constructor(c: TrafficVibrationConfig, ctx: StageContext, index: number) {
+  constructor(c: TrafficVibrationConfig, ctx: HazardContext, index: number) {
     this.c = c;
     this.x = ctx.columns.f64('x');
     this.y = ctx.columns.f64('y');
@@ -90,13 +90,14 @@ class TrafficVibrationRuntime implements HazardRuntime {
   }
 }
 
-const indexOf = (ctx: StageContext) => Number(/hazard(\d+)\./.exec(ctx.prefix)?.[1] ?? 0);
 
-export const trafficVibration: HazardPlugin<TrafficVibrationConfig> = {
+export const trafficVibrationNuisance: HazardPlugin<TrafficVibrationConfig> = {
   type: 'traffic-vibration',
+  summary: 'Heavy vehicles passing near phones beside major roads (a nuisance, never alertable)',
+  reads: ['x', 'y'],
   category: 'nuisance',
   schema: trafficVibrationSchema,
   columns: (): ColumnSpec[] => [{ name: 'road_m', type: 'f32', fill: NaN }],
-  create: (c, ctx) => new TrafficVibrationRuntime(c, ctx, indexOf(ctx)),
+  create: (c, ctx) => new TrafficVibrationRuntime(c, ctx, ctx.index),
   truth: (c, _ctx, index) => ({ index, type: 'traffic-vibration', kind: 'traffic-vibration', name: c.name ?? 'heavy traffic', alertable: false, start: 0, facts: { classes: c.classes.join(','), heavy_per_hour: c.heavy_per_hour } }),
 };

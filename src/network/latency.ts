@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { FastRandom } from '../core/random.js';
 import { InputError } from '../core/errors.js';
 import { displayPath } from '../core/paths.js';
-import type { LatencyDistribution } from '../scenario/fields.js';
+import type { LatencyDistribution } from '../plugin/fields.js';
 
 /**
  * Reads a table of measured latencies: the first column of every line that holds a number

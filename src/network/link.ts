@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import { FastRandom, type Seed } from '../core/random.js';
-import { latencyDistribution, probability } from '../scenario/fields.js';
+import { latencyDistribution, probability } from '../plugin/fields.js';
 import { drawLatency } from './latency.js';
 import type { Outages } from './outage.js';
 

@@ -7,7 +7,7 @@
  */
 import * as z from 'zod';
 import { FastRandom, type Seed } from '../core/random.js';
-import { duration, latitude, longitude } from '../scenario/fields.js';
+import { duration, latitude, longitude } from '../plugin/fields.js';
 import type { LocalFrame } from '../core/frame.js';
 
 const links = () => z.array(z.enum(['uplink', 'push'])).min(1).default(['uplink', 'push']);

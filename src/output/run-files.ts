@@ -9,8 +9,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buffer, circle, destination, lineString, point } from '@turf/turf';
 import type { RunResult } from '../engine/run.js';
-import type { HazardTruth } from '../engine/types.js';
-import type { AlertRecord } from '../server/types.js';
+import type { HazardTruth } from '../plugin/index.js';
+import type { AlertRecord } from '../plugin/index.js';
 import { OUTCOMES, type Outcome } from '../score/score.js';
 import { writeTable, type TableColumn } from './tables.js';
 

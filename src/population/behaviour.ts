@@ -7,7 +7,7 @@
  * Context shares may be given per local hour (24 numbers) or as one number for every hour.
  */
 import * as z from 'zod';
-import { duration, probability } from '../scenario/fields.js';
+import { duration, probability } from '../plugin/fields.js';
 
 export const PHONE_CONTEXTS = ['table', 'hand', 'pocket', 'bag', 'vehicle-mount'] as const;
 export type PhoneContext = (typeof PHONE_CONTEXTS)[number];

@@ -24,7 +24,7 @@ import { G } from '../core/units.js';
 import { FastRandom, componentKey, fillGaussian, seedFastState, seedKeyed, stableUniform, type Seed } from '../core/random.js';
 import type { ColumnSet, ColumnSpec } from '../core/columns.js';
 import { biquadGain, type Biquad } from '../core/biquad.js';
-import type { Block } from '../engine/types.js';
+import type { Block } from '../plugin/index.js';
 import { addDampedSine, addHalfSine } from '../hazards/impulse.js';
 import { CONTEXT_CODE, type BehaviourProfile } from './behaviour.js';
 import { Activity } from './mobility.js';

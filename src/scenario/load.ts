@@ -9,15 +9,12 @@ import { parseDocument, parse as parseYamlValue, type YAMLError } from 'yaml';
 import type * as z from 'zod';
 import { InputError, formatPath, describeValue, type InputProblem } from '../core/errors.js';
 import { canonicalJson, sha256 } from '../core/canonical.js';
-import { issuesToProblems } from './issues.js';
+import { issuesToProblems } from '../plugin/issues.js';
 import { scenarioSchema, serversOf, type ScenarioConfig, type PluginConfig } from './schema.js';
 import { phoneProfileSchema, type PhoneProfile } from '../sensors/profile.js';
 import { behaviourProfileSchema, type BehaviourProfile } from '../population/behaviour.js';
-import { HAZARDS } from '../hazards/registry.js';
-import { DETECTORS } from '../detect/registry.js';
-import { CONSENSUS } from '../server/registry.js';
 import { readLatencyTable } from '../network/latency.js';
-import type { ResolvedDetector } from '../engine/types.js';
+import type { PluginSet, ResolvedDetector } from '../plugin/index.js';
 import { displayPath } from '../core/paths.js';
 
 export { displayPath };
@@ -160,7 +157,8 @@ export function loadBehaviourProfile(file: string): BehaviourProfile {
 }
 
 /** Loads, overrides, validates and resolves a scenario file. */
-export function loadScenario(file: string, options: { overrides?: readonly string[]; seed?: number } = {}): ResolvedScenario {
+export function loadScenario(file: string, options: { plugins: PluginSet; overrides?: readonly string[]; seed?: number }): ResolvedScenario {
+  const { hazards: HAZARDS, detectors: DETECTORS, servers: CONSENSUS } = options.plugins;
   const abs = resolve(file);
   const shown = displayPath(abs);
   const raw = readYaml(abs);
@@ -170,7 +168,7 @@ export function loadScenario(file: string, options: { overrides?: readonly strin
   const overrides = [...(options.overrides ?? [])];
   if (options.seed !== undefined) overrides.push(`seed=${options.seed}`);
   applyOverrides(raw, overrides, shown);
-  const schema = scenarioSchema();
+  const schema = scenarioSchema(options.plugins);
   const r = schema.safeParse(raw, { reportInput: true });
   if (!r.success) {
     const problems: InputProblem[] = issuesToProblems(r.error.issues, schema, raw);

@@ -1,15 +1,13 @@
 /**
  * The scenario file schema: one YAML file says everything about a run (world, population mix,
  * hazards, detector, network, server, scoring). Hazard, detector and consensus sections are
- * composed from the plug-in registries, so a new plug-in's options appear here automatically.
+ * composed from the plug-in set the composition root hands in, so a new plug-in's options appear here automatically.
  */
 import * as z from 'zod';
-import { HAZARDS } from '../hazards/registry.js';
-import { DETECTORS } from '../detect/registry.js';
-import { CONSENSUS } from '../server/registry.js';
+import type { PluginSet } from '../plugin/index.js';
 import { linkSchema } from '../network/link.js';
 import { outageSchema, randomOutagesSchema } from '../network/outage.js';
-import { duration, filePath } from './fields.js';
+import { duration, filePath } from '../plugin/fields.js';
 
 function union<T extends z.ZodType[]>(key: string, schemas: T) {
   return z.discriminatedUnion(key, schemas as unknown as [z.ZodObject<any>, ...z.ZodObject<any>[]]);
@@ -86,10 +84,10 @@ export const environmentSchema = z.strictObject({
   weather_drift_pa_per_sqrt_h: z.number().min(0).default(60),
 });
 
-export function buildScenarioSchema() {
-  const hazard = union('type', Object.values(HAZARDS).map((h) => h.schema));
-  const detector = union('type', Object.values(DETECTORS).map((d) => d.schema));
-  const server = union('type', Object.values(CONSENSUS).map((c) => c.schema));
+export function buildScenarioSchema(plugins: PluginSet) {
+  const hazard = union('type', Object.values(plugins.hazards).map((h) => h.schema));
+  const detector = union('type', Object.values(plugins.detectors).map((d) => d.schema));
+  const server = union('type', Object.values(plugins.servers).map((c) => c.schema));
   return z
     .strictObject({
       /** Short name; the default output folder is out/<name>. */
@@ -120,9 +118,12 @@ export function buildScenarioSchema() {
     });
 }
 
-let cached: ReturnType<typeof buildScenarioSchema> | undefined;
-export function scenarioSchema(): ReturnType<typeof buildScenarioSchema> {
-  return (cached ??= buildScenarioSchema());
+const cached = new WeakMap<PluginSet, ReturnType<typeof buildScenarioSchema>>();
+/** The scenario schema for a plug-in set (built once per set). */
+export function scenarioSchema(plugins: PluginSet): ReturnType<typeof buildScenarioSchema> {
+  let s = cached.get(plugins);
+  if (!s) cached.set(plugins, (s = buildScenarioSchema(plugins)));
+  return s;
 }
 
 /** Options of one plug-in (hazard, detector, consensus) after validation; `type` picks the plug-in. */
@@ -139,7 +140,7 @@ export type ScenarioConfig = Omit<Validated, 'hazards' | 'detector' | 'server'> 
 export const serversOf = (c: Pick<ScenarioConfig, 'server'>): PluginConfig[] => (Array.isArray(c.server) ? c.server : [c.server]);
 
 /** JSON Schema of scenario files (what users write, before defaults and duration parsing). */
-export function scenarioJsonSchema(): unknown {
-  const schema = z.toJSONSchema(scenarioSchema(), { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+export function scenarioJsonSchema(plugins: PluginSet): unknown {
+  const schema = z.toJSONSchema(scenarioSchema(plugins), { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
   return { ...schema, $id: 'https://hazardsim.dev/schema/scenario.json', title: 'hazardsim scenario' };
 }

@@ -6,8 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
-import type { HazardTruth } from '../engine/types.js';
-import type { AlertRecord } from '../server/types.js';
+import type { HazardTruth } from '../plugin/index.js';
+import type { AlertRecord } from '../plugin/index.js';
 import { readTable } from '../output/tables.js';
 import { score, type ReceiptRecord, type ScoringConfig, type Summary } from './score.js';
 

@@ -6,8 +6,8 @@
  * time (a crash). An event near a target already reported is a duplicate (it counts for the
  * hazard, not as a false alert); events matching no target are false reports.
  */
-import type { HazardTruth } from '../engine/types.js';
-import type { AlertRecord } from '../server/types.js';
+import type { HazardTruth } from '../plugin/index.js';
+import type { AlertRecord } from '../plugin/index.js';
 import { haversineKm } from '../core/geo.js';
 import { quantiles, type Quantiles } from './quantiles.js';
 

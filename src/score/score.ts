@@ -6,8 +6,8 @@
  * matched event (S arrival, or the hazard's impact time); outcomes are timely (warning ≥ timely_min_s), late, missed (no receipt), and
  * unnecessary (receipt without deserving one); everyone else was correctly left quiet.
  */
-import type { HazardTruth } from '../engine/types.js';
-import type { AlertRecord } from '../server/types.js';
+import type { HazardTruth } from '../plugin/index.js';
+import type { AlertRecord } from '../plugin/index.js';
 import { haversineKm } from '../core/geo.js';
 import { quantiles, type Quantiles } from './quantiles.js';
 import { scoreItems, type ItemScore } from './items.js';

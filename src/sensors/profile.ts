@@ -7,7 +7,7 @@
  * sample's white noise has σ = ND·√bandwidth, and its Allan deviation at τ is ND/√(2τ).
  */
 import * as z from 'zod';
-import { duration, probability } from '../scenario/fields.js';
+import { duration, probability } from '../plugin/fields.js';
 
 /** Options shared by accelerometers and gyroscopes (bias units: mg or °/s; instability: µg or °/s; random walk: µg/√s or °/s/√s). */
 const imu = () => ({

@@ -10,14 +10,14 @@
  */
 import * as z from 'zod';
 import { gammaln } from 'simple-statistics';
-import type { TriggerMessage } from '../engine/types.js';
-import type { ConsensusPlugin, ServerContext } from './types.js';
-import { CrowdServer, crowdChecks, crowdOptions, type CrowdConfig } from './crowd.js';
+import type { TriggerMessage } from '../plugin/index.js';
+import type { ConsensusPlugin, ServerContext } from '../plugin/index.js';
+import { CellConsensusServer, cellConsensusChecks, cellConsensusOptions, type CellConsensusConfig } from './cell-consensus.js';
 
 export const binomialSchema = z
   .strictObject({
     type: z.literal('binomial'),
-    ...crowdOptions,
+    ...cellConsensusOptions,
     /** Prior background trigger rate per phone-hour (hazardsim's quiet day: about 2.3 for bare STA/LTA). */
     background_per_phone_hour: z.number().positive().default(2.3),
     /** Weight of the prior in phone-hours; 0 trusts only what the cell has seen. */
@@ -25,7 +25,7 @@ export const binomialSchema = z
     /** Network-wide false cell fires per day the test allows. */
     target_false_fires_per_day: z.number().positive().max(1e6).default(0.1),
   })
-  .superRefine((c, ctx) => crowdChecks(c, ctx));
+  .superRefine((c, ctx) => cellConsensusChecks(c, ctx));
 
 export type BinomialConfig = z.output<typeof binomialSchema>;
 
@@ -45,12 +45,12 @@ export function binomialTail(n: number, k: number, p: number): number {
   return Math.min(1, sum);
 }
 
-export class BinomialServer extends CrowdServer {
+export class BinomialServer extends CellConsensusServer {
   /** Per cell: free triggers seen, and phone-hours observed. */
   private readonly seen = new Map<number, { triggers: number; phoneHours: number; at: number }>();
 
   constructor(private readonly b: BinomialConfig, ctx: ServerContext) {
-    super(b as CrowdConfig, ctx);
+    super(b as CellConsensusConfig, ctx);
   }
 
   /** The cell's learned background rate per phone-hour. */
@@ -85,8 +85,9 @@ export class BinomialServer extends CrowdServer {
   }
 }
 
-export const binomial: ConsensusPlugin<BinomialConfig> = {
+export const binomialServer: ConsensusPlugin<BinomialConfig> = {
   type: 'binomial',
+  summary: 'Earthquake consensus: a cell fires when its triggers are improbable under the background rate it learns (binomial test)',
   schema: binomialSchema,
   create: (config, ctx) => new BinomialServer(config, ctx),
 };

@@ -5,26 +5,26 @@
  * time (crowd.ts). Cells are a metric grid or H3 hexagons (10 km by default).
  */
 import * as z from 'zod';
-import type { ConsensusPlugin, ServerContext } from './types.js';
-import { CrowdServer, crowdChecks, crowdOptions, type CrowdConfig } from './crowd.js';
+import type { ConsensusPlugin, ServerContext } from '../plugin/index.js';
+import { CellConsensusServer, cellConsensusChecks, cellConsensusOptions, type CellConsensusConfig } from './cell-consensus.js';
 
 export const cellRatioSchema = z
   .strictObject({
     type: z.literal('cell-ratio'),
-    ...crowdOptions,
+    ...cellConsensusOptions,
     /** Share of a cell's active phones that must trigger. */
     min_fraction: z.number().positive().default(0.3),
   })
   .superRefine((c, ctx) => {
     if (c.min_fraction > 1) ctx.addIssue({ code: 'custom', path: ['min_fraction'], message: `expected a fraction ≤ 1 (a cell can never have more than all its phones triggered, so it could never fire), found ${c.min_fraction}`, input: c.min_fraction });
-    crowdChecks(c, ctx);
+    cellConsensusChecks(c, ctx);
   });
 
 export type CellRatioConfig = z.output<typeof cellRatioSchema>;
 
-export class CellRatioServer extends CrowdServer {
+export class CellRatioServer extends CellConsensusServer {
   constructor(private readonly cr: CellRatioConfig, ctx: ServerContext) {
-    super(cr as CrowdConfig, ctx);
+    super(cr as CellConsensusConfig, ctx);
   }
 
   protected fires(_key: number, active: number, triggered: number): boolean {
@@ -32,8 +32,9 @@ export class CellRatioServer extends CrowdServer {
   }
 }
 
-export const cellRatio: ConsensusPlugin<CellRatioConfig> = {
+export const cellRatioServer: ConsensusPlugin<CellRatioConfig> = {
   type: 'cell-ratio',
+  summary: 'Earthquake consensus as MyShake: a cell fires when a share of its active phones trigger; clustered cells declare an event',
   schema: cellRatioSchema,
   create: (config, ctx) => new CellRatioServer(config, ctx),
 };

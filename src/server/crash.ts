@@ -6,9 +6,9 @@
  * update the report with how many phones felt it. A phone dropped on the floor has no speed to lose.
  */
 import * as z from 'zod';
-import { duration } from '../scenario/fields.js';
-import type { TriggerMessage } from '../engine/types.js';
-import type { AlertRecord, ConsensusPlugin, ConsensusServer, ServerContext } from './types.js';
+import { duration } from '../plugin/fields.js';
+import type { TriggerMessage } from '../plugin/index.js';
+import type { AlertRecord, ConsensusPlugin, ConsensusServer, ServerContext } from '../plugin/index.js';
 import { plainAlert } from './plain-alert.js';
 import { G } from '../core/units.js';
 
@@ -83,6 +83,7 @@ export class CrashServer implements ConsensusServer {
 
 export const crashServer: ConsensusPlugin<CrashServerConfig> = {
   type: 'crash',
+  summary: 'Crash reports confirmed by the phone\'s own speed drop, or by two phones in one car',
   channels: ['crash'],
   schema: crashServerSchema,
   create: (config, ctx) => new CrashServer(config, ctx),

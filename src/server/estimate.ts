@@ -4,8 +4,8 @@
  * intensity. Everything here sees only what phones report (positions, times, amplitudes).
  */
 import { G } from '../core/units.js';
-import { ba08 } from '../hazards/earthquake/ba08.js';
-import { mmiFromPgaPgv } from '../hazards/earthquake/worden2012.js';
+import { ba08 } from '../physics/ba08.js';
+import { mmiFromPgaPgv } from '../physics/worden2012.js';
 
 export interface Pick {
   x: number;

@@ -1,6 +1,6 @@
 /** Alert records for events that are not earthquakes (a road anomaly, a crash, a pressure front): no magnitude, one region. */
 import type { LocalFrame } from '../core/frame.js';
-import type { AlertRecord } from './types.js';
+import type { AlertRecord } from '../plugin/index.js';
 
 export function plainAlert(o: {
   frame: LocalFrame;

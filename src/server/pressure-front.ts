@@ -9,9 +9,9 @@
  * that touches the front's current position, and is updated as more cells light.
  */
 import * as z from 'zod';
-import { duration } from '../scenario/fields.js';
-import type { TriggerMessage } from '../engine/types.js';
-import type { AlertRecord, ConsensusPlugin, ConsensusServer, ServerContext } from './types.js';
+import { duration } from '../plugin/fields.js';
+import type { TriggerMessage } from '../plugin/index.js';
+import type { AlertRecord, ConsensusPlugin, ConsensusServer, ServerContext } from '../plugin/index.js';
 import { plainAlert } from './plain-alert.js';
 import { ActivePhones, GridCells, WindowCount } from './cells.js';
 import { median } from 'simple-statistics';
@@ -70,8 +70,7 @@ export class PressureFrontServer implements ConsensusServer {
 
   constructor(private readonly c: PressureFrontConfig, private readonly ctx: ServerContext) {
     this.cells = new GridCells(c.cell_km);
-    this.active = new ActivePhones(this.cells, ctx.x.length, c.staleness);
-    for (let d = 0; d < ctx.x.length; d++) this.active.heartbeat(d, ctx.x[d]!, ctx.y[d]!, ctx.monitoring[d]!, 0);
+    this.active = new ActivePhones(this.cells, ctx.devices, c.staleness);
   }
 
   receive(m: TriggerMessage, now: number): AlertRecord[] {
@@ -123,8 +122,9 @@ export class PressureFrontServer implements ConsensusServer {
   }
 }
 
-export const pressureFront: ConsensusPlugin<PressureFrontConfig> = {
+export const pressureFrontServer: ConsensusPlugin<PressureFrontConfig> = {
   type: 'pressure-front',
+  summary: 'Pressure fronts: a plane wave fitted to lit cells gives speed and heading; alerts go ahead of it',
   channels: ['pressure'],
   schema: pressureFrontSchema,
   create: (config, ctx) => new PressureFrontServer(config, ctx),

@@ -22,13 +22,14 @@
  *   crowd only its own); otherwise the event is cancelled and a
  *   cancellation is pushed to everyone alerted.
  */
+import { segmentDistance, type Segment } from '../core/geo.js';
 import * as z from 'zod';
-import { duration } from '../scenario/fields.js';
-import type { TriggerMessage } from '../engine/types.js';
+import { duration } from '../plugin/fields.js';
+import type { TriggerMessage } from '../plugin/index.js';
 import type { LocalFrame } from '../core/frame.js';
 import { G } from '../core/units.js';
 import { alertRadiusKm, locate, magnitudeFromPga, pgaRadiusKm, type Pick } from './estimate.js';
-import type { AlertRecord, SourceEstimate } from './types.js';
+import type { AlertRecord, SourceEstimate } from '../plugin/index.js';
 
 export const quakeEventOptions = {
   /** Triggers join an event from this long before the predicted P arrival... */
@@ -101,21 +102,6 @@ export interface QuakeEventConfig {
 interface EventPick extends Pick {
   device: number;
   vs30: number;
-}
-
-/** A line rupture from the epicentre (x1, y1) to its tip (x2, y2), local metres. */
-export interface Segment {
-  x1: number;
-  y1: number;
-  x2: number;
-  y2: number;
-}
-
-/** Horizontal distance from (x, y) to a segment (Joyner–Boore-like), m. */
-export function segmentDistance(s: Segment, x: number, y: number): number {
-  const dx = s.x2 - s.x1, dy = s.y2 - s.y1, len2 = dx * dx + dy * dy;
-  const u = len2 > 0 ? Math.min(1, Math.max(0, ((x - s.x1) * dx + (y - s.y1) * dy) / len2)) : 0;
-  return Math.hypot(x - (s.x1 + u * dx), y - (s.y1 + u * dy));
 }
 
 const median = (xs: number[]): number => {

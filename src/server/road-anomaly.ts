@@ -6,9 +6,9 @@
  * rough stretch of its own commute) never confirms anything alone.
  */
 import * as z from 'zod';
-import { duration } from '../scenario/fields.js';
-import type { TriggerMessage } from '../engine/types.js';
-import type { AlertRecord, ConsensusPlugin, ConsensusServer, ServerContext } from './types.js';
+import { duration } from '../plugin/fields.js';
+import type { TriggerMessage } from '../plugin/index.js';
+import type { AlertRecord, ConsensusPlugin, ConsensusServer, ServerContext } from '../plugin/index.js';
 import { plainAlert } from './plain-alert.js';
 import { G } from '../core/units.js';
 
@@ -136,8 +136,9 @@ export class RoadAnomalyServer implements ConsensusServer {
   }
 }
 
-export const roadAnomaly: ConsensusPlugin<RoadAnomalyConfig> = {
+export const roadAnomalyServer: ConsensusPlugin<RoadAnomalyConfig> = {
   type: 'road-anomaly',
+  summary: 'Road anomalies: bumps snapped to roads and clustered, confirmed after several vehicles',
   channels: ['bump'],
   schema: roadAnomalySchema,
   create: (config, ctx) => new RoadAnomalyServer(config, ctx),

@@ -11,7 +11,7 @@ import * as z from 'zod';
 import { kinks, polygon as turfPolygon } from '@turf/turf';
 import { InputError, type InputProblem } from '../core/errors.js';
 import { LocalFrame } from '../core/frame.js';
-import { issuesToProblems } from '../scenario/issues.js';
+import { issuesToProblems } from '../plugin/issues.js';
 import { distanceToPolygonEdge, inPolygon, makePolygon, type PlanarPolygon, type Ring } from './geometry.js';
 
 const position = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)], { error: 'expected [longitude, latitude]' }).rest(z.number());

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ba08 } from '../../src/hazards/earthquake/ba08.js';
-import { mmiFromPgaPgv } from '../../src/hazards/earthquake/worden2012.js';
+import { ba08 } from '../../src/physics/ba08.js';
+import { mmiFromPgaPgv } from '../../src/physics/worden2012.js';
 import { cli } from '../helpers.js';
 
 describe('hazardsim shaking', () => {

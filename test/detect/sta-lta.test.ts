@@ -8,7 +8,7 @@ import { G } from '../../src/core/units.js';
 import { StaLtaStream, classicStaLta, recursiveStaLta, type StaLtaMethod } from '../../src/detect/sta-lta-core.js';
 import { StaLtaRuntime, staLtaColumns, staLtaSchema } from '../../src/detect/sta-lta.js';
 import { DeviceThreshold } from '../../src/detect/threshold.js';
-import type { SensorBlock, StageContext, TriggerMessage } from '../../src/engine/types.js';
+import type { SensorBlock, DetectorContext, TriggerMessage } from '../../src/plugin/index.js';
 import { ROOT, tempDir } from '../helpers.js';
 
 /** 120 s at 100 Hz: noise, a 0.15 s knock at 30 s, and a 5 Hz burst from 60 s decaying over 10 s. */
@@ -70,7 +70,7 @@ describe('STA/LTA against ObsPy', () => {
 function runtime(config: Record<string, unknown>): { rt: StaLtaRuntime; run: (ax: Float32Array, ay: Float32Array, az: Float32Array, fs: number) => TriggerMessage[] } {
   const c = staLtaSchema.parse({ type: 'sta-lta', ...config });
   const cols = ColumnSet.allocate(1, [...staLtaColumns(c, [{ accelerometer: { rate_hz: 100 } }]).map((s) => ({ ...s, name: 'd.' + s.name })), { name: 'x', type: 'f64' }, { name: 'y', type: 'f64' }]);
-  const rt = new StaLtaRuntime(c, { columns: cols, prefix: 'd.', seed: 1 } as unknown as StageContext);
+  const rt = new StaLtaRuntime(c, { columns: cols, prefix: 'd.', seed: 1 } as unknown as DetectorContext);
   return {
     rt,
     run(ax, ay, az, fs) {

@@ -6,6 +6,7 @@ import { buildSummary } from '../../src/cli/run.js';
 import { createRuntimes, createState } from '../../src/engine/setup.js';
 import { simulateChunk } from '../../src/engine/simulate.js';
 import { ROOT, smallScenario, tempDir, writeScenario } from '../helpers.js';
+import { builtinPlugins } from '../../src/plugins.js';
 
 describe('determinism with moving phones', () => {
   const dir = tempDir();
@@ -19,11 +20,11 @@ describe('determinism with moving phones', () => {
   }));
 
   it('moves every device identically in-process, on 1 thread and on 2 threads, whatever the chunking', async () => {
-    const s = loadScenario(file);
+    const s = loadScenario(file, { plugins: builtinPlugins });
     const runs = [
-      await runScenario(s, { threads: 0 }),
-      await runScenario(s, { threads: 1, chunkSize: 97, epochTicks: 7 }),
-      await runScenario(s, { threads: 2 }),
+      await runScenario(s, { plugins: builtinPlugins, threads: 0 }),
+      await runScenario(s, { plugins: builtinPlugins, threads: 1, chunkSize: 97, epochTicks: 7 }),
+      await runScenario(s, { plugins: builtinPlugins, threads: 2 }),
     ];
     const cols = (r: (typeof runs)[0]) => ({
       x: Array.from(r.state.columns.f64('x')),
@@ -49,8 +50,8 @@ describe('determinism with moving phones', () => {
 
   it("gives a device the same sensor samples whatever chunk or epoch renders it", () => {
     const samples = (chunk: number, epoch: number) => {
-      const s = loadScenario(file);
-      const state = createState(s);
+      const s = loadScenario(file, { plugins: builtinPlugins });
+      const state = createState(s, builtinPlugins);
       const rt = createRuntimes(state);
       const out: number[] = [];
       rt.tap = (o) => { if (o.d === 37) for (let i = 0; i < o.block.n; i++) out.push(o.ax[i]!, o.ay[i]!, o.az[i]!, o.gx?.[i] ?? 0, o.p?.[0] ?? 0); };

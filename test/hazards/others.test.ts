@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { G } from '../../src/core/units.js';
-import { pressureFront, pressureFrontSchema } from '../../src/hazards/pressure-front.js';
-import { crowd } from '../../src/hazards/crowd.js';
-import { construction } from '../../src/hazards/construction.js';
-import { trafficVibration } from '../../src/hazards/traffic-vibration.js';
+import { pressureFrontHazard as pressureFront, pressureFrontSchema } from '../../src/hazards/pressure-front.js';
+import { crowdNuisance as crowd } from '../../src/hazards/crowd.js';
+import { constructionNuisance as construction } from '../../src/hazards/construction.js';
+import { trafficVibrationNuisance as trafficVibration } from '../../src/hazards/traffic-vibration.js';
 import { parseWorld } from '../../src/world/load.js';
 import { buildGridCity } from '../../src/world/build/grid-city.js';
 import { peak, renderHazard, rms, testWorld } from './render-helper.js';

@@ -2,7 +2,7 @@
 import { ColumnSet } from '../../src/core/columns.js';
 import { parseWorld, type World } from '../../src/world/load.js';
 import { buildGridCity } from '../../src/world/build/grid-city.js';
-import type { HazardPlugin, HazardTruth, StageContext, TruthRow } from '../../src/engine/types.js';
+import type { HazardPlugin, HazardTruth, HazardContext, TruthRow } from '../../src/plugin/index.js';
 import { newBlock } from '../../src/engine/block.js';
 
 export interface Trace {
@@ -24,7 +24,7 @@ export function renderHazard(
   offsetsKm: [number, number][],
   seconds: number,
   opts: { fs?: number; pfs?: number; world?: World; scenarioDir?: string } = {},
-): { traces: Trace[]; truth: HazardTruth; rows: TruthRow[]; config: any; ctx: StageContext } {
+): { traces: Trace[]; truth: HazardTruth; rows: TruthRow[]; config: any; ctx: HazardContext } {
   const fs = opts.fs ?? 50, pfs = opts.pfs ?? 0;
   const world = opts.world ?? testWorld();
   const c = plugin.schema.parse({ type: plugin.type, ...config });
@@ -33,11 +33,11 @@ export function renderHazard(
     .merge(ColumnSet.allocate(rows, plugin.columns(c, rows).map((s) => ({ ...s, name: 'hazard0.' + s.name }))));
   offsetsKm.forEach(([x, y], i) => { cols.f64('x')[i] = x * 1000; cols.f64('y')[i] = y * 1000; });
   const reported: TruthRow[] = [];
-  const ctx = {
-    seed: 3, world, columns: cols, phones: [], behaviours: [], prefix: 'hazard0.',
-    scenario: { file: 'test.yaml', dir: opts.scenarioDir ?? process.cwd(), hazardFiles: {}, config: { duration: seconds } },
+  const ctx: HazardContext = {
+    seed: 3, index: 0, world, columns: cols, phones: [], behaviours: [], prefix: 'hazard0.',
+    file: 'test.yaml', files: {}, dir: opts.scenarioDir ?? process.cwd(), durationS: seconds,
     report: (r: TruthRow) => reported.push(r),
-  } as unknown as StageContext;
+  };
   plugin.check?.(c, ctx, 'hazards[0]');
   const rt = plugin.create(c, ctx);
   const n = Math.round(seconds * fs), pn = Math.round(seconds * pfs);

@@ -3,20 +3,20 @@ import { join } from 'node:path';
 import { G } from '../../src/core/units.js';
 import { InputError } from '../../src/core/errors.js';
 import { loadScenario } from '../../src/scenario/load.js';
-import { createRuntimes, createState, hazardPrefix, stageContext } from '../../src/engine/setup.js';
+import { checkHazards, createRuntimes, createState } from '../../src/engine/setup.js';
 import { simulateChunk } from '../../src/engine/simulate.js';
-import { HAZARDS } from '../../src/hazards/registry.js';
-import type { Block } from '../../src/engine/types.js';
+import type { Block } from '../../src/plugin/index.js';
 import { ROOT, smallScenario, tempDir, writeScenario } from '../helpers.js';
+import { builtinPlugins } from '../../src/plugins.js';
 
 const agent = (b: string) => ({ profile: join(ROOT, 'agents/behaviours', b) });
 
 /** Runs a scenario in-process tick by tick, recording what hazard 0 renders for every device. */
 function run(patch: Record<string, unknown>, seconds: number) {
   const dir = tempDir();
-  const s = loadScenario(writeScenario(dir, smallScenario(dir, { duration: `${seconds}s`, local_start: '08:00', ...patch })));
-  const state = createState(s);
-  s.config.hazards.forEach((h, i) => HAZARDS[h.type]!.check?.(h, stageContext(state, hazardPrefix(i)), `hazards[${i}]`));
+  const s = loadScenario(writeScenario(dir, smallScenario(dir, { duration: `${seconds}s`, local_start: '08:00', ...patch })), { plugins: builtinPlugins });
+  const state = createState(s, builtinPlugins);
+  checkHazards(state);
   const rt = createRuntimes(state);
   const n = state.columns.rows;
   const fs = 50;

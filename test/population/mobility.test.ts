@@ -11,6 +11,7 @@ import { segmentDistance2 } from '../../src/world/geometry.js';
 import { Activity } from '../../src/population/mobility.js';
 import { CONTEXT_CODE } from '../../src/population/behaviour.js';
 import { ROOT, smallScenario, tempDir, writeScenario } from '../helpers.js';
+import { builtinPlugins } from '../../src/plugins.js';
 
 const agent = (name: string) => join(ROOT, 'agents/behaviours', name);
 
@@ -24,7 +25,7 @@ function simulate(world: string, behaviours: string[], opts: { devices?: number;
     hazards: [],
     population: { devices: opts.devices ?? 300, phones: [{ profile: join(ROOT, 'agents/phones/mid-range.yaml') }], behaviours: behaviours.map((b) => ({ profile: agent(b) })) },
   });
-  const state = createState(loadScenario(writeScenario(dir, s)));
+  const state = createState(loadScenario(writeScenario(dir, s), { plugins: builtinPlugins }), builtinPlugins);
   const { mobility, contexts } = createPopulationRuntimes(state);
   const n = state.columns.rows;
   let t = 0;
@@ -208,7 +209,7 @@ describe('mobility', () => {
     const json = JSON.parse(readFileSync(world, 'utf8'));
     json.features = json.features.filter((f: any) => f.properties.role !== 'road');
     writeFileSync(world, JSON.stringify(json));
-    expect(() => createState(loadScenario(writeScenario(dir, s)))).toThrow(InputError);
-    expect(() => createState(loadScenario(writeScenario(dir, s)))).toThrow(/population\.behaviours\[0\]\.profile: behaviour "vehicle" \(vehicle\) travels on roads, but world small-city .* has no road features/);
+    expect(() => createState(loadScenario(writeScenario(dir, s), { plugins: builtinPlugins }), builtinPlugins)).toThrow(InputError);
+    expect(() => createState(loadScenario(writeScenario(dir, s), { plugins: builtinPlugins }), builtinPlugins)).toThrow(/population\.behaviours\[0\]\.profile: behaviour "vehicle" \(vehicle\) travels on roads, but world small-city .* has no road features/);
   });
 });

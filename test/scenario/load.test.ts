@@ -3,6 +3,7 @@ import { InputError } from '../../src/core/errors.js';
 import { applyOverrides, loadScenario } from '../../src/scenario/load.js';
 import { scenarioJsonSchema } from '../../src/scenario/schema.js';
 import { smallScenario, tempDir, writeScenario } from '../helpers.js';
+import { builtinPlugins } from '../../src/plugins.js';
 
 function problem(fn: () => unknown): string {
   try {
@@ -17,7 +18,7 @@ function problem(fn: () => unknown): string {
 describe('scenario files', () => {
   it('parse durations, apply defaults, and resolve files relative to the scenario', () => {
     const dir = tempDir();
-    const s = loadScenario(writeScenario(dir, smallScenario(dir)));
+    const s = loadScenario(writeScenario(dir, smallScenario(dir)), { plugins: builtinPlugins });
     expect(s.config.duration).toBe(90);
     expect(s.config.hazards[0]!.origin_time).toBe(20);
     expect(s.config.hazards[0]!.vp_km_s).toBe(6.1);
@@ -30,8 +31,8 @@ describe('scenario files', () => {
   it('--set overrides any field, parses values as YAML, and changes the hash', () => {
     const dir = tempDir();
     const file = writeScenario(dir, smallScenario(dir));
-    const a = loadScenario(file);
-    const b = loadScenario(file, { overrides: ['hazards.0.magnitude=7', 'network.uplink.loss=0.1', 'hazards[0].name=big one'] });
+    const a = loadScenario(file, { plugins: builtinPlugins });
+    const b = loadScenario(file, { plugins: builtinPlugins, overrides: ['hazards.0.magnitude=7', 'network.uplink.loss=0.1', 'hazards[0].name=big one'] });
     expect(b.config.hazards[0]!.magnitude).toBe(7);
     expect(b.config.network.uplink.loss).toBe(0.1);
     expect(b.config.hazards[0]!.name).toBe('big one');
@@ -40,17 +41,17 @@ describe('scenario files', () => {
 
   it('names the file, the field path and what was expected', () => {
     const dir = tempDir();
-    const neg = problem(() => loadScenario(writeScenario(dir, smallScenario(dir, { hazards: [{ type: 'earthquake', origin_time: 10, lon: -120, lat: 36, magnitude: -1 }] }))));
+    const neg = problem(() => loadScenario(writeScenario(dir, smallScenario(dir, { hazards: [{ type: 'earthquake', origin_time: 10, lon: -120, lat: 36, magnitude: -1 }] })), { plugins: builtinPlugins }));
     expect(neg).toMatch(/scenario\.yaml: hazards\[0\]\.magnitude: expected a moment magnitude between 3 and 9\.5.*found -1/);
-    const typo = problem(() => loadScenario(writeScenario(dir, smallScenario(dir, { duraton: '5m' }))));
+    const typo = problem(() => loadScenario(writeScenario(dir, smallScenario(dir, { duraton: '5m' })), { plugins: builtinPlugins }));
     expect(typo).toMatch(/scenario\.yaml: duraton: unknown key "duraton" \(did you mean "duration"\?\)/);
-    const kind = problem(() => loadScenario(writeScenario(dir, smallScenario(dir, { hazards: [{ type: 'volcano' }] }))));
+    const kind = problem(() => loadScenario(writeScenario(dir, smallScenario(dir, { hazards: [{ type: 'volcano' }] })), { plugins: builtinPlugins }));
     expect(kind).toMatch(/hazards\[0\]\.type: unknown value "volcano"; expected one of "earthquake"/);
-    const dur = problem(() => loadScenario(writeScenario(dir, smallScenario(dir, { duration: 'ten minutes' }))));
+    const dur = problem(() => loadScenario(writeScenario(dir, smallScenario(dir, { duration: 'ten minutes' })), { plugins: builtinPlugins }));
     expect(dur).toMatch(/duration: expected a duration such as 90s, 10m or 2h/);
-    const world = problem(() => loadScenario(writeScenario(dir, smallScenario(dir, { world: 'nowhere.geojson' }))));
+    const world = problem(() => loadScenario(writeScenario(dir, smallScenario(dir, { world: 'nowhere.geojson' })), { plugins: builtinPlugins }));
     expect(world).toMatch(/scenario\.yaml: world: file not found: "nowhere\.geojson"/);
-    const yaml = problem(() => loadScenario(writeScenario(dir, 'name: x\nduration: [1,\n')));
+    const yaml = problem(() => loadScenario(writeScenario(dir, 'name: x\nduration: [1,\n'), { plugins: builtinPlugins }));
     expect(yaml).toMatch(/scenario\.yaml: line \d+, column \d+: YAML syntax error/);
   });
 
@@ -59,7 +60,7 @@ describe('scenario files', () => {
   });
 
   it('has a JSON Schema editors can use', () => {
-    const schema = scenarioJsonSchema() as any;
+    const schema = scenarioJsonSchema(builtinPlugins) as any;
     expect(schema.type).toBe('object');
     expect(schema.required).toEqual(expect.arrayContaining(['name', 'duration', 'world', 'population', 'detector', 'server']));
     expect(schema.additionalProperties).toBe(false);
@@ -73,7 +74,7 @@ describe('section defaults', () => {
     const sc = smallScenario(dir) as Record<string, unknown>;
     delete sc.network;
     delete sc.scoring;
-    const s = loadScenario(writeScenario(dir, sc));
+    const s = loadScenario(writeScenario(dir, sc), { plugins: builtinPlugins });
     expect(s.config.scoring).toEqual({ timely_min_s: 0, match_window: 120, match_distance_km: 100 });
     expect(s.config.network.heartbeat_every).toBe(60);
     expect(s.config.network.uplink.latency).toEqual({ distribution: 'lognormal', median: 0.5, sigma: 0.5 });

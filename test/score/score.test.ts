@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { score } from '../../src/score/score.js';
-import type { HazardTruth } from '../../src/engine/types.js';
-import type { AlertRecord } from '../../src/server/types.js';
+import type { HazardTruth } from '../../src/plugin/index.js';
+import type { AlertRecord } from '../../src/plugin/index.js';
 
 const truth = (shouldAlert: number[], sArrival: number[]): HazardTruth => ({
   index: 0, type: 'earthquake', kind: 'earthquake', name: 'test quake', alertable: true, start: 100,

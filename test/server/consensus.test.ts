@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { FastRandom } from '../../src/core/random.js';
 import { G } from '../../src/core/units.js';
 import { loadWorld, type World } from '../../src/world/load.js';
-import { ba08 } from '../../src/hazards/earthquake/ba08.js';
-import { cellRatio, cellRatioSchema } from '../../src/server/cell-ratio.js';
-import { binomial, binomialSchema, binomialTail } from '../../src/server/binomial.js';
-import type { AlertRecord, ConsensusPlugin } from '../../src/server/types.js';
-import type { TriggerMessage } from '../../src/engine/types.js';
+import { ba08 } from '../../src/physics/ba08.js';
+import { cellRatioServer as cellRatio, cellRatioSchema } from '../../src/server/cell-ratio.js';
+import { binomialServer as binomial, binomialSchema, binomialTail } from '../../src/server/binomial.js';
+import type { AlertRecord, ConsensusPlugin } from '../../src/plugin/index.js';
+import type { TriggerMessage } from '../../src/plugin/index.js';
 import { smallWorld, tempDir } from '../helpers.js';
 
 /** A 60 × 60 km synthetic city (uniform rock outside its basin) for the server to map phones on. */
@@ -59,7 +59,9 @@ function quake(p: { x: Float64Array; y: Float64Array }, q: { x: number; y: numbe
 
 /** Feeds messages (sent at m.time, arriving 0.5 s later) and a tick every second; returns the alerts. */
 function serve(plugin: ConsensusPlugin, config: unknown, p: { x: Float64Array; y: Float64Array }, messages: TriggerMessage[], until: number): AlertRecord[] {
-  const server = plugin.create(config as never, { seed: 1, world, durationS: until, x: p.x, y: p.y, monitoring: new Uint8Array(p.x.length).fill(1) });
+  const server = plugin.create(config as never, { seed: 1, world, durationS: until, devices: p.x.length });
+  // The run's warm-up: every phone's heartbeat reached the server just before t = 0.
+  for (let d = 0; d < p.x.length; d++) server.receive({ ...msg(d, 'heartbeat', 0, 0, p.x[d]!, p.y[d]!, 0) }, 0);
   const sorted = [...messages].sort((a, b) => a.time - b.time || a.device - b.device);
   const alerts: AlertRecord[] = [];
   let i = 0;

@@ -3,13 +3,14 @@ import { FastRandom } from '../../src/core/random.js';
 import { G } from '../../src/core/units.js';
 import { LocalFrame } from '../../src/core/frame.js';
 import type { World } from '../../src/world/load.js';
-import type { TriggerMessage } from '../../src/engine/types.js';
-import type { AlertRecord, ConsensusPlugin } from '../../src/server/types.js';
-import { roadAnomaly } from '../../src/server/road-anomaly.js';
+import type { TriggerMessage } from '../../src/plugin/index.js';
+import type { AlertRecord, ConsensusPlugin } from '../../src/plugin/index.js';
+import { roadAnomalyServer as roadAnomaly } from '../../src/server/road-anomaly.js';
 import { crashServer, crashServerSchema } from '../../src/server/crash.js';
-import { fitPlaneWave, pressureFront, pressureFrontSchema } from '../../src/server/pressure-front.js';
+import { fitPlaneWave, pressureFrontServer as pressureFront, pressureFrontSchema } from '../../src/server/pressure-front.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { ROOT, cli } from '../helpers.js';
+import { builtinPlugins } from '../../src/plugins.js';
 
 const frame = new LocalFrame(7.42, 43.74);
 /** Two roads: a 2 km east–west street split into two OSM ways at x = 0, and a north–south one. */
@@ -22,7 +23,8 @@ const world = {
   ],
 } as unknown as World;
 
-const ctxOf = (n: number, x: Float64Array = new Float64Array(n), y: Float64Array = new Float64Array(n)) => ({ seed: 1, world, durationS: 86400, x, y, monitoring: new Uint8Array(n).fill(1) });
+/** A server context, and the heartbeat every phone sent just before t = 0 (the run's warm-up), when positions are given. */
+const ctxOf = (n: number, x?: Float64Array, y?: Float64Array) => ({ ctx: { seed: 1, world, durationS: 86400, devices: n }, warm: x && y ? Array.from(x, (_, d) => ({ ...base(d, 0, x[d]!, y[d]!), kind: 'heartbeat' as const })) : [] });
 
 const base = (device: number, t: number, x: number, y: number): TriggerMessage => ({ device, kind: 'trigger', time: t, deviceTime: t, onsetDeviceTime: t, amplitude: 0, ratio: 2, x, y, monitoring: 1 });
 /** Heartbeats every `every` seconds from each phone over [0, until): the server's count of active phones. */
@@ -34,8 +36,9 @@ const heartbeats = (x: Float64Array, y: Float64Array, until: number, every = 300
 const bump = (device: number, t: number, x: number, y: number, g = 0.8): TriggerMessage => ({ ...base(device, t, x, y), amplitude: g * G, channel: 'bump', speed: 12 });
 
 function feed<C extends { type: string }>(plugin: ConsensusPlugin<C>, config: unknown, n: number, messages: TriggerMessage[], ctx = ctxOf(n)): AlertRecord[] {
-  const server = plugin.create(plugin.schema.parse(config), ctx);
+  const server = plugin.create(plugin.schema.parse(config), ctx.ctx);
   const out: AlertRecord[] = [];
+  for (const m of ctx.warm) server.receive(m, 0);
   for (const m of [...messages].sort((a, b) => a.time - b.time || a.device - b.device)) out.push(...server.receive(m, m.time + 0.5));
   return out;
 }
@@ -170,7 +173,7 @@ describe('detectors and servers that do not meet', () => {
     const r = cli(['validate', 'scenarios/crash.yaml']);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    const s = loadScenario(`${ROOT}/scenarios/crash.yaml`, { overrides: ['server.type=cell-ratio'] });
+    const s = loadScenario(`${ROOT}/scenarios/crash.yaml`, { plugins: builtinPlugins, overrides: ['server.type=cell-ratio'] });
     expect(s.warnings).toEqual(['detector "crash" sends crash triggers but no server listens to them (server: cell-ratio); add a server of type crash']);
   });
 });

@@ -5,6 +5,7 @@ import { ROOT, cli, tempDir } from '../helpers.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { runScenario } from '../../src/engine/run.js';
 import { buildSummary } from '../../src/cli/run.js';
+import { builtinPlugins } from '../../src/plugins.js';
 
 describe('consensus on shipped scenarios', () => {
   const dir = tempDir();
@@ -36,8 +37,8 @@ describe('consensus on shipped scenarios', () => {
   });
 
   it('M7.8 finite rupture: the magnitude estimate keeps rising and passes 7 within 30 s of the origin', async () => {
-    const scenario = loadScenario(join(ROOT, 'scenarios/shakeout-m78.yaml'), { overrides: ['population.adoption=0.0005', 'duration=65s'] });
-    const run = await runScenario(scenario, { threads: 2 });
+    const scenario = loadScenario(join(ROOT, 'scenarios/shakeout-m78.yaml'), { plugins: builtinPlugins, overrides: ['population.adoption=0.0005', 'duration=65s'] });
+    const run = await runScenario(scenario, { plugins: builtinPlugins, threads: 2 });
     const t0 = scenario.config.hazards[0]!.origin_time as number;
     const quake = run.alerts.filter((a) => a.kind === 'earthquake' && !a.cancelled);
     const byThen = quake.filter((a) => a.time <= t0 + 30);
@@ -56,8 +57,8 @@ describe('consensus on shipped scenarios', () => {
 
 describe('roads, crashes and fronts on shipped scenarios', () => {
   it('potholes-monaco (15 min): anomalies confirmed by three vehicles, every report a real one', async () => {
-    const scenario = loadScenario(join(ROOT, 'scenarios/potholes-monaco.yaml'), { overrides: ['duration=15m'] });
-    const s = buildSummary(await runScenario(scenario, { threads: 2 }));
+    const scenario = loadScenario(join(ROOT, 'scenarios/potholes-monaco.yaml'), { plugins: builtinPlugins, overrides: ['duration=15m'] });
+    const s = buildSummary(await runScenario(scenario, { plugins: builtinPlugins, threads: 2 }));
     const items = s.hazards[0]!.items!;
     expect(items.total).toBe(42);
     expect(items.found).toBeGreaterThanOrEqual(5);
@@ -66,8 +67,8 @@ describe('roads, crashes and fronts on shipped scenarios', () => {
   });
 
   it('crash (12 min): every crash confirmed by its speed drop about 5 s later, nothing else', async () => {
-    const scenario = loadScenario(join(ROOT, 'scenarios/crash.yaml'), { overrides: ['duration=12m', 'hazards.0.random.to=10m'] });
-    const s = buildSummary(await runScenario(scenario, { threads: 2 }));
+    const scenario = loadScenario(join(ROOT, 'scenarios/crash.yaml'), { plugins: builtinPlugins, overrides: ['duration=12m', 'hazards.0.random.to=10m'] });
+    const s = buildSummary(await runScenario(scenario, { plugins: builtinPlugins, threads: 2 }));
     const items = s.hazards[0]!.items!;
     expect(items.found).toBe(items.total);
     expect(items.total).toBeGreaterThanOrEqual(3);
@@ -76,8 +77,8 @@ describe('roads, crashes and fronts on shipped scenarios', () => {
   });
 
   it('gust-front (1,500 phones): the front is found with its speed and heading, and most phones ahead of it are warned minutes early', async () => {
-    const scenario = loadScenario(join(ROOT, 'scenarios/gust-front.yaml'), { overrides: ['duration=35m', 'population.devices=1500'] });
-    const run = await runScenario(scenario, { threads: 2 });
+    const scenario = loadScenario(join(ROOT, 'scenarios/gust-front.yaml'), { plugins: builtinPlugins, overrides: ['duration=35m', 'population.devices=1500'] });
+    const run = await runScenario(scenario, { plugins: builtinPlugins, threads: 2 });
     const s = buildSummary(run);
     const h = s.hazards[0]!;
     expect(h.event).not.toBeNull();

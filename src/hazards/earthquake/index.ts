@@ -20,12 +20,12 @@ import { G } from '../../core/units.js';
 import { FastRandom, fillGaussian, seedFastState } from '../../core/random.js';
 import { highpass, lowpass, type Biquad } from '../../core/biquad.js';
 import type { ColumnSpec } from '../../core/columns.js';
-import { duration, latitude, longitude } from '../../scenario/fields.js';
+import { duration, latitude, longitude } from '../../plugin/fields.js';
 import { vs30At } from '../../world/load.js';
 import { segmentDistance2 } from '../../world/geometry.js';
-import type { Block, Exposure, HazardPlugin, HazardRuntime, HazardTruth, StageContext } from '../../engine/types.js';
-import { BA08_RANGE, ba08 } from './ba08.js';
-import { mmiFromPgaPgv } from './worden2012.js';
+import type { Block, Exposure, HazardPlugin, HazardRuntime, HazardTruth, HazardContext } from '../../plugin/index.js';
+import { BA08_RANGE, ba08 } from '../../physics/ba08.js';
+import { mmiFromPgaPgv } from '../../physics/worden2012.js';
 import { envelopeAt, envelopeDecayTime, phaseEnvelope, siteClassOf, type PhaseEnvelope } from './cua-heaton.js';
 import { bruneCornerHz, momentNm, ruptureLengthKm } from './source.js';
 
@@ -213,7 +213,7 @@ interface DeviceEnvelopes {
 
 export class EarthquakeRuntime implements HazardRuntime {
   private readonly c: EarthquakeConfig;
-  private readonly ctx: StageContext;
+  private readonly ctx: HazardContext;
   private readonly key: string;
   private readonly x: Float64Array;
   private readonly y: Float64Array;
@@ -242,7 +242,7 @@ export class EarthquakeRuntime implements HazardRuntime {
   private envZ = new Float64Array(0);
   private cache: DeviceEnvelopes;
 
-  constructor(c: EarthquakeConfig, ctx: StageContext, index: number) {
+  constructor(c: EarthquakeConfig, ctx: HazardContext, index: number) {
     this.c = c;
     this.ctx = ctx;
     this.key = `hazard${index}/earthquake`;
@@ -486,7 +486,7 @@ export class EarthquakeRuntime implements HazardRuntime {
 }
 
 /** Truth of an earthquake from its columns (shared by the synthetic and recorded types). */
-export function earthquakeTruth(config: { name?: string; magnitude: number; origin_time: number; lon: number; lat: number; depth_km: number; rake?: number; alert_mmi: number }, ctx: StageContext, index: number, type: string, extra: Record<string, number | string | boolean | null> = {}): HazardTruth {
+export function earthquakeTruth(config: { name?: string; magnitude: number; origin_time: number; lon: number; lat: number; depth_km: number; rake?: number; alert_mmi: number }, ctx: HazardContext, index: number, type: string, extra: Record<string, number | string | boolean | null> = {}): HazardTruth {
   const col = ctx.columns, p = ctx.prefix;
   const state = col.u8(p + 'state');
   const rows = col.rows;
@@ -512,14 +512,16 @@ export function earthquakeTruth(config: { name?: string; magnitude: number; orig
   };
 }
 
-export const earthquake: HazardPlugin<EarthquakeConfig> = {
+export const earthquakeHazard: HazardPlugin<EarthquakeConfig> = {
   type: 'earthquake',
+  summary: 'An earthquake: BA08 peak motion, Cua–Heaton envelopes, point or finite rupture, P and S arrivals at every phone',
+  reads: ['x', 'y'],
   category: 'hazard',
   schema: earthquakeSchema,
   warnings: (c, where) => earthquakeWarnings(c, where),
   columns: () => columns(),
   create(config, ctx) {
-    const index = Number(/hazard(\d+)\./.exec(ctx.prefix)?.[1] ?? 0);
+    const index = ctx.index;
     return new EarthquakeRuntime(config, ctx, index);
   },
   truth(config, ctx, index) {

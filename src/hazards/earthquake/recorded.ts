@@ -17,11 +17,11 @@ import { InputError } from '../../core/errors.js';
 import { resample } from '../../core/resample.js';
 import { highpass, runBiquad } from '../../core/biquad.js';
 import type { ColumnSpec } from '../../core/columns.js';
-import { filePath } from '../../scenario/fields.js';
+import { filePath } from '../../plugin/fields.js';
 import { vs30At } from '../../world/load.js';
-import type { Block, Exposure, HazardPlugin, HazardRuntime, StageContext } from '../../engine/types.js';
-import { ba08 } from './ba08.js';
-import { mmiFromPgaPgv } from './worden2012.js';
+import type { Block, Exposure, HazardPlugin, HazardRuntime, HazardContext } from '../../plugin/index.js';
+import { ba08 } from '../../physics/ba08.js';
+import { mmiFromPgaPgv } from '../../physics/worden2012.js';
 import { earthquakeFields, earthquakeTruth, earthquakeWarnings } from './index.js';
 import { RECORD_FORMATS, eventNextTo, readAccelerogram, type Accelerogram, type EventInfo } from './records.js';
 import { haversineKm } from '../../core/geo.js';
@@ -148,7 +148,7 @@ const enum FieldState { Pending = 0, Quiet = 1, Shaking = 2, Done = 3 }
 class RecordedRuntime implements HazardRuntime {
   private readonly c: RecordedConfig;
   private readonly rec: PreparedRecord;
-  private readonly ctx: StageContext;
+  private readonly ctx: HazardContext;
   private readonly epicentre: [number, number];
   private readonly x: Float64Array;
   private readonly y: Float64Array;
@@ -163,7 +163,7 @@ class RecordedRuntime implements HazardRuntime {
   private readonly stationLnPga: number;
   private readonly atRate = new Map<number, [Float32Array, Float32Array, Float32Array]>();
 
-  constructor(c: RecordedConfig, ctx: StageContext, rec: PreparedRecord) {
+  constructor(c: RecordedConfig, ctx: HazardContext, rec: PreparedRecord) {
     this.c = c;
     this.ctx = ctx;
     this.rec = rec;
@@ -250,21 +250,22 @@ class RecordedRuntime implements HazardRuntime {
 }
 
 const prepared = new Map<string, PreparedRecord>();
-function recordFor(c: RecordedConfig, ctx: StageContext, where: string): PreparedRecord {
-  const file = ctx.scenario.hazardFiles[`${where}.record`] ?? resolve(ctx.scenario.dir, c.record);
+function recordFor(c: RecordedConfig, ctx: HazardContext, where: string): PreparedRecord {
+  const file = ctx.files.record ?? resolve(ctx.dir, c.record);
   const key = `${file}|${c.format}|${c.magnitude}|${c.depth_km}|${c.station_distance_km}`;
   let r = prepared.get(key);
   if (!r) {
-    r = prepareRecord(c, file, where, ctx.scenario.file);
+    r = prepareRecord(c, file, where, ctx.file);
     prepared.set(key, r);
   }
   return r;
 }
 
-const indexOf = (ctx: StageContext) => Number(/hazard(\d+)\./.exec(ctx.prefix)?.[1] ?? 0);
 
-export const recorded: HazardPlugin<RecordedConfig> = {
+export const recordedEarthquakeHazard: HazardPlugin<RecordedConfig> = {
   type: 'recorded',
+  summary: 'A real accelerogram replayed at every phone, scaled by distance with BA08',
+  reads: ['x', 'y'],
   category: 'hazard',
   schema: recordedSchema,
   files: (c) => [{ field: 'record', path: c.record }],
@@ -283,7 +284,7 @@ export const recorded: HazardPlugin<RecordedConfig> = {
     { name: 'mmi', type: 'f32', fill: NaN },
   ],
   create(c, ctx) {
-    return new RecordedRuntime(c, ctx, recordFor(c, ctx, `hazards[${indexOf(ctx)}]`));
+    return new RecordedRuntime(c, ctx, recordFor(c, ctx, `hazards[${ctx.index}]`));
   },
   truth(c, ctx, index) {
     const r = recordFor(c, ctx, `hazards[${index}]`);

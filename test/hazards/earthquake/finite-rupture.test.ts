@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { G } from '../../../src/core/units.js';
-import { earthquake } from '../../../src/hazards/earthquake/index.js';
+import { earthquakeHazard as earthquake } from '../../../src/hazards/earthquake/index.js';
 import { ruptureLengthKm } from '../../../src/hazards/earthquake/source.js';
 import { peak, renderHazard, rms, testWorld } from '../render-helper.js';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { G } from '../../../src/core/units.js';
-import { prepareRecord, recorded, recordedSchema } from '../../../src/hazards/earthquake/recorded.js';
+import { prepareRecord, recordedEarthquakeHazard as recorded, recordedSchema } from '../../../src/hazards/earthquake/recorded.js';
 import { resample } from '../../../src/core/resample.js';
-import { ba08 } from '../../../src/hazards/earthquake/ba08.js';
+import { ba08 } from '../../../src/physics/ba08.js';
 import { peak, renderHazard, testWorld } from '../render-helper.js';
 import { ROOT } from '../../helpers.js';
 

@@ -5,7 +5,7 @@ import { InputError } from '../../../src/core/errors.js';
 import { G } from '../../../src/core/units.js';
 import { detectFormat, eventNextTo, readAccelerogram } from '../../../src/hazards/earthquake/records.js';
 import { resample } from '../../../src/core/resample.js';
-import { ba08 } from '../../../src/hazards/earthquake/ba08.js';
+import { ba08 } from '../../../src/physics/ba08.js';
 import { haversineKm } from '../../../src/core/geo.js';
 import { ROOT, tempDir } from '../../helpers.js';
 import { writeFileSync } from 'node:fs';

@@ -3,8 +3,8 @@ import { ColumnSet } from '../../../src/core/columns.js';
 import { G } from '../../../src/core/units.js';
 import { parseWorld } from '../../../src/world/load.js';
 import { buildGridCity } from '../../../src/world/build/grid-city.js';
-import { earthquake, earthquakeSchema, siteShaking } from '../../../src/hazards/earthquake/index.js';
-import type { StageContext } from '../../../src/engine/types.js';
+import { earthquakeHazard as earthquake, earthquakeSchema, siteShaking } from '../../../src/hazards/earthquake/index.js';
+import type { HazardContext } from '../../../src/plugin/index.js';
 import { newBlock } from '../../../src/engine/block.js';
 
 /** Renders `seconds` of one earthquake at devices placed `distancesKm` east of the epicentre. */
@@ -15,7 +15,7 @@ export function renderQuake(config: Record<string, unknown>, distancesKm: number
   const cols = ColumnSet.allocate(rows, [{ name: 'x', type: 'f64' }, { name: 'y', type: 'f64' }])
     .merge(ColumnSet.allocate(rows, earthquake.columns(c, rows).map((s) => ({ ...s, name: 'hazard0.' + s.name }))));
   distancesKm.forEach((d, i) => { cols.f64('x')[i] = d * 1000; });
-  const ctx = { seed: 3, world, columns: cols, phones: [], behaviours: [], prefix: 'hazard0.', scenario: {} } as unknown as StageContext;
+  const ctx = { seed: 3, world, columns: cols, phones: [], behaviours: [], prefix: 'hazard0.', scenario: {} } as unknown as HazardContext;
   const rt = earthquake.create(c, ctx);
   const n = Math.round(seconds * fs);
   const traces = distancesKm.map(() => ({ e: new Float32Array(n), n: new Float32Array(n), u: new Float32Array(n) }));

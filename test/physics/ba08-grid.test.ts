@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ba08 } from '../../../src/hazards/earthquake/ba08.js';
-import { ROOT } from '../../helpers.js';
+import { ba08 } from '../../src/physics/ba08.js';
+import { ROOT } from '../helpers.js';
 
 const RAKE: Record<string, number | undefined> = { U: undefined, SS: 0, NS: -90, RS: 90 };
 

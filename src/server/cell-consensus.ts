@@ -7,16 +7,16 @@
  * and close on their own (quake-event.ts). Several events can run at once.
  */
 import * as z from 'zod';
-import { duration } from '../scenario/fields.js';
-import type { TriggerMessage } from '../engine/types.js';
-import type { AlertRecord, ConsensusServer, ServerContext } from './types.js';
+import { duration } from '../plugin/fields.js';
+import type { TriggerMessage } from '../plugin/index.js';
+import type { AlertRecord, ConsensusServer, ServerContext } from '../plugin/index.js';
 import { ActivePhones, GridCells, HexCells, WindowCount, type CellIndex } from './cells.js';
 import { dbscan } from './dbscan.js';
 import { vs30At } from '../world/load.js';
 import { QuakeEvent, quakeEventOptions, type QuakeEventConfig } from './quake-event.js';
 
 /** Options every cell plug-in shares. */
-export const crowdOptions = {
+export const cellConsensusOptions = {
   /** `grid`: square cells on the local metric frame; `h3`: H3 hexagons of about the same area. */
   cells: z.enum(['grid', 'h3']).default('grid'),
   cell_km: z.number().positive().default(10),
@@ -34,7 +34,7 @@ export const crowdOptions = {
   ...quakeEventOptions,
 };
 
-export interface CrowdConfig extends QuakeEventConfig {
+export interface CellConsensusConfig extends QuakeEventConfig {
   cells: 'grid' | 'h3';
   cell_km: number;
   window: number;
@@ -54,7 +54,7 @@ interface Cell {
   firedAt: number;
 }
 
-export abstract class CrowdServer implements ConsensusServer {
+export abstract class CellConsensusServer implements ConsensusServer {
   protected readonly cells: CellIndex;
   protected readonly active: ActivePhones;
   private readonly cellState = new Map<number, Cell>();
@@ -67,16 +67,15 @@ export abstract class CrowdServer implements ConsensusServer {
   /** Phones whose current trigger belongs to an event. */
   private readonly eventOf: Int32Array;
 
-  constructor(protected readonly c: CrowdConfig, protected readonly ctx: ServerContext) {
+  constructor(protected readonly c: CellConsensusConfig, protected readonly ctx: ServerContext) {
     this.cells = c.cells === 'h3' ? new HexCells(c.cell_km, ctx.world.frame) : new GridCells(c.cell_km);
-    const n = ctx.x.length;
+    const n = ctx.devices;
     this.active = new ActivePhones(this.cells, n, c.staleness);
-    this.px = Float64Array.from(ctx.x);
-    this.py = Float64Array.from(ctx.y);
+    // The server starts knowing no phone: heartbeats and triggers tell it where phones are.
+    this.px = new Float64Array(n).fill(NaN);
+    this.py = new Float64Array(n).fill(NaN);
     this.amp = new Float64Array(n);
     this.eventOf = new Int32Array(n).fill(-1);
-    // What the server knows when the run starts: every phone's heartbeat from just before t = 0.
-    for (let d = 0; d < n; d++) this.active.heartbeat(d, ctx.x[d]!, ctx.y[d]!, ctx.monitoring[d]!, 0);
   }
 
   /** Whether a cell with `active` phones and `triggered` of them triggered within the window fires. */
@@ -210,7 +209,7 @@ export abstract class CrowdServer implements ConsensusServer {
 }
 
 /** Refinements shared by the plug-in schemas. */
-export function crowdChecks(c: { min_fraction?: number; be_aware_mmi: number; take_action_mmi: number }, ctx: z.RefinementCtx): void {
+export function cellConsensusChecks(c: { min_fraction?: number; be_aware_mmi: number; take_action_mmi: number }, ctx: z.RefinementCtx): void {
   if (c.take_action_mmi < c.be_aware_mmi) {
     ctx.addIssue({ code: 'custom', path: ['take_action_mmi'], message: `expected the take-action intensity to be at least the be-aware one (${c.be_aware_mmi}), found ${c.take_action_mmi}`, input: c.take_action_mmi });
   }

@@ -1,7 +1,7 @@
-/** Interfaces of the server stage: consensus plug-ins turn trigger messages into alerts. */
-import type { TriggerMessage } from '../engine/types.js';
+/** The consensus-server plug-in interface: a server knows phones only from the messages that crossed the network, and turns them into alerts. */
 import type { World } from '../world/load.js';
 import type { Seed } from '../core/random.js';
+import type { TriggerMessage } from './message.js';
 
 /** Source estimate attached to an alert. */
 export interface SourceEstimate {
@@ -42,16 +42,17 @@ export interface AlertRecord {
   details?: Record<string, number | string>;
 }
 
-/** What a consensus server knows about the phones when it starts (from heartbeats). */
+/**
+ * What a consensus server is given when it starts: no phones. It learns them from heartbeats and
+ * triggers (`receive`); the world's map (its frame and site conditions) is public knowledge.
+ */
 export interface ServerContext {
   seed: Seed;
   world: World;
   /** Simulated duration, s. */
   durationS: number;
-  /** Positions of the phones reporting heartbeats (m), and whether each one monitors. */
-  x: Float64Array;
-  y: Float64Array;
-  monitoring: Uint8Array;
+  /** Size of the phone-id space (ids are 0 .. devices − 1), for sizing tables; says nothing of where phones are or whether they monitor. */
+  devices: number;
 }
 
 export interface ConsensusServer {
@@ -63,8 +64,14 @@ export interface ConsensusServer {
 
 export interface ConsensusPlugin<C extends { type: string } = any> {
   type: string;
+  /** One line for `hazardsim plugins` and the docs. */
+  summary: string;
   /** Trigger channels it listens to (`shaking` unless said otherwise). */
   channels?: string[];
   schema: import('zod').ZodType<C, any>;
+  /** Files the configuration names (a calibration file), resolved against the scenario, checked and hashed by the loader. */
+  files?(config: C): { field: string; path: string }[];
+  /** Reads those files and returns the configuration with what they hold filled in; throws InputError naming `where`. */
+  prepare?(config: C, files: Record<string, string>, where: { file: string; field: string }): C;
   create(config: C, ctx: ServerContext): ConsensusServer;
 }

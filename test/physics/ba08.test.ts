@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ba08, ba08Pga, faultTypeFromRake } from '../../../src/hazards/earthquake/ba08.js';
+import { ba08, ba08Pga, faultTypeFromRake } from '../../src/physics/ba08.js';
 
 /** [M, Rjb km, Vs30, fault type, median PGA g] computed by an independent implementation of BA08 eqs 1–13. */
 const REFERENCE: [number, number, number, string, number][] = [

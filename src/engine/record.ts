@@ -11,15 +11,18 @@ import { stringify } from 'yaml';
 import { InputError } from '../core/errors.js';
 import { FastRandom } from '../core/random.js';
 import { loadPhoneProfile, loadScenario } from '../scenario/load.js';
-import { createRuntimes, createState } from '../engine/setup.js';
-import { simulateChunk, type SensorOutput } from '../engine/simulate.js';
+import { createRuntimes, createState } from './setup.js';
+import { simulateChunk, type SensorOutput } from './simulate.js';
 import { buildGridCity } from '../world/build/grid-city.js';
 import { PHONE_CONTEXTS, type PhoneContext } from '../population/behaviour.js';
+import type { PluginSet } from '../plugin/index.js';
 
 export const ACTIVITIES = ['still', 'walking', 'running', 'driving', 'stairs', 'elevator'] as const;
 export type RecordActivity = (typeof ACTIVITIES)[number];
 
 export interface RecordOptions {
+  /** The plug-ins (the recording runs a one-phone scenario through the engine). */
+  plugins: PluginSet;
   profile: string;
   /** Seconds. */
   duration: number;
@@ -109,9 +112,9 @@ export function recordPhone(o: RecordOptions, sink: (row: RecordedRow) => void):
       detector: { type: 'sta-lta' }, server: { type: 'cell-ratio' },
     };
     writeFileSync(join(dir, 'scenario.yaml'), stringify(scenario));
-    const s = loadScenario(join(dir, 'scenario.yaml'));
+    const s = loadScenario(join(dir, 'scenario.yaml'), { plugins: o.plugins });
     if ((rate * s.config.tick) % 1 !== 0) throw new InputError('--rate', `expected a rate giving a whole number of samples per second, found ${rate} Hz`);
-    const state = createState(s);
+    const state = createState(s, o.plugins);
     const rt = createRuntimes(state);
     const jitterSigma = (o.rateHz !== undefined ? acc.jitter : profile.accelerometer.jitter) ?? 0;
     const jitter = FastRandom.of(s.config.seed, 'timestamp-jitter');

@@ -3,7 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { G } from '../../src/core/units.js';
-import { recordPhone, type RecordedRow } from '../../src/sensors/record.js';
+import { builtinPlugins } from '../../src/plugins.js';
+import { recordPhone, type RecordedRow } from '../../src/engine/record.js';
 import { dominantFrequency } from '../../src/sensors/analysis.js';
 import { cli, tempDir } from '../helpers.js';
 
@@ -52,9 +53,9 @@ describe('hazardsim record', () => {
   });
 
   it('gives the same samples for the same seed and different ones for another', () => {
-    const a = collect({ profile: 'agents/phones/mid-range.yaml', duration: 20, context: 'hand', seed: 5 });
-    const b = collect({ profile: 'agents/phones/mid-range.yaml', duration: 20, context: 'hand', seed: 5 });
-    const c = collect({ profile: 'agents/phones/mid-range.yaml', duration: 20, context: 'hand', seed: 6 });
+    const a = collect({ plugins: builtinPlugins, profile: 'agents/phones/mid-range.yaml', duration: 20, context: 'hand', seed: 5 });
+    const b = collect({ plugins: builtinPlugins, profile: 'agents/phones/mid-range.yaml', duration: 20, context: 'hand', seed: 5 });
+    const c = collect({ plugins: builtinPlugins, profile: 'agents/phones/mid-range.yaml', duration: 20, context: 'hand', seed: 6 });
     expect(b.rows).toEqual(a.rows);
     expect(c.rows[100]!.a).not.toEqual(a.rows[100]!.a);
   });
@@ -67,7 +68,7 @@ describe('everyday motion against real phone recordings', () => {
   // gravity at the thigh, less in the hand; trunk accelerometry finds about 1–3 m/s² RMS of
   // dynamic acceleration at normal speeds (Moe-Nilssen & Helbostad 2004, J Biomech 37:121–126).
   it.each([['pocket', 1.5, 5], ['hand', 0.5, 3], ['bag', 0.7, 4]] as const)('walking, phone in %s: dynamic RMS in the reported range and a step-frequency peak', (context, lo, hi) => {
-    const w = collect({ profile: 'agents/phones/mid-range.yaml', duration: 120, activity: 'walking', context, cadenceHz: [1.9, 1.9] });
+    const w = collect({ plugins: builtinPlugins, profile: 'agents/phones/mid-range.yaml', duration: 120, activity: 'walking', context, cadenceHz: [1.9, 1.9] });
     const mag = w.rows.map((r) => Math.hypot(...r.a) - G);
     const m = mag.reduce((s, v) => s + v, 0) / mag.length;
     const rms = Math.sqrt(mag.reduce((s, v) => s + (v - m) ** 2, 0) / mag.length);
@@ -82,29 +83,29 @@ describe('everyday motion against real phone recordings', () => {
 
   it('the gait spectrum follows the configured cadence', () => {
     for (const cadence of [1.6, 2.1]) {
-      const w = collect({ profile: 'agents/phones/flagship.yaml', duration: 90, activity: 'walking', context: 'pocket', cadenceHz: [cadence, cadence] });
+      const w = collect({ plugins: builtinPlugins, profile: 'agents/phones/flagship.yaml', duration: 90, activity: 'walking', context: 'pocket', cadenceHz: [cadence, cadence] });
       const f = dominantFrequency(w.rows.map((r) => Math.hypot(...r.a)), w.rateHz, 1, 4);
       expect(Math.abs(f - cadence)).toBeLessThan(0.08);
     }
   });
 
   it('the barometer sees elevator rides (about −12 Pa per metre) and the phone warms in a pocket', () => {
-    const e = collect({ profile: 'agents/phones/flagship.yaml', duration: 600, activity: 'elevator', context: 'hand' });
+    const e = collect({ plugins: builtinPlugins, profile: 'agents/phones/flagship.yaml', duration: 600, activity: 'elevator', context: 'hand' });
     const p = e.rows.map((r) => r.p!);
     const span = Math.max(...p) - Math.min(...p);
     expect(span).toBeGreaterThan(30); // at least a floor (3 m ≈ 36 Pa)
-    const still = collect({ profile: 'agents/phones/flagship.yaml', duration: 300, context: 'table' });
+    const still = collect({ plugins: builtinPlugins, profile: 'agents/phones/flagship.yaml', duration: 300, context: 'table' });
     const ps = still.rows.map((r) => r.p!);
     const sd = Math.sqrt(ps.reduce((s, v) => s + (v - ps[0]!) ** 2, 0) / ps.length);
     expect(sd).toBeLessThan(10); // a quiet table: noise and slow weather only
   });
 
   it('a phone on a table reads +1 g on its screen axis (face up) and walking swings the gyroscope', () => {
-    const t = collect({ profile: 'agents/phones/mid-range.yaml', duration: 10, context: 'table', seed: 2 });
+    const t = collect({ plugins: builtinPlugins, profile: 'agents/phones/mid-range.yaml', duration: 10, context: 'table', seed: 2 });
     const az = t.rows.reduce((s, r) => s + r.a[2], 0) / t.rows.length;
     // Face up or (1 in 10) face down, give or take this phone's zero-g offset (σ 20 mg) and scale error (1 %).
     expect(Math.abs(Math.abs(az) - G)).toBeLessThan(1);
-    const w = collect({ profile: 'agents/phones/mid-range.yaml', duration: 30, activity: 'walking', context: 'pocket' });
+    const w = collect({ plugins: builtinPlugins, profile: 'agents/phones/mid-range.yaml', duration: 30, activity: 'walking', context: 'pocket' });
     const gmax = Math.max(...w.rows.map((r) => Math.hypot(...r.g!)));
     expect(gmax).toBeGreaterThan(1); // rad/s: the thigh swings the pocket
   });
