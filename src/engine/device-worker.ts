@@ -13,7 +13,7 @@ export default async function simulate(task: ChunkTask): Promise<ChunkResult> {
   // Windows for the models go back to the main thread moved, not copied.
   const w = r.windows;
   return Piscina.move({
-    [Piscina.transferableSymbol]: [w.data.buffer, w.offset.buffer, w.device.buffer, w.time.buffer, r.monitoredSeconds.buffer],
+    [Piscina.transferableSymbol]: [w.data.buffer, w.offset.buffer, w.device.buffer, w.time.buffer, r.monitoredTicks.buffer],
     [Piscina.valueSymbol]: r,
   } as never) as never;
 }

@@ -94,7 +94,7 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
   const models = scenario.detectors.filter((d, i) => d.model && coordinators[i]).map((d) => d.model!);
   const inference = models.length ? new InferencePool(models, { threads, ...options.inference }) : undefined;
   const windowCounts = scenario.detectors.map(() => new Float64Array(scenario.phones.length));
-  const monitoredSeconds = new Float64Array(scenario.phones.length);
+  const monitoredTicks = new Float64Array(scenario.phones.length);
   let inferenceMs = 0;
   const chunkSize = Math.max(1, options.chunkSize ?? Math.max(256, Math.ceil(n / (Math.max(1, threads) * 8))));
 
@@ -199,7 +199,7 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
       const windows: WindowRequest[][] = scenario.detectors.map(() => []);
       for (const r of results) {
         samples += r.samples;
-        r.monitoredSeconds.forEach((v, p) => { monitoredSeconds[p] += v; });
+        r.monitoredTicks.forEach((v, p) => { monitoredTicks[p] += v; });
         for (const row of r.truth) truthRows.push(row);
         for (const m of r.messages) {
           const keep = coordinators[scenario.phoneDetector[phoneOf[m.device]!]!]?.keep;
@@ -255,6 +255,6 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
     messages: { sent: uplink.sent, lost: uplink.lost, lostToOutage: uplink.lostToOutage, triggers: counts.triggers, updates: counts.updates, heartbeats: counts.heartbeats, devicesTriggered },
     pushes: { sent: push.sent, lost: push.lost, lostToOutage: push.lostToOutage },
     figures: { samples, deviceSeconds: monitored * cfg.duration, wallSeconds, simulateSeconds: simulateMs / 1000, serverSeconds: serverMs / 1000, inferenceSeconds: inferenceMs / 1000 },
-    budget: detectorBudget({ scenario, plugins, windowCounts, monitoredSeconds, stats: (m) => inference?.statsOf(m) as ModelStats }),
+    budget: detectorBudget({ scenario, plugins, windowCounts, monitoredSeconds: monitoredTicks.map((k) => k * cfg.tick), stats: (m) => inference?.statsOf(m) as ModelStats }),
   };
 }

@@ -146,10 +146,10 @@ export function createState(scenario: ResolvedScenario, plugins: PluginSet): Sim
   return state;
 }
 
-/** Time of device d's first heartbeat at or after t (phases are spread uniformly over the interval). */
+/** Time of device d's first heartbeat at or after t, which may be before the run's start (phases are spread uniformly over the interval). */
 export function nextHeartbeat(key: number, d: number, every: number, t: number): number {
   const phase = stableUniform(key, d, 0) * every;
-  return phase + Math.max(0, Math.ceil((t - phase) / every - 1e-12)) * every;
+  return phase + Math.ceil((t - phase) / every - 1e-12) * every;
 }
 
 export function createPopulationRuntimes(state: Pick<SimulationState, 'scenario' | 'world' | 'columns' | 'roads' | 'boundary'>) {

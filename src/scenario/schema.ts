@@ -67,6 +67,12 @@ export const scoringSchema = z.strictObject({
 export const networkSchema = z.strictObject({
   /** Every phone reports its position and whether it monitors this often (phase differs per phone). */
   heartbeat_every: duration({ positive: true }).default(60),
+  /**
+   * Phones were already sending heartbeats for this long before the run starts (default: one
+   * heartbeat interval), so the server's directory is full at t = 0. 0 is a cold start: the server
+   * knows no phone until each one's first heartbeat or trigger.
+   */
+  warmup: duration({ min: 0 }).optional(),
   /** Phone → server (triggers). */
   uplink: linkSchema.default({ latency: { distribution: 'lognormal', median: 0.5, sigma: 0.5 }, loss: 0 }),
   /** Server → phone (alert push). */
@@ -75,7 +81,7 @@ export const networkSchema = z.strictObject({
   outages: z.array(outageSchema).default([]),
   /** Outages drawn at random (Poisson in time, centred on random phones). */
   random_outages: randomOutagesSchema.optional(),
-});
+}).transform((n) => ({ ...n, warmup: n.warmup ?? n.heartbeat_every }));
 
 export const environmentSchema = z.strictObject({
   /** GNSS conditions outdoors: `urban` (street canyons) or `open-sky`; indoors is always `indoor`. */

@@ -1,0 +1,288 @@
+/**
+ * The per-device loop as a declared list of stages, like FLAME GPU's layers. Each stage says what
+ * it reads and writes; a fidelity is a list of stages. `signal` renders every sensor sample:
+ *
+ *   move → context → excite → sense → detect → report
+ *
+ * The stages share one TickFrame (the current device, tick and sample buffers), so the loop
+ * allocates nothing per sample. The trigger-fidelity mode replaces excite/sense/detect with one
+ * stage that draws triggers from measured response curves.
+ */
+import { G } from '../core/units.js';
+import { nextHeartbeat, type Runtimes } from './setup.js';
+import { newBlock, resetBlock } from './block.js';
+import { rotateBlock, rotateBlockBlend, rotation } from '../sensors/pose.js';
+import { Activity } from '../population/mobility.js';
+import type { Block, DetectorRuntime, DetectorSink, SensorBlock, TriggerMessage, WindowRequest } from '../plugin/index.js';
+import type { SensorOutput } from './simulate.js';
+
+/** Sample index of time t at rate fs (ticks hold whole numbers of samples). */
+export const sampleIndex = (t: number, fs: number): number => Math.ceil(t * fs - 1e-6);
+
+/** One stage of the per-device loop. */
+export interface DeviceStage {
+  name: string;
+  /** Columns or buffers it reads and writes (what `hazardsim plugins` and the docs show). */
+  reads: readonly string[];
+  writes: readonly string[];
+  step(f: TickFrame): void;
+}
+
+let shared: { block: Block; gyro: { x: Float32Array; y: Float32Array; z: Float32Array }; baro: Float32Array; before: { e: Float32Array; n: Float32Array; u: Float32Array; m: Float32Array } } | undefined;
+
+/** Preallocated buffers of a thread, grown to the largest tick any phone profile needs. */
+function buffers(n: number, pn: number) {
+  if (!shared || shared.block.ae.length < n || shared.block.dp.length < pn) {
+    const N = Math.max(n, shared?.block.ae.length ?? 0), PN = Math.max(pn, shared?.block.dp.length ?? 0);
+    shared = {
+      block: newBlock(N, PN), gyro: { x: new Float32Array(N), y: new Float32Array(N), z: new Float32Array(N) }, baro: new Float32Array(PN),
+      before: { e: new Float32Array(N), n: new Float32Array(N), u: new Float32Array(N), m: new Float32Array(N) },
+    };
+  }
+  return shared;
+}
+
+/** What the stages share while they process one device's tick: the device, the tick, the buffers, the outputs. */
+export class TickFrame {
+  readonly messages: TriggerMessage[] = [];
+  readonly windows: WindowRequest[] = [];
+  samples = 0;
+  /** Ticks phones of each profile spent monitoring. */
+  readonly monitoredTicks: Float64Array;
+  /** Current device and its profile's rates. */
+  d = 0;
+  fs = 0;
+  pfs = 0;
+  hasGyro = false;
+  detector!: DetectorRuntime;
+  /** Current tick. */
+  i = 0;
+  t0 = 0;
+  t1 = 0;
+  /** Samples of this tick at fs, and whether mobility changed the device's state. */
+  k0 = 0;
+  n = 0;
+  changed = false;
+  /** Whether the phone's sensors were rendered this tick (it monitors, or a tap listens). */
+  sensed = false;
+  readonly block: Block;
+  readonly gyro: { x: Float32Array; y: Float32Array; z: Float32Array };
+  readonly baro: Float32Array;
+  readonly before: { e: Float32Array; n: Float32Array; u: Float32Array; m: Float32Array };
+  readonly sensor: SensorBlock;
+  readonly sink: DetectorSink;
+  private readonly phone: Uint8Array;
+  private readonly rates: number[];
+  private readonly baroRates: number[];
+
+  private constructor(readonly rt: Runtimes) {
+    const cols = rt.state.columns, clock = rt.state.clock;
+    this.phone = cols.u8('phone');
+    this.rates = rt.state.scenario.phones.map((p) => p.accelerometer.rate_hz);
+    this.baroRates = rt.state.scenario.phones.map((p) => p.barometer?.rate_hz ?? 0);
+    this.monitoredTicks = new Float64Array(this.rates.length);
+    const maxN = Math.max(...this.rates.map((fs) => Math.ceil(clock.tick * fs) + 1));
+    const maxPn = Math.max(0, ...this.baroRates.map((fs) => Math.ceil(clock.tick * fs) + 1));
+    const buf = buffers(maxN, maxPn);
+    this.block = buf.block; this.gyro = buf.gyro; this.baro = buf.baro; this.before = buf.before;
+    this.sensor = { k0: 0, n: 0, fs: 0, ax: buf.gyro.x, ay: buf.gyro.x, az: buf.gyro.x, gx: null, gy: null, gz: null, p: null, pfs: 0, pk0: 0, pn: 0 };
+    const triggerOnset = cols.f64('trigger.onset');
+    const { clocks, gnss } = rt;
+    // Phones stamp messages with their own clock and report where their GNSS says they are.
+    const stamp = (m: TriggerMessage) => {
+      m.deviceTime = clocks.time(this.d, m.time);
+      m.onsetDeviceTime = clocks.time(this.d, m.onsetDeviceTime);
+      m.x = gnss.rx[this.d]!;
+      m.y = gnss.ry[this.d]!;
+    };
+    this.sink = {
+      emit: (m) => {
+        if (m.kind === 'trigger') triggerOnset[this.d] = m.onsetDeviceTime;
+        stamp(m);
+        this.messages.push(m);
+      },
+      submit: (w) => {
+        triggerOnset[this.d] = w.message.onsetDeviceTime;
+        stamp(w.message);
+        this.windows.push(w);
+      },
+    };
+  }
+
+  static of(rt: Runtimes): TickFrame {
+    return new TickFrame(rt);
+  }
+
+  /** Starts device d. */
+  device(d: number): void {
+    const rt = this.rt, p = this.phone[d]!;
+    this.d = d;
+    this.fs = this.rates[p]!;
+    this.pfs = (rt.wantBaro || rt.detectorBaro[p]!) && rt.barometer.has(d) ? this.baroRates[p]! : 0;
+    this.hasGyro = (rt.wantGyro || rt.detectorGyro[p]!) && rt.gyroscope.has(d);
+    this.detector = rt.detectors[rt.phoneDetector[p]!]!;
+  }
+
+  /** Starts tick i = [t0, t1) of the current device. */
+  tick(i: number, t0: number, t1: number): void {
+    this.i = i; this.t0 = t0; this.t1 = t1;
+    this.k0 = sampleIndex(t0, this.fs);
+    this.n = sampleIndex(t1, this.fs) - this.k0;
+    this.changed = false;
+    this.sensed = false;
+  }
+
+  /** The current device's phone profile index. */
+  get profile(): number {
+    return this.phone[this.d]!;
+  }
+}
+
+/** move: hazards that act before motion (a crash stops its car), then mobility moves the person. */
+function moveStage(rt: Runtimes): DeviceStage {
+  const preTick = rt.hazards.filter((h) => h.preTick);
+  const moving = rt.mobility.anyMoving;
+  return {
+    name: 'move', reads: ['mob.*', 'x', 'y'], writes: ['mob.*', 'x', 'y'],
+    step(f) {
+      for (const h of preTick) h.preTick!(f.d, f.t0, f.t1);
+      f.changed = moving ? rt.mobility.step(f.d, f.t0, f.t1) : false;
+    },
+  };
+}
+
+/** context: what the phone is doing (table, pocket, hand, vehicle), whether it is steady and monitoring. */
+function contextStage(rt: Runtimes): DeviceStage {
+  const monitoring = rt.state.columns.u8('monitoring');
+  const activity = rt.mobility.activity;
+  return {
+    name: 'context', reads: ['mob.activity'], writes: ['ctx.*', 'pose', 'monitoring'],
+    step(f) {
+      const was = monitoring[f.d]!;
+      rt.contexts.update(f.d, activity[f.d]!, f.t1, f.changed);
+      if (monitoring[f.d] && !was) f.detector.reset(f.d);
+    },
+  };
+}
+
+/** excite: physics in east/north/up — gravity, everyday motion, then every hazard and nuisance source. */
+function exciteStage(rt: Runtimes): DeviceStage {
+  const hazards = rt.hazards, hn = hazards.length;
+  const activity = rt.mobility.activity;
+  return {
+    name: 'excite', reads: ['mob.*', 'ctx.*', 'hazard*.'], writes: ['block (specific force, angular rate, pressure change)'],
+    step(f) {
+      const n = f.n;
+      if (n <= 0) return;
+      const b = f.block, pfs = f.pfs;
+      b.t0 = f.t0; b.t1 = f.t1; b.k0 = f.k0; b.n = n; b.fs = f.fs;
+      b.pfs = pfs;
+      b.pk0 = pfs > 0 ? sampleIndex(f.t0, pfs) : 0;
+      b.pn = pfs > 0 ? sampleIndex(f.t1, pfs) - b.pk0 : 0;
+      resetBlock(b, n, b.pn, G);
+      rt.motion.render(f.d, b, activity[f.d]!, f.i);
+      const tap = rt.tap, before = f.before;
+      if (tap) { before.e.set(b.ae.subarray(0, n)); before.n.set(b.an.subarray(0, n)); before.u.set(b.au.subarray(0, n)); }
+      for (let h = 0; h < hn; h++) hazards[h]!.render(f.d, b);
+      if (tap) {
+        for (let k = 0; k < n; k++) {
+          const e = b.ae[k]! - before.e[k]!, nn = b.an[k]! - before.n[k]!, u = b.au[k]! - before.u[k]!;
+          before.m[k] = Math.sqrt(e * e + nn * nn + u * u);
+        }
+      }
+    },
+  };
+}
+
+/** sense: into the phone's frame by its pose, then through its accelerometer, gyroscope and barometer models. */
+function senseStage(rt: Runtimes): DeviceStage {
+  const cols = rt.state.columns;
+  const monitoring = cols.u8('monitoring');
+  const pose = cols.f32('pose'), posePrev = cols.f32('pose.prev');
+  const R = new Float64Array(9), R0 = new Float64Array(9);
+  const { accelerometer, gyroscope, barometer } = rt;
+  return {
+    name: 'sense', reads: ['block', 'pose', 'accel.*', 'gyro.*', 'baro.*'], writes: ['sensor samples (device frame)', 'accel.*', 'gyro.*', 'baro.*'],
+    step(f) {
+      const n = f.n, d = f.d, b = f.block, tap = rt.tap;
+      if (n <= 0 || !(monitoring[d] || tap)) return;
+      f.sensed = true;
+      rotation(pose[3 * d]!, pose[3 * d + 1]!, pose[3 * d + 2]!, R);
+      // A new pose since the last tick (picked up, put down, put away): turn into it over this tick.
+      const p0 = 3 * d, turning = !Number.isNaN(posePrev[p0]!) && (posePrev[p0] !== pose[p0] || posePrev[p0 + 1] !== pose[p0 + 1] || posePrev[p0 + 2] !== pose[p0 + 2]);
+      if (turning) rotation(posePrev[p0]!, posePrev[p0 + 1]!, posePrev[p0 + 2]!, R0);
+      posePrev[p0] = pose[p0]!; posePrev[p0 + 1] = pose[p0 + 1]!; posePrev[p0 + 2] = pose[p0 + 2]!;
+      const hasGyro = f.hasGyro, gyro = f.gyro;
+      if (hasGyro) {
+        const gx = gyro.x, gy = gyro.y, gz = gyro.z;
+        for (let k = 0; k < n; k++) { gx[k] = b.we[k]!; gy[k] = b.wn[k]!; gz[k] = b.wu[k]!; }
+        rotateBlock(R, n, gx, gy, gz);
+        for (let k = 0; k < n; k++) { gx[k] = gx[k]! + b.wx[k]!; gy[k] = gy[k]! + b.wy[k]!; gz[k] = gz[k]! + b.wz[k]!; }
+      }
+      if (turning) rotateBlockBlend(R0, R, n, b.ae, b.an, b.au);
+      else rotateBlock(R, n, b.ae, b.an, b.au);
+      const dt = f.t1 - f.t0;
+      if (hasGyro) gyroscope.apply(d, n, dt, gyro.x, gyro.y, gyro.z, b.ae, b.an, b.au);
+      accelerometer.apply(d, n, dt, b.ae, b.an, b.au);
+      if (b.pn > 0) barometer.read(d, f.t0, f.t1, b.pk0, b.pn, f.pfs, b.alt0, b.alt1, b.dp, f.baro);
+      tap?.({ d, block: b, ax: b.ae, ay: b.an, az: b.au, gx: hasGyro ? gyro.x : null, gy: hasGyro ? gyro.y : null, gz: hasGyro ? gyro.z : null, p: b.pn > 0 ? f.baro : null, hazard: f.before.m } satisfies SensorOutput);
+    },
+  };
+}
+
+/** detect: the phone's detector on its own sensor samples (only while the phone monitors). */
+function detectStage(rt: Runtimes): DeviceStage {
+  const monitoring = rt.state.columns.u8('monitoring');
+  return {
+    name: 'detect', reads: ['sensor samples', 'detector*.', 'gnss.*'], writes: ['detector*.', 'trigger messages', 'model windows'],
+    step(f) {
+      if (!f.sensed || !monitoring[f.d]) return;
+      const b = f.block, sb = f.sensor, hasGyro = f.hasGyro;
+      sb.k0 = f.k0; sb.n = f.n; sb.fs = f.fs; sb.ax = b.ae; sb.ay = b.an; sb.az = b.au;
+      sb.gx = hasGyro ? f.gyro.x : null; sb.gy = hasGyro ? f.gyro.y : null; sb.gz = hasGyro ? f.gyro.z : null;
+      sb.p = b.pn > 0 ? f.baro : null; sb.pfs = f.pfs; sb.pk0 = b.pk0; sb.pn = b.pn;
+      f.detector.process(f.d, sb, f.sink);
+      f.samples += f.n;
+      f.monitoredTicks[f.profile]++;
+    },
+  };
+}
+
+/**
+ * report: a GNSS (or network) fix, then the heartbeats due in this tick report it. In the first
+ * tick, the heartbeats of the warm-up before t = 0 go out too (with the phone's state at t = 0),
+ * so the server's directory is as full at the start as in steady operation.
+ */
+function reportStage(rt: Runtimes): DeviceStage {
+  const cfg = rt.state.scenario.config;
+  const monitoring = rt.state.columns.u8('monitoring');
+  const activity = rt.mobility.activity;
+  const every = cfg.network.heartbeat_every, warmup = cfg.network.warmup, outdoor = cfg.environment.outdoor;
+  const { gnss, clocks } = rt;
+  return {
+    name: 'report', reads: ['mob.activity', 'monitoring', 'gnss.*'], writes: ['gnss.*', 'heartbeat messages'],
+    step(f) {
+      const d = f.d, a = activity[d]!;
+      gnss.update(d, f.i, f.t1 - f.t0, a === Activity.Home || a === Activity.Work ? 'indoor' : outdoor);
+      const from = f.i === 0 ? f.t0 - warmup : f.t0;
+      for (let hb = nextHeartbeat(rt.heartbeatKey, d, every, from); hb < f.t1; hb += every) {
+        f.messages.push({ device: d, kind: 'heartbeat', time: hb, deviceTime: clocks.time(d, hb), onsetDeviceTime: clocks.time(d, hb), amplitude: 0, ratio: 0, x: gnss.rx[d]!, y: gnss.ry[d]!, monitoring: monitoring[d]! });
+      }
+    },
+  };
+}
+
+/** Stage factories of each fidelity, in order. */
+const FIDELITIES: Record<string, ((rt: Runtimes) => DeviceStage)[]> = {
+  signal: [moveStage, contextStage, exciteStage, senseStage, detectStage, reportStage],
+};
+
+/** The fidelity's stage list, built for a worker's runtimes. */
+export function deviceStages(fidelity: string, rt: Runtimes): DeviceStage[] {
+  const list = FIDELITIES[fidelity];
+  if (!list) throw new Error(`no stage list for fidelity "${fidelity}"`);
+  return list.map((make) => make(rt));
+}
+
+/** Names of a fidelity's stages, in order (for manifests and docs). */
+export const stageNames = (fidelity: string): string[] => (FIDELITIES[fidelity] ?? []).map((make) => make.name.replace(/Stage$/, ''));
