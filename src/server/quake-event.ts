@@ -29,6 +29,7 @@ import type { TriggerMessage } from '../plugin/index.js';
 import type { LocalFrame } from '../core/frame.js';
 import { G } from '../core/units.js';
 import { alertRadiusKm, locate, magnitudeFromPga, pgaRadiusKm, type Pick } from './estimate.js';
+import { BA08_PGA_TAU, magnitudeCeiling, magnitudeFromLength, pgaMagnitudeSlope, WC94_SRL } from '../physics/scaling.js';
 import type { AlertRecord, SourceEstimate } from '../plugin/index.js';
 
 export const quakeEventOptions = {
@@ -271,20 +272,35 @@ export class QuakeEvent {
     return { x1: e.x, y1: e.y, x2: e.x + L * ux, y2: e.y + L * uy };
   }
 
-  /** Magnitude (and rupture, for large events) from the picks' peaks at `now`. */
+  /**
+   * Magnitude (and rupture, for large events) from the picks' peaks at `now`. No estimate exceeds
+   * what a rupture could have grown to since the origin (magnitudeCeiling): right after the origin,
+   * a few near phones' saturated peaks would otherwise invert to M8+.
+   */
   private magnitude(now: number): number {
     if (!this.picks.size) return NaN;
-    const point = median(this.magnitudes(this.basis(null, now), null));
+    const ceiling = magnitudeCeiling(now - this.estimate!.originTime, this.c.rupture_velocity_km_s);
+    const point = Math.min(ceiling, median(this.magnitudes(this.basis(null, now), null)));
     if (!(point >= this.c.finite_fault_from_m) && !this.rupture) return point;
     this.rupture = this.fitRupture(now);
     if (!this.rupture) return point;
     // Far from a long rupture the ground-motion model stands for the whole fault while a phone feels
-    // its nearest part: only phones within 100 km count, and the rupture's length bounds the
-    // magnitude from below (Wells & Coppersmith 1994, surface rupture length, all slip types).
+    // its nearest part: only phones within 100 km count. Near a large rupture peak motion saturates
+    // (BA08's PGA grows with M above M6.75 only through its distance term), so the phones' median
+    // is weighed against the rupture length (Wells & Coppersmith 1994) by inverse variance: the
+    // phones' variance is the between-event scatter over their mean sensitivity, (τ / d ln PGA/dM)²,
+    // the length's is W&C's σ². The rupture's length also bounds the magnitude from below.
     const seg = this.rupture;
-    const fromPhones = median(this.magnitudes(this.basis(seg, now, 100), seg));
-    const fromLength = 5.08 + 1.16 * Math.log10(Math.hypot(seg.x2 - seg.x1, seg.y2 - seg.y1) / 1000);
-    return Math.max(Number.isFinite(fromPhones) ? fromPhones : -Infinity, fromLength);
+    const basis = this.basis(seg, now, 100);
+    const fromPhones = median(this.magnitudes(basis, seg));
+    const fromLength = magnitudeFromLength(Math.hypot(seg.x2 - seg.x1, seg.y2 - seg.y1) / 1000);
+    if (!Number.isFinite(fromPhones)) return Math.min(ceiling, fromLength);
+    let slope = 0;
+    for (const p of basis.picks) slope += pgaMagnitudeSlope(fromPhones, segmentDistance(seg, p.x, p.y) / 1000, p.vs30);
+    slope = Math.max(1e-3, slope / basis.picks.length);
+    const wPhones = (slope / BA08_PGA_TAU) ** 2, wLength = 1 / WC94_SRL.sigma ** 2;
+    const combined = (wPhones * fromPhones + wLength * fromLength) / (wPhones + wLength);
+    return Math.min(ceiling, Math.max(fromLength, combined));
   }
 
   /**

@@ -135,12 +135,26 @@ export function prepareRecord(c: RecordedConfig, file: string, where: string, sc
     e[i] = (h1[i]! * Math.cos(r2) - h2[i]! * Math.cos(r1)) / det;
     n[i] = (h2[i]! * Math.sin(r1) - h1[i]! * Math.sin(r2)) / det;
   }
+  // A record ends (and starts) while the ground still moves: cut off, it would step to zero and every
+  // phone would trigger on the step. Taper both ends as seismologists do (ObsPy Trace.taper: Hann
+  // window over 5 % of the record at each end), after the onset pick and peaks are taken.
+  const pickS = pickOnset(u, rate);
+  const pgaG = Math.sqrt(peak(e) * peak(n)) / G, pgv = Math.sqrt(pgvCms(e, rate) * pgvCms(n, rate));
+  for (const s of [e, n, u]) hannTaper(s, 0.05);
   return {
     accelerogram: a, event, stationKm, stationHypoKm: Math.hypot(stationKm, event.depthKm),
-    pickS: pickOnset(u, rate), rate, e, n, u,
-    pgaG: Math.sqrt(peak(e) * peak(n)) / G,
-    pgvCms: Math.sqrt(pgvCms(e, rate) * pgvCms(n, rate)),
+    pickS, rate, e, n, u, pgaG, pgvCms: pgv,
   };
+}
+
+/** Multiplies both ends of `s` by half a Hann window spanning `share` of its length each (ObsPy's `taper(max_percentage=share, type='hann')`). */
+export function hannTaper(s: Float64Array, share: number): void {
+  const m = Math.floor(share * s.length);
+  for (let i = 0; i < m; i++) {
+    const w = 0.5 * (1 - Math.cos((Math.PI * i) / m));
+    s[i] = s[i]! * w;
+    s[s.length - 1 - i] = s[s.length - 1 - i]! * w;
+  }
 }
 
 const enum FieldState { Pending = 0, Quiet = 1, Shaking = 2, Done = 3 }
