@@ -95,6 +95,17 @@ async function main(argv: string[]): Promise<void> {
       (a) => guard(async () => (await import('./cli/shaking.js')).shakingCommand({ magnitude: a.magnitude, rjb: a.rjb, vs30: a.vs30, depth: a.depth, rake: a.rake, vp: a.vp, vs: a.vs, json: a.json })),
     )
     .command(
+      'calibrate',
+      'Run the calibration scenarios (calibration/scenarios/) and write the earthquake servers\' constants with the hash of what produced them',
+      (y) =>
+        y
+          .option('out', { type: 'string', describe: 'calibration file to write (default calibration/quake-server.json)' })
+          .option('threads', { type: 'number', describe: 'worker threads (default: CPU count, at most 4)' })
+          .option('quiet', { type: 'boolean', default: false, describe: 'print nothing on success' })
+          .example('$0 calibrate', 'remeasure the shipped calibration'),
+      (a) => guard(async () => (await import('./cli/calibrate.js')).calibrateCommand({ out: a.out, threads: a.threads ?? Math.min((await import('node:os')).availableParallelism(), 4), quiet: a.quiet })),
+    )
+    .command(
       'record <profile>',
       'Write what one phone of a profile records (CSV: t,ax,ay,az,gx,gy,gz,p; or NPY + JSON sidecar)',
       (y) =>

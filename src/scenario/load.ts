@@ -222,6 +222,16 @@ export function loadScenario(file: string, options: { plugins: PluginSet; overri
     for (const f of plugin.files?.(h) ?? []) hazardFiles[`hazards[${i}].${f.field}`] = track(`hazards[${i}].${f.field}`, f.path);
     warnings.push(...(plugin.warnings?.(h, `hazards[${i}]`) ?? []));
   });
+  // Consensus servers: their files (a calibration) are resolved, hashed and read into their configuration.
+  const prepared = serversOf(config).map((sv, i) => {
+    const plugin = CONSENSUS[sv.type]!;
+    const field = Array.isArray(config.server) ? `server[${i}]` : 'server';
+    if (!plugin.files) return sv;
+    const abs: Record<string, string> = {};
+    for (const f of plugin.files(sv)) abs[f.field] = track(`${field}.${f.field}`, f.path);
+    return plugin.prepare?.(sv, abs, { file: shown, field }) ?? sv;
+  });
+  config.server = Array.isArray(config.server) ? prepared : prepared[0]!;
   // A detector whose triggers no server listens to is almost always a mistake (a bump detector
   // under an earthquake server): say so.
   const servers = serversOf(config);

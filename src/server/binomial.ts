@@ -12,14 +12,14 @@ import * as z from 'zod';
 import { gammaln } from 'simple-statistics';
 import type { TriggerMessage } from '../plugin/index.js';
 import type { ConsensusPlugin, ServerContext } from '../plugin/index.js';
-import { CellConsensusServer, cellConsensusChecks, cellConsensusOptions, type CellConsensusConfig } from './cell-consensus.js';
+import { calibratedServer, CellConsensusServer, cellConsensusChecks, cellConsensusOptions, type CellConsensusConfig } from './cell-consensus.js';
 
 export const binomialSchema = z
   .strictObject({
     type: z.literal('binomial'),
     ...cellConsensusOptions,
-    /** Prior background trigger rate per phone-hour (hazardsim's quiet day: about 2.3 for bare STA/LTA). */
-    background_per_phone_hour: z.number().positive().default(2.3),
+    /** Prior background trigger rate per phone-hour. Default: the calibration file's (measured by `hazardsim calibrate` on calibration/scenarios/quiet-background.yaml). */
+    background_per_phone_hour: z.number().positive().optional(),
     /** Weight of the prior in phone-hours; 0 trusts only what the cell has seen. */
     prior_phone_hours: z.number().min(0).default(100),
     /** Network-wide false cell fires per day the test allows. */
@@ -56,7 +56,7 @@ export class BinomialServer extends CellConsensusServer {
   /** The cell's learned background rate per phone-hour. */
   rate(key: number, now: number): number {
     const s = this.stats(key, now);
-    return (this.b.background_per_phone_hour * this.b.prior_phone_hours + s.triggers) / (this.b.prior_phone_hours + s.phoneHours || 1);
+    return (this.b.background_per_phone_hour! * this.b.prior_phone_hours + s.triggers) / (this.b.prior_phone_hours + s.phoneHours || 1);
   }
 
   private stats(key: number, now: number) {
@@ -89,5 +89,6 @@ export const binomialServer: ConsensusPlugin<BinomialConfig> = {
   type: 'binomial',
   summary: 'Earthquake consensus: a cell fires when its triggers are improbable under the background rate it learns (binomial test)',
   schema: binomialSchema,
-  create: (config, ctx) => new BinomialServer(config, ctx),
+  ...calibratedServer(['amplitude_to_pga', 'p_to_s_amplitude', 'background_per_phone_hour']),
+  create: (config, ctx) => new BinomialServer(config as never, ctx),
 };

@@ -14,9 +14,12 @@ import { ActivePhones, GridCells, HexCells, WindowCount, type CellIndex } from '
 import { dbscan } from './dbscan.js';
 import { vs30At } from '../world/load.js';
 import { QuakeEvent, quakeEventOptions, type QuakeEventConfig } from './quake-event.js';
+import { applyQuakeServerCalibration, QUAKE_SERVER_CALIBRATION, readQuakeServerCalibration, type QuakeServerCalibration } from './calibration.js';
 
 /** Options every cell plug-in shares. */
 export const cellConsensusOptions = {
+  /** Calibration file with the constants the server assumes (relative to the scenario; default: the shipped calibration/quake-server.json). */
+  calibration: z.string().min(1).optional(),
   /** `grid`: square cells on the local metric frame; `h3`: H3 hexagons of about the same area. */
   cells: z.enum(['grid', 'h3']).default('grid'),
   cell_km: z.number().positive().default(10),
@@ -35,6 +38,7 @@ export const cellConsensusOptions = {
 };
 
 export interface CellConsensusConfig extends QuakeEventConfig {
+  calibration?: string;
   cells: 'grid' | 'h3';
   cell_km: number;
   window: number;
@@ -213,4 +217,16 @@ export function cellConsensusChecks(c: { min_fraction?: number; be_aware_mmi: nu
   if (c.take_action_mmi < c.be_aware_mmi) {
     ctx.addIssue({ code: 'custom', path: ['take_action_mmi'], message: `expected the take-action intensity to be at least the be-aware one (${c.be_aware_mmi}), found ${c.take_action_mmi}`, input: c.take_action_mmi });
   }
+}
+
+/** Files and preparation shared by the earthquake consensus plug-ins: the calibration they read their constants from. */
+export function calibratedServer(keys: readonly (keyof QuakeServerCalibration['constants'])[]) {
+  return {
+    /** No file when the scenario sets every constant itself (as the calibration scenarios do while they are measured). */
+    files: (c: { calibration?: string } & Record<string, unknown>) => (!c.calibration && keys.every((k) => c[k] !== undefined) ? [] : [{ field: 'calibration', path: c.calibration ?? QUAKE_SERVER_CALIBRATION }]),
+    prepare<C extends Record<string, unknown>>(c: C, files: Record<string, string>, where: { file: string; field: string }): C {
+      if (!files.calibration) return c;
+      return applyQuakeServerCalibration(c, readQuakeServerCalibration(files.calibration, `${files.calibration} (${where.file}: ${where.field}.calibration)`), keys);
+    },
+  };
 }

@@ -58,14 +58,17 @@ export const quakeEventOptions = {
   max_locate_picks: z.number().int().min(3).default(200),
   /** Only onsets up to this long after those the event was declared with locate it (later ones come from farther along a rupture). */
   locate_window: duration({ positive: true }).default(10),
-  /** Phones before their S wave report P shaking: scale it by this to estimate magnitude. */
-  p_to_s_amplitude: z.number().min(1).default(3),
+  /**
+   * Phones before their S wave report P shaking: scale it by this to estimate magnitude. Default:
+   * the calibration file's (measured by `hazardsim calibrate`).
+   */
+  p_to_s_amplitude: z.number().min(1).optional(),
   /**
    * Phones report the peak of the high-passed 3-axis norm; ground-motion models predict horizontal
-   * PGA. Their ratio (PGA / reported peak): 0.83 is what hazardsim's own phones give (median over
-   * the quickstart's 20,000 phones: reported peak = 1.2 × true PGA).
+   * PGA. Their ratio (PGA / reported peak). Default: the calibration file's (measured by
+   * `hazardsim calibrate` on calibration/scenarios/quake-amplitudes.yaml).
    */
-  amplitude_to_pga: z.number().positive().default(0.83),
+  amplitude_to_pga: z.number().positive().optional(),
   /** Invert the ground-motion model for each phone's site (the world's Vs30 there) rather than rock. */
   site_correction: z.boolean().default(true),
   /**
