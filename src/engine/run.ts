@@ -33,6 +33,12 @@ export interface RunOptions {
   chunkSize?: number;
   /** Called with the fraction of simulated time done. */
   onProgress?: (fraction: number) => void;
+  /**
+   * Called after each epoch's devices are simulated and before their messages cross the network to
+   * the server; what it returns is called once the server is done with the epoch (tests poison the
+   * truth columns here to show the server never reads them).
+   */
+  beforeServer?: (state: SimulationState) => (() => void) | void;
   /** Inference pool: largest batch, and a hook for tests. */
   inference?: Pick<InferencePoolOptions, 'maxBatch' | 'crashOn'>;
 }
@@ -223,6 +229,7 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
       }
       inferenceMs += performance.now() - ti;
       epochMessages.sort(compareMessages);
+      const restore = options.beforeServer?.(state);
       for (const m of epochMessages) {
         if (m.kind === 'trigger') { counts.triggers++; triggered[m.device] = 1; } else if (m.kind === 'update') counts.updates++; else counts.heartbeats++;
         const arrival = uplink.deliver(m.device, m.time, m.x, m.y);
@@ -230,6 +237,7 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
         if (m.kind !== 'heartbeat') sentTriggers.push({ message: m, arrival: arrival ?? NaN });
       }
       advanceServer(state.clock.timeOf(tickTo));
+      restore?.();
       options.onProgress?.(tickTo / ticks);
     }
   } finally {

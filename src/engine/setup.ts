@@ -16,7 +16,7 @@ import { BAROMETER_COLUMNS, BarometerModel, Weather } from '../sensors/barometer
 import { GNSS_COLUMNS, Gnss } from '../sensors/gnss.js';
 import { Clocks } from '../sensors/clock.js';
 import { EverydayMotion, MOTION_COLUMNS } from '../population/motion.js';
-import type { SensorOutput } from './simulate.js';
+import type { SensorOutput } from './tap.js';
 import { MOBILITY_COLUMNS, Mobility } from '../population/mobility.js';
 import { CONTEXT_COLUMNS, PhoneContexts } from '../population/context.js';
 import { RoadNetwork } from '../world/roads.js';

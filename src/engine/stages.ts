@@ -14,7 +14,7 @@ import { newBlock, resetBlock } from './block.js';
 import { rotateBlock, rotateBlockBlend, rotation } from '../sensors/pose.js';
 import { Activity } from '../population/mobility.js';
 import type { Block, DetectorRuntime, DetectorSink, SensorBlock, TriggerMessage, WindowRequest } from '../plugin/index.js';
-import type { SensorOutput } from './simulate.js';
+import type { SensorOutput } from './tap.js';
 
 /** Sample index of time t at rate fs (ticks hold whole numbers of samples). */
 export const sampleIndex = (t: number, fs: number): number => Math.ceil(t * fs - 1e-6);

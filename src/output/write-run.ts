@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { scenarioRecord } from '../scenario/load.js';
+import { scenarioRecord } from './scenario-record.js';
 import type { RunResult } from '../engine/run.js';
 import type { Summary } from '../score/score.js';
 import { packageVersions } from './versions.js';

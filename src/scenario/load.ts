@@ -4,7 +4,7 @@
  * Every problem becomes an InputError naming the file, the field path and what was expected.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseDocument, parse as parseYamlValue, type YAMLError } from 'yaml';
 import type * as z from 'zod';
 import { InputError, formatPath, describeValue, type InputProblem } from '../core/errors.js';
@@ -243,18 +243,4 @@ export function loadScenario(file: string, options: { plugins: PluginSet; overri
   }
   const hash = sha256(canonicalJson({ config, files: files.map((f) => ({ field: f.field, sha256: f.sha256 })) }));
   return { file: shown, dir, config, worldFile, phones, behaviours, files, hash, overrides, warnings, hazardFiles, groups, detectors, phoneDetector, latencyTables };
-}
-
-/** JSON form of a resolved scenario for manifests (paths relative to the scenario's directory). */
-export function scenarioRecord(s: ResolvedScenario): Record<string, unknown> {
-  return {
-    file: s.file,
-    hash: s.hash,
-    overrides: s.overrides,
-    config: s.config,
-    files: s.files.map((f) => ({ field: f.field, path: relative(s.dir, f.path), sha256: f.sha256 })),
-    warnings: s.warnings,
-    phones: s.phones,
-    behaviours: s.behaviours,
-  };
 }
