@@ -13,12 +13,12 @@ export const WC94_SRL = { a: 5.08, b: 1.16, sigma: 0.28 } as const;
 export const magnitudeFromLength = (lengthKm: number): number => WC94_SRL.a + WC94_SRL.b * Math.log10(lengthKm);
 
 /**
- * The largest magnitude a rupture can have reached `secondsSinceOrigin` after it started, growing at
- * `ruptureVelocityKmS` both ways from the hypocentre, at the 95 % level (2σ above Wells & Coppersmith).
+ * The largest magnitude a rupture can have reached `secondsSinceOrigin` after it started: the Wells &
+ * Coppersmith magnitude of the longest rupture it could be, grown at `ruptureVelocityKmS` both ways
+ * from the hypocentre (most ruptures grow one way at ~0.8 Vs, so this is a generous bound).
  */
 export function magnitudeCeiling(secondsSinceOrigin: number, ruptureVelocityKmS: number): number {
-  const lengthKm = 2 * ruptureVelocityKmS * Math.max(1, secondsSinceOrigin);
-  return magnitudeFromLength(lengthKm) + 2 * WC94_SRL.sigma;
+  return magnitudeFromLength(2 * ruptureVelocityKmS * Math.max(1, secondsSinceOrigin));
 }
 
 /** BA08 between-event sigma of ln PGA, fault type unspecified (Boore & Atkinson 2008, Table 8). */

@@ -44,13 +44,16 @@ describe('consensus on shipped scenarios', () => {
     const byThen = quake.filter((a) => a.time <= t0 + 30);
     expect(byThen.length).toBeGreaterThan(0);
     expect(Math.max(...byThen.map((a) => a.estimate.magnitude))).toBeGreaterThan(7);
-    // It does not freeze at the first guess: the last estimate is well above the first and above 7.3,
-    // and the alerted rupture has grown to over 60 km.
+    // It does not freeze at a guess: the estimate grows well above its lowest (the first, from ~20
+    // phones' P waves, may already be high; no estimate exceeds what the rupture could have grown
+    // to by then), ends above 7.3, and the alerted rupture has grown to over 60 km.
     const first = quake[0]!, last = quake[quake.length - 1]!;
+    expect(first.estimate.magnitude).toBeLessThan(7.8);
+    expect(last.estimate.magnitude).toBeGreaterThan(Math.min(...quake.map((a) => a.estimate.magnitude)) + 0.3);
     expect(last.estimate.magnitude).toBeGreaterThan(7.3);
     expect(last.estimate.magnitude).toBeLessThan(8.3);
     expect(last.rupture!.lengthKm).toBeGreaterThan(60);
-    expect(last.radiusKm).toBeGreaterThan(first.radiusKm);
+    expect(last.radiusKm).toBeGreaterThanOrEqual(first.radiusKm);
     expect(new Set(quake.map((a) => a.event)).size).toBe(1);
   });
 });
