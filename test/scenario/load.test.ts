@@ -24,7 +24,7 @@ describe('scenario files', () => {
     expect(s.config.hazards[0]!.vp_km_s).toBe(6.1);
     expect(s.config.hazards[0]!.vs_km_s).toBe(3.55);
     expect(s.phones[0]!.name).toBe('mid-range');
-    expect(s.files.map((f) => f.field)).toEqual(['world', 'population.phones[0].profile', 'population.behaviours[0].profile']);
+    expect(s.files.map((f) => f.field)).toEqual(['world', 'population.phones[0].profile', 'population.behaviours[0].profile', 'server.calibration']);
     expect(s.hash).toMatch(/^[0-9a-f]{64}$/);
   });
 

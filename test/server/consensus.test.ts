@@ -9,6 +9,7 @@ import { binomialServer as binomial, binomialSchema, binomialTail } from '../../
 import type { AlertRecord, ConsensusPlugin } from '../../src/plugin/index.js';
 import type { TriggerMessage } from '../../src/plugin/index.js';
 import { smallWorld, tempDir } from '../helpers.js';
+import { QUAKE_SERVER_CALIBRATION } from '../../src/server/calibration.js';
 
 /** A 60 × 60 km synthetic city (uniform rock outside its basin) for the server to map phones on. */
 const world: World = loadWorld(smallWorld(tempDir(), { sizeKm: 60, cellKm: 2 }));
@@ -59,7 +60,8 @@ function quake(p: { x: Float64Array; y: Float64Array }, q: { x: number; y: numbe
 
 /** Feeds messages (sent at m.time, arriving 0.5 s later) and a tick every second; returns the alerts. */
 function serve(plugin: ConsensusPlugin, config: unknown, p: { x: Float64Array; y: Float64Array }, messages: TriggerMessage[], until: number): AlertRecord[] {
-  const server = plugin.create(config as never, { seed: 1, world, durationS: until, devices: p.x.length });
+  const calibrated = plugin.prepare ? plugin.prepare(config as never, { calibration: QUAKE_SERVER_CALIBRATION }, { file: 'test', field: 'server' }) : config;
+  const server = plugin.create(calibrated as never, { seed: 1, world, durationS: until, devices: p.x.length });
   // The run's warm-up: every phone's heartbeat reached the server just before t = 0.
   for (let d = 0; d < p.x.length; d++) server.receive({ ...msg(d, 'heartbeat', 0, 0, p.x[d]!, p.y[d]!, 0) }, 0);
   const sorted = [...messages].sort((a, b) => a.time - b.time || a.device - b.device);
