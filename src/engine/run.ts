@@ -18,6 +18,7 @@ import { Outages } from '../network/outage.js';
 import type { AlertRecord, PluginSet } from '../plugin/index.js';
 import { checkHazards, createRuntimes, createState, hazardContext, workerInit, type SimulationState } from './setup.js';
 import { simulateChunk, unpackWindow, type ChunkResult, type ChunkTask } from './simulate.js';
+import { stagePlan } from './stages.js';
 import type { DetectorCoordinator, HazardTruth, TriggerMessage, WindowRequest } from '../plugin/index.js';
 import { InferencePool, type InferencePoolOptions, type ModelStats } from '../detect/inference/pool.js';
 import { detectorBudget, type DetectorBudget } from './budget.js';
@@ -34,9 +35,9 @@ export interface RunOptions {
   /** Called with the fraction of simulated time done. */
   onProgress?: (fraction: number) => void;
   /**
-   * Called after each epoch's devices are simulated and before their messages cross the network to
-   * the server; what it returns is called once the server is done with the epoch (tests poison the
-   * truth columns here to show the server never reads them).
+   * Called while the server and its directory are set up, and after each epoch's devices are
+   * simulated, before their messages cross the network to the server; what it returns is called once
+   * the server is done (tests poison the truth columns here to show the server never reads them).
    */
   beforeServer?: (state: SimulationState) => (() => void) | void;
   /** Inference pool: largest batch, and a hook for tests. */
@@ -69,6 +70,8 @@ export interface RunResult {
   messages: { sent: number; lost: number; lostToOutage: number; triggers: number; updates: number; heartbeats: number; devicesTriggered: number };
   pushes: { sent: number; lost: number; lostToOutage: number };
   figures: { samples: number; deviceSeconds: number; wallSeconds: number; simulateSeconds: number; serverSeconds: number; inferenceSeconds: number };
+  /** The fidelity and its per-device stages, in order, with what each reads and writes. */
+  plan: { fidelity: string; stages: { name: string; reads: readonly string[]; writes: readonly string[] }[] };
   /** Cost of each detector on each phone profile (the on-device budget view). */
   budget: DetectorBudget[];
 }
@@ -112,6 +115,7 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
     ? new Piscina({ filename: compiledModule('engine/device-worker.js'), minThreads: threads, maxThreads: threads, workerData: init, idleTimeout: 60_000 })
     : undefined;
   const local = threads === 0 ? createRuntimes(state) : undefined;
+  const plan = { fidelity: cfg.fidelity, stages: stagePlan(cfg.fidelity) };
   const runChunk = (task: ChunkTask): Promise<ChunkResult> => (pool ? pool.run(task) : Promise.resolve(simulateChunk(local!, task)));
 
   const outages = new Outages({
@@ -121,11 +125,14 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
   const uplink = new Link(cfg.network.uplink, cfg.seed, 'uplink', { table: scenario.latencyTables.uplink, outages });
   const push = new Link(cfg.network.push, cfg.seed, 'push', { table: scenario.latencyTables.push, outages });
   const monitoring = state.columns.u8('monitoring');
+  // Tests poison truth here too: nothing the server starts with may come from the simulator's state.
+  const restoreSetup = options.beforeServer?.(state);
   // The server's directory of where each phone last said it was: empty at the start, then whatever
   // heartbeats and triggers that crossed the network report. Alerts are pushed to phones by it.
   const lastX = new Float64Array(n).fill(NaN), lastY = new Float64Array(n).fill(NaN);
   const serverCtx = { seed: cfg.seed, world: state.world, durationS: cfg.duration, devices: n };
   const servers = serversOf(cfg).map((c) => plugins.servers[c.type]!.create(c, serverCtx));
+  restoreSetup?.();
   const queue = new EventQueue<TriggerMessage>();
   const alerts: AlertRecord[] = [];
   const receipts: Receipt[] = [];
@@ -263,6 +270,7 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
     messages: { sent: uplink.sent, lost: uplink.lost, lostToOutage: uplink.lostToOutage, triggers: counts.triggers, updates: counts.updates, heartbeats: counts.heartbeats, devicesTriggered },
     pushes: { sent: push.sent, lost: push.lost, lostToOutage: push.lostToOutage },
     figures: { samples, deviceSeconds: monitored * cfg.duration, wallSeconds, simulateSeconds: simulateMs / 1000, serverSeconds: serverMs / 1000, inferenceSeconds: inferenceMs / 1000 },
+    plan,
     budget: detectorBudget({ scenario, plugins, windowCounts, monitoredSeconds: monitoredTicks.map((k) => k * cfg.tick), stats: (m) => inference?.statsOf(m) as ModelStats }),
   };
 }

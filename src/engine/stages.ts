@@ -22,7 +22,7 @@ export const sampleIndex = (t: number, fs: number): number => Math.ceil(t * fs -
 /** One stage of the per-device loop. */
 export interface DeviceStage {
   name: string;
-  /** Columns or buffers it reads and writes (what `hazardsim plugins` and the docs show). */
+  /** Columns or buffers it reads and writes (recorded in every run's manifest). */
   reads: readonly string[];
   writes: readonly string[];
   step(f: TickFrame): void;
@@ -138,12 +138,24 @@ export class TickFrame {
   }
 }
 
+/** What each stage reads and writes (recorded in every run's manifest). */
+const DECLARATIONS: Record<string, { reads: readonly string[]; writes: readonly string[] }> = {
+  move: { reads: ['mob.*', 'x', 'y'], writes: ['mob.*', 'x', 'y'] },
+  context: { reads: ['mob.activity'], writes: ['ctx.*', 'pose', 'monitoring'] },
+  excite: { reads: ['mob.*', 'ctx.*', 'hazard*.'], writes: ['block (specific force, angular rate, pressure change)'] },
+  sense: { reads: ['block', 'pose', 'accel.*', 'gyro.*', 'baro.*'], writes: ['sensor samples (device frame)', 'accel.*', 'gyro.*', 'baro.*'] },
+  detect: { reads: ['sensor samples', 'detector*.', 'gnss.*'], writes: ['detector*.', 'trigger messages', 'model windows'] },
+  report: { reads: ['mob.activity', 'monitoring', 'gnss.*'], writes: ['gnss.*', 'heartbeat messages'] },
+};
+
+const declared = (name: string) => ({ name, ...DECLARATIONS[name]! });
+
 /** move: hazards that act before motion (a crash stops its car), then mobility moves the person. */
 function moveStage(rt: Runtimes): DeviceStage {
   const preTick = rt.hazards.filter((h) => h.preTick);
   const moving = rt.mobility.anyMoving;
   return {
-    name: 'move', reads: ['mob.*', 'x', 'y'], writes: ['mob.*', 'x', 'y'],
+    ...declared('move'),
     step(f) {
       for (const h of preTick) h.preTick!(f.d, f.t0, f.t1);
       f.changed = moving ? rt.mobility.step(f.d, f.t0, f.t1) : false;
@@ -156,7 +168,7 @@ function contextStage(rt: Runtimes): DeviceStage {
   const monitoring = rt.state.columns.u8('monitoring');
   const activity = rt.mobility.activity;
   return {
-    name: 'context', reads: ['mob.activity'], writes: ['ctx.*', 'pose', 'monitoring'],
+    ...declared('context'),
     step(f) {
       const was = monitoring[f.d]!;
       rt.contexts.update(f.d, activity[f.d]!, f.t1, f.changed);
@@ -170,7 +182,7 @@ function exciteStage(rt: Runtimes): DeviceStage {
   const hazards = rt.hazards, hn = hazards.length;
   const activity = rt.mobility.activity;
   return {
-    name: 'excite', reads: ['mob.*', 'ctx.*', 'hazard*.'], writes: ['block (specific force, angular rate, pressure change)'],
+    ...declared('excite'),
     step(f) {
       const n = f.n;
       if (n <= 0) return;
@@ -202,7 +214,7 @@ function senseStage(rt: Runtimes): DeviceStage {
   const R = new Float64Array(9), R0 = new Float64Array(9);
   const { accelerometer, gyroscope, barometer } = rt;
   return {
-    name: 'sense', reads: ['block', 'pose', 'accel.*', 'gyro.*', 'baro.*'], writes: ['sensor samples (device frame)', 'accel.*', 'gyro.*', 'baro.*'],
+    ...declared('sense'),
     step(f) {
       const n = f.n, d = f.d, b = f.block, tap = rt.tap;
       if (n <= 0 || !(monitoring[d] || tap)) return;
@@ -234,7 +246,7 @@ function senseStage(rt: Runtimes): DeviceStage {
 function detectStage(rt: Runtimes): DeviceStage {
   const monitoring = rt.state.columns.u8('monitoring');
   return {
-    name: 'detect', reads: ['sensor samples', 'detector*.', 'gnss.*'], writes: ['detector*.', 'trigger messages', 'model windows'],
+    ...declared('detect'),
     step(f) {
       if (!f.sensed || !monitoring[f.d]) return;
       const b = f.block, sb = f.sensor, hasGyro = f.hasGyro;
@@ -260,7 +272,7 @@ function reportStage(rt: Runtimes): DeviceStage {
   const every = cfg.network.heartbeat_every, warmup = cfg.network.warmup, outdoor = cfg.environment.outdoor;
   const { gnss, clocks } = rt;
   return {
-    name: 'report', reads: ['mob.activity', 'monitoring', 'gnss.*'], writes: ['gnss.*', 'heartbeat messages'],
+    ...declared('report'),
     step(f) {
       const d = f.d, a = activity[d]!;
       gnss.update(d, f.i, f.t1 - f.t0, a === Activity.Home || a === Activity.Work ? 'indoor' : outdoor);
@@ -284,5 +296,7 @@ export function deviceStages(fidelity: string, rt: Runtimes): DeviceStage[] {
   return list.map((make) => make(rt));
 }
 
-/** Names of a fidelity's stages, in order (for manifests and docs). */
-export const stageNames = (fidelity: string): string[] => (FIDELITIES[fidelity] ?? []).map((make) => make.name.replace(/Stage$/, ''));
+/** A fidelity's stages as a manifest records them: name, reads, writes, in order. */
+export function stagePlan(fidelity: string): { name: string; reads: readonly string[]; writes: readonly string[] }[] {
+  return (FIDELITIES[fidelity] ?? []).map((make) => declared(make.name.replace(/Stage$/, '')));
+}

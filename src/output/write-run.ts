@@ -76,6 +76,8 @@ export function buildManifest(result: RunResult, figures: RunFigures) {
     machine: { cpus: availableParallelism(), platform: process.platform, arch: process.arch },
     world: { file: s.files.find((f) => f.field === 'world')?.path, name: result.state.world.name, hash: result.state.world.hash },
     figures,
+    /** The per-device loop this run used (fidelity and stages in order). */
+    plan: result.plan,
     detector_budget: result.budget,
     /** What `hazardsim score` needs besides the row files: the run's counts and phone count. */
     counts: runCounts(result),

@@ -14,6 +14,12 @@ export const CALIBRATION_DIR = join(PACKAGE_ROOT, 'calibration');
 export const QUAKE_SERVER_CALIBRATION = join(CALIBRATION_DIR, 'quake-server.json');
 export const QUAKE_SERVER_SCENARIOS = { amplitudes: join(CALIBRATION_DIR, 'scenarios/quake-amplitudes.yaml'), quiet: join(CALIBRATION_DIR, 'scenarios/quiet-background.yaml') };
 
+/**
+ * While the calibration scenarios run, their servers are given every constant explicitly (so they
+ * need no calibration file: the file is what they make); what the servers do is not used.
+ */
+export const CALIBRATION_RUN_OVERRIDES: readonly string[] = ['server.amplitude_to_pga=1', 'server.p_to_s_amplitude=1'];
+
 const measured = z.strictObject({ value: z.number().positive(), ci95: z.tuple([z.number(), z.number()]), n: z.number().int().min(0), how: z.string() });
 
 /** The calibration file's schema. */

@@ -48,6 +48,23 @@ describe('determinism with moving phones', () => {
     expect(runs[0]!.messages.triggers).toBeGreaterThan(0);
   });
 
+  it('with a 0.1 s tick, gives identical outputs and integer budget counters on 1 and 2 threads and any chunking', async () => {
+    const s = loadScenario(file, { plugins: builtinPlugins, overrides: ['tick=0.1s', 'duration=150s', 'hazards.0.origin_time=60s'] });
+    const runs = [
+      await runScenario(s, { plugins: builtinPlugins, threads: 1, chunkSize: 53, epochTicks: 37 }),
+      await runScenario(s, { plugins: builtinPlugins, threads: 2 }),
+    ];
+    const summaries = runs.map((r) => JSON.stringify(buildSummary(r)));
+    expect(summaries[1]).toBe(summaries[0]);
+    expect(JSON.stringify(runs[1]!.alerts)).toBe(JSON.stringify(runs[0]!.alerts));
+    // Monitored time is a whole number of ticks, summed exactly however the work was cut.
+    const hours = runs.map((r) => r.budget.map((b) => b.monitored_device_hours));
+    expect(hours[1]).toEqual(hours[0]);
+    const ticks = hours[0]!.reduce((a, h) => a + h, 0) * 3600 / 0.1;
+    expect(Math.abs(ticks - Math.round(ticks))).toBeLessThan(1e-6);
+    expect(runs[0]!.messages.triggers).toBeGreaterThan(0);
+  });
+
   it("gives a device the same sensor samples whatever chunk or epoch renders it", () => {
     const samples = (chunk: number, epoch: number) => {
       const s = loadScenario(file, { plugins: builtinPlugins });
