@@ -12,6 +12,7 @@ import { G } from '../src/core/units.js';
 import { loadWorld } from '../src/world/load.js';
 import { ba08 } from '../src/physics/ba08.js';
 import { builtinPlugins } from '../src/plugins.js';
+import { QUAKE_SERVER_CALIBRATION } from '../src/server/calibration.js';
 import type { TriggerMessage } from '../src/plugin/index.js';
 import type { Bench } from './harness.js';
 
@@ -49,7 +50,9 @@ export const serverBench: Bench = {
     const ctx = { seed: 1, world, durationS: seconds, devices: n };
     for (const type of (process.env.SERVER_TYPES ?? "cell-ratio,binomial").split(",")) {
       const plugin = builtinPlugins.servers[type]!;
-      const server = plugin.create(plugin.schema.parse({ type }), ctx);
+      const parsed = plugin.schema.parse({ type });
+      const config = plugin.prepare ? plugin.prepare(parsed, { calibration: QUAKE_SERVER_CALIBRATION }, { file: 'bench', field: 'server' }) : parsed;
+      const server = plugin.create(config, ctx);
       // The warm-up: every phone's heartbeat reached the server before t = 0.
       for (let d = 0; d < n; d++) server.receive({ device: d, kind: 'heartbeat', time: 0, deviceTime: 0, onsetDeviceTime: 0, amplitude: 0, ratio: 0, x: x[d]!, y: y[d]!, monitoring: 1 }, 0);
       const t0 = performance.now();
@@ -66,6 +69,8 @@ export const serverBench: Bench = {
       record(`server.${type}.faster_than_real_time`, seconds / s, '× (1M phones)');
       record(`server.${type}.alerts`, alerts.length, 'alerts and updates');
       if (alerts.length) record(`server.${type}.first_alert_after_origin_s`, alerts[0]!.time - 60, 's');
+      if (alerts.length) record(`server.${type}.first_magnitude`, alerts[0]!.estimate.magnitude, "M (true M7)");
+      if (alerts.length) record(`server.${type}.last_magnitude`, alerts[alerts.length - 1]!.estimate.magnitude, "M (true M7)");
     }
   },
 };

@@ -12,7 +12,7 @@ import * as z from 'zod';
 import { gammaln } from 'simple-statistics';
 import type { TriggerMessage } from '../plugin/index.js';
 import type { ConsensusPlugin, ServerContext } from '../plugin/index.js';
-import { calibratedServer, CellConsensusServer, cellConsensusChecks, cellConsensusOptions, type CellConsensusConfig } from './cell-consensus.js';
+import { calibratedServer, requireCalibrated, CellConsensusServer, cellConsensusChecks, cellConsensusOptions, type CellConsensusConfig } from './cell-consensus.js';
 
 export const binomialSchema = z
   .strictObject({
@@ -50,6 +50,7 @@ export class BinomialServer extends CellConsensusServer {
   private readonly seen = new Map<number, { triggers: number; phoneHours: number; at: number }>();
 
   constructor(private readonly b: BinomialConfig, ctx: ServerContext) {
+    requireCalibrated(b, ['background_per_phone_hour']);
     super(b as CellConsensusConfig, ctx);
   }
 

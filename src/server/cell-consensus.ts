@@ -72,6 +72,7 @@ export abstract class CellConsensusServer implements ConsensusServer {
   private readonly eventOf: Int32Array;
 
   constructor(protected readonly c: CellConsensusConfig, protected readonly ctx: ServerContext) {
+    requireCalibrated(c, ['amplitude_to_pga', 'p_to_s_amplitude']);
     this.cells = c.cells === 'h3' ? new HexCells(c.cell_km, ctx.world.frame) : new GridCells(c.cell_km);
     const n = ctx.devices;
     this.active = new ActivePhones(this.cells, n, c.staleness);
@@ -229,4 +230,13 @@ export function calibratedServer(keys: readonly (keyof QuakeServerCalibration['c
       return applyQuakeServerCalibration(c, readQuakeServerCalibration(files.calibration, `${files.calibration} (${where.file}: ${where.field}.calibration)`), keys);
     },
   };
+}
+
+/**
+ * A server built from a configuration nobody prepared (no calibration read, no constant set) would
+ * estimate NaN magnitudes and never alert, silently: refuse it instead.
+ */
+export function requireCalibrated(c: object, keys: readonly string[]): void {
+  const missing = keys.filter((k) => !(Number.isFinite((c as Record<string, unknown>)[k])));
+  if (missing.length) throw new Error(`earthquake server configuration lacks ${missing.join(', ')}: prepare it with its calibration file (plugin.prepare, as the scenario loader does) or set them`);
 }
