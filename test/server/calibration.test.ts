@@ -15,7 +15,8 @@ import { loadScenario } from '../../src/scenario/load.js';
 import { runScenario } from '../../src/engine/run.js';
 import { builtinPlugins } from '../../src/plugins.js';
 import type { AlertRecord, TriggerMessage } from '../../src/plugin/index.js';
-import { ROOT, smallWorld, tempDir } from '../helpers.js';
+import { ROOT, smallScenario, smallWorld, tempDir, writeScenario } from '../helpers.js';
+import { writeFileSync } from 'node:fs';
 
 const world: World = loadWorld(smallWorld(tempDir(), { sizeKm: 60, cellKm: 2 }));
 const cal = readQuakeServerCalibration(QUAKE_SERVER_CALIBRATION);
@@ -66,6 +67,18 @@ describe('calibrated server constants', () => {
     expect(cal.constants.amplitude_to_pga.value).toBeLessThan(1.1);
     expect(cal.constants.p_to_s_amplitude.value).toBeGreaterThan(1.5);
     expect(cal.constants.background_per_phone_hour.value).toBeGreaterThan(0.5);
+  });
+
+  it('a scenario naming a missing or malformed calibration file is refused with the file and field named', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ kind: 'hazardsim-calibration/quake-server', version: 1 }));
+    const load = (calibration: string) => () => loadScenario(writeScenario(dir, smallScenario(dir, { server: { type: 'cell-ratio', calibration } })), { plugins: builtinPlugins });
+    expect(load('nowhere.json')).toThrow(/server\.calibration: file not found: "nowhere\.json"/);
+    expect(load('bad.json')).toThrow(/bad\.json \(.*server\.calibration\).*produced_by/);
+    // A constant the scenario sets wins over the file.
+    const s = loadScenario(writeScenario(dir, smallScenario(dir, { server: { type: 'cell-ratio', amplitude_to_pga: 0.5 } })), { plugins: builtinPlugins });
+    expect((s.config.server as { amplitude_to_pga: number }).amplitude_to_pga).toBe(0.5);
+    expect((s.config.server as { p_to_s_amplitude: number }).p_to_s_amplitude).toBe(cal.constants.p_to_s_amplitude.value);
   });
 
   it('a server fed what calibrated phones report estimates the magnitude within 0.15', () => {
