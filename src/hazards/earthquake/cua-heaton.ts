@@ -9,7 +9,8 @@
  * (We scale the decay by τ^γ so the envelope is continuous at the end of the plateau; the published
  * form A/(t' + τ)^γ jumps there.) Each of t_r, Δt, τ, γ follows log10 x = αM + βR + ε log10 R + μ,
  * and the phase amplitude follows log10 A = aM − b(R1 + C(M)) − d log10(R1 + C(M)) + e with
- * C(M) = c1 exp(c2 (M − 5)) (atan(M − 5) + 1.4), R1 = √(R² + 9²) km, A in cm/s².
+ * C(M) = c1 exp(c2 (M − 5)) (atan(M − 5) + 1.4), R1 = √(Rjb² + 9) km (Rjb the epicentral distance of a
+ * point source; 9 km² as in ShakeAlert's and MyShake's implementations of these relations), A in cm/s².
  *
  * Cua, G. and T. Heaton (2007), "The Virtual Seismologist (VS) method: a Bayesian approach to
  * earthquake early warning", in Earthquake Early Warning Systems, Springer; Cua (2005) Caltech
@@ -71,15 +72,16 @@ export interface PhaseEnvelope {
 
 /**
  * Envelope shape and median amplitude of one phase on one component.
- * `distanceKm` is the source–site distance (R ≥ 1 km is enforced to keep the logarithms finite).
+ * `distanceKm` is the source–site distance for the shape laws (R ≥ 1 km is enforced to keep the
+ * logarithms finite); `rjbKm`, the horizontal distance, sets the amplitude.
  */
-export function phaseEnvelope(phase: Phase, component: Component, site: SiteClass, magnitude: number, distanceKm: number): PhaseEnvelope {
+export function phaseEnvelope(phase: Phase, component: Component, site: SiteClass, magnitude: number, distanceKm: number, rjbKm = distanceKm): PhaseEnvelope {
   const key = `${phase}-${component}-${site}`;
   const e = ENVELOPE[key]!;
   const a = AMPLITUDE[key]!;
   const r = Math.max(1, distanceKm);
   const cm = a.c1 * Math.exp(a.c2 * (magnitude - 5)) * (Math.atan(magnitude - 5) + 1.4);
-  const r1 = Math.sqrt(r * r + 81);
+  const r1 = Math.sqrt(rjbKm * rjbKm + 9);
   const log10A = a.a * magnitude - a.b * (r1 + cm) - a.d * Math.log10(r1 + cm) + a.e;
   return {
     rise: law(e.tr, magnitude, r),

@@ -293,7 +293,7 @@ export class EarthquakeRuntime implements HazardRuntime {
       e.ts[k] = c.origin_time + src.st[k]! + hypo / c.vs_km_s;
       for (let j = 0; j < 4; j++) {
         const [phase, comp] = ENV_KINDS[j]!;
-        Object.assign(e.env[4 * k + j]!, phaseEnvelope(phase, comp, site, src.magnitude, hypo));
+        Object.assign(e.env[4 * k + j]!, phaseEnvelope(phase, comp, site, src.magnitude, hypo, rKm));
       }
     }
     e.device = d;
