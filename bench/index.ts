@@ -8,8 +8,9 @@ import { sensorBench } from './sensors.js';
 import { datasetBench, datasetWriteBench } from './dataset.js';
 import { inferenceBench } from './inference.js';
 import { serverBench } from './server.js';
+import { peerBench } from './peer.js';
 
-const BENCHES: Bench[] = [noiseBench, sensorBench, placementBench, mobilityBench, hazardBench, pipelineBench, datasetBench, datasetWriteBench, inferenceBench, serverBench];
+const BENCHES: Bench[] = [noiseBench, sensorBench, placementBench, mobilityBench, hazardBench, pipelineBench, datasetBench, datasetWriteBench, inferenceBench, serverBench, peerBench];
 
 runBenches(BENCHES, process.argv.slice(2)).catch((err) => {
   process.stderr.write(`bench: ${(err as Error).message}\n`);

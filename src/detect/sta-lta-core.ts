@@ -3,7 +3,7 @@
  *
  * - classic: ratio[i] = mean(cf[i−nsta+1 … i]) / mean(cf[i−nlta+1 … i]) from i = nlta − 1 on, 0 before
  *   (`classic_sta_lta`);
- * - recursive (Withers et al. 1998): sta ← sta + (cf − sta)/nsta, lta ← lta + (cf − lta)/nlta, from
+ * - recursive (Withers et al. 1998): sta ← cf/nsta + (1 − 1/nsta)·sta, likewise lta, from
  *   the second sample on, lta starting at the smallest double; ratio = sta/lta from i = nlta on, 0
  *   before (`recursive_sta_lta`).
  *
@@ -62,6 +62,11 @@ export class StaLtaStream {
   private ns = 1;
   private nl = 2;
   private base = 0;
+  /** Recursive weights, as ObsPy computes them: 1/n and 1 − 1/n. */
+  private cs = 1;
+  private ics = 0;
+  private cl = 0.5;
+  private icl = 0.5;
 
   /** Columns for `method`; classic needs a ring as long as the longest LTA in samples. */
   static columns(method: StaLtaMethod, maxNlta: number): ColumnSpec[] {
@@ -91,6 +96,8 @@ export class StaLtaStream {
     this.i = this.count[d]!;
     this.ns = nsta;
     this.nl = nlta;
+    this.cs = 1 / nsta; this.ics = 1 - this.cs;
+    this.cl = 1 / nlta; this.icl = 1 - this.cl;
     this.base = d * this.width;
   }
 
@@ -111,9 +118,10 @@ export class StaLtaStream {
     const ns = this.ns, nl = this.nl;
     if (this.ring === undefined) {
       if (i === 0) return 0; // ObsPy starts at the second sample
-      this.s += (cf - this.s) / ns;
-      this.l += (cf - this.l) / nl;
-      return i >= nl ? this.s / this.l : 0;
+      const s = this.cs * cf + this.ics * this.s, l = this.cl * cf + this.icl * this.l;
+      this.s = s;
+      this.l = l;
+      return i >= nl ? s / l : 0;
     }
     const r = this.ring, b = this.base;
     const slot = i % nl;

@@ -11,10 +11,16 @@ export function newBlock(n: number, pn = 0): Block {
   };
 }
 
-/** Resets a block for a new tick of n samples: gravity (+1 g up), no rotation, no pressure change. */
-export function resetBlock(b: Block, n: number, pn: number, g: number): void {
+/**
+ * Resets a block for a new tick of n samples: gravity (+1 g up), no pressure change, and (when
+ * `rates`, i.e. a gyroscope or a tap will read them) no rotation. Without `rates` the angular-rate
+ * arrays hold leftovers that nothing reads: a phone without a gyroscope costs nothing for them.
+ */
+export function resetBlock(b: Block, n: number, pn: number, g: number, rates = true): void {
   b.ae.fill(0, 0, n); b.an.fill(0, 0, n); b.au.fill(g, 0, n);
-  b.we.fill(0, 0, n); b.wn.fill(0, 0, n); b.wu.fill(0, 0, n);
-  b.wx.fill(0, 0, n); b.wy.fill(0, 0, n); b.wz.fill(0, 0, n);
+  if (rates) {
+    b.we.fill(0, 0, n); b.wn.fill(0, 0, n); b.wu.fill(0, 0, n);
+    b.wx.fill(0, 0, n); b.wy.fill(0, 0, n); b.wz.fill(0, 0, n);
+  }
   b.dp.fill(0, 0, pn);
 }

@@ -191,7 +191,7 @@ function exciteStage(rt: Runtimes): DeviceStage {
       b.pfs = pfs;
       b.pk0 = pfs > 0 ? sampleIndex(f.t0, pfs) : 0;
       b.pn = pfs > 0 ? sampleIndex(f.t1, pfs) - b.pk0 : 0;
-      resetBlock(b, n, b.pn, G);
+      resetBlock(b, n, b.pn, G, f.hasGyro || rt.tap !== undefined);
       rt.motion.render(f.d, b, activity[f.d]!, f.i);
       const tap = rt.tap, before = f.before;
       if (tap) { before.e.set(b.ae.subarray(0, n)); before.n.set(b.an.subarray(0, n)); before.u.set(b.au.subarray(0, n)); }

@@ -80,6 +80,9 @@ function noiseGain(f: Biquad): number {
   return Math.sqrt(e);
 }
 
+/** Order in which everyday events are tried each tick (the first that happens wins). */
+const EVENT_ORDER = [Ev.DoorSlam, Ev.Knock, Ev.Drop, Ev.Elevator, Ev.Stairs] as const;
+
 export class EverydayMotion {
   private readonly behaviours: readonly BehaviourProfile[];
   private readonly c: ColumnSet;
@@ -173,11 +176,12 @@ export class EverydayMotion {
     // Events by rate.
     if (this.ev[d] === Ev.None) {
       const indoors = activity === Activity.Home || activity === Activity.Work;
-      const candidates: [Ev, number][] = [];
-      if (ctx === CONTEXT_CODE.table) candidates.push([Ev.DoorSlam, m.door_slam_per_h], [Ev.Knock, m.knock_per_h]);
-      if (ctx === CONTEXT_CODE.hand) candidates.push([Ev.Drop, m.drop_per_h]);
-      if (indoors) candidates.push([Ev.Elevator, m.elevator_per_h], [Ev.Stairs, m.stairs_per_h]);
-      for (const [kind, rate] of candidates) {
+      // The events possible here, in a fixed order (no allocation: this runs every tick of every phone).
+      for (let c = 0; c < 5; c++) {
+        const kind = EVENT_ORDER[c]!;
+        const possible = kind === Ev.DoorSlam || kind === Ev.Knock ? ctx === CONTEXT_CODE.table : kind === Ev.Drop ? ctx === CONTEXT_CODE.hand : indoors;
+        if (!possible) continue;
+        const rate = kind === Ev.DoorSlam ? m.door_slam_per_h : kind === Ev.Knock ? m.knock_per_h : kind === Ev.Drop ? m.drop_per_h : kind === Ev.Elevator ? m.elevator_per_h : m.stairs_per_h;
         if (rate <= 0 || stableUniform(this.key, d, tick * 16 + kind) >= (rate / 3600) * dt) continue;
         seedKeyed(this.st, 0, this.key, d, tick * 16 + kind + 8);
         const at = t0 + this.r.uniform() * dt;

@@ -1,0 +1,73 @@
+/**
+ * hazardsim's signal mode against the numpy peer (../shared/peers/numpy_signal_pipeline.py), side by
+ * side in one run: 100,000 stationary phones × 60 s, 3-axis 50 Hz white noise plus gravity, a
+ * high-pass and a recursive STA/LTA per phone. The peer runs on one core (numpy); hazardsim on 1 and
+ * 2 worker threads. Prints phone-seconds per wall second and the ratio. Skips the peer, with a
+ * message, when python3 with numpy or the peer file is missing.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { PACKAGE_ROOT } from '../src/core/paths.js';
+import { loadScenario } from '../src/scenario/load.js';
+import { runScenario } from '../src/engine/run.js';
+import { builtinPlugins } from '../src/plugins.js';
+import type { Bench } from './harness.js';
+
+const PHONES = Number(process.env.PEER_PHONES ?? 100_000);
+const SECONDS = Number(process.env.PEER_SECONDS ?? 60);
+const PEER = join(PACKAGE_ROOT, '..', 'shared', 'peers', 'numpy_signal_pipeline.py');
+
+/** Runs the numpy peer; phone-seconds per second, or a reason it could not run. */
+function runPeer(): number | string {
+  if (!existsSync(PEER)) return `no peer at ${PEER}`;
+  const r = spawnSync('python3', [PEER, String(PHONES), String(SECONDS)], { encoding: 'utf8' });
+  if (r.error) return `python3 not found (${r.error.message})`;
+  if (r.status !== 0) return `the peer failed: ${(r.stderr || r.stdout).trim().split('\n').pop()}`;
+  const m = /([\d,]+) phone-s\/s/.exec(r.stdout);
+  if (!m) return `could not read the peer's output: ${r.stdout.trim()}`;
+  return Number(m[1]!.replace(/,/g, ''));
+}
+
+export const peerBench: Bench = {
+  name: 'peer',
+  description: `${PHONES.toLocaleString('en-US')} phones on tables × ${SECONDS} s, white noise + gravity, high-pass, recursive STA/LTA: hazardsim against the numpy peer`,
+  async run(record) {
+    const dir = mkdtempSync(join(tmpdir(), 'hazardsim-peer-'));
+    try {
+      const file = join(dir, 'peer.yaml');
+      writeFileSync(file, stringify({
+        name: 'peer', seed: 1, duration: `${SECONDS}s`, tick: '1s', world: join(PACKAGE_ROOT, 'worlds/grid-city.geojson'),
+        population: {
+          devices: PHONES, eligibility: 'all',
+          phones: [{ profile: join(PACKAGE_ROOT, 'agents/phones/white-noise.yaml') }],
+          behaviours: [{ profile: join(PACKAGE_ROOT, 'agents/behaviours/on-table.yaml') }],
+        },
+        hazards: [],
+        detector: { type: 'sta-lta', method: 'recursive', sta: '0.5s', lta: '10s', on_ratio: 4, off_ratio: 1.5, min_amplitude_g: 0.01 },
+        server: { type: 'cell-ratio' },
+      }));
+      const scenario = loadScenario(file, { plugins: builtinPlugins });
+      const ours: Record<number, number> = {};
+      for (const threads of [1, 2]) {
+        const r = await runScenario(scenario, { plugins: builtinPlugins, threads });
+        ours[threads] = (PHONES * SECONDS) / r.figures.wallSeconds;
+        record(`peer.hazardsim.threads${threads}.wall_s`, r.figures.wallSeconds, 's end to end (placement, workers, server included)');
+        record(`peer.hazardsim.threads${threads}.simulate_s`, r.figures.simulateSeconds, 's in the device stages');
+        record(`peer.hazardsim.threads${threads}.phone_seconds_per_s`, ours[threads]!, 'phone-s/s end to end');
+      }
+      const peer = runPeer();
+      if (typeof peer === 'string') {
+        process.stdout.write(`  (numpy peer skipped: ${peer})\n`);
+        return;
+      }
+      record('peer.numpy.phone_seconds_per_s', peer, 'phone-s/s (one core)');
+      record('peer.ratio.threads1', ours[1]! / peer, '× the peer (hazardsim 1 thread, end to end)');
+      record('peer.ratio.threads2', ours[2]! / peer, '× the peer (hazardsim 2 threads, end to end; target ≥ 2.5)');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
