@@ -69,6 +69,7 @@ export interface RunResult {
   triggers: SentTrigger[];
   messages: { sent: number; lost: number; lostToOutage: number; triggers: number; updates: number; heartbeats: number; devicesTriggered: number };
   pushes: { sent: number; lost: number; lostToOutage: number };
+  /** simulateSeconds: time the device stages kept each thread busy (overlaps the server's time). */
   figures: { samples: number; deviceSeconds: number; wallSeconds: number; simulateSeconds: number; serverSeconds: number; inferenceSeconds: number };
   /** The fidelity and its per-device stages, in order, with what each reads and writes. */
   plan: { fidelity: string; stages: { name: string; reads: readonly string[]; writes: readonly string[] }[] };
@@ -196,22 +197,44 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
     serverMs += performance.now() - t0;
   };
 
+  const inFlight: Promise<ChunkResult[]>[] = [];
   try {
     await inference?.start();
     const ticks = state.clock.ticks;
+    /** The last task of each device chunk: a chunk's next epoch starts when its previous one is done. */
+    const tails: Promise<unknown>[] = [];
+    /** Starts simulating the devices over the epoch from `tickFrom`, each chunk after its own previous epoch. */
+    const dispatch = (tickFrom: number): Promise<ChunkResult[]> => {
+      const tickTo = Math.min(ticks, tickFrom + epochTicks);
+      const tasks: Promise<ChunkResult>[] = [];
+      for (let from = 0, c = 0; from < n; from += chunkSize, c++) {
+        const task = { tickFrom, tickTo, deviceFrom: from, deviceTo: Math.min(n, from + chunkSize) };
+        const prev = tails[c] as Promise<unknown> | undefined;
+        const p = prev ? prev.then(() => runChunk(task)) : runChunk(task);
+        tails[c] = p;
+        tasks.push(p);
+      }
+      return Promise.all(tasks);
+    };
+    // Nothing the server does feeds back into the devices, so the workers run up to one epoch ahead
+    // of the network and the server (outputs do not change: each device's epochs run in order, and
+    // the server sees the same messages in the same order). A beforeServer hook, which may touch
+    // the columns, turns this off.
+    const ahead = options.beforeServer ? 0 : 1;
+    let dispatched = 0;
+    const fill = () => {
+      while (inFlight.length <= ahead && dispatched < ticks) { inFlight.push(dispatch(dispatched)); dispatched += epochTicks; }
+    };
+    fill();
     for (let tickFrom = 0; tickFrom < ticks; tickFrom += epochTicks) {
       const tickTo = Math.min(ticks, tickFrom + epochTicks);
-      const t0 = performance.now();
-      const tasks: Promise<ChunkResult>[] = [];
-      for (let from = 0; from < n; from += chunkSize) {
-        tasks.push(runChunk({ tickFrom, tickTo, deviceFrom: from, deviceTo: Math.min(n, from + chunkSize) }));
-      }
-      const results = await Promise.all(tasks);
-      simulateMs += performance.now() - t0;
+      const results = await inFlight.shift()!;
+      if (ahead) fill();
       const epochMessages: TriggerMessage[] = [];
       const windows: WindowRequest[][] = scenario.detectors.map(() => []);
       for (const r of results) {
         samples += r.samples;
+        simulateMs += r.busyMs;
         r.monitoredTicks.forEach((v, p) => { monitoredTicks[p] += v; });
         for (const row of r.truth) truthRows.push(row);
         for (const m of r.messages) {
@@ -245,9 +268,11 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
       }
       advanceServer(state.clock.timeOf(tickTo));
       restore?.();
+      if (!ahead) fill();
       options.onProgress?.(tickTo / ticks);
     }
   } finally {
+    for (const p of inFlight) p.catch(() => undefined); // epochs still running when something failed: their results no longer matter
     await pool?.destroy();
     await inference?.close();
   }
@@ -269,7 +294,7 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
     triggers: sentTriggers,
     messages: { sent: uplink.sent, lost: uplink.lost, lostToOutage: uplink.lostToOutage, triggers: counts.triggers, updates: counts.updates, heartbeats: counts.heartbeats, devicesTriggered },
     pushes: { sent: push.sent, lost: push.lost, lostToOutage: push.lostToOutage },
-    figures: { samples, deviceSeconds: monitored * cfg.duration, wallSeconds, simulateSeconds: simulateMs / 1000, serverSeconds: serverMs / 1000, inferenceSeconds: inferenceMs / 1000 },
+    figures: { samples, deviceSeconds: monitored * cfg.duration, wallSeconds, simulateSeconds: simulateMs / 1000 / Math.max(1, threads), serverSeconds: serverMs / 1000, inferenceSeconds: inferenceMs / 1000 },
     plan,
     budget: detectorBudget({ scenario, plugins, windowCounts, monitoredSeconds: monitoredTicks.map((k) => k * cfg.tick), stats: (m) => inference?.statsOf(m) as ModelStats }),
   };

@@ -39,6 +39,8 @@ export interface ChunkResult {
   /** Ticks phones of each profile spent monitoring (integers, so sums do not depend on chunking). */
   monitoredTicks: Float64Array;
   windows: ChunkWindows;
+  /** Milliseconds the chunk took on its thread. */
+  busyMs: number;
 }
 
 /** Packs windows for transfer. */
@@ -64,6 +66,7 @@ export { sampleIndex } from './stages.js';
 
 
 export function simulateChunk(rt: Runtimes, task: ChunkTask): ChunkResult {
+  const started = performance.now();
   const frame = TickFrame.of(rt);
   const stages = deviceStages(rt.state.scenario.config.fidelity, rt);
   const ns = stages.length;
@@ -76,5 +79,5 @@ export function simulateChunk(rt: Runtimes, task: ChunkTask): ChunkResult {
       for (let s = 0; s < ns; s++) stages[s]!.step(frame);
     }
   }
-  return { messages: frame.messages, samples: frame.samples, truth: rt.truth.take(), monitoredTicks: frame.monitoredTicks, windows: packWindows(frame.windows) };
+  return { messages: frame.messages, samples: frame.samples, truth: rt.truth.take(), monitoredTicks: frame.monitoredTicks, windows: packWindows(frame.windows), busyMs: performance.now() - started };
 }
