@@ -69,6 +69,12 @@ async function main(argv: string[]): Promise<void> {
       (a) => guard(async () => (await import('./cli/validate.js')).validateCommand(a.files as string[], a.quiet)),
     )
     .command(
+      'plugins',
+      'List the hazards, detectors and servers a scenario can name, with what each declares',
+      (y) => y.option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
+      (a) => guard(async () => (await import('./cli/plugins.js')).pluginsCommand((await import('./plugins.js')).builtinPlugins, { json: a.json })),
+    )
+    .command(
       'schema',
       'Print the JSON Schema of scenario files (for editor autocompletion)',
       (y) => y,

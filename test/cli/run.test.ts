@@ -89,8 +89,27 @@ describe('hazardsim validate and schema', () => {
     expect(JSON.parse(r.stdout).title).toBe('hazardsim scenario');
   });
 
+  it('plugins lists every type a scenario can name, with what each declares', () => {
+    const r = cli(['plugins', '--json']);
+    expect(r.code).toBe(0);
+    const l = JSON.parse(r.stdout);
+    expect(l.hazards.map((h: { type: string }) => h.type).sort()).toEqual(['construction', 'crash', 'crowd', 'earthquake', 'pressure-front', 'recorded', 'road-anomaly', 'traffic-vibration']);
+    expect(l.detectors.find((d: { type: string }) => d.type === 'bump')).toMatchObject({ channel: 'bump', reads: ['gnss.speed'] });
+    expect(l.servers.find((s: { type: string }) => s.type === 'pressure-front').channels).toEqual(['pressure']);
+    for (const p of [...l.hazards, ...l.detectors, ...l.servers]) expect(p.summary.length).toBeGreaterThan(20);
+    // A typo in a scenario's type is answered with the same list (the schema is built from this set).
+    const schema = JSON.parse(cli(['schema']).stdout);
+    expect(JSON.stringify(schema)).toContain('"traffic-vibration"');
+  });
+
+  it('calibrate refuses an --out it could not write, before minutes of simulation', () => {
+    const r = cli(['calibrate', '--out', '/nonexistent-folder/x.json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--out: expected a file in an existing folder/);
+  });
+
   it('every command has --help', () => {
-    const commands = ['run', 'validate', 'schema', 'shaking', 'record', 'dataset', 'train', 'score', 'report', 'compare'];
+    const commands = ['run', 'validate', 'schema', 'plugins', 'calibrate', 'shaking', 'record', 'dataset', 'train', 'score', 'report', 'compare'];
     for (const args of [['--help'], ...commands.map((c) => [c, '--help']), ['world', 'build', '--help']]) {
       const r = cli(args);
       expect(r.code).toBe(0);
