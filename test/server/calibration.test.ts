@@ -77,8 +77,8 @@ describe('calibrated server constants', () => {
     expect(load('bad.json')).toThrow(/bad\.json \(.*server\.calibration\).*produced_by/);
     // A constant the scenario sets wins over the file.
     const s = loadScenario(writeScenario(dir, smallScenario(dir, { server: { type: 'cell-ratio', amplitude_to_pga: 0.5 } })), { plugins: builtinPlugins });
-    expect((s.config.server as { amplitude_to_pga: number }).amplitude_to_pga).toBe(0.5);
-    expect((s.config.server as { p_to_s_amplitude: number }).p_to_s_amplitude).toBe(cal.constants.p_to_s_amplitude.value);
+    expect((s.config.server as unknown as { amplitude_to_pga: number }).amplitude_to_pga).toBe(0.5);
+    expect((s.config.server as unknown as { p_to_s_amplitude: number }).p_to_s_amplitude).toBe(cal.constants.p_to_s_amplitude.value);
   });
 
   it('a server fed what calibrated phones report estimates the magnitude within 0.15', () => {
