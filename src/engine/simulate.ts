@@ -6,7 +6,7 @@
  */
 import type { Runtimes } from './setup.js';
 import { deviceStages, TickFrame } from './stages.js';
-import type { Block, TriggerMessage, TruthRow, WindowRequest } from '../plugin/index.js';
+import type { TriggerMessage, TruthRow, WindowRequest } from '../plugin/index.js';
 
 export interface ChunkTask {
   /** First and last-plus-one tick of the epoch. */

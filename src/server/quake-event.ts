@@ -8,11 +8,12 @@
  * - Location: epicentre and origin time from onsets that agree with each other (L1 grid search +
  *   Nelder–Mead, estimate.ts; picks with large residuals dropped and the fit repeated), depth fixed.
  * - Magnitude: the median over phones of the magnitude whose ground-motion model (BA08 at the phone's
- *   site Vs30) gives the phone's reported peak (converted to horizontal PGA) at its distance from
- *   the source. For large events the source becomes a line rupture fitted to the strongly shaken
- *   phones, and its length bounds the magnitude from below (FinDer-style). A phone whose S wave has not
- *   arrived yet reports P-wave shaking, scaled up by `p_to_s_amplitude`. As a long rupture grows,
- *   phones far along it report strong shaking and the median keeps climbing.
+ *   site Vs30) gives the phone's reported peak (× the calibrated `amplitude_to_pga`) at its distance
+ *   from the source; never above what a rupture could have grown to since the origin. For large
+ *   events the source becomes a line rupture fitted to the strongly shaken phones (line-rupture.ts),
+ *   its length bounds the magnitude from below (FinDer-style), and near it the phones' saturated
+ *   median is weighed against the length. A phone whose S wave has not arrived yet reports P-wave
+ *   shaking, scaled up by `p_to_s_amplitude`. Options: quake-options.ts.
  * - Alerts: two tiers by predicted MMI ("be aware", "take action"); an update goes out whenever
  *   either region grows; nothing goes out below `min_magnitude`.
  * - Confirmation: `confirm_within` after declaration the triggers must spread at least
@@ -23,84 +24,14 @@
  *   cancellation is pushed to everyone alerted.
  */
 import { segmentDistance, type Segment } from '../core/geo.js';
-import * as z from 'zod';
-import { duration } from '../plugin/fields.js';
+import type { QuakeEventConfig } from './quake-options.js';
+import { fitLineRupture } from './line-rupture.js';
 import type { TriggerMessage } from '../plugin/index.js';
 import type { LocalFrame } from '../core/frame.js';
 import { G } from '../core/units.js';
 import { alertRadiusKm, locate, magnitudeFromPga, pgaRadiusKm, type Pick } from './estimate.js';
 import { BA08_PGA_TAU, magnitudeCeiling, magnitudeFromLength, pgaMagnitudeSlope, WC94_SRL } from '../physics/scaling.js';
 import type { AlertRecord, SourceEstimate } from '../plugin/index.js';
-
-export const quakeEventOptions = {
-  /** Triggers join an event from this long before the predicted P arrival... */
-  before_p: duration({ min: 0 }).default(3),
-  /** ...to this long after the predicted S arrival. */
-  after_s: duration({ min: 0 }).default(15),
-  /** ...and within this distance of the epicentre, km. */
-  max_km: z.number().positive().default(300),
-  /** Re-estimate at most this often. */
-  update_every: duration({ positive: true }).default(1),
-  /** Close the event after this long without new triggers. */
-  event_timeout: duration({ positive: true }).default(60),
-  /** Alert tiers: where predicted MMI reaches these. */
-  be_aware_mmi: z.number().min(1).max(10).default(3),
-  take_action_mmi: z.number().min(1).max(10).default(4),
-  /** No alert below this estimated magnitude (ShakeAlert and MyShake alert from M4.5). */
-  min_magnitude: z.number().min(0).max(10).default(4.5),
-  /** Server-side delay between a decision and the alert leaving, s. */
-  processing_delay: duration({ min: 0 }).default(0),
-  /** Assumed source depth and wave speeds for locating and associating. */
-  depth_km: z.number().min(0).default(8),
-  vp_km_s: z.number().positive().default(6.1),
-  vs_km_s: z.number().positive().default(3.55),
-  /** Onsets used to locate (spread evenly over the event's picks). */
-  max_locate_picks: z.number().int().min(3).default(200),
-  /** Only onsets up to this long after those the event was declared with locate it (later ones come from farther along a rupture). */
-  locate_window: duration({ positive: true }).default(10),
-  /**
-   * Phones before their S wave report P shaking: scale it by this to estimate magnitude. Default:
-   * the calibration file's (measured by `hazardsim calibrate`).
-   */
-  p_to_s_amplitude: z.number().min(1).optional(),
-  /**
-   * Phones report the peak of the high-passed 3-axis norm; ground-motion models predict horizontal
-   * PGA. Their ratio (PGA / reported peak). Default: the calibration file's (measured by
-   * `hazardsim calibrate` on calibration/scenarios/quake-amplitudes.yaml).
-   */
-  amplitude_to_pga: z.number().positive().optional(),
-  /** Invert the ground-motion model for each phone's site (the world's Vs30 there) rather than rock. */
-  site_correction: z.boolean().default(true),
-  /**
-   * From this point-source magnitude on, also fit a line rupture growing from the epicentre along
-   * the strongly shaken phones (FinDer-style): distances, arrival times and the alert region then
-   * follow the rupture, and the magnitude grows with it.
-   */
-  finite_fault_from_m: z.number().min(0).max(10).default(6.5),
-  /** PGA that marks a phone as near the rupture, g. */
-  strong_motion_g: z.number().positive().default(0.1),
-  /** Fastest rupture the fit allows, km/s (the rupture cannot be longer than this × time since origin). */
-  rupture_velocity_km_s: z.number().positive().default(3),
-  /** Confirm (or cancel) this long after declaring. */
-  confirm_within: duration({ positive: true }).default(10),
-  /** The triggers must by then reach this far from the epicentre (90th percentile), km; 0 turns this check off. */
-  confirm_spread_km: z.number().min(0).default(5),
-  /**
-   * ...and in at least 3 (or half, if fewer) of the cells that should have felt it (S wave passed,
-   * predicted PGA ≥ confirm_pga_g; checked when there are 3 or more), this share of the active
-   * phones must have triggered; 0 turns this check off.
-   */
-  confirm_fraction: z.number().min(0).max(1).default(0.2),
-  confirm_pga_g: z.number().positive().default(0.02),
-};
-
-export interface QuakeEventConfig {
-  before_p: number; after_s: number; max_km: number; update_every: number; event_timeout: number;
-  be_aware_mmi: number; take_action_mmi: number; min_magnitude: number; processing_delay: number;
-  depth_km: number; vp_km_s: number; vs_km_s: number; max_locate_picks: number; locate_window: number; p_to_s_amplitude: number;
-  amplitude_to_pga: number; site_correction: boolean; finite_fault_from_m: number; strong_motion_g: number; rupture_velocity_km_s: number;
-  confirm_within: number; confirm_spread_km: number; confirm_fraction: number; confirm_pga_g: number;
-}
 
 /** A pick of a phone, with the Vs30 of its place. */
 interface EventPick extends Pick {
@@ -113,6 +44,9 @@ const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b), n = s.length;
   return n % 2 ? s[(n - 1) >> 1]! : 0.5 * (s[n / 2 - 1]! + s[n / 2]!);
 };
+
+export type { QuakeEventConfig } from './quake-options.js';
+export { quakeEventOptions } from './quake-options.js';
 
 export class QuakeEvent {
   readonly picks = new Map<number, EventPick>();
@@ -237,42 +171,12 @@ export class QuakeEvent {
     });
   }
 
-  /**
-   * The rupture of a large event, FinDer-style (Böse et al. 2012): the phones with strong shaking
-   * (at least `strong_motion_g` of PGA, their S wave passed) lie along the fault. Their principal
-   * axis through the epicentre gives the strike; the 95th percentile of their distances along it
-   * (on the side where most of them are) gives the length. A rupture only grows: it keeps its
-   * longest length and, unless the phones clearly say otherwise, its strike. Null while the strong
-   * phones are too few, too close (under 20 km), or not elongated.
-   */
+  /** The line rupture (line-rupture.ts) through the phones with strong shaking (≥ `strong_motion_g`, their S wave passed). */
   private fitRupture(now: number): Segment | null {
     const e = this.estimate!, vs = this.c.vs_km_s * 1000;
     const strong: EventPick[] = [];
     for (const p of this.sample()) if ((p.amplitude * this.c.amplitude_to_pga) / G >= this.c.strong_motion_g && this.arrival(p.x, p.y, vs, null) + 1 <= now) strong.push(p);
-    if (strong.length < 5) return this.rupture;
-    // Principal axis of the strong phones' offsets from the epicentre.
-    let sxx = 0, syy = 0, sxy = 0;
-    for (const p of strong) {
-      const dx = p.x - e.x, dy = p.y - e.y;
-      sxx += dx * dx; syy += dy * dy; sxy += dx * dy;
-    }
-    const th = 0.5 * Math.atan2(2 * sxy, sxx - syy);
-    let ux = Math.cos(th), uy = Math.sin(th);
-    const along = strong.map((p) => (p.x - e.x) * ux + (p.y - e.y) * uy);
-    if (along.filter((a) => a > 0).length < along.length / 2) { ux = -ux; uy = -uy; for (let i = 0; i < along.length; i++) along[i] = -along[i]!; }
-    const across = strong.map((p) => Math.abs(-(p.x - e.x) * uy + (p.y - e.y) * ux));
-    const sorted = along.filter((a) => a > 0).sort((a, b) => a - b);
-    let L = sorted[Math.min(sorted.length - 1, Math.floor(0.95 * sorted.length))] ?? 0;
-    L = Math.min(L, this.c.rupture_velocity_km_s * 1000 * Math.max(0, now - e.originTime), 1_000_000);
-    const width = 2 * median(across);
-    const prev = this.rupture;
-    if (L < 20_000 || L < 2 * width) return prev;
-    if (prev) {
-      const pl = Math.hypot(prev.x2 - prev.x1, prev.y2 - prev.y1), pux = (prev.x2 - prev.x1) / pl, puy = (prev.y2 - prev.y1) / pl;
-      if (pux * ux + puy * uy < Math.cos(Math.PI / 6)) { ux = pux; uy = puy; } // keep the strike unless within 30°
-      L = Math.max(L, pl);
-    }
-    return { x1: e.x, y1: e.y, x2: e.x + L * ux, y2: e.y + L * uy };
+    return fitLineRupture(strong, e, this.rupture, this.c.rupture_velocity_km_s * 1000 * Math.max(0, now - e.originTime));
   }
 
   /**
