@@ -31,9 +31,11 @@ export async function recordCommand(o: RecordCommandOptions): Promise<number> {
   mkdirSync(dirname(out), { recursive: true });
   const tmp = `${out}.tmp-${process.pid}`;
   let rows = 0;
+  let stream: ReturnType<typeof createWriteStream> | undefined;
   try {
     if (csv) {
-      const stream = createWriteStream(tmp);
+      const w = createWriteStream(tmp);
+      stream = w;
       let header = false;
       let buf = '';
       const info = recordPhone({ plugins: builtinPlugins, profile: o.profile, duration, context: o.context as PhoneContext, activity: o.activity as RecordActivity, seed: o.seed, rateHz: o.rate }, (r) => {
@@ -43,10 +45,10 @@ export async function recordCommand(o: RecordCommandOptions): Promise<number> {
         }
         buf += [r.t.toFixed(5), ...r.a.map((v) => v.toPrecision(7)), ...(r.g ? r.g.map((v) => v.toPrecision(7)) : []), ...(r.p !== undefined ? [r.p.toFixed(3)] : [])].join(',') + '\n';
         rows++;
-        if (buf.length > 1 << 20) { stream.write(buf); buf = ''; }
+        if (buf.length > 1 << 20) { w.write(buf); buf = ''; }
       });
-      stream.write(buf);
-      await new Promise<void>((res, rej) => stream.end((err?: Error | null) => (err ? rej(err) : res())));
+      w.write(buf);
+      await new Promise<void>((res, rej) => w.end((err?: Error | null) => (err ? rej(err) : res())));
       renameSync(tmp, out);
       process.stdout.write(`wrote ${o.out}: ${rows} samples at ${info.rateHz} Hz (${info.activity}, phone in ${info.context})\n`);
     } else {
@@ -78,6 +80,9 @@ export async function recordCommand(o: RecordCommandOptions): Promise<number> {
       process.stdout.write(`wrote ${o.out} (float32 [${rows}, ${info.channels.length}]: ${info.channels.join(', ')}) and ${sidecar.split('/').pop()}\n`);
     }
   } catch (err) {
+    // The CSV stream opens its file asynchronously: close it before removing, or the file appears after.
+    const s = stream;
+    if (s && !s.closed) await new Promise<void>((res) => { s.once('close', () => res()); s.destroy(); });
     rmSync(tmp, { force: true });
     throw err;
   }

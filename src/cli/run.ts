@@ -13,7 +13,8 @@ import { writeReport } from '../report/build.js';
 import { writeFolderAtomically } from '../output/atomic.js';
 import { poolReplicates } from '../score/replicates.js';
 import { formatDuration } from '../core/duration.js';
-import { builtinPlugins } from '../plugins.js';
+import { pluginsFrom } from './plugin-module.js';
+import type { PluginSet } from '../plugin/index.js';
 
 export interface RunCommandOptions {
   scenario: string;
@@ -25,6 +26,8 @@ export interface RunCommandOptions {
   quiet?: boolean;
   /** Run seeds s, s+1, … s+N−1 into DIR/seed-<s>/ and pool them into DIR/replicates.json. */
   replicates?: number;
+  /** A module exporting `plugins` (the built-in set extended with one's own). */
+  plugins?: string;
 }
 
 /** Phone positions in degrees (where each phone was at the end of the run). */
@@ -93,11 +96,12 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
   if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new InputError('--threads', `expected a whole number of threads from 1 to 256, found ${o.threads}`);
   const replicates = o.replicates ?? 1;
   if (!Number.isInteger(replicates) || replicates < 1 || replicates > 1000) throw new InputError('--replicates', `expected a whole number of runs from 1 to 1000, found ${o.replicates}`);
+  const builtinPlugins = await pluginsFrom(o.plugins);
   const scenario = loadScenario(o.scenario, { plugins: builtinPlugins, overrides: o.set ?? [], seed: o.seed });
   const outDir = resolve(o.out ?? `out/${scenario.config.name}`);
   if (!o.quiet) for (const w of scenario.warnings) process.stderr.write(`hazardsim: warning: ${scenario.file}: ${w}\n`);
   if (replicates === 1) {
-    const { summary, figures } = await runOnce(scenario, outDir, threads, !o.quiet && !o.json);
+    const { summary, figures } = await runOnce(scenario, builtinPlugins, outDir, threads, !o.quiet && !o.json);
     if (o.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
     else if (!o.quiet) printHuman(summary, figures, outDir);
     return 0;
@@ -109,7 +113,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
     for (let k = 0; k < replicates; k++) {
       const seed = base + k;
       const sc = k === 0 ? scenario : loadScenario(o.scenario, { plugins: builtinPlugins, overrides: o.set ?? [], seed });
-      const { summary } = await runOnce(sc, join(tmp, `seed-${seed}`), threads, !o.quiet && !o.json);
+      const { summary } = await runOnce(sc, builtinPlugins, join(tmp, `seed-${seed}`), threads, !o.quiet && !o.json);
       runs.push({ seed, summary });
       if (!o.quiet && !o.json) process.stdout.write(`  seed ${seed}: ${summary.hazards.map((h) => `${h.name}: ${h.event === null ? (h.alertable ? 'missed' : 'quiet') : `alert after ${fmt(h.alert_latency_s, 1)} s`}`).join('; ')}; false alerts ${summary.false_alerts}\n`);
     }
@@ -127,11 +131,11 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
 }
 
 /** One run of a resolved scenario into `outDir`: summary, manifest, row files, report. */
-async function runOnce(scenario: ReturnType<typeof loadScenario>, outDir: string, threads: number, progress: boolean) {
+async function runOnce(scenario: ReturnType<typeof loadScenario>, plugins: PluginSet, outDir: string, threads: number, progress: boolean) {
   const bar = progressBar({ enabled: progress, label: `${scenario.config.name} (seed ${scenario.config.seed})` });
   let result: RunResult;
   try {
-    result = await runScenario(scenario, { plugins: builtinPlugins, threads, onProgress: (f) => bar.update(f) });
+    result = await runScenario(scenario, { plugins, threads, onProgress: (f) => bar.update(f) });
   } finally {
     bar.stop();
   }

@@ -3,6 +3,7 @@ import { isInputError } from '../core/errors.js';
 import { loadScenario, loadPhoneProfile, loadBehaviourProfile, readYaml, displayPath } from '../scenario/load.js';
 import { loadWorld } from '../world/load.js';
 import { EXIT_INPUT } from './common.js';
+import type { PluginSet } from '../plugin/index.js';
 import { builtinPlugins } from '../plugins.js';
 
 /** Guesses what a file is: a world (GeoJSON), a phone or behaviour profile, or a scenario. */
@@ -21,7 +22,7 @@ function kindOf(file: string): 'world' | 'phone' | 'behaviour' | 'scenario' {
   return 'scenario';
 }
 
-export function validateCommand(files: string[], quiet = false): number {
+export function validateCommand(files: string[], quiet = false, plugins: PluginSet = builtinPlugins): number {
   let bad = 0;
   for (const file of files) {
     try {
@@ -31,7 +32,7 @@ export function validateCommand(files: string[], quiet = false): number {
       else if (kind === 'phone') loadPhoneProfile(file);
       else if (kind === 'behaviour') loadBehaviourProfile(file);
       else {
-        const s = loadScenario(file, { plugins: builtinPlugins });
+        const s = loadScenario(file, { plugins });
         loadWorld(s.worldFile);
         warnings = s.warnings;
       }

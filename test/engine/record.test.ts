@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { G } from '../../src/core/units.js';
 import { builtinPlugins } from '../../src/plugins.js';
@@ -50,6 +50,7 @@ describe('hazardsim record', () => {
     expect(cli(['record', 'agents/phones/budget.yaml', '--duration', '5s', '--context', 'sock', '--out', join(dir, 'c.csv')]).stderr).toMatch(/--context: expected one of table, hand, pocket, bag, vehicle-mount/);
     expect(cli(['record', 'agents/phones/budget.yaml', '--duration', '5s', '--out', join(dir, 'x.txt')]).code).toBe(2);
     expect(existsSync(join(dir, 'f.csv')) || existsSync(join(dir, 'c.csv'))).toBe(false);
+    expect(readdirSync(dir)).toEqual([]); // no half-written .tmp file either
   });
 
   it('gives the same samples for the same seed and different ones for another', () => {
