@@ -10,7 +10,7 @@
  *   typed-array column (one row per device), so hot loops draw without allocating and a device's
  *   stream continues exactly where it stopped, whichever thread renders its next block.
  *
- * Gaussian deviates use the Marsaglia–Tsang (2000) ziggurat with 128 layers.
+ * Gaussian deviates use the Marsaglia–Tsang (2000) ziggurat with 256 layers.
  */
 import seedrandom from 'seedrandom';
 
@@ -29,8 +29,22 @@ export function stream(seed: Seed, component: string, id: number | string = 0): 
 /** Number of int32 words of state per fast stream. */
 export const FAST_STATE_WORDS = 4;
 
-/** Writes the initial xoshiro128** state of stream (seed, component, id) into `state[offset..offset+4)`. */
+/** Component keys by `${seed}/${component}` (seedrandom is slow to hash a key; a run asks once per component). */
+const componentKeys = new Map<string, number>();
+
+/**
+ * Writes the initial xoshiro128** state of stream (seed, component, id) into `state[offset..offset+4)`.
+ * For an integer id (a device) the state is a hash of the component's key and the id (as
+ * `seedKeyed`), cheap enough to seed millions of devices; other ids go through seedrandom.
+ */
 export function seedFastState(state: Int32Array, offset: number, seed: Seed, component: string, id: number | string = 0): void {
+  if (typeof id === 'number' && Number.isInteger(id) && id >= 0 && id < 2 ** 32) {
+    const name = `${seed}/${component}`;
+    let key = componentKeys.get(name);
+    if (key === undefined) componentKeys.set(name, (key = componentKey(seed, component)));
+    seedKeyed(state, offset, key, id, 0x3c6ef372);
+    return;
+  }
   const alea = seedrandom.alea(streamKey(seed, component, id));
   let any = 0;
   for (let i = 0; i < 4; i++) {
@@ -42,24 +56,28 @@ export function seedFastState(state: Int32Array, offset: number, seed: Seed, com
 }
 
 // ---------------------------------------------------------------------------------------------
-// Ziggurat tables (Marsaglia & Tsang 2000, "The Ziggurat Method for Generating Random Variables")
-const KN = new Float64Array(128);
-const WN = new Float64Array(128);
-const FN = new Float64Array(128);
-const ZIG_R = 3.442619855899;
+// Ziggurat tables (Marsaglia & Tsang 2000, "The Ziggurat Method for Generating Random Variables"),
+// 256 layers (their r and v for 256): 98.5 % of draws fall in a layer's rectangle and cost one
+// 32-bit draw, a compare and a multiply.
+const LAYERS = 256;
+const LAYER_MASK = LAYERS - 1;
+const KN = new Float64Array(LAYERS);
+const WN = new Float64Array(LAYERS);
+const FN = new Float64Array(LAYERS);
+const ZIG_R = 3.6541528853610088;
 (() => {
   const m1 = 2147483648.0;
-  const vn = 9.91256303526217e-3;
+  const vn = 4.92867323399e-3;
   let dn = ZIG_R;
   let tn = dn;
   const q = vn / Math.exp(-0.5 * dn * dn);
   KN[0] = (dn / q) * m1;
   KN[1] = 0;
   WN[0] = q / m1;
-  WN[127] = dn / m1;
+  WN[LAYERS - 1] = dn / m1;
   FN[0] = 1.0;
-  FN[127] = Math.exp(-0.5 * dn * dn);
-  for (let i = 126; i >= 1; i--) {
+  FN[LAYERS - 1] = Math.exp(-0.5 * dn * dn);
+  for (let i = LAYERS - 2; i >= 1; i--) {
     dn = Math.sqrt(-2.0 * Math.log(vn / dn + Math.exp(-0.5 * dn * dn)));
     KN[i + 1] = (dn / tn) * m1;
     tn = dn;
@@ -69,6 +87,23 @@ const ZIG_R = 3.442619855899;
 })();
 
 const INV_2_32 = 1 / 4294967296;
+
+/**
+ * Squeezes for the wedges (as in McFarland 2016, "A modified ziggurat algorithm"): layer i's wedge
+ * spans |x| in [x_{i−1}, x_i] (x_0 = 0 for the top layer), and a point u of the way from f(x_i) to
+ * f(x_{i−1}) lies under the chord iff u ≤ (x_i − |x|)/(x_i − x_{i−1}). The density is concave for
+ * |x| < 1 (the chord lies under it) and convex beyond (the chord lies over it).
+ */
+const WEDGE_OUT = new Float64Array(LAYERS), WEDGE_SPAN = new Float64Array(LAYERS), WEDGE_SHAPE = new Int8Array(LAYERS);
+for (let i = 1; i < LAYERS; i++) {
+  const xi = WN[i]! * 2147483648, xp = i === 1 ? 0 : WN[i - 1]! * 2147483648;
+  WEDGE_OUT[i] = xi;
+  WEDGE_SPAN[i] = 1 / (xi - xp);
+  WEDGE_SHAPE[i] = xi <= 1 ? 1 : xp >= 1 ? -1 : 0;
+}
+
+/** The ziggurat's layer tables (for the WebAssembly noise kernel): rectangle thresholds KN and widths WN. */
+export const ZIGGURAT = { layers: LAYERS, KN: KN as Readonly<Float64Array>, WN: WN as Readonly<Float64Array> };
 
 /**
  * Fills `out[outOffset + k*stride]` for k in [0, n) with `sigma ×` standard normal deviates drawn
@@ -86,57 +121,101 @@ export function fillGaussian(
   sigma: number,
   accumulate = false,
 ): void {
+  if (misses.length < 3 * n) misses = new Int32Array(3 * n);
+  const miss = misses;
   let s0 = state[offset]!, s1 = state[offset + 1]!, s2 = state[offset + 2]!, s3 = state[offset + 3]!;
-  let o = outOffset;
+  let o = outOffset, nm = 0;
+  // Pass 1, no calls (so V8 keeps the stream in registers): the ziggurat's rectangles, which take
+  // 97.5 % of draws; a draw that misses its rectangle is noted for pass 2.
   for (let k = 0; k < n; k++) {
     // xoshiro128**
     let r = Math.imul(s1, 5);
     r = Math.imul((r << 7) | (r >>> 25), 9);
-    let t = s1 << 9;
+    const t = s1 << 9;
     s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
-    let hz = r;
-    let iz = hz & 127;
-    let x: number;
-    if (Math.abs(hz) < KN[iz]!) {
-      x = hz * WN[iz]!;
+    // |r| without a branch: the sign of r is a coin toss, and a branch on it would be mispredicted
+    // every other draw, which costs more than the rest of the draw. (r ^ m) − m is 2^31 for r = −2^31.
+    const m = r >> 31, iz = r & LAYER_MASK;
+    if ((r ^ m) - m < KN[iz]!) {
+      const v = sigma * (r * WN[iz]!);
+      out[o] = accumulate ? out[o]! + v : v;
     } else {
-      // Rare path (about 2.5 % of draws): the wedges and the tail of the ziggurat.
-      for (;;) {
-        x = hz * WN[iz]!;
-        if (iz === 0) {
-          let y: number;
-          do {
-            r = Math.imul(s1, 5); r = Math.imul((r << 7) | (r >>> 25), 9);
-            t = s1 << 9; s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
-            const u1 = ((r >>> 0) + 0.5) * INV_2_32;
-            r = Math.imul(s1, 5); r = Math.imul((r << 7) | (r >>> 25), 9);
-            t = s1 << 9; s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
-            const u2 = ((r >>> 0) + 0.5) * INV_2_32;
-            x = -Math.log(u1) / ZIG_R;
-            y = -Math.log(u2);
-          } while (y + y < x * x);
-          x = hz > 0 ? ZIG_R + x : -ZIG_R - x;
-          break;
-        }
-        r = Math.imul(s1, 5); r = Math.imul((r << 7) | (r >>> 25), 9);
-        t = s1 << 9; s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
-        const u = ((r >>> 0) + 0.5) * INV_2_32;
-        if (FN[iz]! + u * (FN[iz - 1]! - FN[iz]!) < Math.exp(-0.5 * x * x)) break;
-        r = Math.imul(s1, 5); r = Math.imul((r << 7) | (r >>> 25), 9);
-        t = s1 << 9; s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
-        hz = r;
-        iz = hz & 127;
-        if (Math.abs(hz) < KN[iz]!) {
-          x = hz * WN[iz]!;
-          break;
-        }
-      }
+      miss[nm] = o; miss[nm + 1] = r; miss[nm + 2] = s0 ^ s2;
+      nm += 3;
     }
-    out[o] = accumulate ? out[o]! + sigma * x : sigma * x;
     o += stride;
   }
   state[offset] = s0; state[offset + 1] = s1; state[offset + 2] = s2; state[offset + 3] = s3;
+  // Pass 2: the wedges and the tail, each from a sub-stream keyed by the state at its draw.
+  for (let j = 0; j < nm; j += 3) {
+    const at = miss[j]!, v = sigma * zigguratTail(miss[j + 1]!, miss[j + 2]!);
+    out[at] = accumulate ? out[at]! + v : v;
+  }
 }
+
+/**
+ * `fillGaussian` specialised for the sensor models' innermost loop: `out[0..n)` = σ × standard
+ * normal deviates, contiguous Float32 output, nothing accumulated. Same draws as `fillGaussian`
+ * with stride 1; monomorphic, so V8 compiles it to a tight loop.
+ */
+export function gaussianBlock(state: Int32Array, offset: number, out: Float32Array, n: number, sigma: number): void {
+  if (misses.length < 3 * n) misses = new Int32Array(3 * n);
+  const miss = misses;
+  let s0 = state[offset]!, s1 = state[offset + 1]!, s2 = state[offset + 2]!, s3 = state[offset + 3]!;
+  let nm = 0;
+  for (let k = 0; k < n; k++) {
+    let r = Math.imul(s1, 5);
+    r = Math.imul((r << 7) | (r >>> 25), 9);
+    const t = s1 << 9;
+    s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+    const m = r >> 31, iz = r & LAYER_MASK;
+    if ((r ^ m) - m < KN[iz]!) { out[k] = sigma * (r * WN[iz]!); continue; }
+    miss[nm] = k; miss[nm + 1] = r; miss[nm + 2] = s0 ^ s2;
+    nm += 3;
+  }
+  state[offset] = s0; state[offset + 1] = s1; state[offset + 2] = s2; state[offset + 3] = s3;
+  for (let j = 0; j < nm; j += 3) out[miss[j]!] = sigma * zigguratTail(miss[j + 1]!, miss[j + 2]!);
+}
+
+/** Draws that missed their rectangle in the last fillGaussian: (output index, draw, stream key) triples. */
+let misses = new Int32Array(192);
+
+/**
+ * The ziggurat's wedges and tail for a first draw `hz` that missed its layer's rectangle. Its
+ * further uniforms are counter-based — the c-th is a hash of (`key`, `hz`, c), `key` being a word of
+ * the main stream's state at that draw — so the main stream is not advanced and the fast loop needs
+ * no call; draws of different misses are as independent as the hash (lowbias32) makes them.
+ */
+export function zigguratTail(hz: number, key: number): number {
+  const base = mix32(key + Math.imul(hz, 0x9e3779b9));
+  let c = 0, iz = hz & LAYER_MASK;
+  for (;;) {
+    if (iz === 0) return normalTail(hz, base, c);
+    const x = hz * WN[iz]!, ax = x < 0 ? -x : x;
+    const u = ((mix32(base + Math.imul(++c, 0x9e3779b9)) >>> 0) + 0.5) * INV_2_32;
+    // Below the chord of a concave layer: under the density, accept; above the chord of a convex
+    // layer: over it, reject. Only the rest needs the density itself.
+    const w = (WEDGE_OUT[iz]! - ax) * WEDGE_SPAN[iz]!, shape = WEDGE_SHAPE[iz]!;
+    if (shape > 0 && u <= w) return x;
+    if (!(shape < 0 && u >= w) && FN[iz]! + u * (FN[iz - 1]! - FN[iz]!) < Math.exp(-0.5 * x * x)) return x;
+    hz = mix32(base + Math.imul(++c, 0x9e3779b9));
+    iz = hz & LAYER_MASK;
+    if (Math.abs(hz) < KN[iz]!) return hz * WN[iz]!;
+  }
+}
+
+/** The base layer's tail beyond ZIG_R (Marsaglia 1964), with uniforms c+1, c+2, … of the sub-stream `base`. */
+function normalTail(hz: number, base: number, c: number): number {
+  let x: number, y: number;
+  do {
+    const u1 = ((mix32(base + Math.imul(++c, 0x9e3779b9)) >>> 0) + 0.5) * INV_2_32;
+    const u2 = ((mix32(base + Math.imul(++c, 0x9e3779b9)) >>> 0) + 0.5) * INV_2_32;
+    x = -Math.log(u1) / ZIG_R;
+    y = -Math.log(u2);
+  } while (y + y < x * x);
+  return hz > 0 ? ZIG_R + x : -ZIG_R - x;
+}
+
 
 /**
  * Scalar draws from a fast stream whose state lives in an Int32Array (its own, or a row of a
@@ -145,7 +224,6 @@ export function fillGaussian(
 export class FastRandom {
   readonly state: Int32Array;
   readonly offset: number;
-  private readonly one = new Float64Array(1);
 
   constructor(state: Int32Array, offset = 0) {
     this.state = state;
@@ -186,10 +264,11 @@ export class FastRandom {
     return Math.floor(this.uniform() * n);
   }
 
-  /** Standard normal deviate (ziggurat). */
+  /** Standard normal deviate (ziggurat; the same draws as `gaussianBlock`). */
   normal(): number {
-    fillGaussian(this.state, this.offset, this.one, 0, 1, 1, 1);
-    return this.one[0]!;
+    const r = this.nextInt32(), m = r >> 31, iz = r & LAYER_MASK;
+    if ((r ^ m) - m < KN[iz]!) return r * WN[iz]!;
+    return zigguratTail(r, this.state[this.offset]! ^ this.state[this.offset + 2]!);
   }
 
   /** Lognormal deviate with the given median and sigma of the natural logarithm. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AliasTable, FastRandom, fillGaussian, seedFastState, stream } from '../../src/core/random.js';
+import { AliasTable, FastRandom, fillGaussian, gaussianBlock, seedFastState, stream } from '../../src/core/random.js';
 
 describe('random streams', () => {
   it('are reproducible per (seed, component, id) and independent across keys', () => {
@@ -39,6 +39,20 @@ describe('random streams', () => {
     expect(Math.abs(m4 / (m2 * m2) - 3)).toBeLessThan(0.03);
     expect(tail / n).toBeGreaterThan(0.0027 * 0.9); // P(|Z| > 3) = 0.0027
     expect(tail / n).toBeLessThan(0.0027 * 1.1);
+  });
+
+  it('draw the same deviates through fillGaussian, gaussianBlock and FastRandom.normal', () => {
+    const a = new Int32Array(4), b = new Int32Array(4), c = new Int32Array(4);
+    for (const s of [a, b, c]) seedFastState(s, 0, 2, 'same-draws', 7);
+    const viaFill = new Float64Array(5000), viaBlock = new Float32Array(5000);
+    fillGaussian(a, 0, viaFill, 0, 5000, 1, 1);
+    gaussianBlock(b, 0, viaBlock, 5000, 1);
+    const r = new FastRandom(c);
+    for (let k = 0; k < 5000; k++) {
+      expect(viaBlock[k]).toBe(Math.fround(viaFill[k]!));
+      expect(r.normal()).toBe(viaFill[k]);
+    }
+    expect(Array.from(a)).toEqual(Array.from(b));
   });
 
   it('alias tables draw indices in proportion to weights', () => {
