@@ -8,7 +8,8 @@
  * Biases drift once per tick (they vary over tens of seconds and more), so a sample costs one
  * Gaussian draw per axis. State lives in per-device columns; streams are (seed, kind, device).
  */
-import { fillGaussian, seedFastState, FastRandom } from '../core/random.js';
+import { componentKey, fillGaussian, seedFastState, FastRandom } from '../core/random.js';
+import { NOISE_STATE_WORDS, NoiseKernel, seedNoiseState } from '../core/noise-kernel.js';
 import { G } from '../core/units.js';
 import { lowpass, type Biquad } from '../core/biquad.js';
 import type { ColumnSet, ColumnSpec } from '../core/columns.js';
@@ -25,6 +26,7 @@ interface Params {
   rate: number;
   sigma: number;
   range: number;
+  /** Quantisation step; 0 when outputs are not quantised. */
   lsb: number;
   codeMin: number;
   codeMax: number;
@@ -36,6 +38,8 @@ interface Params {
   scale: number;
   misalign: number;
   drop: number;
+  /** No bias, bias drift, scale error, misalignment, drops or g-sensitivity: every device's sensor is ideal. */
+  ideal: boolean;
   lpf?: Biquad;
   /** Gyroscope only: rad/s per m/s² of specific force. */
   gSens: number;
@@ -50,14 +54,15 @@ function params(kind: ImuKind, p: AccelerometerProfile | GyroscopeProfile | unde
   const nd = a ? (p as AccelerometerProfile).noise_density_ug : (p as GyroscopeProfile).noise_density_mdps;
   const range = a ? (p as AccelerometerProfile).range_g * G : (p as GyroscopeProfile).range_dps * DEG;
   const bw = noiseBandwidth(p);
-  const lsb = (2 * range) / 2 ** p.resolution_bits;
+  const bits = p.resolution_bits;
+  const lsb = bits === undefined ? 0 : (2 * range) / 2 ** bits;
   return {
     rate: p.rate_hz,
     sigma: nd * unitNoise * Math.sqrt(bw),
     range,
     lsb,
-    codeMin: -(2 ** (p.resolution_bits - 1)),
-    codeMax: 2 ** (p.resolution_bits - 1) - 1,
+    codeMin: bits === undefined ? -Infinity : -(2 ** (bits - 1)),
+    codeMax: bits === undefined ? Infinity : 2 ** (bits - 1) - 1,
     biasConstant: (p.bias?.constant ?? 0) * unitBias,
     biasTurnOn: (p.bias?.turn_on ?? 0) * unitBias,
     gmSigma: (p.bias_instability?.sigma ?? 0) * unitFine,
@@ -66,6 +71,8 @@ function params(kind: ImuKind, p: AccelerometerProfile | GyroscopeProfile | unde
     scale: (p.scale_error_pct ?? 0) / 100,
     misalign: (p.misalignment_mrad ?? 0) / 1000,
     drop: p.drop_probability ?? 0,
+    ideal: !p.bias?.constant && !p.bias?.turn_on && !p.bias_instability?.sigma && !p.bias_random_walk && !p.scale_error_pct && !p.misalignment_mrad && !p.drop_probability
+      && (a || !(p as GyroscopeProfile).g_sensitivity_dps_per_g),
     lpf: p.bandwidth_hz !== undefined && p.bandwidth_hz < 0.45 * p.rate_hz ? lowpass(p.bandwidth_hz, p.rate_hz) : undefined,
     gSens: !a ? ((p as GyroscopeProfile).g_sensitivity_dps_per_g ?? 0) * (DEG / G) : 0,
   };
@@ -75,6 +82,8 @@ function params(kind: ImuKind, p: AccelerometerProfile | GyroscopeProfile | unde
 export function imuColumns(kind: ImuKind): ColumnSpec[] {
   return [
     { name: `${kind}.rng`, type: 'i32', width: 4 },
+    /** The white-noise stream (four lanes for the SIMD kernel). */
+    { name: `${kind}.noise`, type: 'i32', width: NOISE_STATE_WORDS },
     { name: `${kind}.seeded`, type: 'u8' },
     { name: `${kind}.m`, type: 'f32', width: 9 },
     { name: `${kind}.bias`, type: 'f32', width: 3 },
@@ -91,6 +100,8 @@ export class ImuModel {
   private readonly params: (Params | undefined)[];
   private readonly phone: Uint8Array;
   private readonly rng: Int32Array;
+  private readonly noiseState: Int32Array;
+  private readonly noiseKey: number;
   private readonly seeded: Uint8Array;
   private readonly m: Float32Array;
   private readonly bias: Float32Array;
@@ -100,12 +111,10 @@ export class ImuModel {
   private readonly hold: Float32Array;
   private readonly skip: Int32Array;
   private readonly seed: Seed;
-  private nx = new Float32Array(0);
-  private ny = new Float32Array(0);
-  private nz = new Float32Array(0);
   private readonly three = new Float32Array(3);
-  /** 1 for samples of the last `apply` that were dropped (the previous output held). */
+  /** 1 for samples of the last `apply` that were dropped (the previous output held); read the first n. */
   dropped = new Uint8Array(0);
+  private droppedAny = false;
 
   constructor(kind: ImuKind, o: { seed: Seed; columns: ColumnSet; phones: readonly PhoneProfile[] }) {
     this.kind = kind;
@@ -113,6 +122,8 @@ export class ImuModel {
     const c = o.columns;
     this.phone = c.u8('phone');
     this.rng = c.i32(`${kind}.rng`);
+    this.noiseState = c.i32(`${kind}.noise`);
+    this.noiseKey = componentKey(o.seed, `${kind}.noise`);
     this.seeded = c.u8(`${kind}.seeded`);
     this.m = c.f32(`${kind}.m`);
     this.bias = c.f32(`${kind}.bias`);
@@ -148,6 +159,7 @@ export class ImuModel {
   /** Draws device d's manufacturing errors (bias, scale, misalignment) and its initial bias state. */
   private init(d: number, p: Params): void {
     seedFastState(this.rng, 4 * d, this.seed, this.kind, d);
+    seedNoiseState(this.noiseState, NOISE_STATE_WORDS * d, this.noiseKey, d);
     const c = this.gauss3(d, p.biasConstant).slice();
     const t = this.gauss3(d, p.biasTurnOn).slice();
     for (let i = 0; i < 3; i++) this.bias[3 * d + i] = c[i]! + t[i]!;
@@ -163,13 +175,6 @@ export class ImuModel {
     this.seeded[d] = 1;
   }
 
-  private ensure(n: number): void {
-    if (this.nx.length < n) {
-      this.nx = new Float32Array(n);
-      this.ny = new Float32Array(n);
-      this.nz = new Float32Array(n);
-    }
-  }
 
   /**
    * Turns device d's physical signal (device frame, SI units, n samples) into sensor output in
@@ -188,6 +193,13 @@ export class ImuModel {
       }
     }
     const b3 = 3 * d;
+    if (p.ideal && !p.lpf && p.lsb === 0) {
+      // A profile without bias, scale, misalignment, drops, band-limiting and resolution: white noise
+      // and the range, added in place by the SIMD kernel.
+      NoiseKernel.get().noise3(this.noiseState, NOISE_STATE_WORDS * d, x, y, z, n, p.sigma, p.range, true);
+      if (n > 0) { this.hold[b3] = x[n - 1]!; this.hold[b3 + 1] = y[n - 1]!; this.hold[b3 + 2] = z[n - 1]!; }
+      return;
+    }
     // Bias drift over the tick: Gauss–Markov instability and random walk.
     if (p.gmSigma > 0) {
       const a = Math.exp(-dt / p.gmTau);
@@ -215,23 +227,30 @@ export class ImuModel {
       }
       st[o] = xz1; st[o + 1] = xz2; st[o + 2] = yz1; st[o + 3] = yz2; st[o + 4] = zz1; st[o + 5] = zz2;
     }
-    this.ensure(n);
-    const nx = this.nx, ny = this.ny, nz = this.nz;
-    fillGaussian(this.rng, 4 * d, nx, 0, n, 1, p.sigma);
-    fillGaussian(this.rng, 4 * d, ny, 0, n, 1, p.sigma);
-    fillGaussian(this.rng, 4 * d, nz, 0, n, 1, p.sigma);
     const m = this.m, o = 9 * d;
     const m0 = m[o]!, m1 = m[o + 1]!, m2 = m[o + 2]!, m3 = m[o + 3]!, m4 = m[o + 4]!, m5 = m[o + 5]!, m6 = m[o + 6]!, m7 = m[o + 7]!, m8 = m[o + 8]!;
-    const lsb = p.lsb, inv = 1 / lsb, cmin = p.codeMin, cmax = p.codeMax, gs = p.gSens;
-    if (this.dropped.length < n) this.dropped = new Uint8Array(n);
-    const dropped = this.dropped;
-    dropped.fill(0, 0, n);
+    // Samples dropped in this call are flagged; the flags of the last call that dropped any are cleared first.
+    if (this.droppedAny) { this.dropped.fill(0); this.droppedAny = false; }
     let skip = this.skip[d]!;
+    const ideal = skip <= 0 && p.gSens === 0 && bx === 0 && by === 0 && bz === 0 && m0 === 1 && m4 === 1 && m8 === 1 && m1 === 0 && m2 === 0 && m3 === 0 && m5 === 0 && m6 === 0 && m7 === 0;
+    // White noise from the SIMD kernel: added (and clipped to the range) in place for an ideal sensor
+    // without quantisation (what a profile without bias, scale, misalignment, drops and resolution
+    // gives), else drawn into scratch for the general loop below.
+    const kernel = NoiseKernel.get(), ns = this.noiseState, no = NOISE_STATE_WORDS * d;
+    if (ideal && p.lsb === 0) {
+      kernel.noise3(ns, no, x, y, z, n, p.sigma, p.range, true);
+      if (n > 0) { this.hold[b3] = x[n - 1]!; this.hold[b3 + 1] = y[n - 1]!; this.hold[b3 + 2] = z[n - 1]!; }
+      return;
+    }
+    if (n > kernel.capacity) kernel.ensure(n);
+    const nx = kernel.scratch.x, ny = kernel.scratch.y, nz = kernel.scratch.z;
+    kernel.noise3(ns, no, nx, ny, nz, n, p.sigma, p.range, false);
+    const lsb = p.lsb, inv = 1 / lsb, cmin = p.codeMin, cmax = p.codeMax, gs = p.gSens;
     let hx = this.hold[b3]!, hy = this.hold[b3 + 1]!, hz = this.hold[b3 + 2]!;
-    // An ideal sensor (no scale error, misalignment, bias, g-sensitivity or drops: what a profile
-    // without them gives) is noise, range and quantisation only. The general loop below would compute
+    // An ideal quantised sensor (no scale error, misalignment, bias, g-sensitivity or drops: what a
+    // profile without them gives) is noise, range and quantisation only. The general loop below would compute
     // the very same numbers (adding exact zeros); this one skips the arithmetic.
-    if (skip <= 0 && gs === 0 && bx === 0 && by === 0 && bz === 0 && m0 === 1 && m4 === 1 && m8 === 1 && m1 === 0 && m2 === 0 && m3 === 0 && m5 === 0 && m6 === 0 && m7 === 0) {
+    if (ideal) {
       for (let i = 0; i < n; i++) {
         let cx = ((x[i]! + nx[i]!) * inv + ROUND) - ROUND;
         let cy = ((y[i]! + ny[i]!) * inv + ROUND) - ROUND;
@@ -246,25 +265,37 @@ export class ImuModel {
       this.hold[b3] = hx; this.hold[b3 + 1] = hy; this.hold[b3 + 2] = hz;
       return;
     }
+    if (this.dropped.length < n) this.dropped = new Uint8Array(n);
+    const dropped = this.dropped;
+    const quantised = lsb > 0, range = p.range;
     for (let i = 0; i < n; i++) {
       let ix = x[i]!, iy = y[i]!, iz = z[i]!;
       if (gs !== 0) { ix += gs * fx![i]!; iy += gs * fy![i]!; iz += gs * fz![i]!; }
-      // Round to the nearest code (half to even) by the 1.5·2^52 trick: exact for |code| < 2^51.
-      let cx = ((m0 * ix + m1 * iy + m2 * iz + bx + nx[i]!) * inv + ROUND) - ROUND;
-      let cy = ((m3 * ix + m4 * iy + m5 * iz + by + ny[i]!) * inv + ROUND) - ROUND;
-      let cz = ((m6 * ix + m7 * iy + m8 * iz + bz + nz[i]!) * inv + ROUND) - ROUND;
-      cx = cx < cmin ? cmin : cx > cmax ? cmax : cx;
-      cy = cy < cmin ? cmin : cy > cmax ? cmax : cy;
-      cz = cz < cmin ? cmin : cz > cmax ? cmax : cz;
+      let vx = m0 * ix + m1 * iy + m2 * iz + bx + nx[i]!;
+      let vy = m3 * ix + m4 * iy + m5 * iz + by + ny[i]!;
+      let vz = m6 * ix + m7 * iy + m8 * iz + bz + nz[i]!;
+      if (quantised) {
+        // Round to the nearest code (half to even) by the 1.5·2^52 trick: exact for |code| < 2^51.
+        let cx = (vx * inv + ROUND) - ROUND, cy = (vy * inv + ROUND) - ROUND, cz = (vz * inv + ROUND) - ROUND;
+        cx = cx < cmin ? cmin : cx > cmax ? cmax : cx;
+        cy = cy < cmin ? cmin : cy > cmax ? cmax : cy;
+        cz = cz < cmin ? cmin : cz > cmax ? cmax : cz;
+        vx = cx * lsb; vy = cy * lsb; vz = cz * lsb;
+      } else {
+        vx = vx < -range ? -range : vx > range ? range : vx;
+        vy = vy < -range ? -range : vy > range ? range : vy;
+        vz = vz < -range ? -range : vz > range ? range : vz;
+      }
       if (skip > 0 && --skip === 0) {
         x[i] = hx; y[i] = hy; z[i] = hz; // dropped: the previous output is held
         dropped[i] = 1;
+        this.droppedAny = true;
         skip = this.nextDrop(d, p);
         continue;
       }
-      hx = x[i] = cx * lsb;
-      hy = y[i] = cy * lsb;
-      hz = z[i] = cz * lsb;
+      hx = x[i] = vx;
+      hy = y[i] = vy;
+      hz = z[i] = vz;
     }
     this.skip[d] = skip;
     this.hold[b3] = hx; this.hold[b3 + 1] = hy; this.hold[b3 + 2] = hz;

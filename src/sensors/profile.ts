@@ -17,8 +17,8 @@ const imu = () => ({
   max_rate_hz: z.number().positive().max(8000).optional(),
   /** Digital low-pass bandwidth, Hz (default rate/2: white up to Nyquist). */
   bandwidth_hz: z.number().positive().optional(),
-  /** Bits of the output word over the full range (quantisation step = 2·range / 2^bits). */
-  resolution_bits: z.number().int().min(4).max(32).default(16),
+  /** Bits of the output word over the full range (quantisation step = 2·range / 2^bits); left out, outputs are not quantised. */
+  resolution_bits: z.number().int().min(4).max(32).optional(),
   /** Per-device constant (factory) offset and turn-on offset, σ per axis. */
   bias: z.strictObject({ constant: z.number().min(0), turn_on: z.number().min(0).default(0) }).optional(),
   /** Bias instability: a first-order Gauss–Markov bias (σ and correlation time); its Allan deviation peaks near 0.62 σ at τ ≈ 1.9 T. */
