@@ -19,6 +19,8 @@ import type { Bench } from './harness.js';
 const PHONES = Number(process.env.PEER_PHONES ?? 100_000);
 const SECONDS = Number(process.env.PEER_SECONDS ?? 60);
 const PEER = join(PACKAGE_ROOT, '..', 'shared', 'peers', 'numpy_signal_pipeline.py');
+/** Corner of the peer's one-pole high-pass (a = 0.98 at 50 Hz): 1/(2π RC) with RC = a/(fs (1 − a)). */
+const PEER_CORNER_HZ = 1 / (2 * Math.PI * (0.98 / (50 * (1 - 0.98))));
 
 /** Runs the numpy peer; phone-seconds per second, or a reason it could not run. */
 function runPeer(): number | string {
@@ -46,7 +48,8 @@ export const peerBench: Bench = {
           behaviours: [{ profile: join(PACKAGE_ROOT, 'agents/behaviours/on-table.yaml') }],
         },
         hazards: [],
-        detector: { type: 'sta-lta', method: 'recursive', sta: '0.5s', lta: '10s', on_ratio: 4, off_ratio: 1.5, min_amplitude_g: 0.01 },
+        // The peer's filter: a one-pole high-pass with a = 0.98 at 50 Hz, i.e. RC = a/(fs(1 − a)) = 0.98 s, corner 1/(2π RC).
+        detector: { type: 'sta-lta', method: 'recursive', highpass_order: 1, highpass_hz: PEER_CORNER_HZ, sta: '0.5s', lta: '10s', on_ratio: 4, off_ratio: 1.5, min_amplitude_g: 0.01 },
         server: { type: 'cell-ratio' },
       }));
       const scenario = loadScenario(file, { plugins: builtinPlugins });

@@ -55,18 +55,19 @@ export class StaLtaStream {
   private readonly count: Float64Array;
   private readonly ring: Float64Array | undefined;
   private readonly width: number;
-  // The loaded device's state.
-  private s = 0;
-  private l = 0;
-  private i = 0;
+  // The loaded device's state: public so a detector can run the recursive method inline in its own
+  // loop (the same arithmetic as `step`, on locals) and write s, l and i back before `store`.
+  s = 0;
+  l = 0;
+  i = 0;
   private ns = 1;
-  private nl = 2;
+  nl = 2;
   private base = 0;
   /** Recursive weights, as ObsPy computes them: 1/n and 1 − 1/n. */
-  private cs = 1;
-  private ics = 0;
-  private cl = 0.5;
-  private icl = 0.5;
+  cs = 1;
+  ics = 0;
+  cl = 0.5;
+  icl = 0.5;
 
   /** Columns for `method`; classic needs a ring as long as the longest LTA in samples. */
   static columns(method: StaLtaMethod, maxNlta: number): ColumnSpec[] {
@@ -105,6 +106,11 @@ export class StaLtaStream {
     this.sta[d] = this.s;
     this.lta[d] = this.l;
     this.count[d] = this.i;
+  }
+
+  /** Hands back the recursive state a detector advanced inline (see the fields above). */
+  setRecursive(s: number, l: number, i: number): void {
+    this.s = s; this.l = l; this.i = i;
   }
 
   /** Samples seen by the loaded device. */

@@ -2,7 +2,7 @@
  * On-device STA/LTA trigger, as MyShake-class phones run it.
  *
  * Characteristic function: the squared norm of the three accelerometer axes (or one squared axis)
- * after a 2nd-order Butterworth high-pass that removes gravity and slow tilt. The STA/LTA ratio is
+ * after a high-pass that removes gravity and slow tilt (a 2nd-order Butterworth, or a one-pole RC). The STA/LTA ratio is
  * ObsPy's classic or recursive one (sta-lta-core.ts). A trigger needs ratio > on_ratio and the
  * high-passed amplitude at or above the phone's threshold (fixed, or drawn per phone around 0.01 g
  * as MyShake did); with `min_duration` it must also stay above on_ratio that long before the phone
@@ -28,6 +28,8 @@ export const staLtaSchema = z
     channel: z.enum(['norm', 'x', 'y', 'z']).default('norm'),
     /** High-pass corner applied to each axis before the characteristic function, Hz. */
     highpass_hz: z.number().positive().default(1),
+    /** 2: a Butterworth biquad (default); 1: a one-pole RC high-pass, y ← a·(y + x − x_prev) with a = RC/(RC + 1/fs), cheaper and what simple phone triggers run. */
+    highpass_order: z.union([z.literal(1), z.literal(2)]).default(2),
     sta: duration({ positive: true }).default(0.5),
     lta: duration({ positive: true }).default(10),
     on_ratio: z.number().gt(1).default(4),
@@ -51,6 +53,8 @@ export const staLtaSchema = z
 export type StaLtaConfig = z.output<typeof staLtaSchema>;
 
 const enum State { Off = 0, Pending = 1, On = 2 }
+
+const CHANNEL = { norm: 0, x: 1, y: 2, z: 3 } as const;
 
 /**
  * Starts a device's three high-pass filters (transposed direct form II) in the steady state of a
@@ -87,9 +91,17 @@ export class StaLtaRuntime implements DetectorRuntime {
   private readonly sentPeak: Float32Array;
   private readonly peak: Float32Array;
   private readonly peakRatio: Float32Array;
+  /** 0: norm, 1–3: one axis. */
+  private readonly ch: number;
+  /** Sample rate the windows and the one-pole coefficient below are for. */
+  private fsFor = NaN;
+  private nsta = 1;
+  private nlta = 2;
+  private pa = 0;
 
   constructor(c: StaLtaConfig, ctx: DetectorContext) {
     this.c = c;
+    this.ch = CHANNEL[c.channel];
     const col = ctx.columns, p = ctx.prefix;
     this.hp = new HighpassBank(c.highpass_hz);
     this.core = new StaLtaStream(c.method, col, p);
@@ -119,27 +131,86 @@ export class StaLtaRuntime implements DetectorRuntime {
   process(d: number, b: SensorBlock, out: DetectorSink): void {
     const c = this.c, fs = b.fs, k0 = b.k0, n = b.n, ax = b.ax, ay = b.ay, az = b.az;
     const { b0, b1, b2, a1, a2 } = this.hp.at(fs);
+    if (fs !== this.fsFor) {
+      const rc = 1 / (2 * Math.PI * c.highpass_hz);
+      this.fsFor = fs; this.pa = rc / (rc + 1 / fs);
+      this.nsta = Math.max(1, Math.round(c.sta * fs)); this.nlta = Math.max(2, Math.round(c.lta * fs));
+    }
+    const onePole = c.highpass_order === 1, pa = this.pa;
     const core = this.core;
-    core.load(d, Math.max(1, Math.round(c.sta * fs)), Math.max(2, Math.round(c.lta * fs)));
+    core.load(d, this.nsta, this.nlta);
     const minAmp = this.thr.of(d) * G, minAmp2 = minAmp * minAmp;
-    const channel = c.channel;
     const st = this.filter, so = d * 6;
-    if (core.samples === 0 && n > 0) primeHighpass(st, so, this.hp.at(fs), ax[0]!, ay[0]!, az[0]!);
+    if (core.samples === 0 && n > 0) {
+      // Steady state of a constant input equal to the first sample (no start-up transient).
+      if (onePole) { st[so] = 0; st[so + 1] = ax[0]!; st[so + 2] = 0; st[so + 3] = ay[0]!; st[so + 4] = 0; st[so + 5] = az[0]!; }
+      else primeHighpass(st, so, this.hp.at(fs), ax[0]!, ay[0]!, az[0]!);
+    }
     let x1 = st[so]!, x2 = st[so + 1]!, y1 = st[so + 2]!, y2 = st[so + 3]!, z1 = st[so + 4]!, z2 = st[so + 5]!;
     let on = this.on[d]! as State, peak = this.peak[d]!, peakRatio = this.peakRatio[d]!;
-    for (let i = 0; i < n; i++) {
-      let v = ax[i]!;
-      const hx = b0 * v + x1; x1 = b1 * v - a1 * hx + x2; x2 = b2 * v - a2 * hx;
-      v = ay[i]!;
-      const hy = b0 * v + y1; y1 = b1 * v - a1 * hy + y2; y2 = b2 * v - a2 * hy;
-      v = az[i]!;
-      const hz = b0 * v + z1; z1 = b1 * v - a1 * hz + z2; z2 = b2 * v - a2 * hz;
-      const cf = channel === 'norm' ? hx * hx + hy * hy + hz * hz : channel === 'x' ? hx * hx : channel === 'y' ? hy * hy : hz * hz;
-      const ratio = core.step(cf);
-      if (ratio === 0 && on === State.Off) continue;
+    // The recursive method runs inline on locals (the same arithmetic as StaLtaStream.step), the
+    // classic one through the stream. ch: 0 norm, 1–3 one axis.
+    const rec = core.method === 'recursive', ch = this.ch;
+    const cs = core.cs, ics = core.ics, cl = core.cl, icl = core.icl, nl = core.nl, onRatio = c.on_ratio, onSafe = onRatio * (1 - 1e-9);
+    let s = core.s, l = core.l, ci = core.i;
+    // Filter state: biquad (z1, z2) per axis, or one-pole (y, x_prev) per axis, in the same slots.
+    let i = 0;
+    if (rec && ch === 0 && on === State.Off && ci >= nl) {
+      // The common case, a quiet phone with the recursive ratio warmed up, in a tight loop: the same
+      // arithmetic as the general loop below, which takes over at the first sample that might trigger.
+      for (; i < n; i++) {
+        let hx: number, hy: number, hz: number;
+        const vx = ax[i]!, vy = ay[i]!, vz = az[i]!;
+        if (onePole) {
+          hx = pa * (x1 + vx - x2); hy = pa * (y1 + vy - y2); hz = pa * (z1 + vz - z2);
+        } else {
+          hx = b0 * vx + x1; hy = b0 * vy + y1; hz = b0 * vz + z1;
+        }
+        const cf = hx * hx + hy * hy + hz * hz;
+        const s1 = cs * cf + ics * s, l1 = cl * cf + icl * l;
+        if (s1 > onSafe * l1) break; // leave this sample, unprocessed, to the general loop
+        if (onePole) { x1 = hx; x2 = vx; y1 = hy; y2 = vy; z1 = hz; z2 = vz; }
+        else {
+          x1 = b1 * vx - a1 * hx + x2; x2 = b2 * vx - a2 * hx;
+          y1 = b1 * vy - a1 * hy + y2; y2 = b2 * vy - a2 * hy;
+          z1 = b1 * vz - a1 * hz + z2; z2 = b2 * vz - a2 * hz;
+        }
+        s = s1; l = l1; ci++;
+      }
+    }
+    for (; i < n; i++) {
+      let hx: number, hy: number, hz: number;
+      if (onePole) {
+        let v = ax[i]!;
+        hx = x1 = pa * (x1 + v - x2); x2 = v;
+        v = ay[i]!;
+        hy = y1 = pa * (y1 + v - y2); y2 = v;
+        v = az[i]!;
+        hz = z1 = pa * (z1 + v - z2); z2 = v;
+      } else {
+        let v = ax[i]!;
+        hx = b0 * v + x1; x1 = b1 * v - a1 * hx + x2; x2 = b2 * v - a2 * hx;
+        v = ay[i]!;
+        hy = b0 * v + y1; y1 = b1 * v - a1 * hy + y2; y2 = b2 * v - a2 * hy;
+        v = az[i]!;
+        hz = b0 * v + z1; z1 = b1 * v - a1 * hz + z2; z2 = b2 * v - a2 * hz;
+      }
+      const cf = ch === 0 ? hx * hx + hy * hy + hz * hz : ch === 1 ? hx * hx : ch === 2 ? hy * hy : hz * hz;
+      let ratio = 0;
+      if (rec) {
+        const i0 = ci++;
+        if (i0 === 0) { if (on === State.Off) continue; } // ObsPy starts at the second sample
+        else {
+          s = cs * cf + ics * s; l = cl * cf + icl * l;
+          // While off, most samples end here: s ≤ on_ratio·l (with a margin of rounding) needs no division.
+          if (on === State.Off && (i0 < nl || s <= onSafe * l)) continue;
+          if (i0 >= nl) ratio = s / l;
+        }
+      } else ratio = core.step(cf);
+      if (on === State.Off && !(ratio > onRatio)) continue;
       const t = (k0 + i) / fs;
       if (on === State.Off) {
-        if (ratio > c.on_ratio && cf >= minAmp2) {
+        if (cf >= minAmp2) {
           on = State.Pending;
           peak = Math.sqrt(cf);
           peakRatio = ratio;
@@ -172,6 +243,7 @@ export class StaLtaRuntime implements DetectorRuntime {
         if (ended) on = State.Off;
       }
     }
+    if (rec) core.setRecursive(s, l, ci);
     core.store(d);
     st[so] = x1; st[so + 1] = x2; st[so + 2] = y1; st[so + 3] = y2; st[so + 4] = z1; st[so + 5] = z2;
     this.on[d] = on;
@@ -200,8 +272,8 @@ export const staLta: DetectorPlugin<StaLtaConfig> = {
   type: 'sta-lta',
   summary: 'STA/LTA trigger on the high-passed acceleration (ObsPy classic or recursive), with a per-phone amplitude floor',
   reads: [],
-  /** Three high-pass biquads (5 each), the norm, the two averages and the ratio. */
-  cost: () => ({ macsPerSample: 24, windowsPerSecond: 0 }),
+  /** Three high-pass biquads (5 each) or one-pole filters (1 each), the norm, the two averages and the ratio. */
+  cost: (det) => ({ macsPerSample: (det.config as StaLtaConfig).highpass_order === 1 ? 12 : 24, windowsPerSecond: 0 }),
   schema: staLtaSchema,
   columns: (det: ResolvedDetector, _rows, phones) => staLtaColumns(det.config as StaLtaConfig, phones),
   create: (det, ctx) => new StaLtaRuntime(det.config as StaLtaConfig, ctx),

@@ -131,3 +131,42 @@ describe('per-phone thresholds', () => {
     expect(new DeviceThreshold(0.02, 1, 'x').of(5)).toBe(0.02);
   });
 });
+
+describe('the one-pole high-pass (highpass_order: 1)', () => {
+  it('triggers on exactly the samples the numpy peer\'s formula gives, fed in uneven blocks', () => {
+    // The peer (../shared/peers/numpy_signal_pipeline.py): per axis y ← a·(y + x − x_prev) with
+    // a = RC/(RC + 1/fs); cf = |y|²; here with ObsPy's recursive STA/LTA and the detector's rules
+    // (ratio > 4 and |y| ≥ the threshold starts a trigger; below 1.5 it ends), written out plainly.
+    const fs = 100, a = trace(), n = a.length, corner = 0.5;
+    const ax = Float32Array.from(a), ay = Float32Array.from(a, (v, i) => 0.5 * v + 0.001 * Math.sin(i)), az = Float32Array.from(a, (v) => G + 0.3 * v);
+    const rc = 1 / (2 * Math.PI * corner), k = rc / (rc + 1 / fs), nsta = 50, nlta = 1000, minAmp = 0.005 * G;
+    const y = [0, 0, 0], xp = [ax[0]!, ay[0]!, az[0]!];
+    let sta = 0, lta = 2.2250738585072014e-308, on = false;
+    const expected: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const x = [ax[i]!, ay[i]!, az[i]!];
+      for (let c = 0; c < 3; c++) { y[c] = k * (y[c]! + x[c]! - xp[c]!); xp[c] = x[c]!; }
+      const cf = y[0]! ** 2 + y[1]! ** 2 + y[2]! ** 2;
+      if (i === 0) continue;
+      sta = (1 / nsta) * cf + (1 - 1 / nsta) * sta;
+      lta = (1 / nlta) * cf + (1 - 1 / nlta) * lta;
+      const ratio = i >= nlta ? sta / lta : 0;
+      if (!on && ratio > 4 && cf >= minAmp * minAmp) { on = true; expected.push(i); }
+      else if (on && (ratio < 1.5)) on = false;
+    }
+    expect(expected.length).toBeGreaterThan(1);
+    // Uneven blocks, as ticks of any length would cut the trace.
+    const c = staLtaSchema.parse({ type: 'sta-lta', highpass_order: 1, highpass_hz: corner, min_amplitude_g: 0.005, max_duration: 1000 });
+    const cols = ColumnSet.allocate(1, staLtaColumns(c, [{ accelerometer: { rate_hz: fs } }]).map((s) => ({ ...s, name: 'd.' + s.name })));
+    const rt = new StaLtaRuntime(c, { columns: cols, prefix: 'd.', seed: 1 } as unknown as DetectorContext);
+    const got: number[] = [];
+    const sink = { emit: (m: TriggerMessage) => { if (m.kind === 'trigger') got.push(Math.round(m.time * fs)); }, submit: () => {} };
+    const r = FastRandom.of(9, 'blocks');
+    for (let k0 = 0; k0 < n;) {
+      const m = Math.min(n - k0, 1 + Math.floor(r.uniform() * 300));
+      rt.process(0, { k0, n: m, fs, ax: ax.subarray(k0, k0 + m), ay: ay.subarray(k0, k0 + m), az: az.subarray(k0, k0 + m), gx: null, gy: null, gz: null, p: null, pfs: 0, pk0: 0, pn: 0 }, sink);
+      k0 += m;
+    }
+    expect(got).toEqual(expected);
+  });
+});
