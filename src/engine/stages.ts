@@ -11,6 +11,7 @@
 import { G } from '../core/units.js';
 import { nextHeartbeat, type Runtimes } from './setup.js';
 import { newBlock, resetBlock } from './block.js';
+import { NoiseKernel } from '../core/noise-kernel.js';
 import { rotateBlock, rotateBlockBlend, rotation } from '../sensors/pose.js';
 import { Activity } from '../population/mobility.js';
 import type { Block, DetectorRuntime, DetectorSink, SensorBlock, TriggerMessage, WindowRequest } from '../plugin/index.js';
@@ -28,15 +29,22 @@ export interface DeviceStage {
   step(f: TickFrame): void;
 }
 
-let shared: { block: Block; gyro: { x: Float32Array; y: Float32Array; z: Float32Array }; baro: Float32Array; before: { e: Float32Array; n: Float32Array; u: Float32Array; m: Float32Array } } | undefined;
+let shared: { block: Block; gyro: { x: Float32Array; y: Float32Array; z: Float32Array }; baro: Float32Array; before: { e: Float32Array; n: Float32Array; u: Float32Array; m: Float32Array }; generation: number } | undefined;
 
-/** Preallocated buffers of a thread, grown to the largest tick any phone profile needs. */
+/**
+ * Preallocated buffers of a thread, grown to the largest tick any phone profile needs. The specific
+ * force (ae, an, au) lives in the noise kernel's memory, so the sensor models add noise in place.
+ */
 function buffers(n: number, pn: number) {
-  if (!shared || shared.block.ae.length < n || shared.block.dp.length < pn) {
-    const N = Math.max(n, shared?.block.ae.length ?? 0), PN = Math.max(pn, shared?.block.dp.length ?? 0);
+  const kernel = NoiseKernel.get();
+  if (!shared || shared.block.dp.length < pn || kernel.capacity < n || shared.generation !== kernel.generation || shared.gyro.x.length < n) {
+    kernel.ensure(Math.max(n, kernel.capacity));
+    const N = kernel.capacity, PN = Math.max(pn, shared?.block.dp.length ?? 0);
+    const block = newBlock(N, PN);
+    block.ae = kernel.block.ae; block.an = kernel.block.an; block.au = kernel.block.au;
     shared = {
-      block: newBlock(N, PN), gyro: { x: new Float32Array(N), y: new Float32Array(N), z: new Float32Array(N) }, baro: new Float32Array(PN),
-      before: { e: new Float32Array(N), n: new Float32Array(N), u: new Float32Array(N), m: new Float32Array(N) },
+      block, gyro: { x: new Float32Array(N), y: new Float32Array(N), z: new Float32Array(N) }, baro: new Float32Array(PN),
+      before: { e: new Float32Array(N), n: new Float32Array(N), u: new Float32Array(N), m: new Float32Array(N) }, generation: kernel.generation,
     };
   }
   return shared;
@@ -212,6 +220,7 @@ function senseStage(rt: Runtimes): DeviceStage {
   const monitoring = cols.u8('monitoring');
   const pose = cols.f32('pose'), posePrev = cols.f32('pose.prev');
   const R = new Float64Array(9), R0 = new Float64Array(9);
+  let rRoll = NaN, rPitch = NaN, rYaw = NaN;
   const { accelerometer, gyroscope, barometer } = rt;
   return {
     ...declared('sense'),
@@ -219,7 +228,9 @@ function senseStage(rt: Runtimes): DeviceStage {
       const n = f.n, d = f.d, b = f.block, tap = rt.tap;
       if (n <= 0 || !(monitoring[d] || tap)) return;
       f.sensed = true;
-      rotation(pose[3 * d]!, pose[3 * d + 1]!, pose[3 * d + 2]!, R);
+      // The rotation of the last pose computed (a device's ticks run one after another, and its pose rarely changes).
+      const roll = pose[3 * d]!, pitch = pose[3 * d + 1]!, yaw = pose[3 * d + 2]!;
+      if (roll !== rRoll || pitch !== rPitch || yaw !== rYaw) { rotation(roll, pitch, yaw, R); rRoll = roll; rPitch = pitch; rYaw = yaw; }
       // A new pose since the last tick (picked up, put down, put away): turn into it over this tick.
       const p0 = 3 * d, turning = !Number.isNaN(posePrev[p0]!) && (posePrev[p0] !== pose[p0] || posePrev[p0 + 1] !== pose[p0 + 1] || posePrev[p0 + 2] !== pose[p0 + 2]);
       if (turning) rotation(posePrev[p0]!, posePrev[p0 + 1]!, posePrev[p0 + 2]!, R0);

@@ -80,9 +80,6 @@ function noiseGain(f: Biquad): number {
   return Math.sqrt(e);
 }
 
-/** Order in which everyday events are tried each tick (the first that happens wins). */
-const EVENT_ORDER = [Ev.DoorSlam, Ev.Knock, Ev.Drop, Ev.Elevator, Ev.Stairs] as const;
-
 export class EverydayMotion {
   private readonly behaviours: readonly BehaviourProfile[];
   private readonly c: ColumnSet;
@@ -161,7 +158,7 @@ export class EverydayMotion {
     // Movement of the person over the tick (for walking direction and vehicle dynamics).
     const x = this.x[d]!, y = this.y[d]!, p = 4 * d;
     const px = this.prev[p]!, py = this.prev[p + 1]!;
-    const moved = Number.isNaN(px) ? 0 : Math.hypot(x - px, y - py);
+    const moved = Number.isNaN(px) ? 0 : Math.sqrt((x - px) * (x - px) + (y - py) * (y - py));
     const speed = moved / dt;
     const heading = moved > 0.05 ? Math.atan2(x - px, y - py) : (Number.isNaN(this.prev[p + 3]!) ? 0 : this.prev[p + 3]!);
     const prevSpeed = Number.isNaN(this.prev[p + 2]!) ? speed : this.prev[p + 2]!;
@@ -173,17 +170,18 @@ export class EverydayMotion {
     this.prevCtx[d] = ctx;
     if (before !== 255 && before !== ctx && this.ev[d] === Ev.None) this.start(d, Ev.Handling, t0, 1, 1);
 
-    // Events by rate.
+    // Events by rate: one draw decides whether an event starts in this tick (at most one does, at the
+    // total rate of the events possible here), a second which one, in proportion to its rate.
     if (this.ev[d] === Ev.None) {
       const indoors = activity === Activity.Home || activity === Activity.Work;
-      // The events possible here, in a fixed order (no allocation: this runs every tick of every phone).
-      for (let c = 0; c < 5; c++) {
-        const kind = EVENT_ORDER[c]!;
-        const possible = kind === Ev.DoorSlam || kind === Ev.Knock ? ctx === CONTEXT_CODE.table : kind === Ev.Drop ? ctx === CONTEXT_CODE.hand : indoors;
-        if (!possible) continue;
-        const rate = kind === Ev.DoorSlam ? m.door_slam_per_h : kind === Ev.Knock ? m.knock_per_h : kind === Ev.Drop ? m.drop_per_h : kind === Ev.Elevator ? m.elevator_per_h : m.stairs_per_h;
-        if (rate <= 0 || stableUniform(this.key, d, tick * 16 + kind) >= (rate / 3600) * dt) continue;
-        seedKeyed(this.st, 0, this.key, d, tick * 16 + kind + 8);
+      const onTable = ctx === CONTEXT_CODE.table, inHand = ctx === CONTEXT_CODE.hand;
+      const rDoor = onTable ? m.door_slam_per_h : 0, rKnock = onTable ? m.knock_per_h : 0, rDrop = inHand ? m.drop_per_h : 0;
+      const rElevator = indoors ? m.elevator_per_h : 0, rStairs = indoors ? m.stairs_per_h : 0;
+      const total = rDoor + rKnock + rDrop + rElevator + rStairs;
+      if (total > 0 && stableUniform(this.key, d, tick * 16) < (total / 3600) * dt) {
+        seedKeyed(this.st, 0, this.key, d, tick * 16 + 8);
+        let pick = this.r.uniform() * total;
+        const kind = (pick -= rDoor) < 0 ? Ev.DoorSlam : (pick -= rKnock) < 0 ? Ev.Knock : (pick -= rDrop) < 0 ? Ev.Drop : (pick -= rElevator) < 0 ? Ev.Elevator : Ev.Stairs;
         const at = t0 + this.r.uniform() * dt;
         switch (kind) {
           case Ev.DoorSlam: this.start(d, kind, at, 0.003 + 0.017 * this.r.uniform(), 1); break;
@@ -201,7 +199,6 @@ export class EverydayMotion {
             break;
           }
         }
-        break;
       }
     }
 

@@ -7,7 +7,7 @@
  * of time with a fix, 60 s mean fix spells); without a fix the phone falls back to Wi-Fi/cell
  * positioning with its own, larger error. Phones report these positions, never the true ones.
  */
-import { FastRandom, componentKey, seedKeyed, type Seed } from '../core/random.js';
+import { FastRandom, componentKey, gaussianBlock, seedKeyed, type Seed } from '../core/random.js';
 import type { ColumnSet, ColumnSpec } from '../core/columns.js';
 import type { PhoneProfile } from './profile.js';
 
@@ -48,6 +48,13 @@ export class Gnss {
   private readonly key: number;
   private readonly st = new Int32Array(4);
   private readonly rng = new FastRandom(this.st);
+  /** Gauss–Markov factors per phone profile for the tick length `factorsDt`: a, √(1 − a²), and the network's. */
+  private factorsDt = NaN;
+  private readonly fa: Float64Array;
+  private readonly fk: Float64Array;
+  private an = 0;
+  private kn = 0;
+  private readonly z = new Float32Array(5);
 
   constructor(o: { seed: Seed; columns: ColumnSet; phones: readonly PhoneProfile[] }) {
     const c = o.columns;
@@ -61,11 +68,22 @@ export class Gnss {
     this.acc = c.f32('gnss.acc'); this.speed = c.f32('gnss.speed');
     this.px = c.f64('gnss.px'); this.py = c.f64('gnss.py');
     this.key = componentKey(o.seed, 'gnss');
+    this.fa = new Float64Array(o.phones.length);
+    this.fk = new Float64Array(o.phones.length);
+  }
+
+  private factors(dt: number): void {
+    this.factorsDt = dt;
+    this.phones.forEach((p, i) => {
+      const a = Math.exp(-dt / p.gnss.correlation_time);
+      this.fa[i] = a; this.fk[i] = Math.sqrt(1 - a * a);
+    });
+    this.an = Math.exp(-dt / 300); this.kn = Math.sqrt(1 - this.an * this.an);
   }
 
   /** Updates device d's fix at the end of tick `tick` (length dt) in environment `env`. */
   update(d: number, tick: number, dt: number, env: Environment): void {
-    const g = this.phones[this.phone[d]!]!.gnss;
+    const pi = this.phone[d]!, g = this.phones[pi]!.gnss;
     seedKeyed(this.st, 0, this.key, d, tick);
     const r = this.rng;
     const first = Number.isNaN(this.px[d]!);
@@ -81,24 +99,28 @@ export class Gnss {
     // Errors: Gauss–Markov per axis, started in the stationary state.
     const accuracy = env === 'open-sky' ? g.accuracy_m.open_sky : env === 'urban' ? g.accuracy_m.urban : g.accuracy_m.indoor;
     const s = accuracy / R68, sn = g.network_accuracy_m / R68;
-    const a = Math.exp(-dt / g.correlation_time), an = Math.exp(-dt / 300);
-    const k = Math.sqrt(1 - a * a), kn = Math.sqrt(1 - an * an);
+    if (!(Math.abs(dt - this.factorsDt) <= 1e-9)) this.factors(dt);
+    const a = this.fa[pi]!, k = this.fk[pi]!, an = this.an, kn = this.kn;
+    // Five normal deviates in one call: the four error innovations and the speed error.
+    const z = this.z;
+    gaussianBlock(this.st, 0, z, 5, 1);
     if (first) {
-      this.ex[d] = s * r.normal(); this.ey[d] = s * r.normal();
-      this.nx[d] = sn * r.normal(); this.ny[d] = sn * r.normal();
+      this.ex[d] = s * z[0]!; this.ey[d] = s * z[1]!;
+      this.nx[d] = sn * z[2]!; this.ny[d] = sn * z[3]!;
     } else {
       // Rescale on environment changes so the error keeps its new size.
-      this.ex[d] = a * this.ex[d]! + s * k * r.normal();
-      this.ey[d] = a * this.ey[d]! + s * k * r.normal();
-      this.nx[d] = an * this.nx[d]! + sn * kn * r.normal();
-      this.ny[d] = an * this.ny[d]! + sn * kn * r.normal();
+      this.ex[d] = a * this.ex[d]! + s * k * z[0]!;
+      this.ey[d] = a * this.ey[d]! + s * k * z[1]!;
+      this.nx[d] = an * this.nx[d]! + sn * kn * z[2]!;
+      this.ny[d] = an * this.ny[d]! + sn * kn * z[3]!;
     }
     const x = this.x[d]!, y = this.y[d]!;
     if (fix) {
       this.rx[d] = x + this.ex[d]!;
       this.ry[d] = y + this.ey[d]!;
       this.acc[d] = accuracy;
-      this.speed[d] = first ? NaN : Math.max(0, Math.hypot(x - this.px[d]!, y - this.py[d]!) / dt + g.speed_error_m_s * r.normal());
+      const dx = x - this.px[d]!, dy = y - this.py[d]!;
+      this.speed[d] = first ? NaN : Math.max(0, Math.sqrt(dx * dx + dy * dy) / dt + g.speed_error_m_s * z[4]!);
     } else {
       this.rx[d] = x + this.nx[d]!;
       this.ry[d] = y + this.ny[d]!;

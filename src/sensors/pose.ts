@@ -84,6 +84,16 @@ export function rotateBlockBlend(R0: Float64Array, R1: Float64Array, n: number, 
 /** Rotates n samples of (e, n, u) into the device frame in place. */
 export function rotateBlock(R: Float64Array, n: number, e: Float32Array, no: Float32Array, u: Float32Array): void {
   const r0 = R[0]!, r1 = R[1]!, r2 = R[2]!, r3 = R[3]!, r4 = R[4]!, r5 = R[5]!, r6 = R[6]!, r7 = R[7]!, r8 = R[8]!;
+  if (r2 === 0 && r5 === 0 && r6 === 0 && r7 === 0 && r8 === 1) {
+    // A phone lying flat (no roll or pitch): up stays up, and only east/north turn by the yaw. The
+    // general loop would give the same numbers (it adds exact zeros).
+    for (let i = 0; i < n; i++) {
+      const a = e[i]!, b = no[i]!;
+      e[i] = r0 * a + r1 * b;
+      no[i] = r3 * a + r4 * b;
+    }
+    return;
+  }
   for (let i = 0; i < n; i++) {
     const a = e[i]!, b = no[i]!, c = u[i]!;
     e[i] = r0 * a + r1 * b + r2 * c;
