@@ -6,11 +6,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import onnxProto from 'onnx-proto';
+import { createRequire } from 'node:module';
+import type onnxProto from 'onnx-proto';
 import { InputError } from '../core/errors.js';
 import { displayPath } from '../core/paths.js';
 
-const { onnx } = onnxProto;
+/** onnx-proto, loaded on first use: worker threads import this module but never read a graph. */
+let proto: typeof onnxProto | undefined;
+const onnxOf = (): typeof onnxProto.onnx => (proto ??= createRequire(import.meta.url)('onnx-proto') as typeof onnxProto).onnx;
 
 export const CHANNEL_NAMES = ['ax', 'ay', 'az', 'gx', 'gy', 'gz'] as const;
 
@@ -31,7 +34,8 @@ const showDims = (d: Dim[] | null) => (d ? `[${d.map((x) => (x === null ? '?' : 
 export function loadModel(modelPath: string, sidecarPath = modelPath.replace(/\.onnx$/i, '') + '.json'): ModelInfo {
   const shown = displayPath(modelPath), shownSide = displayPath(sidecarPath);
   const bytes = readFileSync(modelPath);
-  let model: InstanceType<typeof onnx.ModelProto>;
+  const onnx = onnxOf();
+  let model: InstanceType<typeof onnxProto.onnx.ModelProto>;
   try {
     model = onnx.ModelProto.decode(bytes);
   } catch (err) {

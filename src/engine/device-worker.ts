@@ -4,10 +4,16 @@ import { Piscina } from 'piscina';
 import { runtimesFromInit, type Runtimes, type WorkerInit } from './setup.js';
 import { simulateChunk, type ChunkResult, type ChunkTask } from './simulate.js';
 
+// Load the run's plug-ins while the main thread places the devices.
+const warm = import((workerData as { pluginModule: string }).pluginModule);
+warm.catch(() => undefined); // a failure surfaces in the first task, which awaits it
+
+/** The runtimes of the run this worker serves (a pool serves one run; its tasks all carry the same init). */
 let runtimes: Promise<Runtimes> | undefined;
 
-export default async function simulate(task: ChunkTask): Promise<ChunkResult> {
-  runtimes ??= runtimesFromInit(workerData as WorkerInit);
+export default async function simulate(task: ChunkTask & { init: WorkerInit }): Promise<ChunkResult> {
+  await warm;
+  runtimes ??= runtimesFromInit(task.init);
   const r = simulateChunk(await runtimes, task);
   if (r.windows.count === 0) return r;
   // Windows for the models go back to the main thread moved, not copied.

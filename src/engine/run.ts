@@ -8,7 +8,7 @@
  * server see them; so outputs are identical whatever the thread count, chunk size or epoch length.
  */
 import { Piscina } from 'piscina';
-import { compiledModule } from '../core/paths.js';
+import { compiledModule, compiledUrl } from '../core/paths.js';
 import { EventQueue } from '../core/clock.js';
 import type { ResolvedScenario } from '../scenario/load.js';
 import { serversOf } from '../scenario/schema.js';
@@ -85,11 +85,24 @@ export function compareMessages(a: TriggerMessage, b: TriggerMessage): number {
 
 export async function runScenario(scenario: ResolvedScenario, options: RunOptions): Promise<RunResult> {
   const started = performance.now();
+  const threads = Math.max(0, Math.floor(options.threads));
+  // Worker threads start first, so that loading their modules overlaps with placing the devices;
+  // each task then carries the run's shared state (cheap: buffers are shared, not copied).
+  const pool = threads > 0
+    ? new Piscina({ filename: compiledModule('engine/device-worker.js'), minThreads: threads, maxThreads: threads, workerData: { pluginModule: compiledUrl(options.plugins.module) }, idleTimeout: 60_000 })
+    : undefined;
+  try {
+    return await runWith(pool, threads, started, scenario, options);
+  } finally {
+    await pool?.destroy();
+  }
+}
+
+async function runWith(pool: Piscina | undefined, threads: number, started: number, scenario: ResolvedScenario, options: RunOptions): Promise<RunResult> {
   const plugins = options.plugins;
   const state = createState(scenario, plugins);
   const cfg = scenario.config;
   const n = state.columns.rows;
-  const threads = Math.max(0, Math.floor(options.threads));
   // Model-based detectors: their coordinators, and epochs short enough that the windows of one
   // epoch stay a modest batch of memory (the length depends on the scenario only, never on threads).
   const coordinators: (DetectorCoordinator | undefined)[] = scenario.detectors.map((det) => plugins.detectors[det.config.type]!.coordinator?.(det, { devices: n }));
@@ -112,12 +125,9 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
   checkHazards(state);
 
   const init = workerInit(state);
-  const pool = threads > 0
-    ? new Piscina({ filename: compiledModule('engine/device-worker.js'), minThreads: threads, maxThreads: threads, workerData: init, idleTimeout: 60_000 })
-    : undefined;
   const local = threads === 0 ? createRuntimes(state) : undefined;
   const plan = { fidelity: cfg.fidelity, stages: stagePlan(cfg.fidelity) };
-  const runChunk = (task: ChunkTask): Promise<ChunkResult> => (pool ? pool.run(task) : Promise.resolve(simulateChunk(local!, task)));
+  const runChunk = (task: ChunkTask): Promise<ChunkResult> => (pool ? pool.run({ ...task, init }) : Promise.resolve(simulateChunk(local!, task)));
 
   const outages = new Outages({
     outages: cfg.network.outages, random: cfg.network.random_outages, frame: state.world.frame, seed: cfg.seed, durationS: cfg.duration,
@@ -273,7 +283,6 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
     }
   } finally {
     for (const p of inFlight) p.catch(() => undefined); // epochs still running when something failed: their results no longer matter
-    await pool?.destroy();
     await inference?.close();
   }
 

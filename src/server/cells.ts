@@ -4,7 +4,8 @@
  * denominator of every ratio), and each cell's recent triggers (distinct phones whose latest onset
  * lies within the window).
  */
-import { cellToLatLng, getHexagonAreaAvg, latLngToCell } from 'h3-js';
+import { createRequire } from 'node:module';
+import type * as H3 from 'h3-js';
 import type { LocalFrame } from '../core/frame.js';
 import { EventQueue } from '../core/clock.js';
 
@@ -37,6 +38,10 @@ export class GridCells implements CellIndex {
   }
 }
 
+/** h3-js, loaded on first use: worker threads import the servers' modules but never build cells. */
+let h3: typeof H3 | undefined;
+const h3js = (): typeof H3 => (h3 ??= createRequire(import.meta.url)('h3-js') as typeof H3);
+
 /** H3 hexagons at the resolution whose average area is closest (in ratio) to cellKm². */
 export class HexCells implements CellIndex {
   readonly kind = 'h3';
@@ -49,22 +54,22 @@ export class HexCells implements CellIndex {
   constructor(cellKm: number, private readonly frame: LocalFrame) {
     let best = 0, bestErr = Infinity;
     for (let r = 0; r <= 15; r++) {
-      const err = Math.abs(Math.log(getHexagonAreaAvg(r, 'km2') / (cellKm * cellKm)));
+      const err = Math.abs(Math.log(h3js().getHexagonAreaAvg(r, 'km2') / (cellKm * cellKm)));
       if (err < bestErr) { bestErr = err; best = r; }
     }
     this.resolution = best;
-    this.description = `H3 resolution ${best} (${getHexagonAreaAvg(best, 'km2').toFixed(0)} km² hexagons)`;
+    this.description = `H3 resolution ${best} (${h3js().getHexagonAreaAvg(best, 'km2').toFixed(0)} km² hexagons)`;
   }
 
   key(x: number, y: number): number {
     const [lon, lat] = this.frame.unproject(x, y);
-    const h = latLngToCell(lat, lon, this.resolution);
+    const h = h3js().latLngToCell(lat, lon, this.resolution);
     let id = this.ids.get(h);
     if (id === undefined) {
       id = this.names.length;
       this.ids.set(h, id);
       this.names.push(h);
-      const [clat, clon] = cellToLatLng(h);
+      const [clat, clon] = h3js().cellToLatLng(h);
       this.centres.push(this.frame.project([clon, clat]));
     }
     return id;

@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import { kinks, polygon as turfPolygon } from '@turf/turf';
+import { kinks } from '@turf/kinks';
+import { polygon as turfPolygon } from '@turf/helpers';
 import { InputError, type InputProblem } from '../core/errors.js';
 import { LocalFrame } from '../core/frame.js';
 import { issuesToProblems } from '../plugin/issues.js';
