@@ -21,8 +21,9 @@ const STATE = 2048;
 const BASE = 4096;
 
 /** Seeds noise stream (key, id) into `state[off..off+16)`: lane j from the keyed hash with counter j. */
+const lane = new Int32Array(4);
+
 export function seedNoiseState(state: Int32Array, off: number, key: number, id: number): void {
-  const lane = new Int32Array(4);
   for (let j = 0; j < 4; j++) {
     seedKeyed(lane, 0, key, id, 0x6e6f6973 + j);
     for (let w = 0; w < 4; w++) state[off + 4 * w + j] = lane[w]!;

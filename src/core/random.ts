@@ -287,6 +287,17 @@ export class FastRandom {
   }
 }
 
+/** A uniform in (0, 1) from the fast stream in `state[off..off+4)` (advanced in place), without a FastRandom. */
+export function uniformAt(state: Int32Array, off: number): number {
+  let s0 = state[off]!, s1 = state[off + 1]!, s2 = state[off + 2]!, s3 = state[off + 3]!;
+  let r = Math.imul(s1, 5);
+  r = Math.imul((r << 7) | (r >>> 25), 9);
+  const t = s1 << 9;
+  s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+  state[off] = s0; state[off + 1] = s1; state[off + 2] = s2; state[off + 3] = s3;
+  return ((r >>> 0) + 0.5) * INV_2_32;
+}
+
 /**
  * Walker/Vose alias table: O(1) draws of an index with probability proportional to weights.
  * Used to place devices in proportion to population.

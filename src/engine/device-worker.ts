@@ -3,17 +3,25 @@ import { workerData } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { runtimesFromInit, type Runtimes, type WorkerInit } from './setup.js';
 import { simulateChunk, type ChunkResult, type ChunkTask } from './simulate.js';
+import { loadWorld, type World } from '../world/load.js';
 
-// Load the run's plug-ins while the main thread places the devices.
-const warm = import((workerData as { pluginModule: string }).pluginModule);
+// Load the run's plug-ins and its world while the main thread places the devices.
+const data = workerData as { pluginModule: string; worldFile: string };
+const warm = import(data.pluginModule).then(() => {
+  try {
+    return { file: data.worldFile, world: loadWorld(data.worldFile) as World };
+  } catch {
+    return undefined; // the main thread reports a bad world
+  }
+});
 warm.catch(() => undefined); // a failure surfaces in the first task, which awaits it
 
 /** The runtimes of the run this worker serves (a pool serves one run; its tasks all carry the same init). */
 let runtimes: Promise<Runtimes> | undefined;
 
 export default async function simulate(task: ChunkTask & { init: WorkerInit }): Promise<ChunkResult> {
-  await warm;
-  runtimes ??= runtimesFromInit(task.init);
+  const loaded = await warm;
+  runtimes ??= runtimesFromInit(task.init, loaded);
   const r = simulateChunk(await runtimes, task);
   if (r.windows.count === 0) return r;
   // Windows for the models go back to the main thread moved, not copied.

@@ -89,7 +89,7 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
   // Worker threads start first, so that loading their modules overlaps with placing the devices;
   // each task then carries the run's shared state (cheap: buffers are shared, not copied).
   const pool = threads > 0
-    ? new Piscina({ filename: compiledModule('engine/device-worker.js'), minThreads: threads, maxThreads: threads, workerData: { pluginModule: compiledUrl(options.plugins.module) }, idleTimeout: 60_000 })
+    ? new Piscina({ filename: compiledModule('engine/device-worker.js'), minThreads: threads, maxThreads: threads, workerData: { pluginModule: compiledUrl(options.plugins.module), worldFile: scenario.worldFile }, idleTimeout: 60_000 })
     : undefined;
   try {
     return await runWith(pool, threads, started, scenario, options);

@@ -146,10 +146,15 @@ export function createState(scenario: ResolvedScenario, plugins: PluginSet): Sim
   return state;
 }
 
-/** Time of device d's first heartbeat at or after t, which may be before the run's start (phases are spread uniformly over the interval). */
+/** Device d's heartbeat phase in [0, every): phases are spread uniformly over the interval. */
+export const heartbeatPhase = (key: number, d: number, every: number): number => stableUniform(key, d, 0) * every;
+
+/** Time of the first heartbeat at or after t of a device with this phase (it may be before the run's start). */
+export const heartbeatAfter = (phase: number, every: number, t: number): number => phase + Math.ceil((t - phase) / every - 1e-12) * every;
+
+/** Time of device d's first heartbeat at or after t. */
 export function nextHeartbeat(key: number, d: number, every: number, t: number): number {
-  const phase = stableUniform(key, d, 0) * every;
-  return phase + Math.ceil((t - phase) / every - 1e-12) * every;
+  return heartbeatAfter(heartbeatPhase(key, d, every), every, t);
 }
 
 export function createPopulationRuntimes(state: Pick<SimulationState, 'scenario' | 'world' | 'columns' | 'roads' | 'boundary'>) {
@@ -282,10 +287,10 @@ export interface WorkerInit {
 /** The message a main thread hands its workers. */
 export const workerInit = (state: SimulationState): WorkerInit => ({ scenario: state.scenario, columns: state.columns.share(), pluginModule: compiledUrl(state.plugins.module) });
 
-/** Worker side: attaches to the shared columns and rebuilds the runtimes. */
-export async function runtimesFromInit(init: WorkerInit): Promise<Runtimes> {
+/** Worker side: attaches to the shared columns and rebuilds the runtimes (with the world, when the worker has already loaded that file). */
+export async function runtimesFromInit(init: WorkerInit, loaded?: { file: string; world: World }): Promise<Runtimes> {
   const { plugins } = (await import(init.pluginModule)) as { plugins: PluginSet };
-  const world = loadWorld(init.scenario.worldFile);
+  const world = loaded?.file === init.scenario.worldFile ? loaded.world : loadWorld(init.scenario.worldFile);
   const columns = ColumnSet.attach(init.columns);
   const clock = new SimClock({ duration: init.scenario.config.duration, tick: init.scenario.config.tick });
   const roads = needsRoads(init.scenario) ? new RoadNetwork(world.roads) : undefined;

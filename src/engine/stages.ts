@@ -9,7 +9,7 @@
  * stage that draws triggers from measured response curves.
  */
 import { G } from '../core/units.js';
-import { nextHeartbeat, type Runtimes } from './setup.js';
+import { heartbeatAfter, heartbeatPhase, type Runtimes } from './setup.js';
 import { newBlock, resetBlock } from './block.js';
 import { NoiseKernel } from '../core/noise-kernel.js';
 import { rotateBlock, rotateBlockBlend, rotation } from '../sensors/pose.js';
@@ -282,13 +282,16 @@ function reportStage(rt: Runtimes): DeviceStage {
   const activity = rt.mobility.activity;
   const every = cfg.network.heartbeat_every, warmup = cfg.network.warmup, outdoor = cfg.environment.outdoor;
   const { gnss, clocks } = rt;
+  let phaseOf = -1, phase = 0;
   return {
     ...declared('report'),
     step(f) {
       const d = f.d, a = activity[d]!;
-      gnss.update(d, f.i, f.t1 - f.t0, a === Activity.Home || a === Activity.Work ? 'indoor' : outdoor);
+      gnss.update(d, f.t1 - f.t0, a === Activity.Home || a === Activity.Work ? 'indoor' : outdoor);
       const from = f.i === 0 ? f.t0 - warmup : f.t0;
-      for (let hb = nextHeartbeat(rt.heartbeatKey, d, every, from); hb < f.t1; hb += every) {
+      // The device's heartbeat phase, kept while its ticks run one after another.
+      if (d !== phaseOf) { phaseOf = d; phase = heartbeatPhase(rt.heartbeatKey, d, every); }
+      for (let hb = heartbeatAfter(phase, every, from); hb < f.t1; hb += every) {
         f.messages.push({ device: d, kind: 'heartbeat', time: hb, deviceTime: clocks.time(d, hb), onsetDeviceTime: clocks.time(d, hb), amplitude: 0, ratio: 0, x: gnss.rx[d]!, y: gnss.ry[d]!, monitoring: monitoring[d]! });
       }
     },

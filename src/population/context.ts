@@ -72,7 +72,8 @@ export class PhoneContexts {
   private readonly rng = new FastRandom(this.rngState);
   private readonly localStart: number;
   private readonly steadyAfter: number;
-  private readonly rule: Eligibility;
+  /** The eligibility rule as a code: 0 all, 1 steady, 2 steady and charging, 3 charging. */
+  private readonly rule: number;
 
   constructor(o: { seed: Seed; columns: ColumnSet; behaviours: readonly BehaviourProfile[]; localStart: number; steadyAfter: number; eligibility: Eligibility }) {
     this.tables = o.behaviours.map(compile);
@@ -89,7 +90,7 @@ export class PhoneContexts {
     this.key = componentKey(o.seed, 'phone-context');
     this.localStart = o.localStart;
     this.steadyAfter = o.steadyAfter;
-    this.rule = o.eligibility;
+    this.rule = o.eligibility === 'steady' ? 1 : o.eligibility === 'steady-charging' ? 2 : o.eligibility === 'charging' ? 3 : 0;
   }
 
   private hour(t: number): number {
@@ -143,9 +144,9 @@ export class PhoneContexts {
     const charging = this.charging[d]!;
     let eligible: number;
     switch (this.rule) {
-      case 'steady': eligible = steady; break;
-      case 'steady-charging': eligible = steady & charging; break;
-      case 'charging': eligible = charging; break;
+      case 1: eligible = steady; break;
+      case 2: eligible = steady & charging; break;
+      case 3: eligible = charging; break;
       default: eligible = 1;
     }
     this.monitoring[d] = eligible;

@@ -7,7 +7,7 @@
  * of time with a fix, 60 s mean fix spells); without a fix the phone falls back to Wi-Fi/cell
  * positioning with its own, larger error. Phones report these positions, never the true ones.
  */
-import { FastRandom, componentKey, gaussianBlock, seedKeyed, type Seed } from '../core/random.js';
+import { componentKey, gaussianBlock, seedKeyed, uniformAt, type Seed } from '../core/random.js';
 import type { ColumnSet, ColumnSpec } from '../core/columns.js';
 import type { PhoneProfile } from './profile.js';
 
@@ -20,6 +20,8 @@ export const GNSS_COLUMNS: ColumnSpec[] = [
   { name: 'gnss.nx', type: 'f32' },
   { name: 'gnss.ny', type: 'f32' },
   { name: 'gnss.fix', type: 'u8' },
+  /** The device's GNSS stream (xoshiro128** state), seeded at its first fix. */
+  { name: 'gnss.rng', type: 'i32', width: 4 },
   /** Reported position (m), accuracy (m, NaN never), speed (m/s, NaN without a fix). */
   { name: 'gnss.x', type: 'f64' },
   { name: 'gnss.y', type: 'f64' },
@@ -46,8 +48,7 @@ export class Gnss {
   private readonly px: Float64Array;
   private readonly py: Float64Array;
   private readonly key: number;
-  private readonly st = new Int32Array(4);
-  private readonly rng = new FastRandom(this.st);
+  private readonly st: Int32Array;
   /** Gauss–Markov factors per phone profile for the tick length `factorsDt`: a, √(1 − a²), and the network's. */
   private factorsDt = NaN;
   private readonly fa: Float64Array;
@@ -68,6 +69,7 @@ export class Gnss {
     this.acc = c.f32('gnss.acc'); this.speed = c.f32('gnss.speed');
     this.px = c.f64('gnss.px'); this.py = c.f64('gnss.py');
     this.key = componentKey(o.seed, 'gnss');
+    this.st = c.i32('gnss.rng');
     this.fa = new Float64Array(o.phones.length);
     this.fk = new Float64Array(o.phones.length);
   }
@@ -81,19 +83,18 @@ export class Gnss {
     this.an = Math.exp(-dt / 300); this.kn = Math.sqrt(1 - this.an * this.an);
   }
 
-  /** Updates device d's fix at the end of tick `tick` (length dt) in environment `env`. */
-  update(d: number, tick: number, dt: number, env: Environment): void {
+  /** Updates device d's fix at the end of a tick of length dt in environment `env` (called every tick, in order). */
+  update(d: number, dt: number, env: Environment): void {
     const pi = this.phone[d]!, g = this.phones[pi]!.gnss;
-    seedKeyed(this.st, 0, this.key, d, tick);
-    const r = this.rng;
-    const first = Number.isNaN(this.px[d]!);
+    const first = Number.isNaN(this.px[d]!), st = this.st, so = 4 * d;
+    if (first) seedKeyed(st, so, this.key, d, 0);
     // Availability: always outdoors; a Markov chain indoors.
     let fix = this.fix[d]!;
     if (env !== 'indoor') fix = 1;
-    else if (first) fix = r.uniform() < g.indoor_fix_share ? 1 : 0;
+    else if (first) fix = uniformAt(st, so) < g.indoor_fix_share ? 1 : 0;
     else {
       const onMean = 60, offMean = (onMean * (1 - g.indoor_fix_share)) / Math.max(g.indoor_fix_share, 1e-6);
-      if (r.uniform() < dt / (fix ? onMean : offMean)) fix = fix ? 0 : 1;
+      if (uniformAt(st, so) < dt / (fix ? onMean : offMean)) fix = fix ? 0 : 1;
     }
     this.fix[d] = fix;
     // Errors: Gauss–Markov per axis, started in the stationary state.
@@ -103,7 +104,7 @@ export class Gnss {
     const a = this.fa[pi]!, k = this.fk[pi]!, an = this.an, kn = this.kn;
     // Five normal deviates in one call: the four error innovations and the speed error.
     const z = this.z;
-    gaussianBlock(this.st, 0, z, 5, 1);
+    gaussianBlock(st, so, z, 5, 1);
     if (first) {
       this.ex[d] = s * z[0]!; this.ey[d] = s * z[1]!;
       this.nx[d] = sn * z[2]!; this.ny[d] = sn * z[3]!;

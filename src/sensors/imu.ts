@@ -8,7 +8,7 @@
  * Biases drift once per tick (they vary over tens of seconds and more), so a sample costs one
  * Gaussian draw per axis. State lives in per-device columns; streams are (seed, kind, device).
  */
-import { componentKey, fillGaussian, seedFastState, FastRandom } from '../core/random.js';
+import { componentKey, fillGaussian, gaussianBlock, seedFastState, FastRandom } from '../core/random.js';
 import { NOISE_STATE_WORDS, NoiseKernel, seedNoiseState } from '../core/noise-kernel.js';
 import { G } from '../core/units.js';
 import { lowpass, type Biquad } from '../core/biquad.js';
@@ -112,6 +112,7 @@ export class ImuModel {
   private readonly skip: Int32Array;
   private readonly seed: Seed;
   private readonly three = new Float32Array(3);
+  private readonly fifteen = new Float32Array(15);
   /** 1 for samples of the last `apply` that were dropped (the previous output held); read the first n. */
   dropped = new Uint8Array(0);
   private droppedAny = false;
@@ -160,15 +161,14 @@ export class ImuModel {
   private init(d: number, p: Params): void {
     seedFastState(this.rng, 4 * d, this.seed, this.kind, d);
     seedNoiseState(this.noiseState, NOISE_STATE_WORDS * d, this.noiseKey, d);
-    const c = this.gauss3(d, p.biasConstant).slice();
-    const t = this.gauss3(d, p.biasTurnOn).slice();
-    for (let i = 0; i < 3; i++) this.bias[3 * d + i] = c[i]! + t[i]!;
-    const s = this.gauss3(d, p.scale).slice();
-    const mis = Float32Array.from([...this.gauss3(d, p.misalign), ...this.gauss3(d, p.misalign)]);
-    const m = this.m, o = 9 * d;
-    m[o] = 1 + s[0]!; m[o + 1] = mis[0]!; m[o + 2] = mis[1]!;
-    m[o + 3] = mis[2]!; m[o + 4] = 1 + s[1]!; m[o + 5] = mis[3]!;
-    m[o + 6] = mis[4]!; m[o + 7] = mis[5]!; m[o + 8] = 1 + s[2]!;
+    // Fifteen standard normal deviates, in order: constant bias, turn-on bias, scale, misalignment (6).
+    const z = this.fifteen;
+    gaussianBlock(this.rng, 4 * d, z, 15, 1);
+    for (let i = 0; i < 3; i++) this.bias[3 * d + i] = p.biasConstant * z[i]! + p.biasTurnOn * z[3 + i]!;
+    const sc = p.scale, mi = p.misalign, m = this.m, o = 9 * d;
+    m[o] = 1 + sc * z[6]!; m[o + 1] = mi * z[9]!; m[o + 2] = mi * z[10]!;
+    m[o + 3] = mi * z[11]!; m[o + 4] = 1 + sc * z[7]!; m[o + 5] = mi * z[12]!;
+    m[o + 6] = mi * z[13]!; m[o + 7] = mi * z[14]!; m[o + 8] = 1 + sc * z[8]!;
     const g = this.gauss3(d, p.gmSigma); // start the Gauss–Markov bias in its stationary state
     for (let i = 0; i < 3; i++) { this.gm[3 * d + i] = g[i]!; this.rw[3 * d + i] = 0; }
     this.skip[d] = this.nextDrop(d, p);

@@ -13,7 +13,7 @@ function track(env: 'open-sky' | 'urban' | 'indoor', seconds: number, devices = 
   const reported: number[] = [];
   for (let t = 0; t < seconds; t++) {
     for (let d = 0; d < devices; d++) {
-      g.update(d, t, 1, env);
+      g.update(d, 1, env);
       errors[d]!.push(g.rx[d]! - cols.f64('x')[d]!);
       fixes.push(cols.u8('gnss.fix')[d]!);
       reported.push(g.acc[d]!);
@@ -34,7 +34,7 @@ describe('GNSS model', () => {
     const g2 = new Gnss({ seed: 9, columns: c2, phones: [profile] });
     let within = 0, total = 0;
     for (let t = 0; t < 3600; t++) for (let d = 0; d < 40; d++) {
-      g2.update(d, t, 1, 'urban');
+      g2.update(d, 1, 'urban');
       if (Math.hypot(g2.rx[d]!, g2.ry[d]!) <= g2.acc[d]!) within++;
       total++;
     }
