@@ -11,14 +11,19 @@
  * Kept windows are appended to a temporary file (resampled to the dataset rate); their metadata
  * stays in compact arrays.
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
 import { mix32 } from '../core/random.js';
 import { G } from '../core/units.js';
 import { resample } from '../core/resample.js';
 import type { Runtimes } from '../engine/setup.js';
 import type { SensorOutput } from '../engine/simulate.js';
 import { Activity } from '../population/mobility.js';
-import { LABEL_ID, PRIORITY, classOf, CLASSES, type WindowClass } from './labels.js';
+import { LABEL_ID, classOf, CLASSES, type WindowClass } from './labels.js';
+import { SmallestK } from './smallest-k.js';
+import { CandidateSlots, stratumOf, type Candidates } from './candidates.js';
+import { addSpan, labelWindow, type Span } from './window-label.js';
+import { WindowFile } from './window-file.js';
+
+export { stratumOf, type Candidates } from './candidates.js';
 
 export interface CutterOptions {
   windowS: number;
@@ -41,40 +46,6 @@ export interface CutterOptions {
   warmupS: number;
 }
 
-/** Metadata of kept candidates, column by column (transferable). */
-export interface Candidates {
-  count: number;
-  /** Windows labelled (whether kept or not). */
-  labelled: number;
-  hash: Uint32Array;
-  device: Int32Array;
-  window: Int32Array;
-  label: Uint8Array;
-  cls: Uint8Array;
-  phase: Uint8Array; // 0 none, 1 P, 2 S
-  triggered: Uint8Array;
-  intensity: Float32Array;
-  distanceKm: Float32Array;
-  /** Peak true hazard acceleration inside the window, g. */
-  peak: Float32Array;
-  context: Uint8Array;
-  activity: Uint8Array;
-  x: Float64Array;
-  y: Float64Array;
-  /** Byte offset of the window in the temporary file. */
-  offset: Float64Array;
-  tempFile: string;
-}
-
-interface Span {
-  kind: string;
-  from: number;
-  to: number;
-  split?: number;
-  intensity?: number;
-  distanceKm?: number;
-}
-
 interface DeviceState {
   fs: number;
   /** Ring of [capacity] samples × (channels + 1), interleaved; the extra one is the true hazard acceleration magnitude. */
@@ -89,91 +60,20 @@ interface DeviceState {
   spans: Span[];
 }
 
-/** A bounded max-heap of (hash, slot) keeping the smallest hashes; its arrays grow up to the capacity. */
-class SmallestK {
-  hash = new Uint32Array(16);
-  slot = new Int32Array(16);
-  size = 0;
-  constructor(readonly capacity: number) {}
-  /** Whether a hash would be kept. */
-  wants(h: number): boolean {
-    return this.size < this.capacity || h < this.hash[0]!;
-  }
-  /** Inserts (h, slot); returns the evicted slot or −1. */
-  push(h: number, slot: number): number {
-    if (this.size < this.capacity) {
-      if (this.size === this.hash.length) {
-        const n = Math.min(this.capacity, 2 * this.size);
-        const hh = new Uint32Array(n); hh.set(this.hash); this.hash = hh;
-        const ss = new Int32Array(n); ss.set(this.slot); this.slot = ss;
-      }
-      let i = this.size++;
-      while (i > 0) {
-        const p = (i - 1) >> 1;
-        if (this.hash[p]! >= h) break;
-        this.hash[i] = this.hash[p]!; this.slot[i] = this.slot[p]!; i = p;
-      }
-      this.hash[i] = h; this.slot[i] = slot;
-      return -1;
-    }
-    const evicted = this.slot[0]!;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= this.size) break;
-      const r = l + 1;
-      const c = r < this.size && this.hash[r]! > this.hash[l]! ? r : l;
-      if (this.hash[c]! <= h) break;
-      this.hash[i] = this.hash[c]!; this.slot[i] = this.slot[c]!; i = c;
-    }
-    this.hash[i] = h; this.slot[i] = slot;
-    return evicted;
-  }
-}
-
-type Meta = Omit<Candidates, 'count' | 'labelled' | 'tempFile'>;
-const META_TYPES = {
-  hash: Uint32Array, device: Int32Array, window: Int32Array, label: Uint8Array, cls: Uint8Array, phase: Uint8Array, triggered: Uint8Array,
-  intensity: Float32Array, distanceKm: Float32Array, peak: Float32Array, context: Uint8Array, activity: Uint8Array, x: Float64Array, y: Float64Array,
-  offset: Float64Array,
-} as const;
-
-function allocMeta(n: number, from?: Meta): Meta {
-  const m = {} as Record<string, { set(a: ArrayLike<number>): void }>;
-  for (const [k, C] of Object.entries(META_TYPES)) {
-    const a = new C(n);
-    if (from) a.set((from as unknown as Record<string, ArrayLike<number>>)[k]!);
-    m[k] = a;
-  }
-  return m as unknown as Meta;
-}
-
-/**
- * Stratum of a window: its label, its phase for earthquakes (P and S windows are kept apart) and
- * whether the detector fired in it (a quiet window that fooled the detector is a hard negative).
- */
-export const stratumOf = (label: number, phase: number, triggered: number): number => label * 8 + phase * 2 + triggered;
-
 export class WindowCutter {
   private readonly o: CutterOptions;
   private readonly rt: Runtimes;
   private readonly devices = new Map<number, DeviceState>();
   /** One heap per stratum (label × phase), created when first needed. */
   private readonly heaps = new Map<number, SmallestK>();
-  private readonly fd: number;
-  private bytes = 0;
+  private readonly file: WindowFile;
   private readonly windowN: number;
-  /** Candidate slots (reused after eviction); grows as needed. */
-  private meta: Meta = allocMeta(64);
-  private readonly free: number[] = [];
-  private used = 0;
+  /** Candidate slots (reused after eviction). */
+  private readonly slots = new CandidateSlots();
   private labelled = 0;
   private readonly winBuf: Float32Array;
   /** Window samples of one channel at the device rate (scratch). */
   private col = new Float64Array(0);
-  /** Write buffer of the temporary file. */
-  private readonly out = new Uint8Array(1 << 20);
-  private outUsed = 0;
   private readonly onset: Float64Array;
   private readonly activity: Uint8Array;
   private readonly context: Uint8Array;
@@ -184,7 +84,7 @@ export class WindowCutter {
   constructor(rt: Runtimes, o: CutterOptions) {
     this.o = o;
     this.rt = rt;
-    this.fd = openSync(o.tempFile, 'w');
+    this.file = new WindowFile(o.tempFile);
     this.windowN = Math.round(o.windowS * o.rateHz);
     this.winBuf = new Float32Array(o.channels * this.windowN);
     const c = rt.state.columns;
@@ -206,14 +106,6 @@ export class WindowCutter {
     return s;
   }
 
-  private addSpan(s: DeviceState, span: Span): void {
-    // The same thing again, or continuing (activities arrive tick by tick): extend it.
-    for (const x of s.spans) {
-      if (x.kind === span.kind && x.from <= span.to && span.from <= x.to) { x.from = Math.min(x.from, span.from); x.to = Math.max(x.to, span.to); return; }
-    }
-    s.spans.push(span);
-  }
-
   /** The engine's tap: called with every device's sensor output for each tick. */
   tap = (out: SensorOutput): void => {
     const b = out.block, d = out.d;
@@ -231,15 +123,15 @@ export class WindowCutter {
     // What happened to the device this tick.
     for (const h of this.rt.hazards) {
       const e = h.exposure?.(d, b.t0, b.t1);
-      if (e) this.addSpan(s, e);
+      if (e) addSpan(s.spans, e);
     }
     const ev = this.rt.motion.currentEvent(d);
-    if (ev) this.addSpan(s, ev);
+    if (ev) addSpan(s.spans, ev);
     const onset = this.onset[d]!;
-    if (onset > 0 && onset >= b.t0 - 1 && onset < b.t1) this.addSpan(s, { kind: 'triggered', from: onset, to: onset + 1 });
+    if (onset > 0 && onset >= b.t0 - 1 && onset < b.t1) addSpan(s.spans, { kind: 'triggered', from: onset, to: onset + 1 });
     const act = this.activity[d]!;
     const moving = act === Activity.Walk ? (this.speed[d]! > 2.2 ? 'running' : 'walking') : act === Activity.Drive ? 'driving' : undefined;
-    if (moving) this.addSpan(s, { kind: moving, from: b.t0, to: b.t1 });
+    if (moving) addSpan(s.spans, { kind: moving, from: b.t0, to: b.t1 });
     // Windows complete by the end of this tick.
     const fs = s.fs, wN = Math.round(this.o.windowS * fs);
     for (;;) {
@@ -256,20 +148,7 @@ export class WindowCutter {
   private window(d: number, s: DeviceState, k: number, start: number, k0: number, wN: number): void {
     const end = start + this.o.windowS;
     this.labelled++;
-    // Label: the highest-priority thing overlapping the window enough (a quarter of the window, or half of a shorter event).
-    let best: Span | undefined, triggered = false, touchesHazard = false;
-    for (const x of s.spans) {
-      if (x.kind === 'triggered') {
-        if (x.from >= start && x.from < end) triggered = true;
-        continue;
-      }
-      const overlap = Math.min(end, x.to) - Math.max(start, x.from);
-      if (overlap <= 0) continue;
-      if (classOf(x.kind, false) === 'positive') touchesHazard = true;
-      if (overlap < Math.min(0.25 * this.o.windowS, 0.5 * (x.to - x.from))) continue;
-      if (!best || (PRIORITY[x.kind] ?? 0) > (PRIORITY[best.kind] ?? 0)) best = x;
-    }
-    const label = best?.kind ?? 'quiet';
+    const { best, label, triggered, touchesHazard } = labelWindow(s.spans, start, this.o.windowS);
     const cls: WindowClass = classOf(label, triggered);
     const C = this.o.channels, W = C + 1;
     let peak = 0;
@@ -296,12 +175,8 @@ export class WindowCutter {
       const r = s.fs === this.o.rateHz ? col : resample({ rate: s.fs, values: col }, this.o.rateHz);
       for (let i = 0; i < n; i++) this.winBuf[c * n + i] = r[Math.min(i, r.length - 1)]!;
     }
-    let slot = this.free.pop();
-    if (slot === undefined) {
-      slot = this.used++;
-      if (slot >= this.meta.hash.length) this.meta = allocMeta(2 * this.meta.hash.length, this.meta);
-    }
-    const m = this.meta;
+    const slot = this.slots.take();
+    const m = this.slots.meta;
     m.hash[slot] = h; m.device[slot] = d; m.window[slot] = k; m.label[slot] = labelId; m.cls[slot] = ci;
     m.phase[slot] = phase;
     m.triggered[slot] = triggered ? 1 : 0;
@@ -312,40 +187,16 @@ export class WindowCutter {
     m.activity[slot] = this.activity[d]!;
     m.x[slot] = this.x[d]!;
     m.y[slot] = this.y[d]!;
-    m.offset[slot] = this.bytes;
-    const bytes = new Uint8Array(this.winBuf.buffer, 0, this.winBuf.byteLength);
-    if (this.outUsed + bytes.length > this.out.length) this.flush();
-    if (bytes.length > this.out.length) writeSync(this.fd, bytes);
-    else { this.out.set(bytes, this.outUsed); this.outUsed += bytes.length; }
-    this.bytes += bytes.length;
+    m.offset[slot] = this.file.append(new Uint8Array(this.winBuf.buffer, 0, this.winBuf.byteLength));
     const evicted = heap.push(h, slot);
-    if (evicted >= 0) this.free.push(evicted);
-  }
-
-  private flush(): void {
-    if (this.outUsed) writeSync(this.fd, this.out, 0, this.outUsed);
-    this.outUsed = 0;
+    if (evicted >= 0) this.slots.release(evicted);
   }
 
   /** Closes the temporary file and returns the kept candidates. */
   finish(): Candidates {
-    this.flush();
-    closeSync(this.fd);
+    this.file.close();
     const keep: number[] = [];
     for (const heap of this.heaps.values()) for (let i = 0; i < heap.size; i++) keep.push(heap.slot[i]!);
-    const pick = <T extends { [k: number]: number; length: number }>(a: T, C: new (n: number) => T): T => {
-      const out = new C(keep.length);
-      keep.forEach((slot, i) => { out[i] = a[slot]!; });
-      return out;
-    };
-    const m = this.meta;
-    return {
-      count: keep.length,
-      labelled: this.labelled,
-      hash: pick(m.hash, Uint32Array), device: pick(m.device, Int32Array), window: pick(m.window, Int32Array), label: pick(m.label, Uint8Array),
-      cls: pick(m.cls, Uint8Array), phase: pick(m.phase, Uint8Array), triggered: pick(m.triggered, Uint8Array), intensity: pick(m.intensity, Float32Array),
-      distanceKm: pick(m.distanceKm, Float32Array), peak: pick(m.peak, Float32Array), context: pick(m.context, Uint8Array), activity: pick(m.activity, Uint8Array),
-      x: pick(m.x, Float64Array), y: pick(m.y, Float64Array), offset: pick(m.offset, Float64Array), tempFile: this.o.tempFile,
-    };
+    return this.slots.pick(keep, this.labelled, this.o.tempFile);
   }
 }
