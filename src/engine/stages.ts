@@ -12,7 +12,7 @@ import { G } from '../core/units.js';
 import { heartbeatAfter, heartbeatPhase, type Runtimes } from './setup.js';
 import { newBlock, resetBlock } from './block.js';
 import { NoiseKernel } from '../core/noise-kernel.js';
-import { rotateBlock, rotateBlockBlend, rotation } from '../sensors/pose.js';
+import { rotateBlock, rotateBlockBlend, rotation, swingBlock } from '../sensors/pose.js';
 import { Activity } from '../population/mobility.js';
 import type { Block, DetectorRuntime, DetectorSink, SensorBlock, TriggerMessage, WindowRequest } from '../plugin/index.js';
 import type { SensorOutput } from './tap.js';
@@ -244,6 +244,8 @@ function senseStage(rt: Runtimes): DeviceStage {
       }
       if (turning) rotateBlockBlend(R0, R, n, b.ae, b.an, b.au);
       else rotateBlock(R, n, b.ae, b.an, b.au);
+      // A phone swinging with a thigh or an arm: gravity turns in its frame as its gyroscope says.
+      if (b.swung) swingBlock(n, b.sx, b.sy, b.sz, b.ae, b.an, b.au);
       const dt = f.t1 - f.t0;
       if (hasGyro) gyroscope.apply(d, n, dt, gyro.x, gyro.y, gyro.z, b.ae, b.an, b.au);
       accelerometer.apply(d, n, dt, b.ae, b.an, b.au);

@@ -90,6 +90,15 @@ export interface Block {
   wx: Float32Array;
   wy: Float32Array;
   wz: Float32Array;
+  /**
+   * The phone's rotation away from its resting pose, as a rotation vector in its own frame (rad),
+   * when `swung`: a thigh's or an arm's swing. The sense stage turns the specific force by it, so
+   * gravity moves in the phone's frame exactly as the rates in wx/wy/wz say it turns.
+   */
+  sx: Float32Array;
+  sy: Float32Array;
+  sz: Float32Array;
+  swung: boolean;
   /** Barometer-rate samples [pk0, pk0 + pn) at pfs Hz: pressure change from ambient, Pa (pn = 0 without a barometer). */
   pk0: number;
   pn: number;

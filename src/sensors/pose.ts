@@ -101,3 +101,23 @@ export function rotateBlock(R: Float64Array, n: number, e: Float32Array, no: Flo
     u[i] = r6 * a + r7 * b + r8 * c;
   }
 }
+
+/**
+ * Expresses n samples of (x, y, z), given in the phone's resting frame, in the frame of the phone
+ * turned away from rest by the rotation vector (sx, sy, sz) (radians, resting frame): v' = Rᵀ v,
+ * by Rodrigues' formula.
+ */
+export function swingBlock(n: number, sx: Float32Array, sy: Float32Array, sz: Float32Array, x: Float32Array, y: Float32Array, z: Float32Array): void {
+  for (let i = 0; i < n; i++) {
+    const vx = sx[i]!, vy = sy[i]!, vz = sz[i]!;
+    const th = Math.sqrt(vx * vx + vy * vy + vz * vz);
+    if (th < 1e-12) continue;
+    const kx = vx / th, ky = vy / th, kz = vz / th, c = Math.cos(th), s = Math.sin(th);
+    const ax = x[i]!, ay = y[i]!, az = z[i]!;
+    const dot = (kx * ax + ky * ay + kz * az) * (1 - c);
+    // Rᵀ a = a cos θ − (k × a) sin θ + k (k · a)(1 − cos θ)
+    x[i] = ax * c - (ky * az - kz * ay) * s + kx * dot;
+    y[i] = ay * c - (kz * ax - kx * az) * s + ky * dot;
+    z[i] = az * c - (kx * ay - ky * ax) * s + kz * dot;
+  }
+}

@@ -75,7 +75,8 @@ describe('everyday motion against real phone recordings', () => {
     const rms = Math.sqrt(mag.reduce((s, v) => s + (v - m) ** 2, 0) / mag.length);
     expect(rms).toBeGreaterThan(lo);
     expect(rms).toBeLessThan(hi);
-    expect(Math.max(...mag.map(Math.abs)) / G).toBeLessThan(1.5);
+    // Heel strikes: real front-pocket walks peak at 1.4–3.5 g off gravity (Oxford step-counter data, six walks).
+    expect(Math.max(...mag.map(Math.abs)) / G).toBeLessThan(3.6);
     const f = dominantFrequency(mag, w.rateHz, 1, 4);
     expect(f).toBeGreaterThan(1.9 - 0.1);
     expect(f).toBeLessThan(1.9 + 0.1);

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { builtinPlugins } from '../../src/plugins.js';
+import { recordPhone, type RecordedRow } from '../../src/engine/record.js';
+import { ROOT, tempDir } from '../helpers.js';
+
+/** Real walking statistics (scripts/reference_walking.py on the Oxford step-counter data, CC BY 4.0). */
+const REAL = JSON.parse(readFileSync(join(ROOT, 'calibration/motion/walking.json'), 'utf8')) as {
+  placements: Record<string, Record<string, { median: number; min: number; max: number }>>;
+};
+
+function walk(context: 'hand' | 'pocket' | 'bag', seed: number, seconds = 120) {
+  const rows: RecordedRow[] = [];
+  const info = recordPhone({ plugins: builtinPlugins, profile: 'agents/phones/mid-range.yaml', duration: seconds, activity: 'walking', context, seed, rateHz: 50 }, (r) => rows.push(r));
+  return { rows, rateHz: info.rateHz };
+}
+
+/** The same statistics scripts/motion_stats.py computes on real logs, on rendered ones. */
+function stats(files: string[]): Record<string, number>[] {
+  const r = spawnSync('python3', [join(ROOT, 'scripts/motion_stats.py'), '--rate', '50', ...files], { encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  return r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
+}
+
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+
+describe('walking against real phones', () => {
+  it.each([['hand'], ['pocket'], ['bag']] as const)('phone in %s: RMS, peaks and the spectrum fall in the band of real walks (Oxford step-counter data)', (context) => {
+    const dir = tempDir();
+    const files = [1, 2, 3].map((seed) => {
+      const f = join(dir, `${context}-${seed}.csv`);
+      writeFileSync(f, 't,ax,ay,az\n' + walk(context, seed).rows.map((r) => `${r.t},${r.a[0]},${r.a[1]},${r.a[2]}`).join('\n'));
+      return f;
+    });
+    const s = stats(files);
+    const real = REAL.placements[context]!;
+    for (const key of ['linear_rms_ms2', 'linear_p99_ms2', 'share_0p5_3hz', 'share_3_10hz', 'share_above_10hz']) {
+      const m = median(s.map((x) => x[key]!));
+      expect(m, `${context} ${key}: rendered ${m}, real ${real[key]!.min}–${real[key]!.max}`).toBeGreaterThanOrEqual(real[key]!.min);
+      expect(m, `${context} ${key}: rendered ${m}, real ${real[key]!.min}–${real[key]!.max}`).toBeLessThanOrEqual(real[key]!.max);
+    }
+    // Heel strikes put power above 10 Hz (pure sinusoids put none).
+    expect(median(s.map((x) => x.share_above_10hz!))).toBeGreaterThan(0.005);
+    expect(Math.abs(median(s.map((x) => x.cadence_hz!)) - real.cadence_hz!.median)).toBeLessThan(0.15);
+  });
+
+  it('a phone swinging in a pocket is a rigid body: gravity tilts in its frame by the angle its gyroscope integrates', () => {
+    const { rows, rateHz } = walk('pocket', 4, 30);
+    const n = rows.length, dt = 1 / rateHz;
+    // The gyroscope's x rate integrated, its mean and drift removed.
+    const ang = new Float64Array(n);
+    for (let i = 1; i < n; i++) ang[i] = ang[i - 1]! + rows[i]!.g![0] * dt;
+    const detrend = (v: Float64Array) => {
+      const tm = (n - 1) / 2, vm = v.reduce((a, b) => a + b, 0) / n;
+      let num = 0, den = 0;
+      for (let i = 0; i < n; i++) { num += (i - tm) * (v[i]! - vm); den += (i - tm) ** 2; }
+      return v.map((x, i) => x - vm - (num / den) * (i - tm));
+    };
+    const gyroAngle = detrend(ang);
+    // The tilt of gravity about the phone's x axis, from the accelerometer averaged over a step (0.5 s).
+    const w = Math.round(0.5 * rateHz);
+    const tilt = new Float64Array(n);
+    let sy = 0, sz = 0;
+    for (let i = 0; i < n; i++) {
+      sy += rows[i]!.a[1]; sz += rows[i]!.a[2];
+      if (i >= w) { sy -= rows[i - w]!.a[1]; sz -= rows[i - w]!.a[2]; }
+      tilt[i] = Math.atan2(sy, sz);
+    }
+    const tiltAngle = detrend(tilt);
+    // Compare after the averaging window's delay, away from the edges.
+    const lag = Math.floor(w / 2);
+    let xy = 0, xx = 0, yy = 0;
+    for (let i = w; i < n - w; i++) { const a = gyroAngle[i - lag]!, b = tiltAngle[i]!; xy += a * b; xx += a * a; yy += b * b; }
+    const corr = xy / Math.sqrt(xx * yy), gain = Math.sqrt(yy / xx);
+    // The sign depends on the pose's convention; the size must agree (a 0.5 s average of a 0.95 Hz swing keeps about 0.8 of it).
+    expect(Math.abs(corr)).toBeGreaterThan(0.8);
+    expect(gain).toBeGreaterThan(0.6);
+    expect(gain).toBeLessThan(1.1);
+  });
+});
