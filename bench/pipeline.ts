@@ -1,5 +1,8 @@
-/** The quickstart pipeline end to end: device-seconds simulated per wall second, on 1 and 2 threads. */
+/** The signal pipeline end to end: the quickstart on 1 and 2 threads, and moving phones. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stringify } from 'yaml';
 import { PACKAGE_ROOT } from '../src/core/paths.js';
 import { loadScenario } from '../src/scenario/load.js';
 import { runScenario } from '../src/engine/run.js';
@@ -20,5 +23,35 @@ export const pipelineBench: Bench = {
       record(`pipeline.quickstart.threads${threads}.server_s`, f.serverSeconds, 's');
     }
     record('pipeline.quickstart.peak_rss_mb', process.resourceUsage().maxRSS / 1024, 'MB');
+  },
+};
+
+/** Moving phones in signal mode: walkers who hardly stop, phones in hands, pockets and bags. */
+export const movingBench: Bench = {
+  name: 'pipeline.moving',
+  description: '20,000 walkers on grid-city (pauses of 1–10 s), mid-range phones, 60 s of signal mode with STA/LTA, 2 threads',
+  async run(record) {
+    const dir = mkdtempSync(join(tmpdir(), 'hazardsim-moving-'));
+    try {
+      const walker = join(dir, 'walker.yaml');
+      writeFileSync(walker, stringify({
+        name: 'walker', description: 'walks with short pauses', kind: 'pedestrian', model: 'levy', speed_mps: [0.8, 1.6],
+        flight_m: { min: 100, max: 3000, alpha: 1.6 }, pause: { min: '1s', max: '10s', alpha: 1.6 },
+        context_moving: { hand: 0.3, pocket: 0.5, bag: 0.2 }, context_paused: { hand: 0.3, pocket: 0.5, bag: 0.2 },
+      }));
+      const file = join(dir, 'moving.yaml');
+      writeFileSync(file, stringify({
+        name: 'moving', seed: 1, duration: '60s', tick: '1s', world: join(PACKAGE_ROOT, 'worlds/grid-city.geojson'),
+        population: { devices: 20_000, eligibility: 'all', phones: [{ profile: join(PACKAGE_ROOT, 'agents/phones/mid-range.yaml') }], behaviours: [{ profile: walker }] },
+        hazards: [], detector: { type: 'sta-lta' }, server: { type: 'cell-ratio' },
+      }));
+      const scenario = loadScenario(file, { plugins: builtinPlugins });
+      const r = await runScenario(scenario, { plugins: builtinPlugins, threads: 2 });
+      record('pipeline.moving.threads2.wall_s', r.figures.wallSeconds, 's');
+      record('pipeline.moving.threads2.device_seconds_per_s', r.figures.deviceSeconds / r.figures.wallSeconds, 'device-s/s');
+      record('pipeline.moving.triggers_per_phone_hour', r.messages.triggers / (20_000 * 60 / 3600), 'STA/LTA triggers per phone-hour while walking');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   },
 };
