@@ -7,6 +7,9 @@ in the hand, a front or back trouser pocket, a purse, an armband or a neck pouch
 leave this script (motion_stats.py, each log taken to 50 Hz through an anti-aliasing filter as a
 50 Hz phone would record it).
 
+The dataset's own held-out set (validation/: two other people, a Samsung S6, other days) is kept
+apart under `heldout`: it is not used to set any constant.
+
 Usage: reference_walking.py PATH_TO_DATASET_CHECKOUT > calibration/motion/walking.json
 """
 import json, os, re, subprocess, sys
@@ -35,4 +38,14 @@ for place, rows in sorted(groups.items()):
         v = sorted(r[k] for r in rows)
         stats[k] = {'median': v[len(v) // 2], 'min': v[0], 'max': v[-1]}
     result['placements'][place] = {'recordings': len(rows), **stats}
+# The held-out recordings: validation/userN_<place>_<start>.csv (timestamp ns, ax, ay, az, ...).
+val = os.path.join(sys.argv[1], 'validation')
+if os.path.isdir(val):
+    vfiles = sorted(os.path.join(val, f) for f in os.listdir(val) if re.match(r'user\d+_(hand|frontpocket|bag)_\d+\.csv$', f))
+    vout = subprocess.run([sys.executable, os.path.join(HERE, 'motion_stats.py'), '--time-unit', 'ns', '--columns', '0,1,2,3', '--rate', '50', *vfiles], capture_output=True, text=True, check=True).stdout
+    held = defaultdict(list)
+    for line in vout.splitlines():
+        r = json.loads(line)
+        held[{'hand': 'hand', 'frontpocket': 'pocket', 'bag': 'bag'}[os.path.basename(r['file']).split('_')[1]]].append({k: r[k] for k in KEYS})
+    result['heldout'] = {'source': 'the same dataset, validation/ (Samsung S6, two other people, other days); not used for calibration', 'placements': dict(sorted(held.items()))}
 print(json.dumps(result, indent=2))
