@@ -1,16 +1,12 @@
 /** What a dataset window is labelled with: the highest-priority thing that happened to the device inside it. */
 import { PRIORITY, classOf } from './labels.js';
+import type { Exposure } from '../plugin/index.js';
 
-/** Something that happened to a device over [from, to): a hazard or nuisance exposure, an everyday event, an activity, the detector firing. */
-export interface Span {
-  kind: string;
-  from: number;
-  to: number;
-  /** Earthquakes: the S arrival (windows before it are P windows). */
-  split?: number;
-  intensity?: number;
-  distanceKm?: number;
-}
+/**
+ * Something that happened to a device over [from, to): a hazard or nuisance exposure (the same shape
+ * hazards report), an everyday event, an activity, the detector firing.
+ */
+export type Span = Exposure;
 
 export interface WindowLabel {
   /** The span that labels the window (none: quiet). */
