@@ -6,7 +6,7 @@ export function newBlock(n: number, pn = 0): Block {
   const f = () => new Float32Array(n);
   return {
     t0: 0, t1: 0, k0: 0, n, fs: 0,
-    ae: f(), an: f(), au: f(), we: f(), wn: f(), wu: f(), wx: f(), wy: f(), wz: f(), sx: f(), sy: f(), sz: f(), swung: false,
+    ae: f(), an: f(), au: f(), we: f(), wn: f(), wu: f(), wx: f(), wy: f(), wz: f(), sx: f(), sy: f(), sz: f(), swung: false, dyaw: f(), yawed: false,
     pk0: 0, pn, pfs: 0, dp: new Float32Array(pn), alt0: 0, alt1: 0,
   };
 }
@@ -31,4 +31,5 @@ export function resetBlock(b: Block, n: number, pn: number, g: number, rates = t
     for (let k = 0; k < sx.length; k++) { sx[k] = 0; sy[k] = 0; sz[k] = 0; }
     b.swung = false;
   }
+  b.yawed = false; // dyaw is written whole by whoever sets yawed
 }

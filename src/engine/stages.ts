@@ -12,7 +12,7 @@ import { G } from '../core/units.js';
 import { heartbeatAfter, heartbeatPhase, type Runtimes } from './setup.js';
 import { newBlock, resetBlock } from './block.js';
 import { NoiseKernel } from '../core/noise-kernel.js';
-import { rotateBlock, rotateBlockBlend, rotation, swingBlock } from '../sensors/pose.js';
+import { rotateBlock, rotateBlockBlend, rotation, swingBlock, yawBlock } from '../sensors/pose.js';
 import { Activity } from '../population/mobility.js';
 import type { Block, DetectorRuntime, DetectorSink, SensorBlock, TriggerMessage, WindowRequest } from '../plugin/index.js';
 import type { SensorOutput } from './tap.js';
@@ -242,6 +242,8 @@ function senseStage(rt: Runtimes): DeviceStage {
         rotateBlock(R, n, gx, gy, gz);
         for (let k = 0; k < n; k++) { gx[k] = gx[k]! + b.wx[k]!; gy[k] = gy[k]! + b.wy[k]!; gz[k] = gz[k]! + b.wz[k]!; }
       }
+      // A phone in a vehicle: its pose is relative to the vehicle, which turns.
+      if (b.yawed) yawBlock(n, b.dyaw, b.ae, b.an);
       if (turning) rotateBlockBlend(R0, R, n, b.ae, b.an, b.au);
       else rotateBlock(R, n, b.ae, b.an, b.au);
       // A phone swinging with a thigh or an arm: gravity turns in its frame as its gyroscope says.

@@ -99,6 +99,12 @@ export interface Block {
   sy: Float32Array;
   sz: Float32Array;
   swung: boolean;
+  /**
+   * The heading (rad, clockwise from north) of the vehicle the phone rides in, when `yawed`: the
+   * phone's pose is then relative to the vehicle and turns with it.
+   */
+  dyaw: Float32Array;
+  yawed: boolean;
   /** Barometer-rate samples [pk0, pk0 + pn) at pfs Hz: pressure change from ambient, Pa (pn = 0 without a barometer). */
   pk0: number;
   pn: number;

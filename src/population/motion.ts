@@ -25,7 +25,9 @@ export const MOTION_COLUMNS: ColumnSpec[] = [
   { name: 'motion.alt', type: 'f32', fill: NaN },
   /** Previous position (m), speed (m/s) and heading (rad), for vehicle dynamics and walking direction. */
   { name: 'motion.prev', type: 'f32', width: 4, fill: NaN },
+  /** Ride filters (4), then the vehicle's heading (rad), speed (m/s), yaw rate (rad/s) and acceleration (m/s²). */
   { name: 'motion.ride', type: 'f64', width: 8 },
+  { name: 'motion.vehicle_started', type: 'u8' },
   { name: 'motion.rng', type: 'i32', width: 4 },
   { name: 'motion.seeded', type: 'u8' },
   { name: 'motion.prev_ctx', type: 'u8', fill: 255 },
@@ -78,8 +80,6 @@ export class EverydayMotion {
     const moved = Number.isNaN(px) ? 0 : Math.sqrt((x - px) * (x - px) + (y - py) * (y - py));
     const speed = moved / dt;
     const heading = moved > 0.05 ? Math.atan2(x - px, y - py) : (Number.isNaN(this.prev[p + 3]!) ? 0 : this.prev[p + 3]!);
-    const prevSpeed = Number.isNaN(this.prev[p + 2]!) ? speed : this.prev[p + 2]!;
-    const prevHeading = Number.isNaN(this.prev[p + 3]!) ? heading : this.prev[p + 3]!;
     this.prev[p] = x; this.prev[p + 1] = y; this.prev[p + 2] = speed; this.prev[p + 3] = heading;
 
     // Picked up or put down since the last tick: a short handling transient.
@@ -97,7 +97,7 @@ export class EverydayMotion {
     }
     else if (ctx === CONTEXT_CODE.hand) renderSway(this.key, d, b, 0.25, 0.08);
     else if (ctx === CONTEXT_CODE.pocket) renderSway(this.key, d, b, 0.05, 0.02);
-    if (activity === Activity.Drive) this.ride.render(d, b, speed, prevSpeed, heading, prevHeading, m.road_class);
+    if (activity === Activity.Drive) this.ride.render(d, b, speed, heading, m.road_class);
 
     // The active event.
     if (this.events.active(d)) this.events.render(d, b, ctx, heading);

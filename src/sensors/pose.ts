@@ -121,3 +121,17 @@ export function swingBlock(n: number, sx: Float32Array, sy: Float32Array, sz: Fl
     z[i] = az * c - (kx * ay - ky * ax) * s + kz * dot;
   }
 }
+
+/**
+ * Expresses n samples of east/north in the frame of a vehicle heading `heading[i]` (rad, clockwise
+ * from north), in place: the vehicle's forward axis becomes north and its right axis east, so a
+ * pose drawn for a phone in the vehicle turns with it.
+ */
+export function yawBlock(n: number, heading: Float32Array, e: Float32Array, no: Float32Array): void {
+  for (let i = 0; i < n; i++) {
+    const h = heading[i]!, c = Math.cos(h), s = Math.sin(h);
+    const a = e[i]!, b = no[i]!;
+    e[i] = c * a - s * b;
+    no[i] = s * a + c * b;
+  }
+}

@@ -2,7 +2,10 @@
  * A phone in a vehicle: road roughness (ISO 8608 classes A–E) through a quarter-car response (body
  * bounce near 1.3 Hz, wheel hop near 11 Hz), RMS growing as √(roughness · speed), calibrated to
  * about 0.3 m/s² on a class-B road at 50 km/h (ISO 2631 ride measurements); plus the vehicle's own
- * braking, acceleration and turning from its movement, ramped so no tick boundary is a jolt.
+ * dynamics: heading and speed integrated at the sample rate toward the route's, with the yaw rate
+ * held to what keeps the lateral acceleration under 0.3 g (and the radius over 5 m), braking under
+ * 0.5 g, speeding up under 0.3 g, and limited yaw acceleration and jerk. The block carries the
+ * vehicle's heading, so phones in it (mounted or loose) turn with it.
  */
 import { G } from '../../core/units.js';
 import { fillGaussian, seedFastState, type Seed } from '../../core/random.js';
@@ -37,10 +40,26 @@ function noiseGain(f: Biquad): number {
   return Math.sqrt(e);
 }
 
+/** Lateral acceleration drivers keep to in turns (comfortable ~0.3 g; hard ~0.5 g), m/s². */
+const A_LAT = 0.3 * G;
+/** Smallest turning radius of a car, m. */
+const R_MIN = 5;
+/** Braking and speeding-up limits, m/s² (under 0.5 g and 0.3 g, as before). */
+const A_BRAKE = 0.5 * G;
+const A_SPEED_UP = 0.3 * G;
+/** How quickly the car closes on the route's heading and speed, s. */
+const TAU_HEADING = 1;
+const TAU_SPEED = 2;
+/** Yaw acceleration (rad/s²) and jerk (m/s³) limits: forces ramp, never step. */
+const YAW_ACC = 0.5;
+const JERK = 5;
+
 export class VehicleRide {
   private readonly ride: Float64Array;
   private readonly rng: Int32Array;
   private readonly seeded: Uint8Array;
+  /** Whether the device's vehicle state (heading, speed, yaw rate, acceleration in motion.ride[4..8)) is set. */
+  private readonly started: Uint8Array;
   private readonly filters = new Map<number, { body: Biquad; wheel: Biquad; norm: number }>();
   private noise = new Float32Array(0);
 
@@ -48,6 +67,7 @@ export class VehicleRide {
     this.ride = c.f64('motion.ride');
     this.rng = c.i32('motion.rng');
     this.seeded = c.u8('motion.seeded');
+    this.started = c.u8('motion.vehicle_started');
   }
 
   private rideFilters(fs: number) {
@@ -62,9 +82,9 @@ export class VehicleRide {
     return f;
   }
 
-  /** Adds device d's ride and vehicle dynamics over block b (speed m/s and heading rad, now and a tick ago). */
-  render(d: number, b: Block, speed: number, prevSpeed: number, heading: number, prevHeading: number, cls: keyof typeof ROUGHNESS): void {
-    const n = b.n, dt = b.t1 - b.t0;
+  /** Adds device d's ride and vehicle dynamics over block b, toward the route's speed (m/s) and heading (rad) over this tick. */
+  render(d: number, b: Block, speed: number, heading: number, cls: keyof typeof ROUGHNESS): void {
+    const n = b.n;
     if (!this.seeded[d]) {
       seedFastState(this.rng, 4 * d, this.seed, 'ride', d);
       this.seeded[d] = 1;
@@ -83,29 +103,38 @@ export class VehicleRide {
       b.au[i] = b.au[i]! + rms * norm * (RIDE_BODY.w * yb + RIDE_WHEEL.w * yw);
     }
     st[o] = b1; st[o + 1] = b2; st[o + 2] = w1; st[o + 3] = w2;
-    // Braking and acceleration along the travel direction; centripetal force and yaw rate in turns.
-    const along = (speed - prevSpeed) / dt;
-    let dh = heading - prevHeading;
-    if (dh > Math.PI) dh -= 2 * Math.PI;
-    if (dh < -Math.PI) dh += 2 * Math.PI;
-    const yaw = speed > 1 ? dh / dt : 0;
-    // The route model changes speed and heading from one tick to the next; a car cannot: braking
-    // and cornering are held to what drivers do (under 0.5 g braking, 0.3 g speeding up, 0.5 g in
-    // a turn), and each tick's force ramps from the last one's, so no step at a tick boundary
-    // looks like a pothole or a crash to a detector.
-    const alongG = Math.max(-0.5 * G, Math.min(0.3 * G, along));
-    const lateral = Math.max(-0.5 * G, Math.min(0.5 * G, speed * yaw));
-    // Ramped in east/north components: a force must not swing round when the heading does.
-    const fe = Math.sin(heading), fn = Math.cos(heading);
-    const east = alongG * fe + lateral * fn, north = alongG * fn - lateral * fe;
-    const prevEast = st[o + 4]!, prevNorth = st[o + 5]!;
-    st[o + 4] = east; st[o + 5] = north;
-    for (let i = 0; i < n; i++) {
-      const u = (i + 1) / n;
-      b.ae[i] = b.ae[i]! + prevEast + u * (east - prevEast);
-      b.an[i] = b.an[i]! + prevNorth + u * (north - prevNorth);
-      b.wu[i] = b.wu[i]! - yaw; // heading is clockwise from north; yaw rate about up is counter-clockwise
+    // The vehicle itself: speed and heading continuous at the sample rate. The route gives each tick
+    // a speed and a direction; the car follows them as drivers do — a yaw rate that keeps the
+    // lateral acceleration under 0.3 g (and the turning radius over 5 m), braking under 0.5 g and
+    // speeding up under 0.3 g, with limited yaw acceleration and jerk, so forces never step at a
+    // tick boundary.
+    const dts = 1 / b.fs;
+    if (!this.started[d]) {
+      st[o + 4] = heading; st[o + 5] = speed; st[o + 6] = 0; st[o + 7] = 0;
+      this.started[d] = 1;
     }
+    let psi = st[o + 4]!, v = st[o + 5]!, r = st[o + 6]!, acc = st[o + 7]!;
+    for (let i = 0; i < n; i++) {
+      let e = heading - psi;
+      e -= 2 * Math.PI * Math.round(e / (2 * Math.PI));
+      const rMax = Math.min(A_LAT / Math.max(v, 0.1), v / R_MIN);
+      const rWant = Math.max(-rMax, Math.min(rMax, e / TAU_HEADING));
+      r += Math.max(-YAW_ACC * dts, Math.min(YAW_ACC * dts, rWant - r));
+      r = Math.max(-rMax, Math.min(rMax, r));
+      psi += r * dts;
+      const aWant = Math.max(-A_BRAKE, Math.min(A_SPEED_UP, (speed - v) / TAU_SPEED));
+      acc += Math.max(-JERK * dts, Math.min(JERK * dts, aWant - acc));
+      v = Math.max(0, v + acc * dts);
+      if (v === 0 && acc < 0) acc = 0;
+      // Specific force: along the heading (braking, speeding up) and toward the turn's centre.
+      const fe = Math.sin(psi), fn = Math.cos(psi), lat = v * r;
+      b.ae[i] = b.ae[i]! + acc * fe + lat * fn;
+      b.an[i] = b.an[i]! + acc * fn - lat * fe;
+      b.wu[i] = b.wu[i]! - r; // heading is clockwise from north; yaw rate about up is counter-clockwise
+      b.dyaw[i] = psi;
+    }
+    psi -= 2 * Math.PI * Math.floor(psi / (2 * Math.PI));
+    st[o + 4] = psi; st[o + 5] = v; st[o + 6] = r; st[o + 7] = acc;
+    b.yawed = true;
   }
-
 }

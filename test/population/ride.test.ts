@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { ColumnSet } from '../../src/core/columns.js';
+import { G } from '../../src/core/units.js';
+import { newBlock, resetBlock } from '../../src/engine/block.js';
+import { MOTION_COLUMNS } from '../../src/population/motion.js';
+import { VehicleRide } from '../../src/population/motion/ride.js';
+import { yawBlock } from '../../src/sensors/pose.js';
+
+/** Drives one vehicle through route (speed, heading) per 1 s tick at 50 Hz; returns per-sample series. */
+function drive(route: { speed: number; heading: number }[]) {
+  const fs = 50, cols = ColumnSet.allocate(1, MOTION_COLUMNS);
+  const ride = new VehicleRide(1, cols), b = newBlock(fs);
+  const out = { e: [] as number[], n: [] as number[], yaw: [] as number[], heading: [] as number[], carE: [] as number[], carN: [] as number[] };
+  route.forEach((r, i) => {
+    resetBlock(b, fs, 0, G, true);
+    b.t0 = i; b.t1 = i + 1; b.k0 = i * fs; b.n = fs; b.fs = fs;
+    ride.render(0, b, r.speed, r.heading, 'A');
+    for (let k = 0; k < fs; k++) { out.e.push(b.ae[k]!); out.n.push(b.an[k]!); out.yaw.push(-b.wu[k]!); out.heading.push(b.dyaw[k]!); }
+    yawBlock(fs, b.dyaw, b.ae, b.an);
+    for (let k = 0; k < fs; k++) { out.carE.push(b.ae[k]!); out.carN.push(b.an[k]!); }
+  });
+  return out;
+}
+
+describe('vehicle dynamics', () => {
+  it('turns a right-angle corner at a yaw rate bounded by speed and curvature, with no step at tick boundaries', () => {
+    const v = 10;
+    const route = Array.from({ length: 20 }, (_, i) => ({ speed: v, heading: i < 5 ? 0 : Math.PI / 2 }));
+    const d = drive(route);
+    const bound = Math.min((0.3 * G) / v, v / 5); // 0.29 rad/s: 0.3 g of lateral acceleration at 10 m/s
+    expect(Math.max(...d.yaw.map(Math.abs))).toBeLessThanOrEqual(bound + 1e-9);
+    expect(Math.max(...d.yaw.map(Math.abs))).toBeGreaterThan(0.9 * bound); // it does turn as hard as allowed
+    for (let i = 0; i < d.e.length; i++) expect(Math.hypot(d.e[i]!, d.n[i]!)).toBeLessThanOrEqual(0.3 * G + 1e-6);
+    // The route's heading jumps by 90° within one tick; the car needs several seconds.
+    const reached = d.heading.findIndex((h, i) => i >= 5 * 50 && Math.abs(h - Math.PI / 2) < 0.01);
+    expect(reached / 50 - 5).toBeGreaterThan(4);
+    expect(reached / 50 - 5).toBeLessThan(12);
+    // Continuous force: no sample-to-sample change above 0.5 m/s² anywhere, tick boundaries included.
+    let worst = 0;
+    for (let i = 1; i < d.e.length; i++) worst = Math.max(worst, Math.hypot(d.e[i]! - d.e[i - 1]!, d.n[i]! - d.n[i - 1]!));
+    expect(worst).toBeLessThan(0.5);
+  });
+
+  it('shows braking on the same vehicle axis whichever way the car points (a mounted phone turns with it)', () => {
+    const route = [
+      ...Array.from({ length: 10 }, () => ({ speed: 12, heading: Math.PI / 4 })),
+      ...Array.from({ length: 5 }, () => ({ speed: 4, heading: Math.PI / 4 })), // brake heading north-east
+      ...Array.from({ length: 15 }, () => ({ speed: 4, heading: (3 * Math.PI) / 4 })), // turn to south-east
+      ...Array.from({ length: 5 }, () => ({ speed: 12, heading: (3 * Math.PI) / 4 })),
+      ...Array.from({ length: 5 }, () => ({ speed: 4, heading: (3 * Math.PI) / 4 })), // brake heading south-east
+    ];
+    const d = drive(route);
+    const strongest = (from: number, to: number) => {
+      let best = from;
+      for (let i = from; i < to; i++) if (d.carN[i]! < d.carN[best]!) best = i;
+      return best;
+    };
+    for (const [from, to] of [[10 * 50, 15 * 50], [35 * 50, 40 * 50]] as const) {
+      const i = strongest(from, to);
+      expect(d.carN[i]).toBeLessThan(-2); // braking: backwards along the car's forward axis
+      expect(Math.abs(d.carE[i]!)).toBeLessThan(0.05 * Math.abs(d.carN[i]!)); // and nothing sideways
+      // In east/north the same braking lies on different axes for the two headings.
+      expect(Math.abs(d.e[i]!)).toBeGreaterThan(1);
+    }
+  });
+});
