@@ -88,3 +88,62 @@ describe('walking against real phones', () => {
     expect(gain).toBeLessThan(1.1);
   });
 });
+
+describe('walking orientation, through an orientation filter', () => {
+  it('Madgwick\'s filter fed the rendered gyroscope and accelerometer recovers the rendered tilt within 5°', async () => {
+    // Render a pocketed walker directly through the motion model and the sense stage's rotations
+    // (pose, then swing), at 100 Hz, keeping the true direction of gravity in the phone's frame.
+    const { renderGait } = await import('../../src/population/motion/gait.js');
+    const { newBlock, resetBlock } = await import('../../src/engine/block.js');
+    const { rotation, rotateBlock, swingBlock } = await import('../../src/sensors/pose.js');
+    const { G } = await import('../../src/core/units.js');
+    const fs = 100, ticks = 30, R = new Float64Array(9);
+    rotation(0.2, -1.4, 0.7, R); // a phone upright in a trouser pocket, screen sideways
+    const b = newBlock(fs);
+    const acc: number[][] = [], gyr: number[][] = [], up: number[][] = [];
+    for (let i = 0; i < ticks; i++) {
+      resetBlock(b, fs, 0, G, true);
+      b.t0 = i; b.t1 = i + 1; b.k0 = i * fs; b.n = fs; b.fs = fs;
+      renderGait(12345, 7, b, 2, 1.3, 0.4, [1.9, 1.9]);
+      const gx = Float32Array.from(b.au.subarray(0, fs), () => 0), gy = gx.slice(), gz = Float32Array.from(gx, () => 1); // true "up" in ENU
+      rotateBlock(R, fs, b.ae, b.an, b.au); rotateBlock(R, fs, gx, gy, gz);
+      swingBlock(fs, b.sx, b.sy, b.sz, b.ae, b.an, b.au); swingBlock(fs, b.sx, b.sy, b.sz, gx, gy, gz);
+      for (let k = 0; k < fs; k++) { acc.push([b.ae[k]!, b.an[k]!, b.au[k]!]); gyr.push([b.wx[k]!, b.wy[k]!, b.wz[k]!]); up.push([gx[k]!, gy[k]!, gz[k]!]); }
+    }
+    // Madgwick (2010), "An efficient orientation filter for inertial and inertial/magnetic sensor
+    // arrays", IMU update (gradient descent step, β = 0.1), written out from the report.
+    let q0 = 1, q1 = 0, q2 = 0, q3 = 0;
+    { // start from the first accelerometer reading's tilt
+      const [ax, ay, az] = acc[0]!, n = Math.hypot(ax!, ay!, az!);
+      const roll = Math.atan2(ay! / n, az! / n), pitch = Math.asin(-ax! / n);
+      const cr = Math.cos(roll / 2), sr = Math.sin(roll / 2), cp = Math.cos(pitch / 2), sp = Math.sin(pitch / 2);
+      q0 = cr * cp; q1 = sr * cp; q2 = cr * sp; q3 = -sr * sp;
+    }
+    const beta = 0.1, dt = 1 / fs;
+    let worst = 0;
+    for (let i = 0; i < acc.length; i++) {
+      const [gx, gy, gz] = gyr[i]!;
+      let [ax, ay, az] = acc[i]!;
+      let qd0 = 0.5 * (-q1 * gx! - q2 * gy! - q3 * gz!), qd1 = 0.5 * (q0 * gx! + q2 * gz! - q3 * gy!);
+      let qd2 = 0.5 * (q0 * gy! - q1 * gz! + q3 * gx!), qd3 = 0.5 * (q0 * gz! + q1 * gy! - q2 * gx!);
+      const an = Math.hypot(ax!, ay!, az!);
+      ax = ax! / an; ay = ay! / an; az = az! / an;
+      const f1 = 2 * (q1 * q3 - q0 * q2) - ax, f2 = 2 * (q0 * q1 + q2 * q3) - ay, f3 = 2 * (0.5 - q1 * q1 - q2 * q2) - az;
+      let s0 = -2 * q2 * f1 + 2 * q1 * f2, s1 = 2 * q3 * f1 + 2 * q0 * f2 - 4 * q1 * f3;
+      let s2 = -2 * q0 * f1 + 2 * q3 * f2 - 4 * q2 * f3, s3 = 2 * q1 * f1 + 2 * q2 * f2;
+      const sn = Math.hypot(s0, s1, s2, s3) || 1;
+      s0 /= sn; s1 /= sn; s2 /= sn; s3 /= sn;
+      qd0 -= beta * s0; qd1 -= beta * s1; qd2 -= beta * s2; qd3 -= beta * s3;
+      q0 += qd0 * dt; q1 += qd1 * dt; q2 += qd2 * dt; q3 += qd3 * dt;
+      const qn = Math.hypot(q0, q1, q2, q3);
+      q0 /= qn; q1 /= qn; q2 /= qn; q3 /= qn;
+      // The filter's "up" in the phone's frame against the rendered one, after 5 s to settle.
+      if (i < 5 * fs) continue;
+      const ex = 2 * (q1 * q3 - q0 * q2), ey = 2 * (q0 * q1 + q2 * q3), ez = 1 - 2 * (q1 * q1 + q2 * q2);
+      const [ux, uy, uz] = up[i]!;
+      const cos = (ex * ux! + ey * uy! + ez * uz!) / Math.hypot(ux!, uy!, uz!);
+      worst = Math.max(worst, (Math.acos(Math.min(1, cos)) * 180) / Math.PI);
+    }
+    expect(worst).toBeLessThan(5);
+  });
+});
