@@ -29,7 +29,7 @@ export const staLtaSchema = z
     /** High-pass corner applied to each axis before the characteristic function, Hz. */
     highpass_hz: z.number().positive().default(1),
     /** 2: a Butterworth biquad (default); 1: a one-pole RC high-pass, y ← a·(y + x − x_prev) with a = RC/(RC + 1/fs), cheaper and what simple phone triggers run. */
-    highpass_order: z.union([z.literal(1), z.literal(2)]).default(2),
+    highpass_order: z.union([z.literal(1), z.literal(2)], { error: 'expected 1 (a one-pole RC high-pass) or 2 (a Butterworth biquad)' }).default(2),
     sta: duration({ positive: true }).default(0.5),
     lta: duration({ positive: true }).default(10),
     on_ratio: z.number().gt(1).default(4),

@@ -170,3 +170,11 @@ describe('the one-pole high-pass (highpass_order: 1)', () => {
     expect(got).toEqual(expected);
   });
 });
+
+describe('sta-lta configuration', () => {
+  it('names the high-pass orders it takes', () => {
+    const r = staLtaSchema.safeParse({ type: 'sta-lta', highpass_order: 3 });
+    expect(r.success).toBe(false);
+    expect(r.error!.issues[0]!.message).toMatch(/expected 1 \(a one-pole RC high-pass\) or 2/);
+  });
+});
