@@ -28,6 +28,7 @@ export function resetBlock(b: Block, n: number, pn: number, g: number, rates = t
   for (let k = 0; k < pn; k++) dp[k] = 0;
   if (b.swung) {
     const sx = b.sx, sy = b.sy, sz = b.sz;
+    // The whole buffer: phones of other rates (longer ticks) share it, and a renderer adds to it.
     for (let k = 0; k < sx.length; k++) { sx[k] = 0; sy[k] = 0; sz[k] = 0; }
     b.swung = false;
   }
