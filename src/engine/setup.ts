@@ -265,7 +265,7 @@ export function createRuntimes(state: Runtimes['state']): Runtimes {
     barometer: barometer ?? (NO_SENSOR as never as BarometerModel),
     gnss: new Gnss(sensors),
     clocks: new Clocks({ seed: cfg.seed, phones: state.scenario.phones, phone: state.columns.u8('phone') }),
-    motion: new EverydayMotion({ seed: cfg.seed, columns: state.columns, behaviours: state.scenario.behaviours }),
+    motion: new EverydayMotion({ seed: cfg.seed, columns: state.columns, behaviours: state.scenario.behaviours, roads: state.roads }),
     wantGyro: false,
     wantBaro: false,
     heartbeatKey: componentKey(cfg.seed, 'heartbeat'),

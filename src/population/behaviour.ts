@@ -63,8 +63,8 @@ export const motionSchema = z.strictObject({
   cadence_hz: z.tuple([z.number().min(0.5).max(4), z.number().min(0.5).max(4)]).default([1.6, 2.2]),
   /** Running cadence range, steps per second (people run above 2.2 m/s). */
   running_cadence_hz: z.tuple([z.number().min(0.5).max(5), z.number().min(0.5).max(5)]).default([2.6, 3.0]),
-  /** Road roughness class (ISO 8608) for vehicle ride vibration. */
-  road_class: z.enum(['A', 'B', 'C', 'D', 'E']).default('B'),
+  /** Road roughness class (ISO 8608) for vehicle ride vibration; absent: by road type (motion/road-surface.ts). */
+  road_class: z.enum(['A', 'B', 'C', 'D', 'E']).optional(),
 });
 
 const common = {

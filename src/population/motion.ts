@@ -7,11 +7,14 @@
  */
 import { componentKey, stableUniform, type Seed } from '../core/random.js';
 import type { ColumnSet, ColumnSpec } from '../core/columns.js';
+import { ROAD_CLASSES } from '../world/load.js';
+import type { RoadNetwork } from '../world/roads.js';
 import type { Block } from '../plugin/index.js';
 import { CONTEXT_CODE, type BehaviourProfile } from './behaviour.js';
 import { Activity } from './mobility.js';
 import { renderGait, renderSway } from './motion/gait.js';
 import { VehicleRide } from './motion/ride.js';
+import { ROAD_SURFACE_COLUMNS } from './motion/road-surface.js';
 import { EverydayEvents } from './motion/events.js';
 
 export { EVENT_NAMES } from './motion/events.js';
@@ -25,8 +28,9 @@ export const MOTION_COLUMNS: ColumnSpec[] = [
   { name: 'motion.alt', type: 'f32', fill: NaN },
   /** Previous position (m), speed (m/s) and heading (rad), for vehicle dynamics and walking direction. */
   { name: 'motion.prev', type: 'f32', width: 4, fill: NaN },
-  /** Ride filters (4), then the vehicle's heading (rad), speed (m/s), yaw rate (rad/s) and acceleration (m/s²). */
-  { name: 'motion.ride', type: 'f64', width: 8 },
+  /** The vehicle's heading (rad), speed (m/s), yaw rate (rad/s) and acceleration (m/s²). */
+  { name: 'motion.ride', type: 'f64', width: 4 },
+  ...ROAD_SURFACE_COLUMNS,
   { name: 'motion.vehicle_started', type: 'u8' },
   { name: 'motion.rng', type: 'i32', width: 4 },
   { name: 'motion.seeded', type: 'u8' },
@@ -45,8 +49,10 @@ export class EverydayMotion {
   private readonly key: number;
   private readonly ride: VehicleRide;
   private readonly events: EverydayEvents;
+  private readonly roads: RoadNetwork | undefined;
+  private readonly edge: Int32Array | undefined;
 
-  constructor(o: { seed: Seed; columns: ColumnSet; behaviours: readonly BehaviourProfile[] }) {
+  constructor(o: { seed: Seed; columns: ColumnSet; behaviours: readonly BehaviourProfile[]; roads?: RoadNetwork }) {
     const c = o.columns;
     this.behaviours = o.behaviours;
     this.behaviour = c.u8('behaviour');
@@ -56,6 +62,15 @@ export class EverydayMotion {
     this.key = componentKey(o.seed, 'motion');
     this.ride = new VehicleRide(o.seed, c);
     this.events = new EverydayEvents(this.key, c, this.alt);
+    this.roads = o.roads;
+    this.edge = c.has('mob.edge') ? c.i32('mob.edge') : undefined;
+  }
+
+  /** The edge device d drives on, or -1 when it is not on a known edge. */
+  private edgeOf(d: number): number {
+    const code = this.edge?.[d] ?? -1;
+    if (!this.roads || code === -1) return -1;
+    return code >= 0 ? code : -code - 2;
   }
 
   /** Initial altitude: the floor a person is on (ground to 8th floor), phone 1 m above it. */
@@ -97,7 +112,12 @@ export class EverydayMotion {
     }
     else if (ctx === CONTEXT_CODE.hand) renderSway(this.key, d, b, 0.25, 0.08);
     else if (ctx === CONTEXT_CODE.pocket) renderSway(this.key, d, b, 0.05, 0.02);
-    if (activity === Activity.Drive) this.ride.render(d, b, speed, heading, m.road_class);
+    if (activity === Activity.Drive) {
+      // The road type and the road under the car (residential, road 0, when it is on no known edge).
+      const e = this.edgeOf(d);
+      const road = e < 0 ? 'residential' : ROAD_CLASSES[this.roads!.edgeClass[e]!]!;
+      this.ride.render(d, b, speed, heading, road, e < 0 ? 0 : this.roads!.edgeRoad[e]!, m.road_class);
+    }
 
     // The active event.
     if (this.events.active(d)) this.events.render(d, b, ctx, heading);

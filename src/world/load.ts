@@ -22,7 +22,7 @@ const multiPolygonGeometry = z.object({ type: z.literal('MultiPolygon'), coordin
 const pointGeometry = z.object({ type: z.literal('Point'), coordinates: position });
 const lineGeometry = z.object({ type: z.literal('LineString'), coordinates: z.array(position).min(2) });
 
-const ROAD_CLASSES = ['motorway', 'trunk', 'primary', 'secondary', 'tertiary', 'residential', 'service', 'unclassified', 'living_street', 'track', 'path', 'footway', 'steps', 'pedestrian', 'cycleway'] as const;
+export const ROAD_CLASSES = ['motorway', 'trunk', 'primary', 'secondary', 'tertiary', 'residential', 'service', 'unclassified', 'living_street', 'track', 'path', 'footway', 'steps', 'pedestrian', 'cycleway'] as const;
 
 const boundaryFeature = z.object({
   type: z.literal('Feature'),

@@ -7,7 +7,7 @@
  */
 import { DirectedGraph } from 'graphology';
 import { stronglyConnectedComponents } from 'graphology-components';
-import type { Road, RoadClass } from './load.js';
+import { ROAD_CLASSES, type Road, type RoadClass } from './load.js';
 
 /** Classes a car may drive on. */
 export const DRIVABLE: ReadonlySet<RoadClass> = new Set(['motorway', 'trunk', 'primary', 'secondary', 'tertiary', 'residential', 'service', 'unclassified', 'living_street']);
@@ -37,6 +37,8 @@ export class RoadNetwork {
   readonly vd: Float64Array;
   /** Source road of each edge. */
   readonly edgeRoad: Int32Array;
+  /** Road type of each edge (index into ROAD_CLASSES). */
+  readonly edgeClass: Uint8Array;
   /** Outgoing edges of each node (CSR). */
   readonly outStart: Int32Array;
   readonly outEdges: Int32Array;
@@ -74,7 +76,7 @@ export class RoadNetwork {
       return id;
     };
     // 2. Edges: split each road at nodes.
-    const from: number[] = [], to: number[] = [], len: number[] = [], speed: number[] = [], drivable: number[] = [], roadOf: number[] = [];
+    const from: number[] = [], to: number[] = [], len: number[] = [], speed: number[] = [], drivable: number[] = [], roadOf: number[] = [], classOf: number[] = [];
     const start: number[] = [], count: number[] = [];
     const vx: number[] = [], vy: number[] = [], vd: number[] = [];
     const addEdge = (a: number, b: number, xs: number[], ys: number[], r: Road) => {
@@ -85,7 +87,7 @@ export class RoadNetwork {
         vx.push(xs[i]!); vy.push(ys[i]!); vd.push(d);
       }
       if (d <= 0) { vx.length = vy.length = vd.length = s; return; }
-      from.push(a); to.push(b); len.push(d); speed.push(r.speedKmh / 3.6); drivable.push(DRIVABLE.has(r.class) ? 1 : 0); roadOf.push(r.id);
+      from.push(a); to.push(b); len.push(d); speed.push(r.speedKmh / 3.6); drivable.push(DRIVABLE.has(r.class) ? 1 : 0); roadOf.push(r.id); classOf.push(ROAD_CLASSES.indexOf(r.class));
       start.push(s); count.push(xs.length);
     };
     for (const r of roads) {
@@ -112,7 +114,7 @@ export class RoadNetwork {
     this.nodeX = Float64Array.from(nx); this.nodeY = Float64Array.from(ny);
     this.edgeFrom = Int32Array.from(from); this.edgeTo = Int32Array.from(to);
     this.edgeLength = Float64Array.from(len); this.edgeSpeed = Float64Array.from(speed);
-    this.edgeDrivable = Uint8Array.from(drivable); this.edgeRoad = Int32Array.from(roadOf);
+    this.edgeDrivable = Uint8Array.from(drivable); this.edgeRoad = Int32Array.from(roadOf); this.edgeClass = Uint8Array.from(classOf);
     this.edgeStart = Int32Array.from(start); this.edgeCount = Int32Array.from(count);
     this.vx = Float64Array.from(vx); this.vy = Float64Array.from(vy); this.vd = Float64Array.from(vd);
     // CSR of outgoing edges.

@@ -20,7 +20,7 @@ function drive(route: { speed: number; heading: number }[]) {
   route.forEach((r, i) => {
     resetBlock(b, fs, 0, G, true);
     b.t0 = i; b.t1 = i + 1; b.k0 = i * fs; b.n = fs; b.fs = fs;
-    ride.render(0, b, r.speed, r.heading, 'A');
+    ride.render(0, b, r.speed, r.heading, 'motorway');
     for (let k = 0; k < fs; k++) { out.e.push(b.ae[k]!); out.n.push(b.an[k]!); out.yaw.push(-b.wu[k]!); out.heading.push(b.dyaw[k]!); }
     yawBlock(fs, b.dyaw, b.ae, b.an);
     for (let k = 0; k < fs; k++) { out.carE.push(b.ae[k]!); out.carN.push(b.an[k]!); }

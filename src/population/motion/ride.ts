@@ -1,44 +1,19 @@
 /**
- * A phone in a vehicle: road roughness (ISO 8608 classes A–E) through a quarter-car response (body
- * bounce near 1.3 Hz, wheel hop near 11 Hz), RMS growing as √(roughness · speed), calibrated to
- * about 0.3 m/s² on a class-B road at 50 km/h (ISO 2631 ride measurements); plus the vehicle's own
- * dynamics: heading and speed integrated at the sample rate toward the route's, with the yaw rate
- * held to what keeps the lateral acceleration under 0.3 g (and the radius over 5 m), braking under
- * 0.5 g, speeding up under 0.3 g, and limited yaw acceleration and jerk. The block carries the
- * vehicle's heading, so phones in it (mounted or loose) turn with it.
+ * A phone in a vehicle: the vehicle's own dynamics — heading and speed integrated at the sample
+ * rate toward the route's, with the yaw rate held to what keeps the lateral acceleration under
+ * 0.3 g (and the radius over 5 m), braking under 0.5 g, speeding up under 0.3 g, and limited yaw
+ * acceleration and jerk — and, at that speed sample by sample, what the road does to the body
+ * (motion/road-surface.ts). The block carries the vehicle's heading, so phones in it (mounted or
+ * loose) turn with it.
  */
 import { G } from '../../core/units.js';
-import { fillGaussian, seedFastState, type Seed } from '../../core/random.js';
+import { FastRandom, componentKey, fillGaussian, seedFastState, type Seed } from '../../core/random.js';
 import type { ColumnSet } from '../../core/columns.js';
-import type { Biquad } from '../../core/biquad.js';
 import type { Block } from '../../plugin/index.js';
+import type { RoadClass } from '../../world/load.js';
+import { RoadSurface, type RoughnessClass } from './road-surface.js';
 
-/** ISO 8608 roughness Gd(n0) at n0 = 0.1 cycles/m, geometric class means, m³. */
-export const ROUGHNESS = { A: 16e-6, B: 64e-6, C: 256e-6, D: 1024e-6, E: 4096e-6 } as const;
-/** Ride RMS (m/s²) = K · √(Gd/1e-6 · v): 0.3 m/s² on class B at 13.9 m/s. */
-const RIDE_K = 0.3 / Math.sqrt(64 * 13.9);
-const RIDE_BODY = { f: 1.3, q: 1.2, w: 1 };
-const RIDE_WHEEL = { f: 11, q: 2, w: 0.35 };
-
-function bandpass(f: number, q: number, fs: number): Biquad {
-  const w0 = (2 * Math.PI * Math.min(f, 0.45 * fs)) / fs;
-  const alpha = Math.sin(w0) / (2 * q);
-  const a0 = 1 + alpha;
-  return { b0: alpha / a0, b1: 0, b2: -alpha / a0, a1: (-2 * Math.cos(w0)) / a0, a2: (1 - alpha) / a0 };
-}
-
-/** Output RMS of a biquad for unit white input (sum of its squared impulse response). */
-function noiseGain(f: Biquad): number {
-  let z1 = 0, z2 = 0, e = 0;
-  for (let i = 0; i < 20000; i++) {
-    const v = i === 0 ? 1 : 0;
-    const y = f.b0 * v + z1;
-    z1 = f.b1 * v - f.a1 * y + z2;
-    z2 = f.b2 * v - f.a2 * y;
-    e += y * y;
-  }
-  return Math.sqrt(e);
-}
+export { ROUGHNESS } from './road-surface.js';
 
 /** Lateral acceleration drivers keep to in turns (comfortable ~0.3 g; hard ~0.5 g), m/s². */
 const A_LAT = 0.3 * G;
@@ -58,51 +33,32 @@ export class VehicleRide {
   private readonly ride: Float64Array;
   private readonly rng: Int32Array;
   private readonly seeded: Uint8Array;
-  /** Whether the device's vehicle state (heading, speed, yaw rate, acceleration in motion.ride[4..8)) is set. */
+  /** Whether the device's vehicle state (heading, speed, yaw rate, acceleration in motion.ride) is set. */
   private readonly started: Uint8Array;
-  private readonly filters = new Map<number, { body: Biquad; wheel: Biquad; norm: number }>();
+  private readonly surface: RoadSurface;
   private noise = new Float32Array(0);
+  private speeds = new Float64Array(0);
 
   constructor(private readonly seed: Seed, c: ColumnSet) {
     this.ride = c.f64('motion.ride');
     this.rng = c.i32('motion.rng');
     this.seeded = c.u8('motion.seeded');
     this.started = c.u8('motion.vehicle_started');
+    this.surface = new RoadSurface(c.f64('motion.road'), c.u8('motion.road_feature'), componentKey(seed, 'road-roughness'));
   }
 
-  private rideFilters(fs: number) {
-    let f = this.filters.get(fs);
-    if (!f) {
-      const body = bandpass(RIDE_BODY.f, RIDE_BODY.q, fs), wheel = bandpass(RIDE_WHEEL.f, RIDE_WHEEL.q, fs);
-      // The two paths are independent, so their variances add.
-      const norm = 1 / Math.sqrt((RIDE_BODY.w * noiseGain(body)) ** 2 + (RIDE_WHEEL.w * noiseGain(wheel)) ** 2);
-      f = { body, wheel, norm };
-      this.filters.set(fs, f);
-    }
-    return f;
-  }
-
-  /** Adds device d's ride and vehicle dynamics over block b, toward the route's speed (m/s) and heading (rad) over this tick. */
-  render(d: number, b: Block, speed: number, heading: number, cls: keyof typeof ROUGHNESS): void {
+  /**
+   * Adds device d's vehicle dynamics and ride over block b, toward the route's speed (m/s) and
+   * heading (rad) over this tick, on road `roadId` of type `road` (roughness class `cls` overrides its ISO 8608 class).
+   */
+  render(d: number, b: Block, speed: number, heading: number, road: RoadClass, roadId = 0, cls?: RoughnessClass): void {
     const n = b.n;
     if (!this.seeded[d]) {
       seedFastState(this.rng, 4 * d, this.seed, 'ride', d);
       this.seeded[d] = 1;
     }
-    // Road roughness through the quarter-car response.
-    const { body, wheel, norm } = this.rideFilters(b.fs);
-    const rms = RIDE_K * Math.sqrt((ROUGHNESS[cls] / 1e-6) * Math.max(speed, 0));
-    if (this.noise.length < n) this.noise = new Float32Array(n);
-    fillGaussian(this.rng, 4 * d, this.noise, 0, n, 1, 1);
-    const st = this.ride, o = 8 * d;
-    let b1 = st[o]!, b2 = st[o + 1]!, w1 = st[o + 2]!, w2 = st[o + 3]!;
-    for (let i = 0; i < n; i++) {
-      const v = this.noise[i]!;
-      const yb = body.b0 * v + b1; b1 = body.b1 * v - body.a1 * yb + b2; b2 = body.b2 * v - body.a2 * yb;
-      const yw = wheel.b0 * v + w1; w1 = wheel.b1 * v - wheel.a1 * yw + w2; w2 = wheel.b2 * v - wheel.a2 * yw;
-      b.au[i] = b.au[i]! + rms * norm * (RIDE_BODY.w * yb + RIDE_WHEEL.w * yw);
-    }
-    st[o] = b1; st[o + 1] = b2; st[o + 2] = w1; st[o + 3] = w2;
+    const st = this.ride, o = 4 * d;
+    if (this.speeds.length < n) { this.speeds = new Float64Array(n); this.noise = new Float32Array(n); }
     // The vehicle itself: speed and heading continuous at the sample rate. The route gives each tick
     // a speed and a direction; the car follows them as drivers do — a yaw rate that keeps the
     // lateral acceleration under 0.3 g (and the turning radius over 5 m), braking under 0.5 g and
@@ -110,10 +66,10 @@ export class VehicleRide {
     // tick boundary.
     const dts = 1 / b.fs;
     if (!this.started[d]) {
-      st[o + 4] = heading; st[o + 5] = speed; st[o + 6] = 0; st[o + 7] = 0;
+      st[o] = heading; st[o + 1] = speed; st[o + 2] = 0; st[o + 3] = 0;
       this.started[d] = 1;
     }
-    let psi = st[o + 4]!, v = st[o + 5]!, r = st[o + 6]!, acc = st[o + 7]!;
+    let psi = st[o]!, v = st[o + 1]!, r = st[o + 2]!, acc = st[o + 3]!;
     for (let i = 0; i < n; i++) {
       let e = heading - psi;
       e -= 2 * Math.PI * Math.round(e / (2 * Math.PI));
@@ -126,6 +82,7 @@ export class VehicleRide {
       acc += Math.max(-JERK * dts, Math.min(JERK * dts, aWant - acc));
       v = Math.max(0, v + acc * dts);
       if (v === 0 && acc < 0) acc = 0;
+      this.speeds[i] = v;
       // Specific force: along the heading (braking, speeding up) and toward the turn's centre.
       const fe = Math.sin(psi), fn = Math.cos(psi), lat = v * r;
       b.ae[i] = b.ae[i]! + acc * fe + lat * fn;
@@ -134,7 +91,11 @@ export class VehicleRide {
       b.dyaw[i] = psi;
     }
     psi -= 2 * Math.PI * Math.floor(psi / (2 * Math.PI));
-    st[o + 4] = psi; st[o + 5] = v; st[o + 6] = r; st[o + 7] = acc;
+    st[o] = psi; st[o + 1] = v; st[o + 2] = r; st[o + 3] = acc;
     b.yawed = true;
+    // The road under the wheels at that speed.
+    fillGaussian(this.rng, 4 * d, this.noise, 0, n, 1, 1);
+    const r4 = new FastRandom(this.rng, 4 * d);
+    this.surface.render(d, b, this.speeds, this.noise, () => r4.uniform(), road, roadId, cls);
   }
 }
