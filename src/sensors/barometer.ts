@@ -3,11 +3,16 @@
  * (floors, stairs and elevators move it by about −12 Pa per metre), a regional weather drift (a
  * random walk shared by every phone, since weather is coherent over a region), and whatever hazards
  * add (fronts, vortices) — plus a per-phone offset, a temperature coefficient (the phone is warmer
- * in a pocket or while charging), white noise, and quantisation to the output resolution.
+ * in a pocket or while charging), white noise, and quantisation to the output resolution. The chip
+ * runs at its own ODR behind an optional digital low-pass (ODR/9 or ODR/20, as the LPS22HH's); the
+ * phone logs its latest reading at the profile's rate. Pressure itself changes far slower than the
+ * filter's band, so the filter is rendered by what it does to the noise: each logged reading's noise
+ * is the chip's white noise through the filter (its RMS gain, from the filter's impulse response).
  */
 import { FastRandom, fillGaussian, seedFastState, type Seed } from '../core/random.js';
 import type { ColumnSet, ColumnSpec } from '../core/columns.js';
 import { P0 } from '../core/units.js';
+import { lowpass } from '../core/biquad.js';
 import { CONTEXT_CODE } from '../population/behaviour.js';
 import { stableNormal } from './clock.js';
 import { componentKey } from '../core/random.js';
@@ -19,6 +24,25 @@ export const BAROMETER_COLUMNS: ColumnSpec[] = [
   /** Phone temperature, °C. */
   { name: 'baro.temp', type: 'f32' },
 ];
+
+/**
+ * RMS of the chip's low-pass for unit white noise at its ODR: a second-order Butterworth at ODR/9 or
+ * ODR/20 (1 when off). Readings logged at ≤ ODR are ODR samples apart or more, so they stay nearly
+ * independent after the filter.
+ */
+export function lowpassNoiseGain(setting: 'off' | 'odr/9' | 'odr/20', odrHz: number): number {
+  if (setting === 'off') return 1;
+  const f = lowpass(odrHz / (setting === 'odr/9' ? 9 : 20), odrHz);
+  let z1 = 0, z2 = 0, e = 0;
+  for (let i = 0; i < 10000; i++) {
+    const x = i === 0 ? 1 : 0;
+    const y = f.b0 * x + z1;
+    z1 = f.b1 * x - f.a1 * y + z2;
+    z2 = f.b2 * x - f.a2 * y;
+    e += y * y;
+  }
+  return Math.sqrt(e);
+}
 
 /** International standard atmosphere: pressure (Pa) at altitude h (m). */
 export const standardPressure = (h: number): number => P0 * Math.pow(1 - 2.25577e-5 * h, 5.25588);
@@ -70,6 +94,14 @@ export class BarometerModel {
     this.weather = o.weather;
   }
 
+  private readonly gains = new Map<object, number>();
+  /** The low-pass's noise gain for profile barometer b. */
+  private noiseGain(b: NonNullable<PhoneProfile['barometer']>): number {
+    let g = this.gains.get(b);
+    if (g === undefined) this.gains.set(b, (g = lowpassNoiseGain(b.lowpass, b.odr_hz ?? b.rate_hz)));
+    return g;
+  }
+
   has(d: number): boolean {
     return this.phones[this.phone[d]!]!.barometer !== undefined;
   }
@@ -92,7 +124,7 @@ export class BarometerModel {
     this.temp[d] = target + a * (this.temp[d]! - target);
     const offset = b.offset_pa * stableNormal(this.offsetKey, d, 0) + b.temperature_coefficient_pa_per_k * (this.temp[d]! - 25);
     if (this.noise.length < pn) this.noise = new Float32Array(pn);
-    fillGaussian(this.rng, 4 * d, this.noise, 0, pn, 1, b.noise_pa);
+    fillGaussian(this.rng, 4 * d, this.noise, 0, pn, 1, b.noise_pa * this.noiseGain(b));
     const q = b.resolution_pa;
     for (let i = 0; i < pn; i++) {
       const t = (pk0 + i) / pfs;

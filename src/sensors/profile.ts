@@ -54,10 +54,14 @@ export const gyroscopeSchema = z.strictObject({
 });
 
 export const barometerSchema = z.strictObject({
-  /** Output data rate, Hz. */
+  /** Rate the phone logs pressure at (what apps and detectors receive), Hz; phones commonly log ~1 Hz. */
   rate_hz: z.number().positive().max(200),
   max_rate_hz: z.number().positive().max(200).optional(),
-  /** White noise, Pa RMS. */
+  /** The chip's own output data rate, Hz (default: rate_hz); the phone keeps its latest reading at each log time. */
+  odr_hz: z.number().positive().max(200).optional(),
+  /** The chip's digital low-pass, as a fraction of its ODR (LPS22HH LPFP_CFG: ODR/9 or ODR/20), or off. */
+  lowpass: z.enum(['off', 'odr/9', 'odr/20']).default('off'),
+  /** White noise at the chip's ODR before its low-pass, Pa RMS. */
   noise_pa: z.number().min(0, { error: 'expected a noise of at least 0 Pa' }).max(1000),
   /** Output resolution, Pa (quantisation step). */
   resolution_pa: z.number().min(0).max(100).default(0),
@@ -107,6 +111,13 @@ export const phoneProfileSchema = z
       if (!s) continue;
       if (s.max_rate_hz !== undefined && s.rate_hz > s.max_rate_hz) {
         ctx.addIssue({ code: 'custom', path: [kind, 'rate_hz'], message: `expected a rate ≤ max_rate_hz (${s.max_rate_hz} Hz), found ${s.rate_hz}`, input: s.rate_hz });
+      }
+      const odr = (s as { odr_hz?: number }).odr_hz;
+      if (odr !== undefined && odr < s.rate_hz) {
+        ctx.addIssue({ code: 'custom', path: [kind, 'odr_hz'], message: `expected the chip's rate to be at least the logging rate (${s.rate_hz} Hz), found ${odr}`, input: odr });
+      }
+      if (odr !== undefined && s.max_rate_hz !== undefined && odr > s.max_rate_hz) {
+        ctx.addIssue({ code: 'custom', path: [kind, 'odr_hz'], message: `expected a rate ≤ max_rate_hz (${s.max_rate_hz} Hz), found ${odr}`, input: odr });
       }
       const bw = (s as { bandwidth_hz?: number }).bandwidth_hz;
       if (bw !== undefined && bw > s.rate_hz / 2) {
