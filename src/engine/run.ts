@@ -7,6 +7,7 @@
  * devices' streams; messages are merged and sorted by (time, device, kind) before the network and
  * server see them; so outputs are identical whatever the thread count, chunk size or epoch length.
  */
+import { PHONE_CONTEXTS } from '../population/behaviour.js';
 import { Piscina } from 'piscina';
 import { compiledModule, compiledUrl } from '../core/paths.js';
 import { EventQueue } from '../core/clock.js';
@@ -152,6 +153,9 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
   /** Event ids are per server; the run numbers them in the order they first alert. */
   const eventIds = new Map<string, number>();
   const triggered = new Uint8Array(n);
+  // Scoring truth: triggers a model confirms count under the context the phone was in at its window
+  // (the workers count the triggers detectors send directly).
+  const contextTriggers = state.columns.u32('truth.context_triggers'), nContexts = PHONE_CONTEXTS.length;
   const counts = { triggers: 0, updates: 0, heartbeats: 0 };
   const sentTriggers: SentTrigger[] = [];
   const truthRows: import('../plugin/index.js').TruthRow[] = [];
@@ -242,6 +246,7 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
       if (ahead) fill();
       const epochMessages: TriggerMessage[] = [];
       const windows: WindowRequest[][] = scenario.detectors.map(() => []);
+      const windowContext = new Map<WindowRequest, number>();
       for (const r of results) {
         samples += r.samples;
         simulateMs += r.busyMs;
@@ -255,6 +260,7 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
           const w = unpackWindow(r.windows, i);
           const p = phoneOf[w.device]!, det = scenario.phoneDetector[p]!;
           windows[det]!.push(w);
+          windowContext.set(w, r.windows.context[i]!);
           windowCounts[det]![p]++;
         }
       }
@@ -265,7 +271,16 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
         if (!list.length) continue;
         list.sort((a, b) => a.time - b.time || a.device - b.device);
         const scores = await inference!.score(scenario.detectors[di]!.model!, { count: list.length, fill: (i, out, off) => out.set(list[i]!.data, off) });
-        for (const m of coordinators[di]!.resolve(list, scores)) epochMessages.push(m);
+        // Each device's windows in time order, to find the window a confirmed trigger came from.
+        const byDevice = new Map<number, WindowRequest[]>();
+        for (const w of list) { const l = byDevice.get(w.device); if (l) l.push(w); else byDevice.set(w.device, [w]); }
+        for (const m of coordinators[di]!.resolve(list, scores)) {
+          epochMessages.push(m);
+          if (m.kind !== 'trigger') continue;
+          let from: WindowRequest | undefined;
+          for (const w of byDevice.get(m.device) ?? []) if (w.time <= m.time + 1e-9) from = w;
+          if (from) contextTriggers[nContexts * m.device + windowContext.get(from)!]!++;
+        }
       }
       inferenceMs += performance.now() - ti;
       epochMessages.sort(compareMessages);

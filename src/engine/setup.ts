@@ -3,6 +3,7 @@
  * allocates the shared columns; every worker attaches to them and builds identical runtimes, so a
  * device block is processed the same way wherever it runs.
  */
+import { PHONE_CONTEXTS } from '../population/behaviour.js';
 import { ColumnSet, type ColumnSpec, type SharedColumns } from '../core/columns.js';
 import { componentKey, stableUniform } from '../core/random.js';
 import { SimClock } from '../core/clock.js';
@@ -43,6 +44,9 @@ export function stageColumnSpecs(scenario: ResolvedScenario, plugins: PluginSet,
     for (const c of plugins.hazards[h.type]!.columns(h, rows)) specs.push({ ...c, name: hazardPrefix(i) + c.name });
   });
   specs.push({ name: 'trigger.onset', type: 'f64' });
+  // Truth kept for scoring only (no detector or server sees it): monitored seconds and triggers sent
+  // by the phone's true context (table, hand, pocket, bag, vehicle-mount).
+  specs.push({ name: 'truth.context_s', type: 'f64', width: PHONE_CONTEXTS.length }, { name: 'truth.context_triggers', type: 'u32', width: PHONE_CONTEXTS.length });
   scenario.detectors.forEach((det, i) => {
     const phones = phonesOfDetector(scenario, i);
     if (!phones.length) return;

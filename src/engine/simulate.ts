@@ -28,6 +28,8 @@ export interface ChunkWindows {
   time: Float64Array;
   /** What each device would send if its model says yes. */
   messages: TriggerMessage[];
+  /** Scoring truth: the phone's context at each window (for triggers by context; never sent). */
+  context: Uint8Array;
 }
 
 export interface ChunkResult {
@@ -44,14 +46,14 @@ export interface ChunkResult {
 }
 
 /** Packs windows for transfer. */
-export function packWindows(list: WindowRequest[]): ChunkWindows {
+export function packWindows(list: WindowRequest[], contexts: readonly number[] = []): ChunkWindows {
   const count = list.length;
   const offset = new Int32Array(count + 1);
   for (let i = 0; i < count; i++) offset[i + 1] = offset[i]! + list[i]!.data.length;
   const data = new Float32Array(offset[count]!);
   list.forEach((w, i) => data.set(w.data, offset[i]!));
   return {
-    count, data, offset, device: Int32Array.from(list, (w) => w.device), time: Float64Array.from(list, (w) => w.time), messages: list.map((w) => w.message),
+    count, data, offset, device: Int32Array.from(list, (w) => w.device), time: Float64Array.from(list, (w) => w.time), messages: list.map((w) => w.message), context: Uint8Array.from(list, (_, i) => contexts[i] ?? 0),
   };
 }
 
@@ -83,5 +85,5 @@ export function simulateChunk(rt: Runtimes, task: ChunkTask): ChunkResult {
   const started = performance.now();
   const frame = TickFrame.of(rt);
   runDevices(frame, deviceStages(rt.state.scenario.config.fidelity, rt), rt, task);
-  return { messages: frame.messages, samples: frame.samples, truth: rt.truth.take(), monitoredTicks: frame.monitoredTicks, windows: packWindows(frame.windows), busyMs: performance.now() - started };
+  return { messages: frame.messages, samples: frame.samples, truth: rt.truth.take(), monitoredTicks: frame.monitoredTicks, windows: packWindows(frame.windows, frame.windowContexts), busyMs: performance.now() - started };
 }

@@ -14,6 +14,7 @@ import { newBlock, resetBlock } from './block.js';
 import { NoiseKernel } from '../core/noise-kernel.js';
 import { rotateBlock, rotateBlockBlend, rotation, swingBlock, yawBlock } from '../sensors/pose.js';
 import { Activity } from '../population/mobility.js';
+import { PHONE_CONTEXTS } from '../population/behaviour.js';
 import type { Block, DetectorRuntime, DetectorSink, SensorBlock, TriggerMessage, WindowRequest } from '../plugin/index.js';
 import type { SensorOutput } from './tap.js';
 
@@ -54,6 +55,8 @@ function buffers(n: number, pn: number) {
 export class TickFrame {
   readonly messages: TriggerMessage[] = [];
   readonly windows: WindowRequest[] = [];
+  /** Scoring truth: the phone's true context when it submitted each window (never sent anywhere). */
+  readonly windowContexts: number[] = [];
   samples = 0;
   /** Ticks phones of each profile spent monitoring. */
   readonly monitoredTicks: Float64Array;
@@ -95,6 +98,8 @@ export class TickFrame {
     this.block = buf.block; this.gyro = buf.gyro; this.baro = buf.baro; this.before = buf.before;
     this.sensor = { k0: 0, n: 0, fs: 0, ax: buf.gyro.x, ay: buf.gyro.x, az: buf.gyro.x, gx: null, gy: null, gz: null, p: null, pfs: 0, pk0: 0, pn: 0 };
     const triggerOnset = cols.f64('trigger.onset');
+    // Scoring truth: triggers counted under the context the phone is really in when it sends them.
+    const trueContext = cols.u8('ctx.context'), contextTriggers = cols.u32('truth.context_triggers'), nContexts = PHONE_CONTEXTS.length;
     const { clocks, gnss } = rt;
     // Phones stamp messages with their own clock and report where their GNSS says they are.
     const stamp = (m: TriggerMessage) => {
@@ -105,7 +110,10 @@ export class TickFrame {
     };
     this.sink = {
       emit: (m) => {
-        if (m.kind === 'trigger') triggerOnset[this.d] = m.onsetDeviceTime;
+        if (m.kind === 'trigger') {
+          triggerOnset[this.d] = m.onsetDeviceTime;
+          contextTriggers[nContexts * this.d + trueContext[this.d]!]!++;
+        }
         stamp(m);
         this.messages.push(m);
       },
@@ -113,6 +121,7 @@ export class TickFrame {
         triggerOnset[this.d] = w.message.onsetDeviceTime;
         stamp(w.message);
         this.windows.push(w);
+        this.windowContexts.push(trueContext[this.d]!);
       },
     };
   }
@@ -149,7 +158,7 @@ export class TickFrame {
 /** What each stage reads and writes (recorded in every run's manifest). */
 const DECLARATIONS: Record<string, { reads: readonly string[]; writes: readonly string[] }> = {
   move: { reads: ['mob.*', 'x', 'y'], writes: ['mob.*', 'x', 'y'] },
-  context: { reads: ['mob.activity'], writes: ['ctx.*', 'pose', 'monitoring'] },
+  context: { reads: ['mob.activity'], writes: ['ctx.*', 'pose', 'monitoring', 'truth.context_s'] },
   excite: { reads: ['mob.*', 'ctx.*', 'hazard*.'], writes: ['block (specific force, angular rate, pressure change)'] },
   sense: { reads: ['block', 'pose', 'accel.*', 'gyro.*', 'baro.*'], writes: ['sensor samples (device frame)', 'accel.*', 'gyro.*', 'baro.*'] },
   detect: { reads: ['sensor samples', 'detector*.', 'gnss.*'], writes: ['detector*.', 'trigger messages', 'model windows'] },
@@ -175,12 +184,15 @@ function moveStage(rt: Runtimes): DeviceStage {
 function contextStage(rt: Runtimes): DeviceStage {
   const monitoring = rt.state.columns.u8('monitoring');
   const activity = rt.mobility.activity;
+  const context = rt.state.columns.u8('ctx.context');
+  const exposure = rt.state.columns.f64('truth.context_s'), width = PHONE_CONTEXTS.length;
   return {
     ...declared('context'),
     step(f) {
       const was = monitoring[f.d]!;
       rt.contexts.update(f.d, activity[f.d]!, f.t1, f.changed);
       if (monitoring[f.d] && !was) f.detector.reset(f.d);
+      if (monitoring[f.d]) exposure[width * f.d + context[f.d]!]! += f.t1 - f.t0;
     },
   };
 }

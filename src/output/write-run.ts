@@ -1,4 +1,5 @@
 /** Writes a finished run to its output folder: summary.json (metrics only) and manifest.json. */
+import { PHONE_CONTEXTS } from '../population/behaviour.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
@@ -37,6 +38,19 @@ export function runFigures(result: RunResult, threads: number): RunFigures {
   };
 }
 
+/** Monitored phone-hours, triggers and triggers per phone-hour by true phone context. */
+export function triggersByContext(result: RunResult): Record<string, { phone_hours: number; triggers: number; per_phone_hour: number | null }> {
+  const c = result.state.columns, k = PHONE_CONTEXTS.length;
+  const seconds = c.f64('truth.context_s'), triggers = c.u32('truth.context_triggers');
+  const out: Record<string, { phone_hours: number; triggers: number; per_phone_hour: number | null }> = {};
+  PHONE_CONTEXTS.forEach((name, j) => {
+    let s = 0, t = 0;
+    for (let d = 0; d < c.rows; d++) { s += seconds[k * d + j]!; t += triggers[k * d + j]!; }
+    out[name] = { phone_hours: s / 3600, triggers: t, per_phone_hour: s > 0 ? t / (s / 3600) : null };
+  });
+  return out;
+}
+
 /** Run-wide counts that belong in the summary (deterministic: no timings). */
 export function runCounts(result: RunResult) {
   const cfg = result.state.scenario.config;
@@ -49,6 +63,8 @@ export function runCounts(result: RunResult) {
     /** Kilometres the phones travelled in vehicles (the exposure of road-anomaly reports). */
     km_driven: result.state.columns.f64('mob.driven_m').reduce((s, v) => s + v, 0) / 1000,
     triggers: result.messages.triggers,
+    /** Triggers sent per phone-hour monitored, by the phone's true context (in a run without hazards, every one is false). */
+    triggers_by_context: triggersByContext(result),
     trigger_updates: result.messages.updates,
     heartbeats: result.messages.heartbeats,
     devices_triggered: result.messages.devicesTriggered,

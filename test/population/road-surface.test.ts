@@ -141,7 +141,7 @@ describe('road roughness against real drives', () => {
 
   it('a recorded drive (hazardsim record) shakes a phone within the real drives’ bands', () => {
     const rows: RecordedRow[] = [];
-    recordPhone({ plugins: builtinPlugins, profile: 'agents/phones/mid-range.yaml', duration: 300, activity: 'driving', seed: 5, rate: 50 }, (r) => rows.push(r));
+    recordPhone({ plugins: builtinPlugins, profile: 'agents/phones/mid-range.yaml', duration: 300, activity: 'driving', seed: 5, rateHz: 50 }, (r) => rows.push(r));
     const file = join(tempDir(), 'drive.csv');
     writeFileSync(file, 't,ax,ay,az\n' + rows.map((r) => [r.t, ...r.a].join(',')).join('\n'));
     const py = spawnSync('python3', [join(ROOT, 'scripts/reference_road.py'), '--record', file], { encoding: 'utf8' });
