@@ -14,7 +14,8 @@ import { CONTEXT_CODE, type BehaviourProfile } from './behaviour.js';
 import { Activity } from './mobility.js';
 import { renderGait, renderSway } from './motion/gait.js';
 import { VehicleRide } from './motion/ride.js';
-import { ROAD_SURFACE_COLUMNS } from './motion/road-surface.js';
+import { ROAD_SURFACE_COLUMNS, type FeatureHit } from './motion/road-surface.js';
+import { RoadFeatureMap } from './motion/road-features.js';
 import { EverydayEvents } from './motion/events.js';
 
 export { EVENT_NAMES } from './motion/events.js';
@@ -31,6 +32,8 @@ export const MOTION_COLUMNS: ColumnSpec[] = [
   /** The vehicle's heading (rad), speed (m/s), yaw rate (rad/s) and acceleration (m/s²). */
   { name: 'motion.ride', type: 'f64', width: 4 },
   ...ROAD_SURFACE_COLUMNS,
+  /** The route code and distance along it at the end of the last tick (for the fixed road features passed since). */
+  { name: 'motion.road_at', type: 'f64', width: 2, fill: NaN },
   { name: 'motion.vehicle_started', type: 'u8' },
   { name: 'motion.rng', type: 'i32', width: 4 },
   { name: 'motion.seeded', type: 'u8' },
@@ -51,6 +54,10 @@ export class EverydayMotion {
   private readonly events: EverydayEvents;
   private readonly roads: RoadNetwork | undefined;
   private readonly edge: Int32Array | undefined;
+  private readonly off: Float32Array | undefined;
+  private readonly roadAt: Float64Array;
+  private readonly features: RoadFeatureMap | undefined;
+  private readonly hits: FeatureHit[] = [];
 
   constructor(o: { seed: Seed; columns: ColumnSet; behaviours: readonly BehaviourProfile[]; roads?: RoadNetwork }) {
     const c = o.columns;
@@ -64,6 +71,23 @@ export class EverydayMotion {
     this.events = new EverydayEvents(this.key, c, this.alt);
     this.roads = o.roads;
     this.edge = c.has('mob.edge') ? c.i32('mob.edge') : undefined;
+    this.off = c.has('mob.off') ? c.f32('mob.off') : undefined;
+    this.roadAt = c.f64('motion.road_at');
+    this.features = o.roads ? new RoadFeatureMap(o.seed, o.roads) : undefined;
+  }
+
+  /** The fixed road features device d's car passed over this tick, mapped onto the block's n samples. */
+  private featureHits(d: number, n: number): FeatureHit[] {
+    const hits = this.hits;
+    hits.length = 0;
+    const code = this.edge?.[d] ?? -1, off = this.off?.[d] ?? 0;
+    const lastCode = this.roadAt[2 * d]!, lastOff = this.roadAt[2 * d + 1]!;
+    // Mobility has already moved the car to the tick's end: the lane from where it was (or from the
+    // lane's start, when it turned onto it during the tick) to where it is now.
+    const from = code === lastCode && off >= lastOff ? lastOff : 0;
+    this.roadAt[2 * d] = code; this.roadAt[2 * d + 1] = off;
+    if (this.features && !Number.isNaN(lastCode)) this.features.between(code, from, off, n, hits);
+    return hits;
   }
 
   /** The edge device d drives on, or -1 when it is not on a known edge. */
@@ -116,7 +140,7 @@ export class EverydayMotion {
       // The road type and the road under the car (residential, road 0, when it is on no known edge).
       const e = this.edgeOf(d);
       const road = e < 0 ? 'residential' : ROAD_CLASSES[this.roads!.edgeClass[e]!]!;
-      this.ride.render(d, b, speed, heading, road, e < 0 ? 0 : this.roads!.edgeRoad[e]!, m.road_class);
+      this.ride.render(d, b, speed, heading, road, e < 0 ? 0 : this.roads!.edgeRoad[e]!, m.road_class, this.featureHits(d, b.n));
     }
 
     // The active event.

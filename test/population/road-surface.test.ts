@@ -7,6 +7,9 @@ import { G } from '../../src/core/units.js';
 import { newBlock, resetBlock } from '../../src/engine/block.js';
 import { ENGINE, GOLDEN_CAR, RoadSurface, quarterCar, type RoughnessClass } from '../../src/population/motion/road-surface.js';
 import type { RoadClass } from '../../src/world/load.js';
+import { RoadNetwork } from '../../src/world/roads.js';
+import { RoadFeatureMap } from '../../src/population/motion/road-features.js';
+import type { FeatureHit } from '../../src/population/motion/road-surface.js';
 import { builtinPlugins } from '../../src/plugins.js';
 import { recordPhone, type RecordedRow } from '../../src/engine/record.js';
 
@@ -25,9 +28,12 @@ function pyStats(t: number[], az: number[]): Stats {
   return JSON.parse(py.stdout) as Stats;
 }
 
-/** Drives the road surface alone: speed(t) in m/s on one road, per 1 s tick; returns time and vertical force. */
-function ride(o: { fs: number; seconds: number; road: RoadClass; speed: (t: number) => number; seed?: number; cls?: RoughnessClass }) {
-  const state = new Float64Array(9).fill(NaN), feature = new Uint8Array(1);
+/** Drives the road surface alone: speed(t) in m/s along one straight 50 km road of type `road`, per 1 s tick, meeting its fixed features; returns time and vertical force. */
+function ride(o: { fs: number; seconds: number; road: RoadClass; speed: (t: number) => number; seed?: number; cls?: RoughnessClass; features?: boolean }) {
+  const state = new Float64Array(8).fill(NaN), feature = new Uint8Array(1);
+  const lane = new RoadNetwork([{ id: 0, class: o.road, speedKmh: 50, oneway: true, points: Float64Array.of(0, 0, 50_000, 0), lonlat: [[0, 0], [0.45, 0]] }]);
+  const map = new RoadFeatureMap(o.seed ?? 0, lane), hits: FeatureHit[] = [];
+  let along = 0;
   const surface = new RoadSurface(state, feature, 12345 + (o.seed ?? 0));
   const b = newBlock(o.fs);
   let s = 0x9e3779b9 ^ (o.seed ?? 0);
@@ -39,7 +45,11 @@ function ride(o: { fs: number; seconds: number; road: RoadClass; speed: (t: numb
     resetBlock(b, o.fs, 0, G, true);
     b.t0 = k; b.t1 = k + 1; b.k0 = k * o.fs; b.n = o.fs; b.fs = o.fs;
     for (let i = 0; i < o.fs; i++) { speeds[i] = o.speed(k + i / o.fs); noise[i] = normal(); }
-    surface.render(0, b, speeds, noise, uniform, o.road, 7, o.cls);
+    const from = along;
+    for (let i = 0; i < o.fs; i++) along += speeds[i]! / o.fs;
+    hits.length = 0;
+    if (o.features !== false) map.between(0, from, along, o.fs, hits);
+    surface.render(0, b, speeds, noise, uniform(), o.road, 7, o.cls, hits);
     for (let i = 0; i < o.fs; i++) { t.push(k + i / o.fs); az.push(b.au[i]! - G); }
   }
   return { t, az };
@@ -122,7 +132,7 @@ describe('road roughness against real drives', () => {
     expect(stats.vertical_rms_0_5_5_hz[1]!).toBeGreaterThan(bumps.vertical_rms_0_5_5_hz[1]! / 2);
     expect(stats.vertical_rms_0_5_5_hz[1]!).toBeLessThan(bumps.vertical_rms_0_5_5_hz[1]! * 2);
     // A class-A road's texture at the same speed comes nowhere near that.
-    const smooth = ride({ fs: 50, seconds: 60, road: 'motorway', cls: 'A', speed: () => 20 / 3.6 });
+    const smooth = ride({ fs: 50, seconds: 60, road: 'motorway', cls: 'A', speed: () => 20 / 3.6, features: false });
     expect(Math.max(...smooth.az.map(Math.abs))).toBeLessThan(bumps.vertical_peak[0]! / 2);
   });
 

@@ -11,7 +11,7 @@ import { FastRandom, componentKey, fillGaussian, seedFastState, type Seed } from
 import type { ColumnSet } from '../../core/columns.js';
 import type { Block } from '../../plugin/index.js';
 import type { RoadClass } from '../../world/load.js';
-import { RoadSurface, type RoughnessClass } from './road-surface.js';
+import { RoadSurface, type FeatureHit, type RoughnessClass } from './road-surface.js';
 
 export { ROUGHNESS } from './road-surface.js';
 
@@ -49,9 +49,10 @@ export class VehicleRide {
 
   /**
    * Adds device d's vehicle dynamics and ride over block b, toward the route's speed (m/s) and
-   * heading (rad) over this tick, on road `roadId` of type `road` (roughness class `cls` overrides its ISO 8608 class).
+   * heading (rad) over this tick, on road `roadId` of type `road` (roughness class `cls` overrides its
+   * ISO 8608 class), meeting the fixed features `hits` on the way.
    */
-  render(d: number, b: Block, speed: number, heading: number, road: RoadClass, roadId = 0, cls?: RoughnessClass): void {
+  render(d: number, b: Block, speed: number, heading: number, road: RoadClass, roadId = 0, cls?: RoughnessClass, hits: readonly FeatureHit[] = []): void {
     const n = b.n;
     if (!this.seeded[d]) {
       seedFastState(this.rng, 4 * d, this.seed, 'ride', d);
@@ -95,7 +96,7 @@ export class VehicleRide {
     b.yawed = true;
     // The road under the wheels at that speed.
     fillGaussian(this.rng, 4 * d, this.noise, 0, n, 1, 1);
-    const r4 = new FastRandom(this.rng, 4 * d);
-    this.surface.render(d, b, this.speeds, this.noise, () => r4.uniform(), road, roadId, cls);
+    const phase = new FastRandom(this.rng, 4 * d).uniform();
+    this.surface.render(d, b, this.speeds, this.noise, phase, road, roadId, cls, hits);
   }
 }

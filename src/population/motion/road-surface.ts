@@ -1,14 +1,17 @@
 /**
  * What the road does to a car's body, and so to every phone in it: the road's profile (ISO 8608
  * roughness by road class, plus the discrete things roads have — utility covers and patches,
- * expansion joints, rail crossings, speed humps) fed as profile velocity through a quarter-car
- * model (Sayers' "golden car", the IRI reference vehicle), at the car's own speed sample by sample;
- * and the engine's firing vibration. None of this is a hazard: it is what road detectors must not
- * report.
+ * expansion joints, rail crossings, speed humps; fixed in place on each lane, motion/road-features.ts)
+ * fed as profile velocity through a quarter-car model (Sayers' "golden car", the IRI reference
+ * vehicle), at the car's own speed sample by sample; and the engine's firing vibration. None of this
+ * is a hazard: it is what road detectors must not report.
  */
 import type { Block } from '../../plugin/index.js';
 import type { RoadClass } from '../../world/load.js';
 import { stableUniform } from '../../core/random.js';
+
+/** A feature the wheel meets in this block: at sample `at`, a feature of kind `kind` (index into FEATURE_KINDS), height h and length len (m). */
+export interface FeatureHit { at: number; kind: number; h: number; len: number }
 
 /** ISO 8608 displacement PSD Gd(n0) at n0 = 0.1 cycles/m, geometric class means (m³). */
 export const ROUGHNESS = { A: 16e-6, B: 64e-6, C: 256e-6, D: 1024e-6, E: 4096e-6 } as const;
@@ -39,8 +42,9 @@ export const GOLDEN_CAR = { k1: 653, k2: 63.3, u: 0.15, c: 6 } as const;
 export interface RoadFeature { name: string; perKm: number; height: [number, number]; length: [number, number]; maxSpeed?: number }
 
 /**
- * Features a car's wheels meet, by road type. Rates: urban streets carry a utility cover or patch
- * every ~100 m of which a wheel track meets about a third (≈3 per km); bridges' expansion joints
+ * Features a car's wheels meet, by road type, per km of lane (fixed in place by
+ * motion/road-features.ts). Rates: urban streets carry a utility cover or patch every ~100 m of
+ * which a wheel track meets about a third (≈3 per km); bridges' expansion joints
  * on main roads ≈0.5 per km; level crossings ≈0.05 per km; speed humps on residential streets
  * ≈0.3 per km, crossed at ≤ 20 km/h (the 75 mm × 3.7 m Watts hump, UK TRL LR 1019). Heights and
  * lengths are effective ones after tyre enveloping (a ~0.2 m contact patch bridges shorter gaps).
@@ -56,6 +60,8 @@ export const ROAD_FEATURES: Partial<Record<RoadClass, readonly RoadFeature[]>> =
 };
 /** Feature kinds by code (0 = none); the code is kept per device while a feature is under the wheel. */
 export const FEATURE_KINDS = [COVER, JOINT, RAIL, HUMP] as const;
+/** Features per km of a road type, all kinds together. */
+export const featuresPerKm = (road: RoadClass): number => (ROAD_FEATURES[road] ?? []).reduce((s, f) => s + f.perKm, 0);
 
 /**
  * Engine firing vibration of a four-cylinder engine felt in the cabin: twice the crankshaft rate,
@@ -123,8 +129,8 @@ export const profileVelocityPsd = (gd: number, v: number): number => 4 * Math.PI
 
 /** Columns the road surface keeps per device. */
 export const ROAD_SURFACE_COLUMNS = [
-  /** Quarter-car filter state (4), engine phase (rad), distance to the next feature (m), position within the feature (m), its height (m), its length (m). */
-  { name: 'motion.road', type: 'f64' as const, width: 9, fill: NaN },
+  /** Quarter-car filter state (4), engine phase (rad), position within the feature under the wheel (m), its height (m), its length (m). */
+  { name: 'motion.road', type: 'f64' as const, width: 8, fill: NaN },
   /** The feature under the wheel (index into FEATURE_KINDS + 1; 0 none). */
   { name: 'motion.road_feature', type: 'u8' as const },
 ];
@@ -143,51 +149,40 @@ export class RoadSurface {
 
   /**
    * Adds device d's road response over block b. `speed[i]` is the car's speed at sample i (m/s),
-   * `noise[i]` a standard normal draw per sample, `u()` a uniform stream for feature draws; `road`
-   * is the road type being driven.
+   * `noise[i]` a standard normal draw per sample, `phase` a uniform draw for the engine's phase (used
+   * once); `road` is the road type being driven, `roadId` the road, `hits` the fixed features the
+   * wheel reaches during this block (in sample order).
    */
-  render(d: number, b: Block, speed: Float64Array, noise: Float32Array, u: () => number, road: RoadClass, roadId: number, cls: RoughnessClass | undefined): void {
-    const n = b.n, fs = b.fs, dt = 1 / fs, st = this.state, o = 9 * d;
+  render(d: number, b: Block, speed: Float64Array, noise: Float32Array, phase: number, road: RoadClass, roadId: number, cls: RoughnessClass | undefined, hits: readonly FeatureHit[]): void {
+    const n = b.n, fs = b.fs, dt = 1 / fs, st = this.state, o = 8 * d;
     const { b: B, a: A } = this.filter(fs);
     if (Number.isNaN(st[o]!)) {
       for (let k = 0; k < 4; k++) st[o + k] = 0;
-      st[o + 4] = 2 * Math.PI * u();
-      st[o + 5] = -Math.log(1 - u()) * 1000; // first feature
-      st[o + 6] = st[o + 7] = st[o + 8] = 0;
+      st[o + 4] = 2 * Math.PI * phase;
+      st[o + 5] = st[o + 6] = st[o + 7] = 0;
     }
     // Each road lies somewhere in its class: ISO 8608 classes span a factor of two either side of
     // their geometric mean, so a road's Gd(n0) is the mean × 2^U(−1, 1), fixed per road.
     const gd = ROUGHNESS[cls ?? ROAD_ROUGHNESS[road]] * 2 ** (2 * stableUniform(this.key, roadId, 0) - 1);
-    const features = ROAD_FEATURES[road] ?? [];
-    let perKm = 0;
-    for (const f of features) perKm += f.perKm;
     // White profile velocity: σ per sample = √(S fs / 2) with S ∝ v.
     const sigmaPerSqrtV = Math.sqrt((profileVelocityPsd(gd, 1) * fs) / 2);
     const engineOn = ENGINE.idleRpm / 30 < 0.45 * fs; // firing frequency at idle below the phone's cut-off
     let z0 = st[o]!, z1 = st[o + 1]!, z2 = st[o + 2]!, z3 = st[o + 3]!, ph = st[o + 4]!;
-    let next = st[o + 5]!, x = st[o + 6]!, h = st[o + 7]!, len = st[o + 8]!;
-    let kind = this.feature[d]!;
+    let x = st[o + 5]!, h = st[o + 6]!, len = st[o + 7]!;
+    let kind = this.feature[d]!, next = 0;
     for (let i = 0; i < n; i++) {
       const v = speed[i]!;
       let input = sigmaPerSqrtV * Math.sqrt(v) * noise[i]!;
-      // Discrete features: the profile h·sin²(πx/L) under the wheel; its velocity is the input.
-      const step = v * dt;
-      if (kind === 0 && perKm > 0 && v > 0) {
-        next -= step;
-        if (next <= 0) {
-          let pick = u() * perKm, f = features[0]!;
-          for (const g of features) { if ((pick -= g.perKm) < 0) { f = g; break; } }
-          kind = FEATURE_KINDS.indexOf(f as (typeof FEATURE_KINDS)[number]) + 1;
-          h = f.height[0] + (f.height[1] - f.height[0]) * u();
-          len = f.length[0] + (f.length[1] - f.length[0]) * u();
-          x = 0;
-          next = (-Math.log(1 - u()) * 1000) / perKm;
-        }
+      // A fixed feature reached at this sample (one at a time: one arriving under a running one is bridged).
+      while (next < hits.length && hits[next]!.at <= i) {
+        const f = hits[next++]!;
+        if (kind === 0) { kind = f.kind + 1; h = f.h; len = f.len; x = 0; }
       }
       if (kind !== 0) {
-        // Humps are crossed slowly: the wheel covers them at no more than their crossing speed.
+        // The profile h·sin²(πx/L) under the wheel; its velocity is the input. Humps are crossed
+        // slowly: the wheel covers them at no more than their crossing speed.
         const vmax = FEATURE_KINDS[kind - 1]!.maxSpeed ?? Infinity;
-        const xs = x + Math.min(step, vmax * dt);
+        const xs = x + Math.max(Math.min(v, vmax), 0.5) * dt;
         const zAt = (p: number) => h * Math.sin((Math.PI * Math.min(p, len)) / len) ** 2;
         input += (zAt(xs) - zAt(x)) * fs;
         x = xs;
@@ -209,7 +204,7 @@ export class RoadSurface {
       b.au[i] = b.au[i]! + y + e;
     }
     st[o] = z0; st[o + 1] = z1; st[o + 2] = z2; st[o + 3] = z3; st[o + 4] = ph % (2 * Math.PI);
-    st[o + 5] = next; st[o + 6] = x; st[o + 7] = h; st[o + 8] = len;
+    st[o + 5] = x; st[o + 6] = h; st[o + 7] = len;
     this.feature[d] = kind;
   }
 }
