@@ -1,7 +1,7 @@
 /**
  * Everyday motion: what phones feel when nothing is wrong, by context and activity — the excite
  * stage's first part. Walking and running (motion/gait.ts), a hand's sway, a vehicle's ride and
- * dynamics (motion/ride.ts), and events at rates per hour: door slams, knocks, drops, elevators,
+ * dynamics (motion/ride.ts) with a loose phone's slides (motion/loose-phone.ts), and events at rates per hour: door slams, knocks, drops, elevators,
  * stairs and handling (motion/events.ts). Draws are counter-based or per-device streams, so motion
  * does not depend on which thread renders it.
  */
@@ -16,6 +16,7 @@ import { renderGait, renderSway } from './motion/gait.js';
 import { VehicleRide } from './motion/ride.js';
 import { ROAD_SURFACE_COLUMNS, type FeatureHit } from './motion/road-surface.js';
 import { RoadFeatureMap } from './motion/road-features.js';
+import { LOOSE_PHONE_COLUMNS, LoosePhone } from './motion/loose-phone.js';
 import { EverydayEvents } from './motion/events.js';
 
 export { EVENT_NAMES } from './motion/events.js';
@@ -32,6 +33,7 @@ export const MOTION_COLUMNS: ColumnSpec[] = [
   /** The vehicle's heading (rad), speed (m/s), yaw rate (rad/s) and acceleration (m/s²). */
   { name: 'motion.ride', type: 'f64', width: 4 },
   ...ROAD_SURFACE_COLUMNS,
+  ...LOOSE_PHONE_COLUMNS,
   /** The route code and distance along it at the end of the last tick (for the fixed road features passed since). */
   { name: 'motion.road_at', type: 'f64', width: 2, fill: NaN },
   { name: 'motion.vehicle_started', type: 'u8' },
@@ -58,6 +60,7 @@ export class EverydayMotion {
   private readonly roadAt: Float64Array;
   private readonly features: RoadFeatureMap | undefined;
   private readonly hits: FeatureHit[] = [];
+  private readonly loose: LoosePhone;
 
   constructor(o: { seed: Seed; columns: ColumnSet; behaviours: readonly BehaviourProfile[]; roads?: RoadNetwork }) {
     const c = o.columns;
@@ -74,6 +77,7 @@ export class EverydayMotion {
     this.off = c.has('mob.off') ? c.f32('mob.off') : undefined;
     this.roadAt = c.f64('motion.road_at');
     this.features = o.roads ? new RoadFeatureMap(o.seed, o.roads) : undefined;
+    this.loose = new LoosePhone(c.f64('motion.loose'), c.u8('motion.loose_sliding'));
   }
 
   /** The fixed road features device d's car passed over this tick, mapped onto the block's n samples. */
@@ -141,6 +145,8 @@ export class EverydayMotion {
       const e = this.edgeOf(d);
       const road = e < 0 ? 'residential' : ROAD_CLASSES[this.roads!.edgeClass[e]!]!;
       this.ride.render(d, b, speed, heading, road, e < 0 ? 0 : this.roads!.edgeRoad[e]!, m.road_class, this.featureHits(d, b.n));
+      // A phone lying loose in the car (a seat, the console, a cup holder) slides and knocks.
+      if (ctx === CONTEXT_CODE.table) this.loose.apply(d, b);
     }
 
     // The active event.
