@@ -1,7 +1,7 @@
 /**
  * A phone in a vehicle: the vehicle's own dynamics — heading and speed integrated at the sample
  * rate toward the route's, with the yaw rate held to what keeps the lateral acceleration under
- * 0.3 g (and the radius over 5 m), braking under 0.5 g, speeding up under 0.3 g, and limited yaw
+ * 0.3 g (and the radius over 5 m), braking under 3.4 m/s², speeding up under 0.3 g, and limited yaw
  * acceleration and jerk — and, at that speed sample by sample, what the road does to the body
  * (motion/road-surface.ts). The block carries the vehicle's heading, so phones in it (mounted or
  * loose) turn with it.
@@ -19,8 +19,12 @@ export { ROUGHNESS } from './road-surface.js';
 const A_LAT = 0.3 * G;
 /** Smallest turning radius of a car, m. */
 const R_MIN = 5;
-/** Braking and speeding-up limits, m/s² (under 0.5 g and 0.3 g, as before). */
-const A_BRAKE = 0.5 * G;
+/**
+ * Braking and speeding-up limits, m/s². Drivers stop at a comfortable 3.4 m/s² (0.35 g: AASHTO,
+ * A Policy on Geometric Design of Highways and Streets, 2011, §3.2.2, the deceleration most drivers
+ * keep under); speeding up under 0.3 g.
+ */
+const A_BRAKE = 3.4;
 const A_SPEED_UP = 0.3 * G;
 /** How quickly the car closes on the route's heading and speed, s. */
 const TAU_HEADING = 1;
@@ -62,7 +66,7 @@ export class VehicleRide {
     if (this.speeds.length < n) { this.speeds = new Float64Array(n); this.noise = new Float32Array(n); }
     // The vehicle itself: speed and heading continuous at the sample rate. The route gives each tick
     // a speed and a direction; the car follows them as drivers do — a yaw rate that keeps the
-    // lateral acceleration under 0.3 g (and the turning radius over 5 m), braking under 0.5 g and
+    // lateral acceleration under 0.3 g (and the turning radius over 5 m), braking under 3.4 m/s² and
     // speeding up under 0.3 g, with limited yaw acceleration and jerk, so forces never step at a
     // tick boundary.
     const dts = 1 / b.fs;
