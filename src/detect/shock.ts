@@ -5,8 +5,11 @@
  * phone dropped on the floor:
  * - `bump` reports spikes of `min_amplitude_g` and more that stand `min_ratio` times above the
  *   ride's own vibration (the RMS of the last few seconds: a rough road shakes a car all the
- *   time, a pothole is one jolt) while the phone moves at `min_speed_m_s` or faster, before and
- *   `confirm_after` seconds after (channel `bump`, with the speed);
+ *   time, a pothole is one jolt), that are more vertical than horizontal by `min_vertical_ratio`
+ *   (Pothole Patrol's x–z ratio filter: a road jolts the car up, a phone knocking about a console
+ *   or a door closing jolts it sideways; "up" is the phone's own gravity estimate, a 2 s low-pass),
+ *   while the phone moves at `min_speed_m_s` or faster, before and `confirm_after` seconds after
+ *   (channel `bump`, with the speed);
  * - `crash` reports spikes of `min_amplitude_g` (4 g by default: far above driving and walking),
  *   waits `confirm_after` seconds and reports the GNSS speed before and after (channel `crash`);
  *   the server decides whether the speed drop confirms it.
@@ -39,6 +42,12 @@ export const bumpSchema = z.strictObject({
   min_ratio: z.number().min(0).default(5),
   /** Time constant of that RMS, s. */
   rms_window: duration({ positive: true }).default(5),
+  /**
+   * The spike's vertical part must be at least this many times its horizontal part (0: off).
+   * Pothole Patrol's x–z ratio filter (Eriksson et al. 2008, MobiSys, §4.2) learned its value; 1
+   * here is the plain geometric rule "more up than sideways", set on no scenario.
+   */
+  min_vertical_ratio: z.number().min(0).default(1),
   /** The speed is read again this long after the spike and must still be min_speed_m_s (a car drives on over a pothole; one parking does not), s. */
   confirm_after: duration({ positive: true }).default(1.5),
 });
@@ -68,6 +77,7 @@ export class ShockRuntime implements DetectorRuntime {
   private readonly speedBefore: Float32Array;
   private readonly meanSquare: Float64Array;
   private readonly gnssSpeed: Float32Array;
+  private readonly gravity: Float64Array;
 
   constructor(private readonly c: BumpConfig | CrashConfig, ctx: DetectorContext) {
     const col = ctx.columns, p = ctx.prefix;
@@ -82,6 +92,7 @@ export class ShockRuntime implements DetectorRuntime {
     this.speedBefore = col.f32(p + 'speed');
     this.meanSquare = col.f64(p + 'ms');
     this.gnssSpeed = col.f32('gnss.speed');
+    this.gravity = col.f64(p + 'gravity');
   }
 
   reset(d: number): void {
@@ -105,7 +116,14 @@ export class ShockRuntime implements DetectorRuntime {
     const thr = this.thr.of(d) * G, thr2 = thr * thr;
     const settle = Math.round(c.settle * fs);
     const st = this.filter, so = d * 6;
-    if (this.count[d] === 0 && b.n > 0) primeHighpass(st, so, f, b.ax[0]!, b.ay[0]!, b.az[0]!);
+    const gv = this.gravity, go = 3 * d;
+    if (this.count[d] === 0 && b.n > 0) {
+      primeHighpass(st, so, f, b.ax[0]!, b.ay[0]!, b.az[0]!);
+      gv[go] = b.ax[0]!; gv[go + 1] = b.ay[0]!; gv[go + 2] = b.az[0]!;
+    }
+    let gx = gv[go]!, gy = gv[go + 1]!, gz = gv[go + 2]!;
+    const beta = 1 - Math.exp(-1 / (2 * fs)); // the phone's "up": a 2 s low-pass of what it measures
+    const vr = c.type === 'bump' ? c.min_vertical_ratio : 0, vr2 = vr * vr;
     let x1 = st[so]!, x2 = st[so + 1]!, y1 = st[so + 2]!, y2 = st[so + 3]!, z1 = st[so + 4]!, z2 = st[so + 5]!;
     let phase = this.phase[d]!, count = this.count[d]!;
     const minSpeed = c.type === 'bump' ? c.min_speed_m_s : 0;
@@ -119,6 +137,7 @@ export class ShockRuntime implements DetectorRuntime {
       const hy = b0 * v + y1; y1 = b1 * v - a1 * hy + y2; y2 = b2 * v - a2 * hy;
       v = b.az[i]!;
       const hz = b0 * v + z1; z1 = b1 * v - a1 * hz + z2; z2 = b2 * v - a2 * hz;
+      gx += beta * (b.ax[i]! - gx); gy += beta * (b.ay[i]! - gy); gz += beta * (b.az[i]! - gz);
       if (count++ < settle) continue;
       const t = (b.k0 + i) / fs, a2n = hx * hx + hy * hy + hz * hz;
       const background = ms;
@@ -127,6 +146,11 @@ export class ShockRuntime implements DetectorRuntime {
         if (a2n < thr2 || a2n < ratio2 * background || t - this.last[d]! < c.rearm) continue;
         const speed = this.gnssSpeed[d]!;
         if (minSpeed > 0 && !(speed >= minSpeed)) continue;
+        if (vr2 > 0) {
+          // Vertical part: along the gravity estimate; horizontal: the rest.
+          const g2 = gx * gx + gy * gy + gz * gz, hv = (hx * gx + hy * gy + hz * gz), v2 = g2 > 0 ? (hv * hv) / g2 : 0;
+          if (v2 < vr2 * (a2n - v2)) continue;
+        }
         phase = PEAK;
         this.onset[d] = t;
         this.peak[d] = Math.sqrt(a2n);
@@ -142,6 +166,7 @@ export class ShockRuntime implements DetectorRuntime {
       }
     }
     st[so] = x1; st[so + 1] = x2; st[so + 2] = y1; st[so + 3] = y2; st[so + 4] = z1; st[so + 5] = z2;
+    gv[go] = gx; gv[go + 1] = gy; gv[go + 2] = gz;
     this.phase[d] = phase;
     this.count[d] = count;
     this.meanSquare[d] = ms;
@@ -157,14 +182,15 @@ const SHOCK_COLUMNS: ColumnSpec[] = [
   { name: 'peak', type: 'f32' },
   { name: 'speed', type: 'f32' },
   { name: 'ms', type: 'f64' },
+  { name: 'gravity', type: 'f64', width: 3 },
 ];
 
 export const bumpDetector: DetectorPlugin<BumpConfig> = {
   type: 'bump',
   summary: 'Road bumps: a high-passed spike well above the ride\'s own roughness while the phone\'s GNSS says it moves',
   reads: ['gnss.speed'],
-  /** Three high-pass biquads, the norm, the running mean square and the peak. */
-  cost: () => ({ macsPerSample: 22, windowsPerSecond: 0 }),
+  /** Three high-pass biquads, the norm, the running mean square, the gravity low-pass and the peak. */
+  cost: () => ({ macsPerSample: 28, windowsPerSecond: 0 }),
   channel: 'bump',
   schema: bumpSchema,
   columns: () => SHOCK_COLUMNS,
