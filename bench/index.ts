@@ -1,6 +1,6 @@
 /** `npm run bench [-- prefix ...]`: runs the benchmarks and writes out/bench.json. */
 import { runBenches, type Bench } from './harness.js';
-import { movingBench, pipelineBench } from './pipeline.js';
+import { drivingBench, movingBench, pipelineBench } from './pipeline.js';
 import { noiseBench } from './noise.js';
 import { mobilityBench, placementBench } from './population.js';
 import { hazardBench } from './hazards.js';
@@ -10,7 +10,7 @@ import { inferenceBench } from './inference.js';
 import { serverBench } from './server.js';
 import { peerBench } from './peer.js';
 
-const BENCHES: Bench[] = [noiseBench, sensorBench, placementBench, mobilityBench, hazardBench, pipelineBench, movingBench, datasetBench, datasetWriteBench, inferenceBench, serverBench, peerBench];
+const BENCHES: Bench[] = [noiseBench, sensorBench, placementBench, mobilityBench, hazardBench, pipelineBench, movingBench, drivingBench, datasetBench, datasetWriteBench, inferenceBench, serverBench, peerBench];
 
 runBenches(BENCHES, process.argv.slice(2)).catch((err) => {
   process.stderr.write(`bench: ${(err as Error).message}\n`);

@@ -55,3 +55,33 @@ export const movingBench: Bench = {
     }
   },
 };
+
+/** Moving phones in cars: the ride, the road under it, loose phones, on the grid-city roads. */
+export const drivingBench: Bench = {
+  name: 'pipeline.driving',
+  description: '20,000 drivers on grid-city roads (short stops between trips), mid-range phones mounted, loose, in pockets and bags, 60 s of signal mode with STA/LTA, 2 threads',
+  async run(record) {
+    const dir = mkdtempSync(join(tmpdir(), 'hazardsim-driving-'));
+    try {
+      const driver = join(dir, 'driver.yaml');
+      writeFileSync(driver, stringify({
+        name: 'driver', description: 'drives with short stops', kind: 'vehicle', speed_factor: [0.7, 1.0],
+        dwell: { min: '5s', max: '30s', alpha: 1.2 },
+        context_driving: { 'vehicle-mount': 0.3, table: 0.2, pocket: 0.3, bag: 0.2 }, context_parked: { table: 0.3, hand: 0.3, pocket: 0.3, bag: 0.1 },
+      }));
+      const file = join(dir, 'driving.yaml');
+      writeFileSync(file, stringify({
+        name: 'driving', seed: 1, duration: '60s', tick: '1s', world: join(PACKAGE_ROOT, 'worlds/grid-city.geojson'),
+        population: { devices: 20_000, eligibility: 'all', phones: [{ profile: join(PACKAGE_ROOT, 'agents/phones/mid-range.yaml') }], behaviours: [{ profile: driver }] },
+        hazards: [], detector: { type: 'sta-lta' }, server: { type: 'cell-ratio' },
+      }));
+      const scenario = loadScenario(file, { plugins: builtinPlugins });
+      const r = await runScenario(scenario, { plugins: builtinPlugins, threads: 2 });
+      record('pipeline.driving.threads2.wall_s', r.figures.wallSeconds, 's');
+      record('pipeline.driving.threads2.device_seconds_per_s', r.figures.deviceSeconds / r.figures.wallSeconds, 'device-s/s');
+      record('pipeline.driving.triggers_per_phone_hour', r.messages.triggers / (20_000 * 60 / 3600), 'STA/LTA triggers per phone-hour while driving');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};

@@ -7,7 +7,6 @@
  * devices' streams; messages are merged and sorted by (time, device, kind) before the network and
  * server see them; so outputs are identical whatever the thread count, chunk size or epoch length.
  */
-import { PHONE_CONTEXTS } from '../population/behaviour.js';
 import { Piscina } from 'piscina';
 import { compiledModule, compiledUrl } from '../core/paths.js';
 import { EventQueue } from '../core/clock.js';
@@ -17,7 +16,7 @@ import { segmentDistance } from '../core/geo.js';
 import { Link } from '../network/link.js';
 import { Outages } from '../network/outage.js';
 import type { AlertRecord, PluginSet } from '../plugin/index.js';
-import { checkHazards, createRuntimes, createState, hazardContext, workerInit, type SimulationState } from './setup.js';
+import { CONTEXT_SLOTS, checkHazards, createRuntimes, createState, hazardContext, workerInit, type SimulationState } from './setup.js';
 import { simulateChunk, unpackWindow, type ChunkResult, type ChunkTask } from './simulate.js';
 import { stagePlan } from './stages.js';
 import type { DetectorCoordinator, HazardTruth, TriggerMessage, WindowRequest } from '../plugin/index.js';
@@ -155,7 +154,7 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
   const triggered = new Uint8Array(n);
   // Scoring truth: triggers a model confirms count under the context the phone was in at its window
   // (the workers count the triggers detectors send directly).
-  const contextTriggers = state.columns.u32('truth.context_triggers'), nContexts = PHONE_CONTEXTS.length;
+  const contextTriggers = state.columns.u32('truth.context_triggers');
   const counts = { triggers: 0, updates: 0, heartbeats: 0 };
   const sentTriggers: SentTrigger[] = [];
   const truthRows: import('../plugin/index.js').TruthRow[] = [];
@@ -279,7 +278,7 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
           if (m.kind !== 'trigger') continue;
           let from: WindowRequest | undefined;
           for (const w of byDevice.get(m.device) ?? []) if (w.time <= m.time + 1e-9) from = w;
-          if (from) contextTriggers[nContexts * m.device + windowContext.get(from)!]!++;
+          if (from) contextTriggers[CONTEXT_SLOTS * m.device + windowContext.get(from)!]!++;
         }
       }
       inferenceMs += performance.now() - ti;

@@ -33,6 +33,11 @@ export const detectorPrefix = (i: number): string => (i === 0 ? 'detector.' : `d
 /** The phone profiles that run detector i. */
 export const phonesOfDetector = (scenario: ResolvedScenario, i: number) => scenario.phones.filter((_, p) => scenario.phoneDetector[p] === i);
 
+/** Slots of the per-context scoring truth: each context not driving, then each while driving. */
+export const CONTEXT_SLOTS = 2 * PHONE_CONTEXTS.length;
+/** The slot of a phone in context `ctx` whose owner is (or is not) driving. */
+export const contextSlot = (ctx: number, driving: boolean): number => ctx + (driving ? PHONE_CONTEXTS.length : 0);
+
 /** Columns every stage needs beyond the device table. */
 export function stageColumnSpecs(scenario: ResolvedScenario, plugins: PluginSet, rows: number): ColumnSpec[] {
   const specs: ColumnSpec[] = [
@@ -45,8 +50,8 @@ export function stageColumnSpecs(scenario: ResolvedScenario, plugins: PluginSet,
   });
   specs.push({ name: 'trigger.onset', type: 'f64' });
   // Truth kept for scoring only (no detector or server sees it): monitored seconds and triggers sent
-  // by the phone's true context (table, hand, pocket, bag, vehicle-mount).
-  specs.push({ name: 'truth.context_s', type: 'f64', width: PHONE_CONTEXTS.length }, { name: 'truth.context_triggers', type: 'u32', width: PHONE_CONTEXTS.length });
+  // by the phone's true context (table, hand, pocket, bag, vehicle-mount), not driving then driving.
+  specs.push({ name: 'truth.context_s', type: 'f64', width: CONTEXT_SLOTS }, { name: 'truth.context_triggers', type: 'u32', width: CONTEXT_SLOTS });
   scenario.detectors.forEach((det, i) => {
     const phones = phonesOfDetector(scenario, i);
     if (!phones.length) return;

@@ -9,12 +9,11 @@
  * stage that draws triggers from measured response curves.
  */
 import { G } from '../core/units.js';
-import { heartbeatAfter, heartbeatPhase, type Runtimes } from './setup.js';
+import { CONTEXT_SLOTS, contextSlot, heartbeatAfter, heartbeatPhase, type Runtimes } from './setup.js';
 import { newBlock, resetBlock } from './block.js';
 import { NoiseKernel } from '../core/noise-kernel.js';
 import { rotateBlock, rotateBlockBlend, rotation, swingBlock, yawBlock } from '../sensors/pose.js';
 import { Activity } from '../population/mobility.js';
-import { PHONE_CONTEXTS } from '../population/behaviour.js';
 import type { Block, DetectorRuntime, DetectorSink, SensorBlock, TriggerMessage, WindowRequest } from '../plugin/index.js';
 import type { SensorOutput } from './tap.js';
 
@@ -55,7 +54,7 @@ function buffers(n: number, pn: number) {
 export class TickFrame {
   readonly messages: TriggerMessage[] = [];
   readonly windows: WindowRequest[] = [];
-  /** Scoring truth: the phone's true context when it submitted each window (never sent anywhere). */
+  /** Scoring truth: the phone's true context slot (context, driving or not) when it submitted each window (never sent anywhere). */
   readonly windowContexts: number[] = [];
   samples = 0;
   /** Ticks phones of each profile spent monitoring. */
@@ -99,7 +98,8 @@ export class TickFrame {
     this.sensor = { k0: 0, n: 0, fs: 0, ax: buf.gyro.x, ay: buf.gyro.x, az: buf.gyro.x, gx: null, gy: null, gz: null, p: null, pfs: 0, pk0: 0, pn: 0 };
     const triggerOnset = cols.f64('trigger.onset');
     // Scoring truth: triggers counted under the context the phone is really in when it sends them.
-    const trueContext = cols.u8('ctx.context'), contextTriggers = cols.u32('truth.context_triggers'), nContexts = PHONE_CONTEXTS.length;
+    const trueContext = cols.u8('ctx.context'), contextTriggers = cols.u32('truth.context_triggers'), activity = rt.mobility.activity;
+    const slot = () => contextSlot(trueContext[this.d]!, activity[this.d] === Activity.Drive);
     const { clocks, gnss } = rt;
     // Phones stamp messages with their own clock and report where their GNSS says they are.
     const stamp = (m: TriggerMessage) => {
@@ -112,7 +112,7 @@ export class TickFrame {
       emit: (m) => {
         if (m.kind === 'trigger') {
           triggerOnset[this.d] = m.onsetDeviceTime;
-          contextTriggers[nContexts * this.d + trueContext[this.d]!]!++;
+          contextTriggers[CONTEXT_SLOTS * this.d + slot()]!++;
         }
         stamp(m);
         this.messages.push(m);
@@ -121,7 +121,7 @@ export class TickFrame {
         triggerOnset[this.d] = w.message.onsetDeviceTime;
         stamp(w.message);
         this.windows.push(w);
-        this.windowContexts.push(trueContext[this.d]!);
+        this.windowContexts.push(slot());
       },
     };
   }
@@ -185,14 +185,14 @@ function contextStage(rt: Runtimes): DeviceStage {
   const monitoring = rt.state.columns.u8('monitoring');
   const activity = rt.mobility.activity;
   const context = rt.state.columns.u8('ctx.context');
-  const exposure = rt.state.columns.f64('truth.context_s'), width = PHONE_CONTEXTS.length;
+  const exposure = rt.state.columns.f64('truth.context_s');
   return {
     ...declared('context'),
     step(f) {
       const was = monitoring[f.d]!;
       rt.contexts.update(f.d, activity[f.d]!, f.t1, f.changed);
       if (monitoring[f.d] && !was) f.detector.reset(f.d);
-      if (monitoring[f.d]) exposure[width * f.d + context[f.d]!]! += f.t1 - f.t0;
+      if (monitoring[f.d]) exposure[CONTEXT_SLOTS * f.d + contextSlot(context[f.d]!, activity[f.d] === Activity.Drive)]! += f.t1 - f.t0;
     },
   };
 }

@@ -1,4 +1,5 @@
 /** Writes a finished run to its output folder: summary.json (metrics only) and manifest.json. */
+import { CONTEXT_SLOTS, contextSlot } from '../engine/setup.js';
 import { PHONE_CONTEXTS } from '../population/behaviour.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,15 +39,22 @@ export function runFigures(result: RunResult, threads: number): RunFigures {
   };
 }
 
-/** Monitored phone-hours, triggers and triggers per phone-hour by true phone context. */
-export function triggersByContext(result: RunResult): Record<string, { phone_hours: number; triggers: number; per_phone_hour: number | null }> {
-  const c = result.state.columns, k = PHONE_CONTEXTS.length;
+type ContextRate = { phone_hours: number; triggers: number; per_phone_hour: number | null };
+
+/** Monitored phone-hours, triggers and triggers per phone-hour by true phone context, all and while driving. */
+export function triggersByContext(result: RunResult): Record<string, ContextRate & { driving: ContextRate }> {
+  const c = result.state.columns;
   const seconds = c.f64('truth.context_s'), triggers = c.u32('truth.context_triggers');
-  const out: Record<string, { phone_hours: number; triggers: number; per_phone_hour: number | null }> = {};
-  PHONE_CONTEXTS.forEach((name, j) => {
+  const rate = (slot: number): ContextRate => {
     let s = 0, t = 0;
-    for (let d = 0; d < c.rows; d++) { s += seconds[k * d + j]!; t += triggers[k * d + j]!; }
-    out[name] = { phone_hours: s / 3600, triggers: t, per_phone_hour: s > 0 ? t / (s / 3600) : null };
+    for (let d = 0; d < c.rows; d++) { s += seconds[CONTEXT_SLOTS * d + slot]!; t += triggers[CONTEXT_SLOTS * d + slot]!; }
+    return { phone_hours: s / 3600, triggers: t, per_phone_hour: s > 0 ? t / (s / 3600) : null };
+  };
+  const out: Record<string, ContextRate & { driving: ContextRate }> = {};
+  PHONE_CONTEXTS.forEach((name, j) => {
+    const still = rate(contextSlot(j, false)), driving = rate(contextSlot(j, true));
+    const h = still.phone_hours + driving.phone_hours, t = still.triggers + driving.triggers;
+    out[name] = { phone_hours: h, triggers: t, per_phone_hour: h > 0 ? t / h : null, driving };
   });
   return out;
 }

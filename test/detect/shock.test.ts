@@ -10,7 +10,7 @@ import type { DetectorSink, SensorBlock, TriggerMessage } from '../../src/plugin
  */
 function jolt(dir: [number, number, number], g: number, config: Record<string, unknown> = {}): TriggerMessage[] {
   const cfg = bumpSchema.parse({ type: 'bump', ...config });
-  const specs = bumpDetector.columns({ config: cfg } as never, 1, [0], 1).map((c) => ({ ...c, name: 'detector.' + c.name }));
+  const specs = bumpDetector.columns({ config: cfg } as never, 1, [], 1).map((c) => ({ ...c, name: 'detector.' + c.name }));
   const columns = ColumnSet.allocate(1, [...specs, { name: 'gnss.speed', type: 'f32' }]);
   columns.f32('gnss.speed')[0] = 10;
   const det = bumpDetector.create({ config: cfg } as never, { seed: 1, prefix: 'detector.', columns, phones: [], tick: 1 });
