@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { angleDeg, madgwickUp } from '../reference/madgwick.js';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -110,40 +111,10 @@ describe('walking orientation, through an orientation filter', () => {
       swingBlock(fs, b.sx, b.sy, b.sz, b.ae, b.an, b.au); swingBlock(fs, b.sx, b.sy, b.sz, gx, gy, gz);
       for (let k = 0; k < fs; k++) { acc.push([b.ae[k]!, b.an[k]!, b.au[k]!]); gyr.push([b.wx[k]!, b.wy[k]!, b.wz[k]!]); up.push([gx[k]!, gy[k]!, gz[k]!]); }
     }
-    // Madgwick (2010), "An efficient orientation filter for inertial and inertial/magnetic sensor
-    // arrays", IMU update (gradient descent step, β = 0.1), written out from the report.
-    let q0 = 1, q1 = 0, q2 = 0, q3 = 0;
-    { // start from the first accelerometer reading's tilt
-      const [ax, ay, az] = acc[0]!, n = Math.hypot(ax!, ay!, az!);
-      const roll = Math.atan2(ay! / n, az! / n), pitch = Math.asin(-ax! / n);
-      const cr = Math.cos(roll / 2), sr = Math.sin(roll / 2), cp = Math.cos(pitch / 2), sp = Math.sin(pitch / 2);
-      q0 = cr * cp; q1 = sr * cp; q2 = cr * sp; q3 = -sr * sp;
-    }
-    const beta = 0.1, dt = 1 / fs;
+    // Madgwick's filter (β = 0.1) against the rendered "up", after 5 s to settle.
+    const est = madgwickUp(acc, gyr, fs, 0.1);
     let worst = 0;
-    for (let i = 0; i < acc.length; i++) {
-      const [gx, gy, gz] = gyr[i]!;
-      let [ax, ay, az] = acc[i]!;
-      let qd0 = 0.5 * (-q1 * gx! - q2 * gy! - q3 * gz!), qd1 = 0.5 * (q0 * gx! + q2 * gz! - q3 * gy!);
-      let qd2 = 0.5 * (q0 * gy! - q1 * gz! + q3 * gx!), qd3 = 0.5 * (q0 * gz! + q1 * gy! - q2 * gx!);
-      const an = Math.hypot(ax!, ay!, az!);
-      ax = ax! / an; ay = ay! / an; az = az! / an;
-      const f1 = 2 * (q1 * q3 - q0 * q2) - ax, f2 = 2 * (q0 * q1 + q2 * q3) - ay, f3 = 2 * (0.5 - q1 * q1 - q2 * q2) - az;
-      let s0 = -2 * q2 * f1 + 2 * q1 * f2, s1 = 2 * q3 * f1 + 2 * q0 * f2 - 4 * q1 * f3;
-      let s2 = -2 * q0 * f1 + 2 * q3 * f2 - 4 * q2 * f3, s3 = 2 * q1 * f1 + 2 * q2 * f2;
-      const sn = Math.hypot(s0, s1, s2, s3) || 1;
-      s0 /= sn; s1 /= sn; s2 /= sn; s3 /= sn;
-      qd0 -= beta * s0; qd1 -= beta * s1; qd2 -= beta * s2; qd3 -= beta * s3;
-      q0 += qd0 * dt; q1 += qd1 * dt; q2 += qd2 * dt; q3 += qd3 * dt;
-      const qn = Math.hypot(q0, q1, q2, q3);
-      q0 /= qn; q1 /= qn; q2 /= qn; q3 /= qn;
-      // The filter's "up" in the phone's frame against the rendered one, after 5 s to settle.
-      if (i < 5 * fs) continue;
-      const ex = 2 * (q1 * q3 - q0 * q2), ey = 2 * (q0 * q1 + q2 * q3), ez = 1 - 2 * (q1 * q1 + q2 * q2);
-      const [ux, uy, uz] = up[i]!;
-      const cos = (ex * ux! + ey * uy! + ez * uz!) / Math.hypot(ux!, uy!, uz!);
-      worst = Math.max(worst, (Math.acos(Math.min(1, cos)) * 180) / Math.PI);
-    }
+    for (let i = 5 * fs; i < acc.length; i++) worst = Math.max(worst, angleDeg(est[i]!, up[i]!));
     expect(worst).toBeLessThan(5);
   });
 });
