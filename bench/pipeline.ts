@@ -1,4 +1,4 @@
-/** The signal pipeline end to end: the quickstart on 1 and 2 threads, and moving phones. */
+/** The signal pipeline end to end: the quickstart on 1 and 2 threads, and moving phones (walking, driving). */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,62 +26,45 @@ export const pipelineBench: Bench = {
   },
 };
 
+/** 20,000 phones of one behaviour on grid-city for 60 s of signal mode with STA/LTA on 2 threads; records speed and trigger rate under `name`. */
+async function signalModeRun(name: string, behaviour: Record<string, unknown>, record: Parameters<Bench['run']>[0], what: string): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'hazardsim-signal-'));
+  try {
+    const profile = join(dir, 'behaviour.yaml');
+    writeFileSync(profile, stringify(behaviour));
+    const file = join(dir, 'scenario.yaml');
+    writeFileSync(file, stringify({
+      name: 'signal-mode', seed: 1, duration: '60s', tick: '1s', world: join(PACKAGE_ROOT, 'worlds/grid-city.geojson'),
+      population: { devices: 20_000, eligibility: 'all', phones: [{ profile: join(PACKAGE_ROOT, 'agents/phones/mid-range.yaml') }], behaviours: [{ profile }] },
+      hazards: [], detector: { type: 'sta-lta' }, server: { type: 'cell-ratio' },
+    }));
+    const r = await runScenario(loadScenario(file, { plugins: builtinPlugins }), { plugins: builtinPlugins, threads: 2 });
+    record(`${name}.threads2.wall_s`, r.figures.wallSeconds, 's');
+    record(`${name}.threads2.device_seconds_per_s`, r.figures.deviceSeconds / r.figures.wallSeconds, 'device-s/s');
+    record(`${name}.triggers_per_phone_hour`, r.messages.triggers / (20_000 * 60 / 3600), `STA/LTA triggers per phone-hour ${what}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Moving phones in signal mode: walkers who hardly stop, phones in hands, pockets and bags. */
 export const movingBench: Bench = {
   name: 'pipeline.moving',
   description: '20,000 walkers on grid-city (pauses of 1–10 s), mid-range phones, 60 s of signal mode with STA/LTA, 2 threads',
-  async run(record) {
-    const dir = mkdtempSync(join(tmpdir(), 'hazardsim-moving-'));
-    try {
-      const walker = join(dir, 'walker.yaml');
-      writeFileSync(walker, stringify({
-        name: 'walker', description: 'walks with short pauses', kind: 'pedestrian', model: 'levy', speed_mps: [0.8, 1.6],
-        flight_m: { min: 100, max: 3000, alpha: 1.6 }, pause: { min: '1s', max: '10s', alpha: 1.6 },
-        context_moving: { hand: 0.3, pocket: 0.5, bag: 0.2 }, context_paused: { hand: 0.3, pocket: 0.5, bag: 0.2 },
-      }));
-      const file = join(dir, 'moving.yaml');
-      writeFileSync(file, stringify({
-        name: 'moving', seed: 1, duration: '60s', tick: '1s', world: join(PACKAGE_ROOT, 'worlds/grid-city.geojson'),
-        population: { devices: 20_000, eligibility: 'all', phones: [{ profile: join(PACKAGE_ROOT, 'agents/phones/mid-range.yaml') }], behaviours: [{ profile: walker }] },
-        hazards: [], detector: { type: 'sta-lta' }, server: { type: 'cell-ratio' },
-      }));
-      const scenario = loadScenario(file, { plugins: builtinPlugins });
-      const r = await runScenario(scenario, { plugins: builtinPlugins, threads: 2 });
-      record('pipeline.moving.threads2.wall_s', r.figures.wallSeconds, 's');
-      record('pipeline.moving.threads2.device_seconds_per_s', r.figures.deviceSeconds / r.figures.wallSeconds, 'device-s/s');
-      record('pipeline.moving.triggers_per_phone_hour', r.messages.triggers / (20_000 * 60 / 3600), 'STA/LTA triggers per phone-hour while walking');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  },
+  run: (record) => signalModeRun('pipeline.moving', {
+    name: 'walker', description: 'walks with short pauses', kind: 'pedestrian', model: 'levy', speed_mps: [0.8, 1.6],
+    flight_m: { min: 100, max: 3000, alpha: 1.6 }, pause: { min: '1s', max: '10s', alpha: 1.6 },
+    context_moving: { hand: 0.3, pocket: 0.5, bag: 0.2 }, context_paused: { hand: 0.3, pocket: 0.5, bag: 0.2 },
+  }, record, 'while walking'),
 };
 
 /** Moving phones in cars: the ride, the road under it, loose phones, on the grid-city roads. */
 export const drivingBench: Bench = {
   name: 'pipeline.driving',
   description: '20,000 drivers on grid-city roads (short stops between trips), mid-range phones mounted, loose, in pockets and bags, 60 s of signal mode with STA/LTA, 2 threads',
-  async run(record) {
-    const dir = mkdtempSync(join(tmpdir(), 'hazardsim-driving-'));
-    try {
-      const driver = join(dir, 'driver.yaml');
-      writeFileSync(driver, stringify({
-        name: 'driver', description: 'drives with short stops', kind: 'vehicle', speed_factor: [0.7, 1.0],
-        dwell: { min: '5s', max: '30s', alpha: 1.2 },
-        context_driving: { 'vehicle-mount': 0.3, table: 0.2, pocket: 0.3, bag: 0.2 }, context_parked: { table: 0.3, hand: 0.3, pocket: 0.3, bag: 0.1 },
-      }));
-      const file = join(dir, 'driving.yaml');
-      writeFileSync(file, stringify({
-        name: 'driving', seed: 1, duration: '60s', tick: '1s', world: join(PACKAGE_ROOT, 'worlds/grid-city.geojson'),
-        population: { devices: 20_000, eligibility: 'all', phones: [{ profile: join(PACKAGE_ROOT, 'agents/phones/mid-range.yaml') }], behaviours: [{ profile: driver }] },
-        hazards: [], detector: { type: 'sta-lta' }, server: { type: 'cell-ratio' },
-      }));
-      const scenario = loadScenario(file, { plugins: builtinPlugins });
-      const r = await runScenario(scenario, { plugins: builtinPlugins, threads: 2 });
-      record('pipeline.driving.threads2.wall_s', r.figures.wallSeconds, 's');
-      record('pipeline.driving.threads2.device_seconds_per_s', r.figures.deviceSeconds / r.figures.wallSeconds, 'device-s/s');
-      record('pipeline.driving.triggers_per_phone_hour', r.messages.triggers / (20_000 * 60 / 3600), 'STA/LTA triggers per phone-hour while driving');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  },
+  run: (record) => signalModeRun('pipeline.driving', {
+    name: 'driver', description: 'drives with short stops', kind: 'vehicle', speed_factor: [0.7, 1.0],
+    dwell: { min: '5s', max: '30s', alpha: 1.2 },
+    context_driving: { 'vehicle-mount': 0.3, table: 0.2, pocket: 0.3, bag: 0.2 }, context_parked: { table: 0.3, hand: 0.3, pocket: 0.3, bag: 0.1 },
+  }, record, 'while driving'),
 };
