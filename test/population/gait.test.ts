@@ -55,6 +55,25 @@ describe('walking against real phones', () => {
     expect(Math.abs(median(s.map((x) => x.cadence_hz!)) - real.cadence_hz!.median)).toBeLessThan(0.15);
   });
 
+  it('phone in pocket: the same walks fall in the band of a second, independent source (Matey-Sanz et al. 2023, 23 people)', () => {
+    // calibration/motion/walking-tug.json: scripts/reference_walking_tug.py on timed-up-and-go
+    // walks with a phone in a trouser pocket (CC BY 4.0); no constant of the gait was set on them.
+    const tug = (JSON.parse(readFileSync(join(ROOT, 'calibration/motion/walking-tug.json'), 'utf8')) as { pocket: Record<string, number[]> }).pocket;
+    const dir = tempDir();
+    const s = [1, 2, 3].map((seed) => {
+      const f = join(dir, `pocket-${seed}.csv`);
+      writeFileSync(f, 't,ax,ay,az\n' + walk('pocket', seed).rows.map((r) => `${r.t},${r.a[0]},${r.a[1]},${r.a[2]}`).join('\n'));
+      const r = spawnSync('python3', [join(ROOT, 'scripts/reference_walking_tug.py'), '--record', f], { encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      return JSON.parse(r.stdout) as Record<string, number>;
+    });
+    for (const key of ['linear_rms_ms2', 'linear_p99_ms2', 'share_0p5_3hz', 'share_3_10hz', 'share_above_10hz']) {
+      const m = median(s.map((x) => x[key]!)), [p10, , p90] = tug[key]!;
+      expect(m, `pocket ${key}: rendered ${m}, real p10–p90 ${p10}–${p90}`).toBeGreaterThanOrEqual(p10!);
+      expect(m, `pocket ${key}: rendered ${m}, real p10–p90 ${p10}–${p90}`).toBeLessThanOrEqual(p90!);
+    }
+  });
+
   it('a phone swinging in a pocket is a rigid body: gravity tilts in its frame by the angle its gyroscope integrates', () => {
     const { rows, rateHz } = walk('pocket', 4, 30);
     const n = rows.length, dt = 1 / rateHz;
