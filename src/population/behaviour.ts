@@ -59,6 +59,12 @@ export const motionSchema = z.strictObject({
   /** Indoors: an elevator ride, or a walk up or down stairs (altitude changes the barometer sees). */
   elevator_per_h: z.number().min(0).default(0.3),
   stairs_per_h: z.number().min(0).default(0.5),
+  /**
+   * Indoors: sitting down or standing up, each a posture change (a pocketed phone turns with the
+   * thigh). Free-living adults do about 60 sit-to-stands a day (Dall & Kerr 2010, Appl. Ergon.
+   * 41(1):58-61), so about 7.5 transitions in both directions per waking hour-pair: 3.75 per hour.
+   */
+  sit_stand_per_h: z.number().min(0).default(3.75),
   /** Walking cadence range, steps per second (scaled within it by walking speed). */
   cadence_hz: z.tuple([z.number().min(0.5).max(4), z.number().min(0.5).max(4)]).default([1.6, 2.2]),
   /** Running cadence range, steps per second (people run above 2.2 m/s). */

@@ -40,6 +40,8 @@ export const MOTION_COLUMNS: ColumnSpec[] = [
   { name: 'motion.rng', type: 'i32', width: 4 },
   { name: 'motion.seeded', type: 'u8' },
   { name: 'motion.prev_ctx', type: 'u8', fill: 255 },
+  /** The angle (rad) a seated person's pocketed phone is turned by the thigh; 0 standing. */
+  { name: 'motion.seated', type: 'f32' },
 ];
 
 export class EverydayMotion {
@@ -129,6 +131,8 @@ export class EverydayMotion {
     const before = this.prevCtx[d]!;
     this.prevCtx[d] = ctx;
     if (before !== 255 && before !== ctx) this.events.handle(d, t0);
+    // Somebody seated who gets up to go somewhere stands up first.
+    if (activity !== Activity.Home && activity !== Activity.Work) this.events.leaveSeat(d, t0);
     this.events.maybeStart(d, m, activity, ctx, tick, t0, dt);
 
     // Continuous motion.
@@ -149,8 +153,9 @@ export class EverydayMotion {
       if (ctx === CONTEXT_CODE.table) this.loose.apply(d, b);
     }
 
-    // The active event.
+    // The active event; a seated person's pocketed phone stays turned with the thigh.
     if (this.events.active(d)) this.events.render(d, b, ctx, heading);
+    this.events.holdPosture(d, b, ctx);
   }
 
   /** The everyday-motion event device d is in (or last had): its name, start and end; null when none. */
