@@ -148,7 +148,9 @@ export class EverydayMotion {
       // The road type and the road under the car (residential, road 0, when it is on no known edge).
       const e = this.edgeOf(d);
       const road = e < 0 ? 'residential' : ROAD_CLASSES[this.roads!.edgeClass[e]!]!;
-      this.ride.render(d, b, speed, heading, road, e < 0 ? 0 : this.roads!.edgeRoad[e]!, m.road_class, this.featureHits(d, b.n));
+      // Pockets and bags ride on the seat or its occupant; mounts and loose phones on the car's body.
+      const onSeat = ctx === CONTEXT_CODE.pocket || ctx === CONTEXT_CODE.bag;
+      this.ride.render(d, b, speed, heading, road, e < 0 ? 0 : this.roads!.edgeRoad[e]!, m.road_class, this.featureHits(d, b.n), onSeat);
       // A phone lying loose in the car (a seat, the console, a cup holder) slides and knocks.
       if (ctx === CONTEXT_CODE.table) this.loose.apply(d, b);
     }

@@ -29,8 +29,8 @@ function pyStats(t: number[], az: number[]): Stats {
 }
 
 /** Drives the road surface alone: speed(t) in m/s along one straight 50 km road of type `road`, per 1 s tick, meeting its fixed features; returns time and vertical force. */
-function ride(o: { fs: number; seconds: number; road: RoadClass; speed: (t: number) => number; seed?: number; cls?: RoughnessClass; features?: boolean }) {
-  const state = new Float64Array(8).fill(NaN), feature = new Uint8Array(1);
+function ride(o: { fs: number; seconds: number; road: RoadClass; speed: (t: number) => number; seed?: number; cls?: RoughnessClass; features?: boolean; onSeat?: boolean }) {
+  const state = new Float64Array(10).fill(NaN), feature = new Uint8Array(1);
   const lane = new RoadNetwork([{ id: 0, class: o.road, speedKmh: 50, oneway: true, points: Float64Array.of(0, 0, 50_000, 0), lonlat: [[0, 0], [0.45, 0]] }]);
   const map = new RoadFeatureMap(o.seed ?? 0, lane), hits: FeatureHit[] = [];
   let along = 0;
@@ -49,7 +49,7 @@ function ride(o: { fs: number; seconds: number; road: RoadClass; speed: (t: numb
     for (let i = 0; i < o.fs; i++) along += speeds[i]! / o.fs;
     hits.length = 0;
     if (o.features !== false) map.between(0, from, along, o.fs, hits);
-    surface.render(0, b, speeds, noise, uniform(), o.road, 7, o.cls, hits);
+    surface.render(0, b, speeds, noise, uniform(), o.road, 7, o.cls, hits, o.onSeat);
     for (let i = 0; i < o.fs; i++) { t.push(k + i / o.fs); az.push(b.au[i]! - G); }
   }
   return { t, az };
@@ -162,5 +162,31 @@ describe('road roughness against real drives', () => {
     const m = ours.vertical_rms_5_20_hz[1]!;
     expect(m).toBeGreaterThan(Math.max(g.vertical_rms_5_20_hz[0]!, 0.5 * c1.vertical_rms_5_20_hz[0]!));
     expect(m).toBeLessThan(Math.min(g.vertical_rms_5_20_hz[2]!, c1.vertical_rms_5_20_hz[2]!));
+  });
+});
+
+describe('a seat between the car and a pocket', () => {
+  it('amplifies the body’s shake near 4 Hz and cuts it above 8 Hz as a base-excited oscillator does', async () => {
+    const { seatTransmissibility, SEAT } = await import('../../src/population/motion/road-surface.js');
+    // Hand calculation: |T(f)| = √((1 + (2ζr)²) / ((1 − r²)² + (2ζr)²)), r = f / 4 Hz, ζ = 0.3.
+    const hand = (f: number) => {
+      const r = f / SEAT.resonanceHz, z = SEAT.damping;
+      return Math.sqrt((1 + (2 * z * r) ** 2) / ((1 - r * r) ** 2 + (2 * z * r) ** 2));
+    };
+    const fs = 100, q = seatTransmissibility(fs);
+    const gain = (f: number) => {
+      const w = (2 * Math.PI * f) / fs;
+      const nr = q.b0 + q.b1 * Math.cos(w) + q.b2 * Math.cos(2 * w), ni = -(q.b1 * Math.sin(w) + q.b2 * Math.sin(2 * w));
+      const dr = 1 + q.a1 * Math.cos(w) + q.a2 * Math.cos(2 * w), di = -(q.a1 * Math.sin(w) + q.a2 * Math.sin(2 * w));
+      return Math.hypot(nr, ni) / Math.hypot(dr, di);
+    };
+    for (const f of [1, 4, 8]) expect(Math.abs(gain(f) / hand(f) - 1), `${f} Hz`).toBeLessThan(0.03);
+    expect(gain(4)).toBeGreaterThan(1.8); // resonance
+    expect(gain(16)).toBeLessThan(0.4); // cut: wheel hop reaches a pocket weakened
+    // On the road: a town street's 5–20 Hz shake in a pocket is well under a mounted phone's, its body bounce is not.
+    const mounted = pyStats(...Object.values(ride({ fs: 50, seconds: 120, road: 'residential', speed: () => 12, features: false })) as [number[], number[]]);
+    const pocket = pyStats(...Object.values(ride({ fs: 50, seconds: 120, road: 'residential', speed: () => 12, features: false, onSeat: true })) as [number[], number[]]);
+    expect(pocket.vertical_rms_5_20_hz[1]! / mounted.vertical_rms_5_20_hz[1]!).toBeLessThan(0.6);
+    expect(pocket.vertical_rms_0_5_5_hz[1]! / mounted.vertical_rms_0_5_5_hz[1]!).toBeGreaterThan(1);
   });
 });

@@ -54,9 +54,9 @@ export class VehicleRide {
   /**
    * Adds device d's vehicle dynamics and ride over block b, toward the route's speed (m/s) and
    * heading (rad) over this tick, on road `roadId` of type `road` (roughness class `cls` overrides its
-   * ISO 8608 class), meeting the fixed features `hits` on the way.
+   * ISO 8608 class), meeting the fixed features `hits` on the way; `onSeat` for a phone on the seat or its occupant.
    */
-  render(d: number, b: Block, speed: number, heading: number, road: RoadClass, roadId = 0, cls?: RoughnessClass, hits: readonly FeatureHit[] = []): void {
+  render(d: number, b: Block, speed: number, heading: number, road: RoadClass, roadId = 0, cls?: RoughnessClass, hits: readonly FeatureHit[] = [], onSeat = false): void {
     const n = b.n;
     if (!this.seeded[d]) {
       seedFastState(this.rng, 4 * d, this.seed, 'ride', d);
@@ -101,6 +101,6 @@ export class VehicleRide {
     // The road under the wheels at that speed.
     fillGaussian(this.rng, 4 * d, this.noise, 0, n, 1, 1);
     const phase = new FastRandom(this.rng, 4 * d).uniform();
-    this.surface.render(d, b, this.speeds, this.noise, phase, road, roadId, cls, hits);
+    this.surface.render(d, b, this.speeds, this.noise, phase, road, roadId, cls, hits, onSeat);
   }
 }

@@ -127,10 +127,29 @@ export function quarterCar(fs: number): { b: Float64Array; a: Float64Array; gain
  */
 export const profileVelocityPsd = (gd: number, v: number): number => 4 * Math.PI * Math.PI * gd * N0 * N0 * v;
 
+/**
+ * A car seat: foam cushions resonate near 4 Hz with a transmissibility near 2 and attenuate above
+ * about 8 Hz (Griffin 1990, Handbook of Human Vibration, ch. 9; Paddan & Griffin 2002, J. Sound
+ * Vib. 253(1):195–213: car seats' vertical SEAT values 0.6–1.0). Modelled as a base-excited
+ * single-degree-of-freedom oscillator: resonance 4 Hz, damping ratio 0.3 (transmissibility 1.9 at
+ * resonance).
+ */
+export const SEAT = { resonanceHz: 4, damping: 0.3 } as const;
+
+/** Seat transmissibility H(s) = (2ζωs + ω²) / (s² + 2ζωs + ω²) as a biquad at fs, pre-warped at the resonance. */
+export function seatTransmissibility(fs: number): { b0: number; b1: number; b2: number; a1: number; a2: number } {
+  const w = 2 * Math.PI * Math.min(SEAT.resonanceHz, 0.4 * fs), z = SEAT.damping;
+  const K = w / Math.tan(w / (2 * fs));
+  // Numerator 2ζw s + w², denominator s² + 2ζw s + w², with s = K (1 − z⁻¹) / (1 + z⁻¹).
+  const n0 = 2 * z * w * K + w * w, n1 = 2 * w * w, n2 = -2 * z * w * K + w * w;
+  const d0 = K * K + 2 * z * w * K + w * w, d1 = 2 * w * w - 2 * K * K, d2 = K * K - 2 * z * w * K + w * w;
+  return { b0: n0 / d0, b1: n1 / d0, b2: n2 / d0, a1: d1 / d0, a2: d2 / d0 };
+}
+
 /** Columns the road surface keeps per device. */
 export const ROAD_SURFACE_COLUMNS = [
-  /** Quarter-car filter state (4), engine phase (rad), position within the feature under the wheel (m), its height (m), its length (m). */
-  { name: 'motion.road', type: 'f64' as const, width: 8, fill: NaN },
+  /** Quarter-car filter state (4), engine phase (rad), position within the feature under the wheel (m), its height (m), its length (m), seat filter state (2). */
+  { name: 'motion.road', type: 'f64' as const, width: 10, fill: NaN },
   /** The feature under the wheel (index into FEATURE_KINDS + 1; 0 none). */
   { name: 'motion.road_feature', type: 'u8' as const },
 ];
@@ -140,6 +159,14 @@ export class RoadSurface {
   private readonly filters = new Map<number, ReturnType<typeof quarterCar>>();
 
   constructor(private readonly state: Float64Array, private readonly feature: Uint8Array, private readonly key: number) {}
+
+  private readonly seats = new Map<number, { b0: number; b1: number; b2: number; a1: number; a2: number }>();
+  /** The seat cushion as a base-excited oscillator (SEAT below), by the bilinear transform pre-warped at its resonance. */
+  private seatFilter(fs: number) {
+    let f = this.seats.get(fs);
+    if (!f) this.seats.set(fs, (f = seatTransmissibility(fs)));
+    return f;
+  }
 
   private filter(fs: number) {
     let f = this.filters.get(fs);
@@ -151,15 +178,16 @@ export class RoadSurface {
    * Adds device d's road response over block b. `speed[i]` is the car's speed at sample i (m/s),
    * `noise[i]` a standard normal draw per sample, `phase` a uniform draw for the engine's phase (used
    * once); `road` is the road type being driven, `roadId` the road, `hits` the fixed features the
-   * wheel reaches during this block (in sample order).
+   * wheel reaches during this block (in sample order); `onSeat` for a phone on the seat or on its
+   * occupant (a pocket, a bag on the lap), which feels the body's vertical shake through the cushion.
    */
-  render(d: number, b: Block, speed: Float64Array, noise: Float32Array, phase: number, road: RoadClass, roadId: number, cls: RoughnessClass | undefined, hits: readonly FeatureHit[]): void {
-    const n = b.n, fs = b.fs, dt = 1 / fs, st = this.state, o = 8 * d;
+  render(d: number, b: Block, speed: Float64Array, noise: Float32Array, phase: number, road: RoadClass, roadId: number, cls: RoughnessClass | undefined, hits: readonly FeatureHit[], onSeat = false): void {
+    const n = b.n, fs = b.fs, dt = 1 / fs, st = this.state, o = 10 * d;
     const { b: B, a: A } = this.filter(fs);
     if (Number.isNaN(st[o]!)) {
       for (let k = 0; k < 4; k++) st[o + k] = 0;
       st[o + 4] = 2 * Math.PI * phase;
-      st[o + 5] = st[o + 6] = st[o + 7] = 0;
+      st[o + 5] = st[o + 6] = st[o + 7] = st[o + 8] = st[o + 9] = 0;
     }
     // Each road lies somewhere in its class: ISO 8608 classes span a factor of two either side of
     // their geometric mean, so a road's Gd(n0) is the mean × 2^U(−1, 1), fixed per road.
@@ -168,7 +196,8 @@ export class RoadSurface {
     const sigmaPerSqrtV = Math.sqrt((profileVelocityPsd(gd, 1) * fs) / 2);
     const engineOn = ENGINE.idleRpm / 30 < 0.45 * fs; // firing frequency at idle below the phone's cut-off
     let z0 = st[o]!, z1 = st[o + 1]!, z2 = st[o + 2]!, z3 = st[o + 3]!, ph = st[o + 4]!;
-    let x = st[o + 5]!, h = st[o + 6]!, len = st[o + 7]!;
+    let x = st[o + 5]!, h = st[o + 6]!, len = st[o + 7]!, q1 = st[o + 8]!, q2 = st[o + 9]!;
+    const seat = onSeat ? this.seatFilter(fs) : undefined;
     let kind = this.feature[d]!, next = 0;
     for (let i = 0; i < n; i++) {
       const v = speed[i]!;
@@ -201,10 +230,18 @@ export class RoadSurface {
         if (f < 0.45 * fs) e = ENGINE.rms * Math.SQRT2 * Math.sin(ph);
         ph += 2 * Math.PI * f * dt;
       }
-      b.au[i] = b.au[i]! + y + e;
+      let felt = y + e;
+      if (seat) {
+        // Through the seat cushion (direct form II transposed).
+        const out = seat.b0 * felt + q1;
+        q1 = seat.b1 * felt - seat.a1 * out + q2;
+        q2 = seat.b2 * felt - seat.a2 * out;
+        felt = out;
+      }
+      b.au[i] = b.au[i]! + felt;
     }
     st[o] = z0; st[o + 1] = z1; st[o + 2] = z2; st[o + 3] = z3; st[o + 4] = ph % (2 * Math.PI);
-    st[o + 5] = x; st[o + 6] = h; st[o + 7] = len;
+    st[o + 5] = x; st[o + 6] = h; st[o + 7] = len; st[o + 8] = q1; st[o + 9] = q2;
     this.feature[d] = kind;
   }
 }
