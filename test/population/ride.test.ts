@@ -89,6 +89,15 @@ describe('turning against a real drive', () => {
       expect(ours[key]!, `${key}: rendered ${ours[key]}, real ${real[key]}`).toBeGreaterThan(real[key]! / 2);
       expect(ours[key]!, `${key}: rendered ${ours[key]}, real ${real[key]}`).toBeLessThan(real[key]! * 2);
     }
+    // The car's horizontal force against a second, independent drive (a Corolla with a dash-mounted
+    // Android phone, two trips): within a factor of two of each trip's 90th and 99th percentiles and maximum.
+    const corolla = (JSON.parse(readFileSync(join(ROOT, 'calibration/motion/driving.json'), 'utf8')) as { corolla: { trips: Record<string, number>[] } }).corolla.trips;
+    for (const trip of corolla) {
+      for (const key of ['horizontal_p90_ms2', 'horizontal_p99_ms2', 'horizontal_max_ms2']) {
+        expect(ours[key]!, `${key}: rendered ${ours[key]}, real ${trip[key]}`).toBeGreaterThan(trip[key]! / 2);
+        expect(ours[key]!, `${key}: rendered ${ours[key]}, real ${trip[key]}`).toBeLessThan(trip[key]! * 2);
+      }
+    }
   });
 });
 
