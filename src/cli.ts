@@ -198,7 +198,7 @@ async function main(argv: string[]): Promise<void> {
               .option('size-km', { type: 'number', describe: 'grid: side of the square city, km' })
               .option('cell-km', { type: 'number', describe: 'grid: side of a population cell, km' })
               .option('country', { type: 'string', describe: 'places/osm: ISO country code of the GeoNames places (e.g. US)' })
-              .option('admin', { type: 'string', describe: 'places/osm: GeoNames admin1 code (e.g. CA)' })
+              .option('admin', { type: 'string', describe: 'places/osm: GeoNames admin1 code(s), comma-separated (e.g. CA, or CA,OR,WA)' })
               .option('bbox', { type: 'string', describe: 'places/osm: west,south,east,north in degrees' })
               .option('drop-codes', { type: 'string', describe: 'GeoNames feature codes to drop, comma-separated (default PPLX)' })
               .option('min-population', { type: 'number', describe: 'smallest place kept (default 1000)' })

