@@ -10,7 +10,7 @@ import { buildManifest, runCounts, runFigures, writeRun, type RunFigures } from 
 import { fmt, fmtInt, progressBar } from './common.js';
 import { DeviceRows, writeRunFiles } from '../output/run-files.js';
 import { writeReport } from '../report/build.js';
-import { writeFolderAtomically } from '../output/atomic.js';
+import { checkOutputFolder, writeFolderAtomically } from '../output/atomic.js';
 import { poolReplicates } from '../score/replicates.js';
 import { formatDuration } from '../core/duration.js';
 import { pluginsFrom } from './plugin-module.js';
@@ -99,6 +99,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
   const builtinPlugins = await pluginsFrom(o.plugins);
   const scenario = loadScenario(o.scenario, { plugins: builtinPlugins, overrides: o.set ?? [], seed: o.seed });
   const outDir = resolve(o.out ?? `out/${scenario.config.name}`);
+  checkOutputFolder(outDir); // before simulating: a bad --out should not cost a run
   if (!o.quiet) for (const w of scenario.warnings) process.stderr.write(`hazardsim: warning: ${scenario.file}: ${w}\n`);
   if (replicates === 1) {
     const { summary, figures } = await runOnce(scenario, builtinPlugins, outDir, threads, !o.quiet && !o.json);

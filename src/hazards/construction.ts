@@ -79,6 +79,7 @@ export const constructionNuisance: HazardPlugin<ConstructionConfig> = {
   reads: ['x', 'y'],
   category: 'nuisance',
   schema: constructionSchema,
+  starts: (c) => [{ field: 'start', at: c.start }],
   columns: (): ColumnSpec[] => [],
   create: (c, ctx) => new ConstructionRuntime(c, ctx),
   truth: (c, _ctx, index) => ({ index, type: 'construction', kind: 'construction', name: c.name ?? 'pile driving', alertable: false, start: c.start, facts: { lon: c.lon, lat: c.lat, start: c.start, duration: c.duration, blows_per_min: c.blows_per_min } }),

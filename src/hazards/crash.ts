@@ -187,6 +187,10 @@ export const crashHazard: HazardPlugin<CrashConfig> = {
   category: 'hazard',
   schema: crashSchema,
   check: (c, ctx, where) => void planCrashes(c, ctx, where),
+  starts: (c) => [
+    ...c.crashes.map((k, i) => ({ field: `crashes[${i}].time`, at: k.time })),
+    ...(c.random ? [{ field: 'random.from', at: c.random.from }] : []),
+  ],
   columns: (): ColumnSpec[] => [
     { name: 'at', type: 'f64', fill: NaN },
     { name: 'dir', type: 'f32', width: 2 },

@@ -106,6 +106,7 @@ export const crowdNuisance: HazardPlugin<CrowdConfig> = {
   category: 'nuisance',
   schema: crowdSchema,
   check: (c, ctx, where) => void venueOf(ctx, c.venue, where),
+  starts: (c) => [{ field: 'start', at: c.start }],
   columns: (): ColumnSpec[] => [],
   create: (c, ctx) => new CrowdRuntime(c, ctx, ctx.index),
   truth(c, ctx, index) {

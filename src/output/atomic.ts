@@ -1,13 +1,61 @@
 /**
  * Writes a run's output folder atomically: everything goes into a temporary sibling folder that is
- * renamed into place only when complete, so a failed run never leaves half-written results.
+ * renamed into place only when complete, so a failed run never leaves half-written results. It
+ * replaces only what hazardsim wrote before (a folder with its marker file), never a user's file or
+ * folder, and clears temporary folders a killed run left behind.
  */
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, parse } from 'node:path';
+import { InputError } from '../core/errors.js';
 
-export async function writeFolderAtomically(outDir: string, write: (tmpDir: string) => Promise<void> | void): Promise<void> {
+/** Files whose presence marks a folder as hazardsim's own output (safe to replace). */
+const MARKERS = ['manifest.json', 'replicates.json'];
+
+/**
+ * Checks that `outDir` can become hazardsim's output folder without destroying anything else:
+ * not an existing file, not under a path that is not a folder, not a non-empty folder hazardsim did
+ * not write. `flag` names the option the path came from. Throws InputError (exit 2) otherwise.
+ */
+export function checkOutputFolder(outDir: string, flag = '--out'): void {
+  if (existsSync(outDir)) {
+    const st = statSync(outDir);
+    if (!st.isDirectory()) throw new InputError(flag, `${outDir} is an existing file, not a folder: it would be replaced; choose a folder path`);
+    const entries = readdirSync(outDir);
+    if (entries.length > 0 && !entries.some((e) => MARKERS.includes(e))) {
+      throw new InputError(flag, `${outDir} is a folder hazardsim did not write (no ${MARKERS[0]} in it) and is not empty: it would be replaced; choose a new or empty folder`);
+    }
+    return;
+  }
+  // The nearest existing ancestor must be a folder.
+  let p = dirname(outDir);
+  const root = parse(outDir).root;
+  while (!existsSync(p) && p !== root) p = dirname(p);
+  if (existsSync(p) && !statSync(p).isDirectory()) throw new InputError(flag, `${outDir} cannot be a folder: ${p} is a file`);
+}
+
+/** Removes temporary siblings `.<name>.tmp-<pid>-*` and `.<name>.old-<pid>-*` of processes that no longer run, saying so. */
+function clearStale(parent: string, name: string): void {
+  let entries: string[];
+  try { entries = readdirSync(parent); } catch { return; }
+  for (const e of entries) {
+    const m = new RegExp(`^\\.${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(tmp|old)-(\\d+)-`).exec(e);
+    if (!m) continue;
+    const pid = Number(m[2]);
+    let alive = pid === process.pid;
+    if (!alive) {
+      try { process.kill(pid, 0); alive = true; } catch (err) { alive = (err as NodeJS.ErrnoException).code === 'EPERM'; }
+    }
+    if (alive) continue;
+    rmSync(join(parent, e), { recursive: true, force: true });
+    process.stderr.write(`hazardsim: removed ${join(parent, e)}, left behind by an interrupted run (process ${pid})\n`);
+  }
+}
+
+export async function writeFolderAtomically(outDir: string, write: (tmpDir: string) => Promise<void> | void, flag = '--out'): Promise<void> {
+  checkOutputFolder(outDir, flag);
   const parent = dirname(outDir);
   mkdirSync(parent, { recursive: true });
+  clearStale(parent, basename(outDir));
   const stamp = `${process.pid}-${Date.now().toString(36)}`;
   const tmp = join(parent, `.${basename(outDir)}.tmp-${stamp}`);
   mkdirSync(tmp);

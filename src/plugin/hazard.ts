@@ -148,6 +148,11 @@ export interface HazardPlugin<C extends { type: string } = any> extends PluginDe
   files?(config: C): { field: string; path: string }[];
   /** Warnings about options outside a model's fitted range (printed, recorded in the manifest). */
   warnings?(config: C, where: string): string[];
+  /**
+   * When the hazard (or each part of it) begins, s after the run's start, with the field that sets it:
+   * the loader refuses one that begins at or after the run's end, since it could never be observed.
+   */
+  starts?(config: C): { field: string; at: number }[];
   /** Checks the configuration against the world and devices; throws InputError on problems. */
   check?(config: C, ctx: HazardContext, where: string): void;
   /** Per-device state columns (names without prefix). */

@@ -19,6 +19,12 @@ const hourly = () =>
     error: 'expected a number or a list of 24 numbers (one per local hour)',
   });
 
+/** A probability: one number in [0, 1] for all hours or 24 of them (local hours 0–23). */
+const hourlyProbability = () =>
+  z.union([z.number().min(0).max(1), z.array(z.number().min(0).max(1)).length(24, { error: 'expected 24 values, one per local hour 0–23' })], {
+    error: 'expected a probability from 0 to 1, or a list of 24 of them (one per local hour)',
+  });
+
 /** Context shares, e.g. { table: 0.7, hand: 0.1, pocket: 0.1, bag: 0.1 }; normalised per hour. */
 const contextShares = () =>
   z
@@ -78,7 +84,7 @@ const common = {
   description: z.string().optional(),
   sources: z.array(z.string()).optional(),
   /** Probability that the phone is charging, by local hour. */
-  charging: hourly().default(0.1),
+  charging: hourlyProbability().default(0.1),
   motion: motionSchema.prefault({}),
 };
 

@@ -221,6 +221,12 @@ export function loadScenario(file: string, options: { plugins: PluginSet; overri
     const plugin = HAZARDS[h.type]!;
     for (const f of plugin.files?.(h) ?? []) hazardFiles[`hazards[${i}].${f.field}`] = track(`hazards[${i}].${f.field}`, f.path);
     warnings.push(...(plugin.warnings?.(h, `hazards[${i}]`) ?? []));
+    // A hazard that begins at or after the end would be scored as missed though nobody could see it.
+    for (const s of plugin.starts?.(h) ?? []) {
+      if (s.at >= config.duration) {
+        throw new InputError(shown, { path: `hazards[${i}].${s.field}`, message: `begins at ${s.at} s, at or after the end of the run (duration ${config.duration} s): nothing could observe it; lengthen the duration or move it earlier` });
+      }
+    }
   });
   // Consensus servers: their files (a calibration) are resolved, hashed and read into their configuration.
   const prepared = serversOf(config).map((sv, i) => {

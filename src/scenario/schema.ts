@@ -13,6 +13,20 @@ function union<T extends z.ZodType[]>(key: string, schemas: T) {
   return z.discriminatedUnion(key, schemas as unknown as [z.ZodObject<any>, ...z.ZodObject<any>[]]);
 }
 
+/**
+ * One item or a non-empty list of items: checked as whichever the input is, so an error names the
+ * item's own field (e.g. `server.type` and its valid values) instead of "invalid input" for both shapes.
+ */
+function oneOrList<S extends z.ZodType>(item: S) {
+  const list = z.array(item).min(1);
+  return z.unknown().transform((v, ctx): z.output<S> | z.output<S>[] => {
+    const r = (Array.isArray(v) ? list : item).safeParse(v, { reportInput: true });
+    if (r.success) return r.data as z.output<S> | z.output<S>[];
+    for (const issue of r.error.issues) ctx.addIssue({ ...(issue as object), path: issue.path } as never);
+    return z.NEVER;
+  });
+}
+
 const mixEntry = z.strictObject({
   /** Path of a profile file, relative to the scenario file. */
   profile: filePath(),
@@ -118,9 +132,13 @@ export function buildScenarioSchema(plugins: PluginSet) {
       detector,
       network: networkSchema.prefault({}),
       /** One consensus plug-in, or several (each takes the trigger channels it knows). */
-      server: z.union([server, z.array(server).min(1)]),
+      server: oneOrList(server),
       scoring: scoringSchema.prefault({}),
       environment: environmentSchema.prefault({}),
+    })
+    .superRefine((c, ctx) => {
+      // A tick longer than the run would simulate nothing (and score every hazard as missed).
+      if (c.tick > c.duration) ctx.addIssue({ code: 'custom', path: ['tick'], message: `expected a tick no longer than the duration (${c.duration} s)`, input: c.tick });
     });
 }
 

@@ -140,6 +140,14 @@ export class InferencePool {
       while (next < batches) await one(next++);
     });
     await Promise.all(lanes);
+    // A model that answers NaN or ±∞ would drop every window it scores without a word: refuse it.
+    for (let i = 0; i < n; i++) {
+      if (!Number.isFinite(scores[i]!)) {
+        let bad = 0;
+        for (let k = i; k < n; k++) if (!Number.isFinite(scores[k]!)) bad++;
+        throw new InputError(m.path, { path: 'output', message: `the model returned ${scores[i]} for window ${i} (${bad} of ${n} windows not finite): its scores cannot be thresholded; check the model's inputs and normalisation` });
+      }
+    }
     return scores;
   }
 

@@ -16,6 +16,7 @@ export const earthquakeHazard: HazardPlugin<EarthquakeConfig> = {
   category: 'hazard',
   schema: earthquakeSchema,
   warnings: (c, where) => earthquakeWarnings(c, where),
+  starts: (c) => [{ field: 'origin_time', at: c.origin_time }],
   columns: () => columns(),
   create(config, ctx) {
     const index = ctx.index;

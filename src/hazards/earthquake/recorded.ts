@@ -284,6 +284,7 @@ export const recordedEarthquakeHazard: HazardPlugin<RecordedConfig> = {
   schema: recordedSchema,
   files: (c) => [{ field: 'record', path: c.record }],
   warnings: (c, where) => (c.magnitude !== undefined ? earthquakeWarnings({ magnitude: c.magnitude }, where) : []),
+  starts: (c) => [{ field: 'origin_time', at: c.origin_time }],
   check(c, ctx, where) {
     recordFor(c, ctx, where);
   },

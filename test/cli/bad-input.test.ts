@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { ROOT, cli, smallScenario, tempDir, writeScenario } from '../helpers.js';
+
+/** One refusal: exit 2, a single first line `hazardsim: <file>: <field>: …`, no stack trace, nothing written. */
+function refused(args: string[], first: RegExp, out?: string) {
+  const r = cli(args);
+  expect(r.code, r.stderr).toBe(2);
+  const lines = r.stderr.trim().split('\n');
+  expect(lines[0]).toMatch(first);
+  expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  if (out) expect(existsSync(out)).toBe(false);
+}
+
+describe('no silent wrong result, nothing lost', () => {
+  const dir = tempDir();
+  const file = writeScenario(dir, smallScenario(dir, { duration: '60s' }));
+
+  it('never replaces a user’s file or folder with a run folder', () => {
+    const keep = join(dir, 'notes.txt');
+    writeFileSync(keep, 'keep me');
+    refused(['run', file, '--out', keep], /^hazardsim: --out: .*notes\.txt is an existing file, not a folder/);
+    expect(readFileSync(keep, 'utf8')).toBe('keep me');
+    const docs = join(dir, 'docs');
+    mkdirSync(docs);
+    writeFileSync(join(docs, 'thesis.tex'), 'chapter 1');
+    refused(['run', file, '--out', docs], /^hazardsim: --out: .*docs is a folder hazardsim did not write/);
+    expect(readdirSync(docs)).toEqual(['thesis.tex']);
+    refused(['run', file, '--out', join(keep, 'sub')], /^hazardsim: --out: .* cannot be a folder: .*notes\.txt is a file/);
+  });
+
+  it('replaces its own earlier result, and clears what a killed run left behind, saying so', () => {
+    const out = join(dir, 'run');
+    expect(cli(['run', file, '--out', out, '--quiet']).code).toBe(0);
+    // A temporary folder of a run killed while writing (its process is gone).
+    const stale = join(dir, '.run.tmp-999999-abc');
+    mkdirSync(stale);
+    writeFileSync(join(stale, 'summary.json'), '');
+    const again = cli(['run', file, '--out', out, '--quiet']);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(/removed .*\.run\.tmp-999999-abc, left behind by an interrupted run \(process 999999\)/);
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(join(out, 'summary.json'))).toBe(true);
+  });
+
+  it('refuses a run that could not observe its hazard, or a tick longer than the run', () => {
+    refused(['run', file, '--out', join(dir, 'late'), '--set', 'hazards.0.origin_time=60s'],
+      /^hazardsim: .*scenario\.yaml: hazards\[0\]\.origin_time: begins at 60 s, at or after the end of the run \(duration 60 s\)/, join(dir, 'late'));
+    refused(['run', file, '--out', join(dir, 'tick'), '--set', 'tick=2m'], /^hazardsim: .*scenario\.yaml: tick: expected a tick no longer than the duration \(60 s\), found 120/, join(dir, 'tick'));
+  });
+
+  it('names the field and lists the choices for an unknown server type, alone or in a list', () => {
+    refused(['run', file, '--out', join(dir, 'sv1'), '--set', 'server={type: quake}'], /^hazardsim: .*scenario\.yaml: server\.type: unknown value "quake"; expected one of "cell-ratio", "binomial"/);
+    refused(['run', file, '--out', join(dir, 'sv2'), '--set', 'server=[{type: cell-ratio}, {type: quake}]'], /^hazardsim: .*scenario\.yaml: server\[1\]\.type: unknown value "quake"/);
+    refused(['run', file, '--out', join(dir, 'sv3'), '--set', 'server.cell_km=-1'], /^hazardsim: .*scenario\.yaml: server\.cell_km: expected a value > 0, found -1/);
+  });
+
+  it('refuses a charging probability above 1', () => {
+    const b = join(dir, 'charger.yaml');
+    writeFileSync(b, readFileSync(join(ROOT, 'agents/behaviours/on-table.yaml'), 'utf8').replace(/^charging:.*$/m, '') + '\ncharging: 3\n');
+    const r = cli(['validate', b]);
+    expect(r.code).toBe(2);
+    expect(r.stdout + r.stderr).toMatch(/charger\.yaml: charging: expected a value ≤ 1, found 3/);
+  });
+
+  it('refuses a model whose scores are not numbers, naming the model, instead of dropping every window', () => {
+    // The shipped baseline with its bias set to NaN: every score it gives is NaN.
+    const onnx = createRequire(import.meta.url)('onnx-proto').onnx;
+    const m = onnx.ModelProto.decode(readFileSync(join(ROOT, 'models/quake-baseline.onnx')));
+    for (const t of m.graph.initializer) if (/^b2_/.test(t.name)) { t.floatData = []; t.rawData = new Uint8Array(new Float32Array(Array(t.dims.reduce((a: number, b: number) => a * Number(b), 1)).fill(NaN)).buffer); }
+    const bad = join(dir, 'nan.onnx');
+    writeFileSync(bad, onnx.ModelProto.encode(m).finish());
+    copyFileSync(join(ROOT, 'models/quake-baseline.json'), join(dir, 'nan.json'));
+    const scen = writeScenario(dir, smallScenario(dir, { duration: '60s', detector: { type: 'two-stage', gate: { type: 'sta-lta', min_amplitude_g: 0.01 }, model: bad } }), 'nan-scenario.yaml');
+    refused(['run', scen, '--out', join(dir, 'nan-run')], /^hazardsim: .*nan\.onnx: output: the model returned NaN for window 0 \(\d+ of \d+ windows not finite\)/, join(dir, 'nan-run'));
+  });
+});
