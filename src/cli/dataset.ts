@@ -41,8 +41,10 @@ export async function datasetCommand(o: DatasetCommandOptions): Promise<number> 
   if (o.stratify !== 'label' && o.stratify !== 'none') throw new InputError('--stratify', `expected label or none, found ${JSON.stringify(o.stratify)}`);
   if (o.rate !== undefined && !(o.rate > 0)) throw new InputError('--rate', `expected a sample rate above 0 Hz, found ${o.rate}`);
   if (o.threads !== undefined && !(Number.isInteger(o.threads) && o.threads >= 0)) throw new InputError('--threads', `expected a whole number ≥ 0, found ${o.threads}`);
+  const scenarios = o.scenarios.map((f) => loadScenario(f, { plugins: builtinPlugins, overrides: o.set ?? [], seed: o.seed, lateHazards: 'warn' }));
+  if (!o.quiet) for (const s of scenarios) for (const w of s.warnings) process.stderr.write(`hazardsim: warning: ${s.file}: ${w}\n`);
   const summary = await buildDataset({
-    scenarios: o.scenarios.map((f) => loadScenario(f, { plugins: builtinPlugins, overrides: o.set ?? [], seed: o.seed })), plugins: builtinPlugins, out: o.out, windows: o.windows, windowS: seconds('--window', o.window), hopS: seconds('--hop', o.hop), rateHz: o.rate,
+    scenarios, plugins: builtinPlugins, out: o.out, windows: o.windows, windowS: seconds('--window', o.window), hopS: seconds('--hop', o.hop), rateHz: o.rate,
     channels: o.channels, balance: o.balance, hardNegatives: o.hardNegatives, minSignalG: o.minSignalG, split: o.split, stratify: o.stratify, valShare: o.valShare,
     testShare: o.testShare, force: o.force, threads: o.threads ?? Math.min(availableParallelism(), 4),
   });

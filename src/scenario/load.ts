@@ -34,13 +34,24 @@ export function readYaml(file: string): unknown {
 export function parseYamlText(text: string, name: string): unknown {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {
+    const lines = text.split(/\r?\n/);
     throw new InputError(name, doc.errors.map((e: YAMLError) => {
       const pos = e.linePos?.[0];
       const where = pos ? `line ${pos.line}, column ${pos.col}` : '';
+      // A repeated key: say which one (the parser gives only its place).
+      if (e.code === 'DUPLICATE_KEY' && pos) {
+        const key = (lines[pos.line - 1] ?? '').slice(pos.col - 1).split(':')[0]!.trim();
+        return { path: where, message: `YAML syntax error: the key "${key}" appears twice in the same mapping` };
+      }
       return { path: where, message: `YAML syntax error: ${e.message.split('\n')[0]}` };
     }));
   }
-  return doc.toJS({ maxAliasCount: 1000 });
+  try {
+    return doc.toJS({ maxAliasCount: 1000 });
+  } catch (err) {
+    // Aliases that expand without bound (a "billion laughs" file) stop here, not in memory.
+    throw new InputError(name, `YAML: ${(err as Error).message.split('\n')[0]} (aliases expand to over 1,000 nodes)`);
+  }
 }
 
 /** Parses a `--set` path such as `hazards.0.magnitude` or `hazards[0].magnitude`. */
@@ -70,7 +81,12 @@ export function applyOverrides(doc: unknown, overrides: readonly string[], file:
     } catch (err) {
       throw new InputError('--set', { path: pathText, message: (err as Error).message });
     }
-    const value = parseYamlValue(o.slice(eq + 1));
+    let value: unknown;
+    try {
+      value = parseYamlValue(o.slice(eq + 1));
+    } catch (err) {
+      throw new InputError('--set', { path: pathText, message: `the value ${JSON.stringify(o.slice(eq + 1))} is not valid YAML: ${(err as Error).message.split('\n')[0]}` });
+    }
     let node: any = root;
     for (let i = 0; i < path.length; i++) {
       const key = path[i]!;
@@ -157,7 +173,16 @@ export function loadBehaviourProfile(file: string): BehaviourProfile {
 }
 
 /** Loads, overrides, validates and resolves a scenario file. */
-export function loadScenario(file: string, options: { plugins: PluginSet; overrides?: readonly string[]; seed?: number }): ResolvedScenario {
+export function loadScenario(file: string, options: {
+  plugins: PluginSet;
+  overrides?: readonly string[];
+  seed?: number;
+  /**
+   * A hazard that begins at or after the run's end: an error (default: a run would score it as
+   * missed), or a warning where leaving it out is a reasonable intent (a dataset cut short).
+   */
+  lateHazards?: 'error' | 'warn';
+}): ResolvedScenario {
   const { hazards: HAZARDS, detectors: DETECTORS, servers: CONSENSUS } = options.plugins;
   const abs = resolve(file);
   const shown = displayPath(abs);
@@ -223,9 +248,10 @@ export function loadScenario(file: string, options: { plugins: PluginSet; overri
     warnings.push(...(plugin.warnings?.(h, `hazards[${i}]`) ?? []));
     // A hazard that begins at or after the end would be scored as missed though nobody could see it.
     for (const s of plugin.starts?.(h) ?? []) {
-      if (s.at >= config.duration) {
-        throw new InputError(shown, { path: `hazards[${i}].${s.field}`, message: `begins at ${s.at} s, at or after the end of the run (duration ${config.duration} s): nothing could observe it; lengthen the duration or move it earlier` });
-      }
+      if (s.at < config.duration) continue;
+      const message = `begins at ${s.at} s, at or after the end of the run (duration ${config.duration} s): nothing could observe it`;
+      if (options.lateHazards === 'warn') warnings.push(`hazards[${i}].${s.field}: ${message}; it is left out`);
+      else throw new InputError(shown, { path: `hazards[${i}].${s.field}`, message: `${message}; lengthen the duration or move it earlier` });
     }
   });
   // Consensus servers: their files (a calibration) are resolved, hashed and read into their configuration.

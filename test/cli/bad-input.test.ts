@@ -57,6 +57,19 @@ describe('no silent wrong result, nothing lost', () => {
     refused(['run', file, '--out', join(dir, 'sv3'), '--set', 'server.cell_km=-1'], /^hazardsim: .*scenario\.yaml: server\.cell_km: expected a value > 0, found -1/);
   });
 
+  it('names the file for YAML that would expand without bound, the option for bad YAML in --set, and the repeated key', () => {
+    // A "billion laughs" file: nine aliases of nine aliases of … .
+    let bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n', prev = 'a';
+    for (let i = 1; i < 9; i++) { bomb += `l${i}: &l${i} [${Array(9).fill('*' + prev).join(',')}]\n`; prev = `l${i}`; }
+    const bombFile = join(dir, 'bomb.yaml');
+    writeFileSync(bombFile, bomb);
+    refused(['run', bombFile, '--out', join(dir, 'bomb')], /^hazardsim: .*bomb\.yaml: YAML: Excessive alias count .* \(aliases expand to over 1,000 nodes\)/);
+    refused(['run', file, '--out', join(dir, 'bad-set'), '--set', 'population.devices=[1,'], /^hazardsim: --set: population\.devices: the value "\[1," is not valid YAML/, join(dir, 'bad-set'));
+    const dup = join(dir, 'dup.yaml');
+    writeFileSync(dup, readFileSync(file, 'utf8') + 'seed: 9\n');
+    refused(['run', dup, '--out', join(dir, 'dup')], /^hazardsim: .*dup\.yaml: line \d+, column 1: YAML syntax error: the key "seed" appears twice in the same mapping/, join(dir, 'dup'));
+  });
+
   it('refuses a charging probability above 1', () => {
     const b = join(dir, 'charger.yaml');
     writeFileSync(b, readFileSync(join(ROOT, 'agents/behaviours/on-table.yaml'), 'utf8').replace(/^charging:.*$/m, '') + '\ncharging: 3\n');

@@ -65,7 +65,7 @@ describe('--plugins', () => {
   });
 
   it('stops a plug-in that reads a truth column, naming the column', () => {
-    const file = writeScenario(dir, smallScenario(dir, { duration: '10s', detector: { type: 'peeking' } }), 'peek.yaml');
+    const file = writeScenario(dir, smallScenario(dir, { duration: '10s', hazards: [], detector: { type: 'peeking' } }), 'peek.yaml');
     const r = cli(['run', file, '--plugins', mod, '--threads', '1', '--out', join(dir, 'out-peek')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/detector "peeking" \(detector\) may not read column "x"/);

@@ -118,8 +118,8 @@ describe('crashes', () => {
 
   it('refuses a crash of a device that does not exist or is not in a vehicle', () => {
     const base = { population: { devices: 50, phones: [{ profile: join(ROOT, 'agents/phones/mid-range.yaml') }], behaviours: [agent('on-table.yaml')] } };
-    expect(() => run({ ...base, hazards: [{ type: 'crash', crashes: [{ device: 500, time: '10s' }] }] }, 10)).toThrow(InputError);
-    expect(() => run({ ...base, hazards: [{ type: 'crash', crashes: [{ device: 500, time: '10s' }] }] }, 10)).toThrow(/hazards\[0\]\.crashes\[0\]\.device: expected a device id from 0 to 49, found 500/);
-    expect(() => run({ ...base, hazards: [{ type: 'crash', crashes: [{ device: 3, time: '10s' }] }] }, 10)).toThrow(/expected a device in a vehicle, found device 3 with behaviour "on-table"/);
+    expect(() => run({ ...base, hazards: [{ type: 'crash', crashes: [{ device: 500, time: '5s' }] }] }, 10)).toThrow(InputError);
+    expect(() => run({ ...base, hazards: [{ type: 'crash', crashes: [{ device: 500, time: '5s' }] }] }, 10)).toThrow(/hazards\[0\]\.crashes\[0\]\.device: expected a device id from 0 to 49, found 500/);
+    expect(() => run({ ...base, hazards: [{ type: 'crash', crashes: [{ device: 3, time: '5s' }] }] }, 10)).toThrow(/expected a device in a vehicle, found device 3 with behaviour "on-table"/);
   });
 });
