@@ -45,8 +45,13 @@ export class InputError extends Error {
     this.problems = list;
   }
 
+  /** At most this many problems are listed; the rest are counted (a broken file must not flood the terminal). */
+  static readonly LISTED = 20;
+
   static render(file: string, problems: InputProblem[]): string {
-    return problems.map((p) => (p.path ? `${file}: ${p.path}: ${p.message}` : `${file}: ${p.message}`)).join('\n');
+    const lines = problems.slice(0, InputError.LISTED).map((p) => (p.path ? `${file}: ${p.path}: ${p.message}` : `${file}: ${p.message}`));
+    if (problems.length > InputError.LISTED) lines.push(`${file}: … and ${problems.length - InputError.LISTED} more problems of this file`);
+    return lines.join('\n');
   }
 
   /** Convenience for a single field problem. */

@@ -192,6 +192,20 @@ function checkRings(polys: number[][][][], where: string, problems: InputProblem
   });
 }
 
+/**
+ * Many latitudes outside −90…90 mean longitude and latitude were swapped (GeoJSON is [lon, lat]):
+ * one message with the count and the first few places, instead of one line per coordinate.
+ */
+function summariseLatitudes(problems: InputProblem[]): InputProblem[] {
+  const lat = problems.filter((p) => /geometry\.coordinates(\[\d+\])*\[1\]$/.test(p.path) && /^expected a value [≥≤] -?90/.test(p.message));
+  if (lat.length < 3) return problems;
+  const first = lat.slice(0, 3).map((p) => `${p.path} (${p.message.replace(/^.*found /, '')})`).join(', ');
+  return [
+    { path: '', message: `${lat.length} coordinates have a latitude outside −90…90, e.g. ${first}: are longitude and latitude swapped? GeoJSON positions are [longitude, latitude]` },
+    ...problems.filter((p) => !lat.includes(p)),
+  ];
+}
+
 /** Loads and validates a world file. Throws InputError naming the file and feature on any problem. */
 export function loadWorld(file: string): World {
   let text: string;
@@ -243,7 +257,7 @@ export function parseWorld(json: any, file: string, hash = ''): World {
     }
     parsed.push({ role, f: result.data, index: i });
   });
-  if (problems.length) throw new InputError(file, problems);
+  if (problems.length) throw new InputError(file, summariseLatitudes(problems));
 
   const boundaries = parsed.filter((p) => p.role === 'boundary');
   if (boundaries.length === 0) throw new InputError(file, 'a world needs one feature with properties.role "boundary"');

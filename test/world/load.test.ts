@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { InputError } from '../../src/core/errors.js';
 import { parseWorld, loadWorld } from '../../src/world/load.js';
 
@@ -33,6 +34,15 @@ describe('world files', () => {
     expect(Math.abs(w.totalPopulation / w.metadata.source_population! - 1)).toBeLessThan(0.01);
     expect(w.places.length).toBe(w.metadata.source_rows);
     expect(w.metadata.attribution!.join(' ')).toContain('GeoNames');
+  });
+
+  it('say once, with a count, that longitude and latitude look swapped', () => {
+    const w = JSON.parse(readFileSync('worlds/california.geojson', 'utf8'));
+    const swap = (c: any): any => (typeof c[0] === 'number' ? [c[1], c[0]] : c.map(swap));
+    for (const f of w.features) f.geometry.coordinates = swap(f.geometry.coordinates);
+    const m = message(() => parseWorld(w, 'ca.geojson'));
+    expect(m.split('\n')).toHaveLength(1);
+    expect(m).toMatch(/^ca\.geojson: \d{3,} coordinates have a latitude outside −90…90, e\.g\. features\[0\]\.geometry\.coordinates\[0\]\[0\]\[1\] \(-124\.\d+\).*: are longitude and latitude swapped\?/);
   });
 
   it('refuse a self-intersecting boundary', () => {
