@@ -28,10 +28,11 @@ async function main(argv: string[]): Promise<void> {
           .option('quiet', { type: 'boolean', default: false, describe: 'print nothing on success' })
           .option('replicates', { type: 'number', describe: 'run seeds s, s+1, … into DIR/seed-<s>/ and pool them (with 95 % intervals) into DIR/replicates.json' })
           .option('plugins', { type: 'string', describe: 'a JavaScript module exporting `plugins`: the built-in set extended with your own hazards, detectors or servers' })
+          .option('force', { type: 'boolean', default: false, describe: 'run even when the up-front estimate says it does not fit this machine\'s memory' })
           .example('$0 run scenarios/quickstart.yaml', 'run the quickstart')
           .example('$0 run scenarios/quickstart.yaml --replicates 5', 'five seeds, pooled with confidence intervals')
           .example('$0 run scenarios/quickstart.yaml --set hazards.0.magnitude=7 --seed 2', 'a bigger quake, another seed'),
-      (a) => guard(async () => (await import('./cli/run.js')).runCommand({ scenario: a.scenario!, out: a.out, seed: a.seed, threads: a.threads, set: a.set, json: a.json, quiet: a.quiet, replicates: a.replicates, plugins: a.plugins })),
+      (a) => guard(async () => (await import('./cli/run.js')).runCommand({ scenario: a.scenario!, out: a.out, seed: a.seed, threads: a.threads, set: a.set, json: a.json, quiet: a.quiet, replicates: a.replicates, plugins: a.plugins, force: a.force })),
     )
     .command(
       'score <run>',
@@ -66,8 +67,10 @@ async function main(argv: string[]): Promise<void> {
     .command(
       'validate <files..>',
       'Check scenario, world and profile files (exit 0 when all are valid, 2 otherwise)',
-      (y) => y.positional('files', { type: 'string', array: true, demandOption: true }).option('quiet', { type: 'boolean', default: false }).option('plugins', { type: 'string', describe: 'a JavaScript module exporting `plugins` (your own plug-ins added to the built-in ones)' }),
-      (a) => guard(async () => (await import('./cli/validate.js')).validateCommand(a.files as string[], a.quiet, await (await import('./cli/plugin-module.js')).pluginsFrom(a.plugins as string | undefined))),
+      (y) => y.positional('files', { type: 'string', array: true, demandOption: true }).option('quiet', { type: 'boolean', default: false })
+        .option('plugins', { type: 'string', describe: 'a JavaScript module exporting `plugins` (your own plug-ins added to the built-in ones)' })
+        .option('force', { type: 'boolean', default: false, describe: 'accept a scenario whose estimate does not fit this machine\'s memory' }),
+      (a) => guard(async () => (await import('./cli/validate.js')).validateCommand(a.files as string[], a.quiet, await (await import('./cli/plugin-module.js')).pluginsFrom(a.plugins as string | undefined), a.force)),
     )
     .command(
       'plugins',

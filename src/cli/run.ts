@@ -11,6 +11,8 @@ import { fmt, fmtInt, progressBar } from './common.js';
 import { DeviceRows, writeRunFiles } from '../output/run-files.js';
 import { writeReport } from '../report/build.js';
 import { checkOutputFolder, writeFolderAtomically } from '../output/atomic.js';
+import { checkEstimate, describeEstimate, estimateRun } from '../engine/estimate.js';
+import { loadWorld } from '../world/load.js';
 import { poolReplicates } from '../score/replicates.js';
 import { formatDuration } from '../core/duration.js';
 import { pluginsFrom } from './plugin-module.js';
@@ -28,6 +30,8 @@ export interface RunCommandOptions {
   replicates?: number;
   /** A module exporting `plugins` (the built-in set extended with one's own). */
   plugins?: string;
+  /** Run even when the estimate says the run does not fit this machine's memory. */
+  force?: boolean;
 }
 
 /** Phone positions in degrees (where each phone was at the end of the run). */
@@ -100,6 +104,9 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
   const scenario = loadScenario(o.scenario, { plugins: builtinPlugins, overrides: o.set ?? [], seed: o.seed });
   const outDir = resolve(o.out ?? `out/${scenario.config.name}`);
   checkOutputFolder(outDir); // before simulating: a bad --out should not cost a run
+  const estimate = estimateRun(scenario, builtinPlugins, loadWorld(scenario.worldFile), threads);
+  if (!o.quiet && !o.json) process.stdout.write(`hazardsim: ${describeEstimate(estimate)}\n`);
+  checkEstimate(estimate, scenario.file, o.force ?? false);
   if (!o.quiet) for (const w of scenario.warnings) process.stderr.write(`hazardsim: warning: ${scenario.file}: ${w}\n`);
   if (replicates === 1) {
     const { summary, figures } = await runOnce(scenario, builtinPlugins, outDir, threads, !o.quiet && !o.json);

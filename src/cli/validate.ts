@@ -1,4 +1,6 @@
 /** `hazardsim validate`: checks scenario, world and profile files; exit 0 when all are valid, 2 otherwise. */
+import { availableParallelism } from 'node:os';
+import { checkEstimate, describeEstimate, estimateRun } from '../engine/estimate.js';
 import { isInputError } from '../core/errors.js';
 import { loadScenario, loadPhoneProfile, loadBehaviourProfile, readYaml, displayPath } from '../scenario/load.js';
 import { loadWorld } from '../world/load.js';
@@ -22,22 +24,24 @@ function kindOf(file: string): 'world' | 'phone' | 'behaviour' | 'scenario' {
   return 'scenario';
 }
 
-export function validateCommand(files: string[], quiet = false, plugins: PluginSet = builtinPlugins): number {
+export function validateCommand(files: string[], quiet = false, plugins: PluginSet = builtinPlugins, force = false): number {
   let bad = 0;
   for (const file of files) {
     try {
       const kind = kindOf(file);
-      let warnings: string[] = [];
+      let warnings: string[] = [], note = '';
       if (kind === 'world') loadWorld(file);
       else if (kind === 'phone') loadPhoneProfile(file);
       else if (kind === 'behaviour') loadBehaviourProfile(file);
       else {
         const s = loadScenario(file, { plugins });
-        loadWorld(s.worldFile);
+        const estimate = estimateRun(s, plugins, loadWorld(s.worldFile), Math.min(availableParallelism(), 4));
+        checkEstimate(estimate, s.file, force);
+        note = ` — ${describeEstimate(estimate)}`;
         warnings = s.warnings;
       }
       for (const w of warnings) process.stderr.write(`hazardsim: warning: ${displayPath(file)}: ${w}\n`);
-      if (!quiet) process.stdout.write(`ok  ${displayPath(file)} (${kind})\n`);
+      if (!quiet) process.stdout.write(`ok  ${displayPath(file)} (${kind})${note}\n`);
     } catch (err) {
       if (!isInputError(err)) throw err;
       bad++;

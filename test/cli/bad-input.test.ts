@@ -70,6 +70,22 @@ describe('no silent wrong result, nothing lost', () => {
     refused(['run', dup, '--out', join(dir, 'dup')], /^hazardsim: .*dup\.yaml: line \d+, column 1: YAML syntax error: the key "seed" appears twice in the same mapping/, join(dir, 'dup'));
   });
 
+  it('estimates a run up front and refuses one that cannot fit in memory, unless forced', () => {
+    // 50 M phones (the schema's maximum): hundreds of GB in signal mode on any machine CI runs on.
+    const big = join(dir, 'big');
+    refused(['run', file, '--out', big, '--set', 'population.devices=50000000'],
+      /^hazardsim: .*scenario\.yaml: population: 50,000,000 phones need about \d+\.\d GB of memory in signal mode; this machine allows \d+\.\d GB .*or pass --force/, big);
+    const v = cli(['validate', writeScenario(dir, smallScenario(dir, { population: { devices: 50_000_000, phones: [{ profile: join(ROOT, 'agents/phones/mid-range.yaml') }], behaviours: [{ profile: join(ROOT, 'agents/behaviours/on-table.yaml') }] } }), 'big.yaml')]);
+    expect(v.code).toBe(2);
+    expect(v.stderr).toMatch(/big\.yaml: population: 50,000,000 phones need about/);
+    // A scenario that fits: validate prints the estimate.
+    const ok = cli(['validate', file]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/estimate: 400 phones, \d+ device-hours, about 0\.\d GB of memory/);
+    // Forced, validate accepts it (a run would then try).
+    expect(cli(['validate', join(dir, 'big.yaml'), '--force']).code).toBe(0);
+  });
+
   it('refuses a charging probability above 1', () => {
     const b = join(dir, 'charger.yaml');
     writeFileSync(b, readFileSync(join(ROOT, 'agents/behaviours/on-table.yaml'), 'utf8').replace(/^charging:.*$/m, '') + '\ncharging: 3\n');
