@@ -51,6 +51,34 @@ function clearStale(parent: string, name: string): void {
   }
 }
 
+/** Folders being written now: on SIGINT or SIGTERM their temporary copy goes and an earlier result stays. */
+const writing = new Map<string, { tmp: string; old: string }>();
+let handlersInstalled = false;
+
+function undoAll(): void {
+  for (const [outDir, w] of writing) {
+    rmSync(w.tmp, { recursive: true, force: true });
+    // Interrupted between the two renames: put the earlier result back.
+    if (existsSync(w.old) && !existsSync(outDir)) renameSync(w.old, outDir);
+  }
+  writing.clear();
+}
+
+function installInterruptCleanup(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      undoAll();
+      process.stderr.write(`hazardsim: interrupted (${signal}); no result was written, an earlier one is untouched\n`);
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
+  }
+}
+
+/** Test hook: wait this long (ms) with the complete temporary folder before moving it into place. */
+const delayBeforeRename = Number(process.env.HAZARDSIM_TEST_WRITE_DELAY_MS ?? 0);
+
 export async function writeFolderAtomically(outDir: string, write: (tmpDir: string) => Promise<void> | void, flag = '--out'): Promise<void> {
   checkOutputFolder(outDir, flag);
   const parent = dirname(outDir);
@@ -58,11 +86,14 @@ export async function writeFolderAtomically(outDir: string, write: (tmpDir: stri
   clearStale(parent, basename(outDir));
   const stamp = `${process.pid}-${Date.now().toString(36)}`;
   const tmp = join(parent, `.${basename(outDir)}.tmp-${stamp}`);
+  const old = join(parent, `.${basename(outDir)}.old-${stamp}`);
+  installInterruptCleanup();
+  writing.set(outDir, { tmp, old });
   mkdirSync(tmp);
   try {
     await write(tmp);
+    if (delayBeforeRename > 0) await new Promise((r) => setTimeout(r, delayBeforeRename));
     if (existsSync(outDir)) {
-      const old = join(parent, `.${basename(outDir)}.old-${stamp}`);
       renameSync(outDir, old);
       renameSync(tmp, outDir);
       rmSync(old, { recursive: true, force: true });
@@ -71,6 +102,9 @@ export async function writeFolderAtomically(outDir: string, write: (tmpDir: stri
     }
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
+    if (existsSync(old) && !existsSync(outDir)) renameSync(old, outDir);
     throw err;
+  } finally {
+    writing.delete(outDir);
   }
 }

@@ -20,11 +20,17 @@ import { displayPath } from '../core/paths.js';
 export { displayPath };
 
 /** Reads a YAML file into a plain value; syntax errors name the line and column. */
+/** Largest scenario or profile file read, bytes: such files are a page of settings; data lives in its own files. */
+export const MAX_YAML_BYTES = 4 * 1024 * 1024;
+
 export function readYaml(file: string): unknown {
   let text: string;
   try {
+    const size = statSync(file).size;
+    if (size > MAX_YAML_BYTES) throw new InputError(displayPath(file), `the file is ${(size / 1048576).toFixed(1)} MB; scenario and profile files are limited to ${MAX_YAML_BYTES / 1048576} MB (worlds, records and models go in their own files)`);
     text = readFileSync(file, 'utf8');
   } catch (err) {
+    if (err instanceof InputError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new InputError(displayPath(file), code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? (err as Error).message})`);
   }

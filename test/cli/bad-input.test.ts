@@ -86,6 +86,12 @@ describe('no silent wrong result, nothing lost', () => {
     expect(cli(['validate', join(dir, 'big.yaml'), '--force']).code).toBe(0);
   });
 
+  it('refuses a scenario file of many megabytes before parsing it', () => {
+    const huge = join(dir, 'huge.yaml');
+    writeFileSync(huge, readFileSync(file, 'utf8') + '# ' + 'x'.repeat(5 * 1024 * 1024) + '\n');
+    refused(['run', huge, '--out', join(dir, 'huge')], /^hazardsim: .*huge\.yaml: the file is 5\.0 MB; scenario and profile files are limited to 4 MB/, join(dir, 'huge'));
+  });
+
   it('refuses a charging probability above 1', () => {
     const b = join(dir, 'charger.yaml');
     writeFileSync(b, readFileSync(join(ROOT, 'agents/behaviours/on-table.yaml'), 'utf8').replace(/^charging:.*$/m, '') + '\ncharging: 3\n');
@@ -105,4 +111,30 @@ describe('no silent wrong result, nothing lost', () => {
     const scen = writeScenario(dir, smallScenario(dir, { duration: '60s', detector: { type: 'two-stage', gate: { type: 'sta-lta', min_amplitude_g: 0.01 }, model: bad } }), 'nan-scenario.yaml');
     refused(['run', scen, '--out', join(dir, 'nan-run')], /^hazardsim: .*nan\.onnx: output: the model returned NaN for window 0 \(\d+ of \d+ windows not finite\)/, join(dir, 'nan-run'));
   });
+});
+
+describe('interrupted while writing', () => {
+  it.each([['SIGTERM', 143], ['SIGINT', 130]] as const)('%s leaves no temporary folder and the earlier result intact', async (signal, code) => {
+    const { spawn } = await import('node:child_process');
+    const { CLI } = await import('../helpers.js');
+    const dir = tempDir();
+    const file = writeScenario(dir, smallScenario(dir, { duration: '60s' }));
+    const out = join(dir, 'run');
+    expect(cli(['run', file, '--out', out, '--quiet']).code).toBe(0);
+    const before = readFileSync(join(out, 'summary.json'), 'utf8');
+    // A second run into the same folder, held with its complete temporary folder before the swap.
+    const child = spawn(process.execPath, [CLI, 'run', file, '--out', out, '--seed', '99', '--quiet'], { env: { ...process.env, HAZARDSIM_TEST_WRITE_DELAY_MS: '20000' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += String(d); });
+    const tmpExists = () => readdirSync(dir).some((e) => e.startsWith('.run.tmp-'));
+    for (let i = 0; i < 600 && !tmpExists(); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(tmpExists()).toBe(true);
+    await new Promise((r) => setTimeout(r, 300)); // inside the held write
+    child.kill(signal);
+    const exit = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    expect(exit).toBe(code);
+    expect(stderr).toMatch(new RegExp(`interrupted \\(${signal}\\); no result was written, an earlier one is untouched`));
+    expect(readdirSync(dir).filter((e) => e.startsWith('.run.'))).toEqual([]);
+    expect(readFileSync(join(out, 'summary.json'), 'utf8')).toBe(before);
+  }, 60_000);
 });
