@@ -62,7 +62,8 @@ function allowedKeysAt(schema: z.ZodType, path: PropertyKey[], input: unknown): 
 /** Message for one issue; `schema` and `root` allow key suggestions. */
 function describe(issue: Issue, schema?: z.ZodType, root?: unknown): InputProblem[] {
   const path = formatPath(issue.path);
-  const found = 'input' in issue ? `, found ${describeValue(issue.input)}` : '';
+  // A message that already says what it found (a plug-in's own wording) is not told twice.
+  const found = 'input' in issue && !/\bfound\b/.test(issue.message) ? `, found ${describeValue(issue.input)}` : '';
   switch (issue.code) {
     case 'unrecognized_keys': {
       const allowed = schema ? allowedKeysAt(schema, issue.path, root) : undefined;
@@ -77,7 +78,7 @@ function describe(issue: Issue, schema?: z.ZodType, root?: unknown): InputProble
       });
     }
     case 'invalid_type': {
-      const expected = issue.expected === 'object' ? 'a mapping of keys' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`;
+      const expected = issue.expected === 'object' ? 'a mapping of keys' : issue.expected === 'array' ? 'a list' : issue.expected === 'int' ? 'a whole number' : `a ${issue.expected}`;
       const missing = issue.input === undefined;
       return [{ path, message: missing ? `missing; expected ${expected}` : `expected ${expected}${found}` }];
     }
