@@ -79,7 +79,30 @@ function installInterruptCleanup(): void {
 /** Test hook: wait this long (ms) with the complete temporary folder before moving it into place. */
 const delayBeforeRename = Number(process.env.HAZARDSIM_TEST_WRITE_DELAY_MS ?? 0);
 
+/** File-system refusals that are the user's to fix (permissions, a full or read-only disk), by errno code. */
+const WRITE_REFUSALS: Record<string, string> = {
+  EACCES: 'permission denied', EPERM: 'operation not permitted', EROFS: 'read-only file system', ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded', ENOTDIR: 'a part of the path is not a folder', EISDIR: 'a folder is in the way', ENAMETOOLONG: 'the name is too long',
+};
+
+/** An output write the file system refused, as bad input (exit 2) naming the path; other errors pass through. */
+export function asWriteRefusal(err: unknown, flag: string, target?: string): unknown {
+  const e = err as NodeJS.ErrnoException;
+  const why = e?.code ? WRITE_REFUSALS[e.code] : undefined;
+  if (!why) return err;
+  const at = e.path && e.path !== target ? ` (at ${e.path})` : '';
+  return new InputError(flag, `cannot write ${target ?? e.path ?? 'the output'}: ${why}, ${e.code}${at}; nothing was written`);
+}
+
 export async function writeFolderAtomically(outDir: string, write: (tmpDir: string) => Promise<void> | void, flag = '--out'): Promise<void> {
+  try {
+    await writeFolder(outDir, write, flag);
+  } catch (err) {
+    throw asWriteRefusal(err, flag, outDir);
+  }
+}
+
+async function writeFolder(outDir: string, write: (tmpDir: string) => Promise<void> | void, flag: string): Promise<void> {
   checkOutputFolder(outDir, flag);
   const parent = dirname(outDir);
   mkdirSync(parent, { recursive: true });
@@ -88,8 +111,8 @@ export async function writeFolderAtomically(outDir: string, write: (tmpDir: stri
   const tmp = join(parent, `.${basename(outDir)}.tmp-${stamp}`);
   const old = join(parent, `.${basename(outDir)}.old-${stamp}`);
   installInterruptCleanup();
-  writing.set(outDir, { tmp, old });
   mkdirSync(tmp);
+  writing.set(outDir, { tmp, old });
   try {
     await write(tmp);
     if (delayBeforeRename > 0) await new Promise((r) => setTimeout(r, delayBeforeRename));

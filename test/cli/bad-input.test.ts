@@ -86,6 +86,10 @@ describe('no silent wrong result, nothing lost', () => {
     expect(cli(['validate', join(dir, 'big.yaml'), '--force']).code).toBe(0);
   });
 
+  it('names the path when the file system refuses the output (here /sys, where nothing may be created)', () => {
+    refused(['run', file, '--out', '/sys/hazardsim-out'], /^hazardsim: --out: cannot write \/sys\/hazardsim-out: (operation not permitted|permission denied|read-only file system), E[A-Z]+ \(at \/sys\/\.hazardsim-out\.tmp-\d+-\w+\); nothing was written/, '/sys/hazardsim-out');
+  });
+
   it('refuses a scenario file of many megabytes before parsing it', () => {
     const huge = join(dir, 'huge.yaml');
     writeFileSync(huge, readFileSync(file, 'utf8') + '# ' + 'x'.repeat(5 * 1024 * 1024) + '\n');
