@@ -84,7 +84,8 @@ function printHuman(summary: ReturnType<typeof buildSummary>, figures: RunFigure
     const e = h.estimate_first;
     const l = h.estimate_last;
     const est = e && l ? ` (first estimate M${fmt(e.magnitude, 1)}, ${fmt(e.location_error_km, 1)} km off; last M${fmt(l.magnitude, 1)}, ${fmt(l.location_error_km, 1)} km off)` : '';
-    w(`  ${h.name}: ${h.event === null ? 'MISSED — no alert' : `alert ${fmt(h.alert_latency_s, 1)} s after origin${est}`}`);
+    const quiet = h.deserving === 0 ? 'no alert, and none deserved: no phone was shaken to the alert level' : 'MISSED — no alert';
+    w(`  ${h.name}: ${h.event === null ? quiet : `alert ${fmt(h.alert_latency_s, 1)} s after origin${est}`}`);
     const q = h.warning_time_s;
     if (h.deserving) {
       w(`    ${fmtInt(h.deserving)} people deserved an alert: timely ${fmtInt(h.outcomes.timely)}, late ${fmtInt(h.outcomes.late)}, missed ${fmtInt(h.outcomes.missed)}; unnecessary ${fmtInt(h.outcomes.unnecessary)}`);

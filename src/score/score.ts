@@ -324,6 +324,8 @@ export function score(input: {
     false_take_action_alerts: falseEvents.filter((e) => e.take_action_radius_km_last > 0).length,
     false_alerts_cancelled: falseEvents.filter((e) => e.cancelled).length,
     false_alerts_per_million_phone_hours: input.phoneHours && input.phoneHours > 0 ? (falseAlerts * 1e6) / input.phoneHours : null,
-    missed_hazards: hazards.filter((h) => h.alertable && h.event === null).length,
+    // A hazard nobody deserved an alert for (none of its targets detectable, no phone shaken to the
+    // alert level) cannot be missed: staying quiet was right.
+    missed_hazards: hazards.filter((h) => h.alertable && h.event === null && (h.items ? h.items.detectable > 0 : h.deserving > 0)).length,
   };
 }

@@ -86,6 +86,15 @@ describe('scoring', () => {
     expect(q.missed_hazards).toBe(0);
   });
 
+  it('does not count a hazard nobody deserved an alert for as missed', () => {
+    // A quake far outside the world: every phone reached, none shaken to the alert level.
+    const far = truth([0, 0, 0, 0, 0, 0], [400, 400, 400, 400, 400, 400]);
+    const q = score({ truths: [far], alerts: [], receipts: [], devices: 6, durationS: 600, config });
+    expect(q.hazards[0]!.event).toBeNull();
+    expect(q.hazards[0]!.deserving).toBe(0);
+    expect(q.missed_hazards).toBe(0);
+  });
+
   it('treats a run with no alert as a missed hazard', () => {
     const q = score({ truths: [t], alerts: [], receipts: [], devices: 6, durationS: 600, config });
     expect(q.missed_hazards).toBe(1);
