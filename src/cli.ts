@@ -218,7 +218,8 @@ async function main(argv: string[]): Promise<void> {
         )
         .demandCommand(1, 'name a world subcommand (build)'),
     )
-    .demandCommand(1, 'name a command: run, validate, schema, shaking, record, dataset, train, world')
+    .demandCommand(1, `name a command: ${COMMANDS.join(', ')}`)
+    .recommendCommands()
     .strict()
     .help()
     .alias('help', 'h')
@@ -226,12 +227,17 @@ async function main(argv: string[]): Promise<void> {
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .fail((msg, err, y) => {
       if (err) throw err;
+      const suggestion = /^Did you mean (\S+)\?$/.exec(msg ?? '');
+      if (suggestion) msg = `unknown command ${JSON.stringify(argv[0])}; did you mean ${suggestion[1]}?`;
       process.stderr.write(`hazardsim: ${msg}\n(see hazardsim --help)\n`);
       process.exit(EXIT_INPUT);
       void y;
     });
   await cli.parseAsync();
 }
+
+/** Every top-level command, for the message when none is named. */
+const COMMANDS = ['run', 'validate', 'score', 'report', 'compare', 'plugins', 'schema', 'shaking', 'calibrate', 'record', 'dataset', 'train', 'world'];
 
 main(hideBin(process.argv)).catch((err) => {
   process.stderr.write(`hazardsim: internal error: ${(err as Error).message}\n`);

@@ -118,4 +118,13 @@ describe('hazardsim validate and schema', () => {
     const top = cli(['--help']).stdout;
     for (const c of commands) expect(top).toContain(`hazardsim ${c}`);
   });
+
+  it('suggests the command a typo meant, and lists every command when none is named', () => {
+    const typo = cli(['runn', 'scenarios/quickstart.yaml']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/^hazardsim: unknown command "runn"; did you mean run\?/);
+    const bare = cli([]);
+    expect(bare.code).toBe(2);
+    for (const c of ['run', 'validate', 'score', 'report', 'compare', 'plugins', 'schema', 'shaking', 'calibrate', 'record', 'dataset', 'train', 'world']) expect(bare.stderr).toContain(c);
+  });
 });
