@@ -69,8 +69,9 @@ async function main(argv: string[]): Promise<void> {
       'Check scenario, world and profile files (exit 0 when all are valid, 2 otherwise)',
       (y) => y.positional('files', { type: 'string', array: true, demandOption: true }).option('quiet', { type: 'boolean', default: false })
         .option('plugins', { type: 'string', describe: 'a JavaScript module exporting `plugins` (your own plug-ins added to the built-in ones)' })
-        .option('force', { type: 'boolean', default: false, describe: 'accept a scenario whose estimate does not fit this machine\'s memory' }),
-      (a) => guard(async () => (await import('./cli/validate.js')).validateCommand(a.files as string[], a.quiet, await (await import('./cli/plugin-module.js')).pluginsFrom(a.plugins as string | undefined), a.force)),
+        .option('force', { type: 'boolean', default: false, describe: 'accept a scenario whose estimate does not fit this machine\'s memory' })
+        .option('json', { type: 'boolean', default: false, describe: 'print one JSON verdict per file (kind, ok, warnings, problems, estimate)' }),
+      (a) => guard(async () => (await import('./cli/validate.js')).validateCommand(a.files as string[], a.quiet, await (await import('./cli/plugin-module.js')).pluginsFrom(a.plugins as string | undefined), a.force, a.json)),
     )
     .command(
       'plugins',

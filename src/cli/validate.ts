@@ -1,7 +1,7 @@
 /** `hazardsim validate`: checks scenario, world and profile files; exit 0 when all are valid, 2 otherwise. */
 import { availableParallelism } from 'node:os';
 import { checkEstimate, describeEstimate, estimateRun } from '../engine/estimate.js';
-import { isInputError } from '../core/errors.js';
+import { isInputError, type InputError } from '../core/errors.js';
 import { loadScenario, loadPhoneProfile, loadBehaviourProfile, readYaml, displayPath } from '../scenario/load.js';
 import { loadWorld } from '../world/load.js';
 import { EXIT_INPUT } from './common.js';
@@ -24,29 +24,47 @@ function kindOf(file: string): 'world' | 'phone' | 'behaviour' | 'scenario' {
   return 'scenario';
 }
 
-export function validateCommand(files: string[], quiet = false, plugins: PluginSet = builtinPlugins, force = false): number {
+/** One file's verdict, as `--json` prints it. */
+interface Verdict {
+  file: string;
+  kind: 'world' | 'phone' | 'behaviour' | 'scenario';
+  ok: boolean;
+  warnings: string[];
+  problems: { path: string; message: string }[];
+  estimate?: { phones: number; device_hours: number; memory_bytes: number; limit_bytes: number; wall_seconds: number; threads: number };
+}
+
+export function validateCommand(files: string[], quiet = false, plugins: PluginSet = builtinPlugins, force = false, json = false): number {
   let bad = 0;
+  const verdicts: Verdict[] = [];
   for (const file of files) {
+    const kind = kindOf(file);
+    const v: Verdict = { file: displayPath(file), kind, ok: true, warnings: [], problems: [] };
+    verdicts.push(v);
     try {
-      const kind = kindOf(file);
-      let warnings: string[] = [], note = '';
+      let note = '';
       if (kind === 'world') loadWorld(file);
       else if (kind === 'phone') loadPhoneProfile(file);
       else if (kind === 'behaviour') loadBehaviourProfile(file);
       else {
         const s = loadScenario(file, { plugins });
-        const estimate = estimateRun(s, plugins, loadWorld(s.worldFile), Math.min(availableParallelism(), 4));
-        checkEstimate(estimate, s.file, force);
-        note = ` — ${describeEstimate(estimate)}`;
-        warnings = s.warnings;
+        const e = estimateRun(s, plugins, loadWorld(s.worldFile), Math.min(availableParallelism(), 4));
+        v.estimate = { phones: e.phones, device_hours: e.deviceHours, memory_bytes: e.memoryBytes, limit_bytes: e.limitBytes, wall_seconds: e.wallSeconds, threads: e.threads };
+        checkEstimate(e, s.file, force);
+        note = ` — ${describeEstimate(e)}`;
+        v.warnings = s.warnings;
       }
-      for (const w of warnings) process.stderr.write(`hazardsim: warning: ${displayPath(file)}: ${w}\n`);
+      if (json) continue;
+      for (const w of v.warnings) process.stderr.write(`hazardsim: warning: ${displayPath(file)}: ${w}\n`);
       if (!quiet) process.stdout.write(`ok  ${displayPath(file)} (${kind})${note}\n`);
     } catch (err) {
       if (!isInputError(err)) throw err;
       bad++;
-      process.stderr.write(`${(err as Error).message}\n`);
+      v.ok = false;
+      v.problems = (err as InputError).problems.map((p) => ({ path: p.path, message: p.message }));
+      if (!json) process.stderr.write(`${(err as Error).message}\n`);
     }
   }
+  if (json) process.stdout.write(JSON.stringify(verdicts, null, 2) + '\n');
   return bad ? EXIT_INPUT : 0;
 }

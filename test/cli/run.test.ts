@@ -81,6 +81,13 @@ describe('hazardsim validate and schema', () => {
     const r = cli(['validate', good, bad]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/bad\.yaml: seed: expected a value ≥ 0, found -3/);
+    // --json: one verdict per file, with the problems and the scenario's estimate.
+    const j = cli(['validate', good, bad, '--json']);
+    expect(j.code).toBe(2);
+    const v = JSON.parse(j.stdout);
+    expect(v.map((x: any) => [x.kind, x.ok])).toEqual([['scenario', true], ['scenario', false]]);
+    expect(v[0].estimate.phones).toBe(400);
+    expect(v[1].problems).toEqual([{ path: 'seed', message: 'expected a value ≥ 0, found -3' }]);
   });
 
   it('schema prints a JSON Schema', () => {
