@@ -154,12 +154,13 @@ async function main(argv: string[]): Promise<void> {
           .option('threads', { type: 'number', describe: 'worker threads (0: main thread only; default: CPU count, at most 4)' })
           .option('seed', { type: 'number', describe: 'override the scenarios\' seed' })
           .option('set', { type: 'string', array: true, describe: 'override a scenario field, e.g. --set hazards.0.magnitude=6' })
-          .option('quiet', { type: 'boolean', default: false })
+          .option('quiet', { type: 'boolean', default: false, describe: 'print nothing on success' })
+          .option('json', { type: 'boolean', default: false, describe: 'print the dataset summary (windows, class and split counts, warnings) as JSON' })
           .example('$0 dataset scenarios/dataset-quake.yaml --out out/datasets/quake --windows 4000', 'a balanced earthquake dataset'),
       (a) => guard(async () => (await import('./cli/dataset.js')).datasetCommand({
         scenarios: a.scenarios as string[], out: a.out, windows: a.windows, window: a.window, hop: a.hop, rate: a.rate, channels: a.channels,
         balance: a.balance, hardNegatives: a['hard-negatives'], minSignalG: a['min-signal-g'], split: a.split, stratify: a.stratify, valShare: a['val-share'], testShare: a['test-share'],
-        force: a.force, threads: a.threads, seed: a.seed, set: a.set, quiet: a.quiet,
+        force: a.force, threads: a.threads, seed: a.seed, set: a.set, quiet: a.quiet, json: a.json,
       })),
     )
     .command(
@@ -180,11 +181,12 @@ async function main(argv: string[]): Promise<void> {
           .option('patience', { type: 'number', default: 15, describe: 'stop after this many epochs without a better validation loss' })
           .option('seed', { type: 'number', default: 1 })
           .option('force', { type: 'boolean', default: false, describe: 'replace an existing model file' })
-          .option('quiet', { type: 'boolean', default: false })
+          .option('quiet', { type: 'boolean', default: false, describe: 'print nothing on success' })
+          .option('json', { type: 'boolean', default: false, describe: 'print the model sidecar (metrics, threshold, training) as JSON' })
           .example('$0 train out/datasets/quake --out models/quake-baseline.onnx', 'an MLP on band features'),
       (a) => guard(async () => (await import('./cli/train.js')).trainCommand({
         dataset: a.dataset!, out: a.out, model: a.model, features: a.features, positive: a.positive, hidden: a.hidden, epochs: a.epochs, batch: a.batch,
-        lr: a.lr, l2: a.l2, patience: a.patience, seed: a.seed, force: a.force, quiet: a.quiet,
+        lr: a.lr, l2: a.l2, patience: a.patience, seed: a.seed, force: a.force, quiet: a.quiet, json: a.json,
       })),
     )
     .command('world', 'Build world files', (y) =>

@@ -27,6 +27,8 @@ export interface DatasetCommandOptions {
   seed?: number;
   set?: string[];
   quiet?: boolean;
+  /** Print the dataset summary as JSON instead of the human summary. */
+  json?: boolean;
 }
 
 function seconds(flag: string, text: string): number {
@@ -42,13 +44,14 @@ export async function datasetCommand(o: DatasetCommandOptions): Promise<number> 
   if (o.rate !== undefined && !(o.rate > 0)) throw new InputError('--rate', `expected a sample rate above 0 Hz, found ${o.rate}`);
   if (o.threads !== undefined && !(Number.isInteger(o.threads) && o.threads >= 0)) throw new InputError('--threads', `expected a whole number ≥ 0, found ${o.threads}`);
   const scenarios = o.scenarios.map((f) => loadScenario(f, { plugins: builtinPlugins, overrides: o.set ?? [], seed: o.seed, lateHazards: 'warn' }));
-  if (!o.quiet) for (const s of scenarios) for (const w of s.warnings) process.stderr.write(`hazardsim: warning: ${s.file}: ${w}\n`);
+  if (!o.quiet && !o.json) for (const s of scenarios) for (const w of s.warnings) process.stderr.write(`hazardsim: warning: ${s.file}: ${w}\n`);
   const summary = await buildDataset({
     scenarios, plugins: builtinPlugins, out: o.out, windows: o.windows, windowS: seconds('--window', o.window), hopS: seconds('--hop', o.hop), rateHz: o.rate,
     channels: o.channels, balance: o.balance, hardNegatives: o.hardNegatives, minSignalG: o.minSignalG, split: o.split, stratify: o.stratify, valShare: o.valShare,
     testShare: o.testShare, force: o.force, threads: o.threads ?? Math.min(availableParallelism(), 4),
   });
-  if (!o.quiet) {
+  if (o.json) process.stdout.write(JSON.stringify({ ...summary, scenario_warnings: scenarios.flatMap((s) => s.warnings.map((w) => `${s.file}: ${w}`)) }, null, 2) + '\n');
+  else if (!o.quiet) {
     const c = summary.counts;
     const w = (s: string) => process.stdout.write(s + '\n');
     w(`hazardsim dataset: ${fmtInt(summary.windows)} windows in ${fmt(summary.seconds, 1)} s (${fmtInt(summary.windows / summary.seconds)} windows/s) → ${summary.dir}`);

@@ -18,6 +18,8 @@ export interface TrainCliOptions {
   seed: number;
   force: boolean;
   quiet?: boolean;
+  /** Print the sidecar (metrics, threshold, training) as JSON instead of the human summary. */
+  json?: boolean;
 }
 
 export async function trainCommand(o: TrainCliOptions): Promise<number> {
@@ -31,7 +33,8 @@ export async function trainCommand(o: TrainCliOptions): Promise<number> {
     dataset: o.dataset, out: o.out, model: o.model, features: o.features, positive, hidden: o.hidden, epochs: o.epochs, batch: o.batch,
     learningRate: o.lr, l2: o.l2, patience: o.patience, seed: o.seed, force: o.force,
   });
-  if (!o.quiet) {
+  if (o.json) process.stdout.write(JSON.stringify(r.sidecar, null, 2) + '\n');
+  else if (!o.quiet) {
     const w = (s: string) => process.stdout.write(s + '\n');
     const s = r.sidecar, t = s.metrics.test, tr = s.training as { windows: Record<string, number>; epochs_run: number; best_epoch: number };
     w(`hazardsim train: ${s.model.type} on ${s.features.pipeline} features, ${fmtInt(s.model.parameters)} parameters; ${tr.epochs_run} epochs (best ${tr.best_epoch}) in ${fmt((performance.now() - started) / 1000, 1)} s`);

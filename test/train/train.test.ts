@@ -147,12 +147,17 @@ describe('hazardsim train', () => {
   it('regenerates a tiny quake-baseline from the shipped scenario with the documented commands', async () => {
     const tiny = join(dir, 'tiny');
     let r = cli(['dataset', 'scenarios/dataset-quake.yaml', '--set', 'population.devices=400', '--set', 'population.groups.0.devices=40', '--set', 'duration=170s',
-      '--out', tiny, '--windows', '1200', '--quiet']);
+      '--out', tiny, '--windows', '1200', '--json']);
     expect(r.stderr).toBe('');
+    // --json: the dataset summary, the hazards the shortened run leaves out named as warnings.
+    const ds = JSON.parse(r.stdout);
+    expect(ds.windows).toBe(1200);
+    expect(ds.scenario_warnings.join(' ')).toMatch(/hazards\[1\]\.origin_time: begins at 360 s, at or after the end of the run .* it is left out/);
     const out = join(dir, 'models', 'quake-baseline-tiny.onnx');
-    r = cli(['train', tiny, '--out', out, '--model', 'mlp', '--features', 'bands', '--positive', 'earthquake', '--quiet']);
+    r = cli(['train', tiny, '--out', out, '--model', 'mlp', '--features', 'bands', '--positive', 'earthquake', '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).threshold).toBeGreaterThan(0);
     const side = JSON.parse(readFileSync(join(dir, 'models', 'quake-baseline-tiny.json'), 'utf8'));
     const shipped = JSON.parse(readFileSync(join(ROOT, 'models', 'quake-baseline.json'), 'utf8'));
     // Same contract as the shipped model.
