@@ -67,7 +67,7 @@ async function main(argv: string[]): Promise<void> {
     .command(
       'validate <files..>',
       'Check scenario, world and profile files (exit 0 when all are valid, 2 otherwise)',
-      (y) => y.positional('files', { type: 'string', array: true, demandOption: true }).option('quiet', { type: 'boolean', default: false })
+      (y) => y.positional('files', { type: 'string', array: true, demandOption: true, describe: 'scenario, world (.geojson) and profile files' }).option('quiet', { type: 'boolean', default: false, describe: 'print only problems' })
         .option('plugins', { type: 'string', describe: 'a JavaScript module exporting `plugins` (your own plug-ins added to the built-in ones)' })
         .option('force', { type: 'boolean', default: false, describe: 'accept a scenario whose estimate does not fit this machine\'s memory' })
         .option('json', { type: 'boolean', default: false, describe: 'print one JSON verdict per file (kind, ok, warnings, problems, estimate)' }),
@@ -125,7 +125,7 @@ async function main(argv: string[]): Promise<void> {
           .option('duration', { type: 'string', demandOption: true, describe: 'how long, e.g. 90s, 10m, 1h' })
           .option('context', { type: 'string', describe: 'where the phone is: table, hand, pocket, bag, vehicle-mount' })
           .option('activity', { type: 'string', describe: 'what its owner does: still, walking, running, driving, stairs, elevator' })
-          .option('seed', { type: 'number', default: 1 })
+          .option('seed', { type: 'number', default: 1, describe: 'seed of the phone and its motion' })
           .option('rate', { type: 'number', describe: 'accelerometer/gyroscope rate, Hz (up to the profile maximum)' })
           .option('out', { type: 'string', demandOption: true, describe: 'output file ending .csv or .npy' })
           .example('$0 record agents/phones/budget.yaml --duration 1h --context table --out out/budget-table.csv', 'an hour on a table'),
@@ -148,8 +148,8 @@ async function main(argv: string[]): Promise<void> {
           .option('min-signal-g', { type: 'number', default: 0.005, describe: 'hazard windows need at least this true hazard acceleration inside them, g (weaker ones are skipped as ambiguous)' })
           .option('split', { type: 'string', choices: ['device', 'scenario'], default: 'device', describe: 'what train/val/test never share: a device, or a scenario (the last scenarios given are the test set)' })
           .option('stratify', { type: 'string', choices: ['label', 'none'], default: 'label', describe: 'spread each class evenly over its labels and earthquake phases (oversamples rare ones), or keep natural proportions' })
-          .option('val-share', { type: 'number', default: 0.15 })
-          .option('test-share', { type: 'number', default: 0.15 })
+          .option('val-share', { type: 'number', default: 0.15, describe: 'share of devices (or scenarios) whose windows go to validation' })
+          .option('test-share', { type: 'number', default: 0.15, describe: 'share of devices (or scenarios) whose windows go to test' })
           .option('force', { type: 'boolean', default: false, describe: 'replace an existing output folder' })
           .option('threads', { type: 'number', describe: 'worker threads (0: main thread only; default: CPU count, at most 4)' })
           .option('seed', { type: 'number', describe: 'override the scenarios\' seed' })
@@ -170,16 +170,16 @@ async function main(argv: string[]): Promise<void> {
         y
           .positional('dataset', { type: 'string', demandOption: true, describe: 'dataset folder written by hazardsim dataset' })
           .option('out', { type: 'string', demandOption: true, describe: 'model file ending .onnx (the sidecar is written next to it as .json)' })
-          .option('model', { type: 'string', choices: ['logistic', 'mlp'], default: 'mlp' })
+          .option('model', { type: 'string', choices: ['logistic', 'mlp'], default: 'mlp', describe: 'logistic regression, or a one-hidden-layer perceptron' })
           .option('features', { type: 'string', choices: ['bands', 'raw'], default: 'bands', describe: 'band energies and other window features, or the raw window (both computed inside the ONNX graph)' })
           .option('positive', { type: 'string', default: 'earthquake', describe: 'labels that count as positive, comma-separated' })
           .option('hidden', { type: 'number', default: 16, describe: 'mlp: hidden units' })
           .option('epochs', { type: 'number', default: 200, describe: 'at most this many passes over the training split' })
-          .option('batch', { type: 'number', default: 128 })
+          .option('batch', { type: 'number', default: 128, describe: 'windows per gradient step' })
           .option('lr', { type: 'number', describe: 'Adam learning rate (default 0.01 logistic, 0.003 mlp)' })
           .option('l2', { type: 'number', default: 1e-4, describe: 'weight decay' })
           .option('patience', { type: 'number', default: 15, describe: 'stop after this many epochs without a better validation loss' })
-          .option('seed', { type: 'number', default: 1 })
+          .option('seed', { type: 'number', default: 1, describe: 'seed of the weight initialisation and batch order' })
           .option('force', { type: 'boolean', default: false, describe: 'replace an existing model file' })
           .option('quiet', { type: 'boolean', default: false, describe: 'print nothing on success' })
           .option('json', { type: 'boolean', default: false, describe: 'print the model sidecar (metrics, threshold, training) as JSON' })

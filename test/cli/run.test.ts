@@ -121,6 +121,9 @@ describe('hazardsim validate and schema', () => {
       const r = cli(args);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/hazardsim/);
+      // Every option says what it does: no line that goes straight from the option's name to its type.
+      const bare = r.stdout.split('\n').filter((l) => /^\s+(-\w, )?--[a-z-]+\s+\[/.test(l));
+      expect(bare, `${args.join(' ')}: options without a description`).toEqual([]);
     }
     const top = cli(['--help']).stdout;
     for (const c of commands) expect(top).toContain(`hazardsim ${c}`);
