@@ -5,7 +5,7 @@ import { parseDuration } from '../core/duration.js';
 import { buildDataset } from '../dataset/build.js';
 import { loadScenario } from '../scenario/load.js';
 import { builtinPlugins } from '../plugins.js';
-import { fmt, fmtInt } from './common.js';
+import { fmt, fmtInt, progressBar } from './common.js';
 
 export interface DatasetCommandOptions {
   scenarios: string[];
@@ -45,11 +45,13 @@ export async function datasetCommand(o: DatasetCommandOptions): Promise<number> 
   if (o.threads !== undefined && !(Number.isInteger(o.threads) && o.threads >= 0)) throw new InputError('--threads', `expected a whole number ≥ 0, found ${o.threads}`);
   const scenarios = o.scenarios.map((f) => loadScenario(f, { plugins: builtinPlugins, overrides: o.set ?? [], seed: o.seed, lateHazards: 'warn' }));
   if (!o.quiet && !o.json) for (const s of scenarios) for (const w of s.warnings) process.stderr.write(`hazardsim: warning: ${s.file}: ${w}\n`);
+  const bar = progressBar({ enabled: !o.quiet && !o.json, label: `dataset (${scenarios.map((s) => s.config.name).join(', ')})` });
   const summary = await buildDataset({
-    scenarios, plugins: builtinPlugins, out: o.out, windows: o.windows, windowS: seconds('--window', o.window), hopS: seconds('--hop', o.hop), rateHz: o.rate,
+    scenarios, onProgress: (f) => bar.update(f), plugins: builtinPlugins, out: o.out, windows: o.windows, windowS: seconds('--window', o.window), hopS: seconds('--hop', o.hop), rateHz: o.rate,
     channels: o.channels, balance: o.balance, hardNegatives: o.hardNegatives, minSignalG: o.minSignalG, split: o.split, stratify: o.stratify, valShare: o.valShare,
     testShare: o.testShare, force: o.force, threads: o.threads ?? Math.min(availableParallelism(), 4),
   });
+  bar.stop();
   if (o.json) process.stdout.write(JSON.stringify({ ...summary, scenario_warnings: scenarios.flatMap((s) => s.warnings.map((w) => `${s.file}: ${w}`)) }, null, 2) + '\n');
   else if (!o.quiet) {
     const c = summary.counts;

@@ -33,6 +33,8 @@ import type { PluginSet } from '../plugin/index.js';
 export interface DatasetOptions {
   /** Loaded scenarios (the CLI loads them with their overrides and seed). */
   scenarios: ResolvedScenario[];
+  /** Told the share of the simulation done (0–1) as partitions finish. */
+  onProgress?: (fraction: number) => void;
   plugins: PluginSet;
   out: string;
   windows: number;
@@ -111,14 +113,22 @@ async function candidatesOf(s: ResolvedScenario, si: number, o: DatasetOptions, 
   });
   if (o.threads <= 0) {
     const rt = createRuntimes(state);
-    return result(tasks.map((t) => simulateCandidates(rt, t)));
+    return result(tasks.map((t, k) => {
+      const c = simulateCandidates(rt, t);
+      o.onProgress?.((si + (k + 1) / tasks.length) / o.scenarios.length);
+      return c;
+    }));
   }
   // Profiles and positions are read before the workers mutate the shared columns.
   const fixed = result([]);
   const init = workerInit(state);
   const pool = new Piscina({ filename: compiledModule('dataset/worker.js'), minThreads: o.threads, maxThreads: o.threads, workerData: init });
   try {
-    fixed.parts = await Promise.all(tasks.map((t) => pool.run(t) as Promise<Candidates>));
+    let done = 0;
+    fixed.parts = await Promise.all(tasks.map((t) => (pool.run(t) as Promise<Candidates>).then((c) => {
+      o.onProgress?.((si + ++done / tasks.length) / o.scenarios.length);
+      return c;
+    })));
     return fixed;
   } finally {
     await pool.destroy();

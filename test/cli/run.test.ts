@@ -129,6 +129,16 @@ describe('hazardsim validate and schema', () => {
     for (const c of commands) expect(top).toContain(`hazardsim ${c}`);
   });
 
+  it('reports progress as plain lines when stderr is not a terminal (a log, CI)', () => {
+    const d = tempDir();
+    const f = writeScenario(d, smallScenario(d, { duration: '10m', hazards: [] }));
+    const r = cli(['run', f, '--out', join(d, 'out')], { env: { HAZARDSIM_PROGRESS_MS: '300' } });
+    expect(r.code).toBe(0);
+    const lines = r.stderr.trim().split('\n').filter((l) => l.startsWith('hazardsim: small (seed 7): '));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const l of lines) expect(l).toMatch(/^hazardsim: small \(seed 7\): \d+ % after \d+ s(, about \d+ (s|min) left)?$/);
+  });
+
   it('suggests the command a typo meant, and lists every command when none is named', () => {
     const typo = cli(['runn', 'scenarios/quickstart.yaml']);
     expect(typo.code).toBe(2);
