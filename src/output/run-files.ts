@@ -5,6 +5,7 @@
  * regions, estimated and true epicentres) and truth.geojson (hazards, ruptures, potholes, crashes).
  * Columns are listed in the README ("What lands in out/<run>/").
  */
+import { packageVersions } from './versions.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buffer, circle, destination, lineString, point } from '@turf/turf';
@@ -14,27 +15,42 @@ import type { AlertRecord } from '../plugin/index.js';
 import { OUTCOMES, type Outcome } from '../score/score.js';
 import { writeTable, type TableColumn } from './tables.js';
 
+const col = (name: string, type: TableColumn['type'], unit: string, doc: string): TableColumn => ({ name, type, unit, doc });
+const TIME = 's after the run start (simulation clock)';
+
 export const DEVICE_COLUMNS: TableColumn[] = [
-  { name: 'device', type: 'int' }, { name: 'hazard', type: 'int' }, { name: 'lon', type: 'double' }, { name: 'lat', type: 'double' },
-  { name: 'reached', type: 'bool' }, { name: 'should_alert', type: 'bool' }, { name: 'intensity', type: 'double' }, { name: 'mmi', type: 'double' },
-  { name: 'first_s', type: 'double' }, { name: 'impact_s', type: 'double' }, { name: 'receipt_s', type: 'double' }, { name: 'warning_s', type: 'double' },
-  { name: 'outcome', type: 'string' }, { name: 'take_action', type: 'bool' },
+  col('device', 'int', '', 'device index'), col('hazard', 'int', '', 'hazard index in the scenario'),
+  col('lon', 'double', 'degree', 'longitude (WGS84) where the phone was at the end of the run'), col('lat', 'double', 'degree', 'latitude (WGS84)'),
+  col('reached', 'bool', '', 'the hazard reached this phone'), col('should_alert', 'bool', '', 'the phone deserved an alert (its intensity reached the alert level)'),
+  col('intensity', 'double', 'g or hPa', 'peak intensity at the phone: PGA in g for earthquakes, pressure step in hPa for pressure fronts'),
+  col('mmi', 'double', 'MMI', 'modified Mercalli intensity (earthquakes; Worden et al. 2012 from PGA and PGV)'),
+  col('first_s', 'double', 's', `first arrival (P wave for earthquakes), ${TIME}`), col('impact_s', 'double', 's', `damaging arrival (S wave for earthquakes), ${TIME}`),
+  col('receipt_s', 'double', 's', `first alert received, ${TIME}; empty when none`), col('warning_s', 'double', 's', 'impact_s − receipt_s: warning time (negative: the alert came late)'),
+  col('outcome', 'string', '', 'timely, late, missed, unnecessary or correctly_quiet'), col('take_action', 'bool', '', 'the phone got a take-action alert'),
 ];
 export const TRIGGER_COLUMNS: TableColumn[] = [
-  { name: 'device', type: 'int' }, { name: 'kind', type: 'string' }, { name: 'channel', type: 'string' }, { name: 'time_s', type: 'double' },
-  { name: 'device_time_s', type: 'double' }, { name: 'onset_device_time_s', type: 'double' }, { name: 'arrival_s', type: 'double' },
-  { name: 'amplitude_ms2', type: 'double' }, { name: 'ratio', type: 'double' }, { name: 'score', type: 'double' }, { name: 'lon', type: 'double' }, { name: 'lat', type: 'double' },
-  { name: 'speed_ms', type: 'double' }, { name: 'speed_after_ms', type: 'double' }, { name: 'step_pa', type: 'double' },
+  col('device', 'int', '', 'device index'), col('kind', 'string', '', 'trigger or update'), col('channel', 'string', '', 'shaking, bump, crash or pressure'),
+  col('time_s', 'double', 's', `when the phone sent it, ${TIME}`), col('device_time_s', 'double', 's', 'the same on the phone\'s own clock (offset and drift)'),
+  col('onset_device_time_s', 'double', 's', 'onset of the event the trigger reports, on the phone\'s clock'), col('arrival_s', 'double', 's', `arrival at the server, ${TIME}; empty: lost`),
+  col('amplitude_ms2', 'double', 'm/s²', 'peak acceleration the detector measured (m/s², not milliseconds)'), col('ratio', 'double', '', 'detector ratio (STA/LTA, or amplitude over the threshold)'),
+  col('score', 'double', '', 'model probability (two-stage and onnx-window detectors); empty otherwise'),
+  col('lon', 'double', 'degree', 'longitude of the phone\'s own GNSS fix (WGS84)'), col('lat', 'double', 'degree', 'latitude of the phone\'s own GNSS fix (WGS84)'),
+  col('speed_ms', 'double', 'm/s', 'GNSS speed when the trigger began (metres per second, not milliseconds)'), col('speed_after_ms', 'double', 'm/s', 'crash: GNSS speed read again later (m/s)'),
+  col('step_pa', 'double', 'Pa', 'pressure step (pressure-step detector)'),
 ];
 export const ALERT_COLUMNS: TableColumn[] = [
-  { name: 'event', type: 'int' }, { name: 'kind', type: 'string' }, { name: 'seq', type: 'int' }, { name: 'time_s', type: 'double' }, { name: 'cancelled', type: 'bool' },
-  { name: 'lon', type: 'double' }, { name: 'lat', type: 'double' }, { name: 'x', type: 'double' }, { name: 'y', type: 'double' }, { name: 'origin_time_s', type: 'double' },
-  { name: 'magnitude', type: 'double' }, { name: 'depth_km', type: 'double' }, { name: 'radius_km', type: 'double' }, { name: 'mmi_threshold', type: 'double' },
-  { name: 'take_action_radius_km', type: 'double' }, { name: 'take_action_mmi', type: 'double' }, { name: 'triggers', type: 'int' },
-  { name: 'rupture', type: 'string' }, { name: 'details', type: 'string' },
+  col('event', 'int', '', 'server event index'), col('kind', 'string', '', 'alert, update or cancel'), col('seq', 'int', '', 'update number within the event'),
+  col('time_s', 'double', 's', `when the server issued it, ${TIME}`), col('cancelled', 'bool', '', 'the event was cancelled'),
+  col('lon', 'double', 'degree', 'estimated source longitude (WGS84)'), col('lat', 'double', 'degree', 'estimated source latitude (WGS84)'),
+  col('x', 'double', 'm', 'estimated source east of the world\'s origin (metadata.origin, or the boundary\'s centre)'), col('y', 'double', 'm', 'estimated source north of the world\'s origin'),
+  col('origin_time_s', 'double', 's', `estimated origin time, ${TIME}`), col('magnitude', 'double', 'Mw', 'estimated moment magnitude'), col('depth_km', 'double', 'km', 'estimated depth'),
+  col('radius_km', 'double', 'km', 'radius of the be-aware region'), col('mmi_threshold', 'double', 'MMI', 'intensity the be-aware region is drawn for'),
+  col('take_action_radius_km', 'double', 'km', 'radius of the take-action region'), col('take_action_mmi', 'double', 'MMI', 'intensity the take-action region is drawn for'),
+  col('triggers', 'int', '', 'triggers behind the estimate'), col('rupture', 'string', '', 'fitted rupture (JSON), when the server fits one'), col('details', 'string', '', 'server-specific details (JSON)'),
 ];
 export const RECEIPT_COLUMNS: TableColumn[] = [
-  { name: 'device', type: 'int' }, { name: 'event', type: 'int' }, { name: 'seq', type: 'int' }, { name: 'time_s', type: 'double' }, { name: 'tier', type: 'string' },
+  col('device', 'int', '', 'device index'), col('event', 'int', '', 'server event index'), col('seq', 'int', '', 'update number'),
+  col('time_s', 'double', 's', `when the phone received it, ${TIME}`), col('tier', 'string', '', 'be-aware, take-action or cancel'),
 ];
 
 /** Columns as arrays, filled row by row. */
@@ -117,7 +133,9 @@ export function truthRecord(truths: HazardTruth[]): object[] {
 /** Writes the row outputs of a run into `dir` (devices rows come from the scoring pass). */
 export async function writeRunFiles(dir: string, result: RunResult, devices: DeviceRows): Promise<void> {
   const frame = result.state.world.frame;
-  await writeTable(dir, 'devices', DEVICE_COLUMNS, devices.data, devices.rows);
+  const sc = result.state.scenario;
+  const meta = { 'hazardsim:version': packageVersions().hazardsim ?? '', 'hazardsim:scenario': sc.config.name, 'hazardsim:scenario_hash': sc.hash, 'hazardsim:seed': String(sc.config.seed) };
+  await writeTable(dir, 'devices', DEVICE_COLUMNS, devices.data, devices.rows, meta);
   const t = columnsOf(TRIGGER_COLUMNS);
   for (const { message: m, arrival } of result.triggers) {
     const [lon, lat] = frame.unproject(m.x, m.y);
@@ -125,11 +143,11 @@ export async function writeRunFiles(dir: string, result: RunResult, devices: Dev
     t.onset_device_time_s!.push(m.onsetDeviceTime); t.arrival_s!.push(arrival); t.amplitude_ms2!.push(m.amplitude); t.ratio!.push(m.ratio); t.score!.push(m.score ?? null);
     t.lon!.push(lon); t.lat!.push(lat); t.speed_ms!.push(m.speed ?? null); t.speed_after_ms!.push(m.speedAfter ?? null); t.step_pa!.push(m.step ?? null);
   }
-  await writeTable(dir, 'triggers', TRIGGER_COLUMNS, t, result.triggers.length);
-  await writeTable(dir, 'alerts', ALERT_COLUMNS, alertRows(result.alerts), result.alerts.length);
+  await writeTable(dir, 'triggers', TRIGGER_COLUMNS, t, result.triggers.length, meta);
+  await writeTable(dir, 'alerts', ALERT_COLUMNS, alertRows(result.alerts), result.alerts.length, meta);
   const r = columnsOf(RECEIPT_COLUMNS);
   for (const x of result.receipts) { r.device!.push(x.device); r.event!.push(x.event); r.seq!.push(x.seq); r.time_s!.push(x.time); r.tier!.push(x.tier); }
-  await writeTable(dir, 'receipts', RECEIPT_COLUMNS, r, result.receipts.length);
+  await writeTable(dir, 'receipts', RECEIPT_COLUMNS, r, result.receipts.length, meta);
   writeFileSync(join(dir, 'truth.json'), JSON.stringify(truthRecord(result.truths), null, 1) + '\n');
   writeFileSync(join(dir, 'alerts.geojson'), JSON.stringify(alertsGeoJson(result.alerts, result.truths)) + '\n');
   writeFileSync(join(dir, 'truth.geojson'), JSON.stringify(truthGeoJson(result.truths)) + '\n');

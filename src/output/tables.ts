@@ -12,7 +12,9 @@ export type ColumnType = 'int' | 'double' | 'string' | 'bool';
 export interface TableColumn {
   name: string;
   type: ColumnType;
-  /** Column description, for the docs. */
+  /** Unit (SI or the field's own, e.g. MMI), '' for none. */
+  unit?: string;
+  /** What the column holds. */
   doc?: string;
 }
 
@@ -31,7 +33,7 @@ const cell = (v: unknown): string => {
 };
 
 /** Writes `name.parquet` and `name.csv` into `dir` from rows given column by column. */
-export async function writeTable(dir: string, name: string, columns: readonly TableColumn[], data: Record<string, ArrayLike<unknown>>, rows: number): Promise<void> {
+export async function writeTable(dir: string, name: string, columns: readonly TableColumn[], data: Record<string, ArrayLike<unknown>>, rows: number, meta: Record<string, string> = {}): Promise<void> {
   const norm = (c: TableColumn): unknown[] => {
     const src = data[c.name]!, out = new Array(rows);
     for (let i = 0; i < rows; i++) {
@@ -41,7 +43,13 @@ export async function writeTable(dir: string, name: string, columns: readonly Ta
     return out;
   };
   const cols = columns.map(norm);
+  // Self-describing: each column's unit and description, and the run's provenance, as key-value metadata.
+  const kvMetadata = [
+    ...Object.entries(meta).map(([key, value]) => ({ key, value })),
+    { key: 'hazardsim:columns', value: JSON.stringify(Object.fromEntries(columns.map((c) => [c.name, { type: c.type, unit: c.unit ?? '', description: c.doc ?? '' }]))) },
+  ];
   const pw = new ParquetWriter({
+    kvMetadata,
     writer: fileWriter(join(dir, `${name}.parquet`)),
     schema: [{ name: 'root', num_children: columns.length }, ...columns.map((c) => ({ name: c.name, repetition_type: 'OPTIONAL', ...PARQUET[c.type] }))] as never,
   });
