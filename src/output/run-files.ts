@@ -125,6 +125,18 @@ export function truthGeoJson(truths: HazardTruth[]): object {
   return { type: 'FeatureCollection', features };
 }
 
+/**
+ * GeoJSON text with positions at 7 decimals (about 1 cm; RFC 7946 §11.2 advises against more
+ * precision than the data has): float noise in the 15th digit only bloats files and diffs.
+ */
+export function geoJsonText(fc: object): string {
+  return JSON.stringify(fc, (key, value) => {
+    if (key !== 'coordinates' || !Array.isArray(value)) return value;
+    const round = (v: unknown): unknown => (Array.isArray(v) ? v.map(round) : typeof v === 'number' ? Math.round(v * 1e7) / 1e7 : v);
+    return round(value);
+  }) + '\n';
+}
+
 /** What `hazardsim score` needs of the truth besides the per-device columns. */
 export function truthRecord(truths: HazardTruth[]): object[] {
   return truths.map(({ devices, ...rest }) => ({ ...rest, has_devices: devices !== undefined }));
@@ -149,8 +161,8 @@ export async function writeRunFiles(dir: string, result: RunResult, devices: Dev
   for (const x of result.receipts) { r.device!.push(x.device); r.event!.push(x.event); r.seq!.push(x.seq); r.time_s!.push(x.time); r.tier!.push(x.tier); }
   await writeTable(dir, 'receipts', RECEIPT_COLUMNS, r, result.receipts.length, meta);
   writeFileSync(join(dir, 'truth.json'), JSON.stringify(truthRecord(result.truths), null, 1) + '\n');
-  writeFileSync(join(dir, 'alerts.geojson'), JSON.stringify(alertsGeoJson(result.alerts, result.truths)) + '\n');
-  writeFileSync(join(dir, 'truth.geojson'), JSON.stringify(truthGeoJson(result.truths)) + '\n');
+  writeFileSync(join(dir, 'alerts.geojson'), geoJsonText(alertsGeoJson(result.alerts, result.truths)));
+  writeFileSync(join(dir, 'truth.geojson'), geoJsonText(truthGeoJson(result.truths)));
 }
 
 export { OUTCOMES };

@@ -29,5 +29,12 @@ describe('self-describing tables', () => {
       }
       if (table === 'alerts') expect(columns.x.description).toMatch(/east of the world's origin/);
     }
+    // GeoJSON positions carry at most 7 decimals (about 1 cm).
+    for (const g of ['alerts.geojson', 'truth.geojson']) {
+      const fc = JSON.parse(readFileSync(join(out, g), 'utf8'));
+      expect(fc.features.length).toBeGreaterThan(0);
+      const flat = (c: unknown): number[] => (Array.isArray(c) ? c.flatMap(flat) : [c as number]);
+      for (const f of fc.features) for (const v of flat(f.geometry.coordinates)) expect(Math.abs(v * 1e7 - Math.round(v * 1e7))).toBeLessThan(1e-6);
+    }
   });
 });
