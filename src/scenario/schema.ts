@@ -165,6 +165,10 @@ export const serversOf = (c: Pick<ScenarioConfig, 'server'>): PluginConfig[] => 
 
 /** JSON Schema of scenario files (what users write, before defaults and duration parsing). */
 export function scenarioJsonSchema(plugins: PluginSet): unknown {
-  const schema = z.toJSONSchema(scenarioSchema(plugins), { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(scenarioSchema(plugins), { io: 'input', unrepresentable: 'any' }) as Record<string, any>;
+  // `server` is parsed by shape (one or a list, for precise messages); editors get the plain union.
+  const server = union('type', Object.values(plugins.servers).map((c) => c.schema));
+  const { $schema: _drop, ...serverSchema } = z.toJSONSchema(z.union([server, z.array(server).min(1)]), { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  schema.properties.server = serverSchema;
   return { ...schema, $id: 'https://hazardsim.dev/schema/scenario.json', title: 'hazardsim scenario' };
 }

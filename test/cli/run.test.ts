@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, smallScenario, tempDir, writeScenario } from '../helpers.js';
+import { ROOT, cli, smallScenario, tempDir, writeScenario } from '../helpers.js';
 
 describe('hazardsim run', () => {
   const dir = tempDir();
@@ -90,10 +90,19 @@ describe('hazardsim validate and schema', () => {
     expect(v[1].problems).toEqual([{ path: 'seed', message: 'expected a value ≥ 0, found -3' }]);
   });
 
-  it('schema prints a JSON Schema', () => {
+  it('schema prints a JSON Schema, the committed copy is that schema, and shipped scenarios point editors at it', () => {
     const r = cli(['schema']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).title).toBe('hazardsim scenario');
+    const schema = JSON.parse(r.stdout);
+    expect(schema.title).toBe('hazardsim scenario');
+    // Every section an editor should complete is described, the server included (one or a list).
+    for (const key of ['world', 'population', 'hazards', 'detector', 'network', 'server', 'scoring']) expect(Object.keys(schema.properties[key]).length, key).toBeGreaterThan(0);
+    expect(schema.properties.server.anyOf).toHaveLength(2);
+    // schema/scenario.schema.json is kept in sync: regenerate it with `npx hazardsim schema > schema/scenario.schema.json`.
+    expect(readFileSync(join(ROOT, 'schema/scenario.schema.json'), 'utf8')).toBe(r.stdout);
+    for (const f of readdirSync(join(ROOT, 'scenarios')).filter((n) => n.endsWith('.yaml'))) {
+      expect(readFileSync(join(ROOT, 'scenarios', f), 'utf8').split('\n')[0], f).toBe('# yaml-language-server: $schema=../schema/scenario.schema.json');
+    }
   });
 
   it('plugins lists every type a scenario can name, with what each declares', () => {
