@@ -56,14 +56,10 @@ const range = () => z.tuple([z.number().positive(), z.number().positive()]).refi
 
 /** Everyday motion: rates per hour of events that shake phones, by where the phone is. */
 export const motionSchema = z.strictObject({
-  /** A door slams in the building (phones on tables feel it). */
-  door_slam_per_h: z.number().min(0).default(1),
-  /** Someone knocks or bumps the desk the phone lies on. */
-  knock_per_h: z.number().min(0).default(1),
-  /** The phone slips from the hand onto the floor. */
-  drop_per_h: z.number().min(0).default(0.05),
-  /** Indoors: an elevator ride, or a walk up or down stairs (altitude changes the barometer sees). */
-  elevator_per_h: z.number().min(0).default(0.3),
+  door_slam_per_h: z.number().min(0).default(1).describe('A door slams in the building (phones on tables feel it).'),
+  knock_per_h: z.number().min(0).default(1).describe('Someone knocks or bumps the desk the phone lies on.'),
+  drop_per_h: z.number().min(0).default(0.05).describe('The phone slips from the hand onto the floor.'),
+  elevator_per_h: z.number().min(0).default(0.3).describe('Indoors: an elevator ride, or a walk up or down stairs (altitude changes the barometer sees).'),
   stairs_per_h: z.number().min(0).default(0.5),
   /**
    * Indoors: sitting down or standing up, each a posture change (a pocketed phone turns with the
@@ -71,20 +67,16 @@ export const motionSchema = z.strictObject({
    * 41(1):58-61), so about 7.5 transitions in both directions per waking hour-pair: 3.75 per hour.
    */
   sit_stand_per_h: z.number().min(0).default(3.75),
-  /** Walking cadence range, steps per second (scaled within it by walking speed). */
-  cadence_hz: z.tuple([z.number().min(0.5).max(4), z.number().min(0.5).max(4)]).default([1.6, 2.2]),
-  /** Running cadence range, steps per second (people run above 2.2 m/s). */
-  running_cadence_hz: z.tuple([z.number().min(0.5).max(5), z.number().min(0.5).max(5)]).default([2.6, 3.0]),
-  /** Road roughness class (ISO 8608) for vehicle ride vibration; absent: by road type (motion/road-surface.ts). */
-  road_class: z.enum(['A', 'B', 'C', 'D', 'E']).optional(),
+  cadence_hz: z.tuple([z.number().min(0.5).max(4), z.number().min(0.5).max(4)]).default([1.6, 2.2]).describe('Walking cadence range, steps per second (scaled within it by walking speed).'),
+  running_cadence_hz: z.tuple([z.number().min(0.5).max(5), z.number().min(0.5).max(5)]).default([2.6, 3.0]).describe('Running cadence range, steps per second (people run above 2.2 m/s).'),
+  road_class: z.enum(['A', 'B', 'C', 'D', 'E']).optional().describe('Road roughness class (ISO 8608) for vehicle ride vibration; absent: by road type (motion/road-surface.ts).'),
 });
 
 const common = {
   name: z.string().min(1),
   description: z.string().optional(),
   sources: z.array(z.string()).optional(),
-  /** Probability that the phone is charging, by local hour. */
-  charging: hourlyProbability().default(0.1),
+  charging: hourlyProbability().default(0.1).describe('Probability that the phone is charging, by local hour.'),
   motion: motionSchema.prefault({}),
 };
 
@@ -94,16 +86,14 @@ const DEFAULT_HOME_CONTEXT = { table: 0.6, hand: 0.15, pocket: 0.15, bag: 0.1 };
 export const stationarySchema = z.strictObject({
   ...common,
   kind: z.literal('stationary'),
-  /** Context shares while at home or work, by local hour. */
-  context: contextShares().default(DEFAULT_HOME_CONTEXT),
+  context: contextShares().default(DEFAULT_HOME_CONTEXT).describe('Context shares while at home or work, by local hour.'),
   /** Optional work schedule: a share of people spend work hours at a workplace. */
   work: z
     .strictObject({
       share: probability(),
       start: clockTime(),
       end: clockTime(),
-      /** Each person's times are shifted by a uniform draw in ±jitter. */
-      jitter: duration({ min: 0 }).default(1800),
+      jitter: duration({ min: 0 }).default(1800).describe('Each person\'s times are shifted by a uniform draw in ±jitter.'),
     })
     .optional(),
 });
@@ -111,8 +101,7 @@ export const stationarySchema = z.strictObject({
 export const pedestrianSchema = z.strictObject({
   ...common,
   kind: z.literal('pedestrian'),
-  /** `levy`: truncated power-law flights and pauses; `random-waypoint`: uniform targets in the boundary. */
-  model: z.enum(['levy', 'random-waypoint']).default('levy'),
+  model: z.enum(['levy', 'random-waypoint']).default('levy').describe('`levy`: truncated power-law flights and pauses; `random-waypoint`: uniform targets in the boundary.'),
   speed_mps: range().default([0.5, 1.5]),
   /** Share of flights that are runs (2.5–3.5 m/s) instead of walks. */
   running_share: probability().default(0),
@@ -125,8 +114,7 @@ export const pedestrianSchema = z.strictObject({
 export const vehicleSchema = z.strictObject({
   ...common,
   kind: z.literal('vehicle'),
-  /** Drivers keep this fraction of the speed limit (uniform per trip); never more than 1. */
-  speed_factor: range().refine(([, b]) => b <= 1, { error: 'expected factors ≤ 1 (drivers keep to the limit)' }).default([0.7, 1.0]),
+  speed_factor: range().refine(([, b]) => b <= 1, { error: 'expected factors ≤ 1 (drivers keep to the limit)' }).default([0.7, 1.0]).describe('Drivers keep this fraction of the speed limit (uniform per trip); never more than 1.'),
   /** Parking time between trips. */
   dwell: powerLaw('s').default({ min: 60, max: 1800, alpha: 1.2 }),
   context_driving: contextShares().default({ 'vehicle-mount': 0.4, pocket: 0.3, bag: 0.3 }),
@@ -138,8 +126,7 @@ export const commuterSchema = z.strictObject({
   kind: z.literal('commuter'),
   /** Share of commuters who drive (the rest walk along roads)... */
   car_share: probability().default(0.7),
-  /** ...but nobody walks further than this to work: longer commutes are driven, km. */
-  max_walk_km: z.number().positive().default(3),
+  max_walk_km: z.number().positive().default(3).describe('...but nobody walks further than this to work: longer commutes are driven, km.'),
   leave_home: clockTime().prefault('08:00'),
   leave_work: clockTime().prefault('17:30'),
   jitter: duration({ min: 0 }).default(1800),

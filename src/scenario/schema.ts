@@ -28,21 +28,16 @@ function oneOrList<S extends z.ZodType>(item: S) {
 }
 
 const mixEntry = z.strictObject({
-  /** Path of a profile file, relative to the scenario file. */
-  profile: filePath(),
-  /** Relative share of devices (shares are normalised). */
-  share: z.number().positive().default(1),
+  profile: filePath().describe('Path of a profile file, relative to the scenario file.'),
+  share: z.number().positive().default(1).describe('Relative share of devices (shares are normalised).'),
 });
 
 /** The population section; phone profiles (and venue groups) may name their own detector. */
 export const populationSchema = (detector: z.ZodType) => z
   .strictObject({
-    /** Number of phones to place... */
-    devices: z.number().int().positive().max(50_000_000).optional(),
-    /** ...or the fraction of the world's people who carry a participating phone. */
-    adoption: z.number().gt(0).max(1).optional(),
-    /** Phone profiles; `detector` replaces the scenario's detector on phones of that profile. */
-    phones: z.array(mixEntry.extend({ detector: detector.optional() })).min(1),
+    devices: z.number().int().positive().max(50_000_000).optional().describe('Number of phones to place...'),
+    adoption: z.number().gt(0).max(1).optional().describe('...or the fraction of the world\'s people who carry a participating phone.'),
+    phones: z.array(mixEntry.extend({ detector: detector.optional() })).min(1).describe('Phone profiles; `detector` replaces the scenario\'s detector on phones of that profile.'),
     behaviours: z.array(mixEntry).min(1),
     /** Extra phones placed uniformly inside a named venue of the world (a stadium crowd, a concert hall). */
     groups: z
@@ -56,10 +51,8 @@ export const populationSchema = (detector: z.ZodType) => z
         }),
       )
       .default([]),
-    /** Which phones monitor for hazards: steady ones (as MyShake), steady and charging, charging, or all. */
-    eligibility: z.enum(['steady', 'steady-charging', 'charging', 'all']).default('steady'),
-    /** A phone at rest counts as steady after this long. */
-    steady_after: duration({ min: 0 }).default(30),
+    eligibility: z.enum(['steady', 'steady-charging', 'charging', 'all']).default('steady').describe('Which phones monitor for hazards: steady ones (as MyShake), steady and charging, charging, or all.'),
+    steady_after: duration({ min: 0 }).default(30).describe('A phone at rest counts as steady after this long.'),
   })
   .superRefine((p, ctx) => {
     if ((p.devices === undefined) === (p.adoption === undefined)) {
@@ -70,17 +63,13 @@ export const populationSchema = (detector: z.ZodType) => z
   });
 
 export const scoringSchema = z.strictObject({
-  /** An alert received at least this long before strong shaking counts as timely, s. */
-  timely_min_s: duration({ min: 0 }).default(0),
-  /** A server event matches a hazard when its first alert comes within this long after the hazard starts. */
-  match_window: duration({ positive: true }).default(120),
-  /** ...and its estimated epicentre lies within this distance of the true one, km. */
-  match_distance_km: z.number().positive().default(100),
+  timely_min_s: duration({ min: 0 }).default(0).describe('An alert received at least this long before strong shaking counts as timely, s.'),
+  match_window: duration({ positive: true }).default(120).describe('A server event matches a hazard when its first alert comes within this long after the hazard starts.'),
+  match_distance_km: z.number().positive().default(100).describe('...and its estimated epicentre lies within this distance of the true one, km.'),
 });
 
 export const networkSchema = z.strictObject({
-  /** Every phone reports its position and whether it monitors this often (phase differs per phone). */
-  heartbeat_every: duration({ positive: true }).default(60),
+  heartbeat_every: duration({ positive: true }).default(60).describe('Every phone reports its position and whether it monitors this often (phase differs per phone).'),
   /**
    * Phones were already sending heartbeats for this long before the run starts (default: one
    * heartbeat interval), so the server's directory is full at t = 0. 0 is a cold start: the server
@@ -91,17 +80,14 @@ export const networkSchema = z.strictObject({
   uplink: linkSchema.default({ latency: { distribution: 'lognormal', median: 0.5, sigma: 0.5 }, loss: 0 }),
   /** Server → phone (alert push). */
   push: linkSchema.default({ latency: { distribution: 'lognormal', median: 1, sigma: 0.5 }, loss: 0 }),
-  /** Regions without service for a while: messages from and alerts to phones there are lost. */
-  outages: z.array(outageSchema).default([]),
+  outages: z.array(outageSchema).default([]).describe('Regions without service for a while: messages from and alerts to phones there are lost.'),
   /** Outages drawn at random (Poisson in time, centred on random phones). */
   random_outages: randomOutagesSchema.optional(),
 }).transform((n) => ({ ...n, warmup: n.warmup ?? n.heartbeat_every }));
 
 export const environmentSchema = z.strictObject({
-  /** GNSS conditions outdoors: `urban` (street canyons) or `open-sky`; indoors is always `indoor`. */
-  outdoor: z.enum(['urban', 'open-sky']).default('urban'),
-  /** Regional weather: random-walk drift of the pressure field, Pa per √hour (a few hPa a day). */
-  weather_drift_pa_per_sqrt_h: z.number().min(0).default(60),
+  outdoor: z.enum(['urban', 'open-sky']).default('urban').describe('GNSS conditions outdoors: `urban` (street canyons) or `open-sky`; indoors is always `indoor`.'),
+  weather_drift_pa_per_sqrt_h: z.number().min(0).default(60).describe('Regional weather: random-walk drift of the pressure field, Pa per √hour (a few hPa a day).'),
 });
 
 export function buildScenarioSchema(plugins: PluginSet) {
@@ -110,23 +96,19 @@ export function buildScenarioSchema(plugins: PluginSet) {
   const server = union('type', Object.values(plugins.servers).map((c) => c.schema));
   return z
     .strictObject({
-      /** Short name; the default output folder is out/<name>. */
-      name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'expected a short name of letters, digits, ".", "_" or "-"' }),
+      name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'expected a short name of letters, digits, ".", "_" or "-"' }).describe('Short name; the default output folder is out/<name>.'),
       description: z.string().optional(),
       seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
       duration: duration({ positive: true }),
-      /** Engine tick: mobility, hazard onset and detection advance in steps of this. */
-      tick: duration({ positive: true }).default(1),
+      tick: duration({ positive: true }).default(1).describe('Engine tick: mobility, hazard onset and detection advance in steps of this.'),
       /** Local time of day at the start of the run ("HH:MM"): schedules and hourly shares use it. */
       local_start: z
         .string()
         .regex(/^([01]?\d|2[0-3]):[0-5]\d$/, { error: 'expected a local time "HH:MM"' })
         .transform((t) => Number(t.split(':')[0]) * 3600 + Number(t.split(':')[1]) * 60)
         .prefault('12:00'),
-      /** `signal` renders every sensor sample. */
-      fidelity: z.enum(['signal']).default('signal'),
-      /** Path of the world file (GeoJSON), relative to the scenario file. */
-      world: filePath(),
+      fidelity: z.enum(['signal']).default('signal').describe('`signal` renders every sensor sample.'),
+      world: filePath().describe('Path of the world file (GeoJSON), relative to the scenario file.'),
       population: populationSchema(detector),
       hazards: z.array(hazard).default([]),
       detector,

@@ -11,94 +11,64 @@ import { duration, probability } from '../plugin/fields.js';
 
 /** Options shared by accelerometers and gyroscopes (bias units: mg or °/s; instability: µg or °/s; random walk: µg/√s or °/s/√s). */
 const imu = () => ({
-  /** Output data rate, Hz. */
-  rate_hz: z.number().positive().max(8000),
-  /** Highest output rate the part supports, Hz. */
-  max_rate_hz: z.number().positive().max(8000).optional(),
-  /** Digital low-pass bandwidth, Hz (default rate/2: white up to Nyquist). */
-  bandwidth_hz: z.number().positive().optional(),
-  /** Bits of the output word over the full range (quantisation step = 2·range / 2^bits); left out, outputs are not quantised. */
-  resolution_bits: z.number().int().min(4).max(32).optional(),
-  /** Per-device constant (factory) offset and turn-on offset, σ per axis. */
-  bias: z.strictObject({ constant: z.number().min(0), turn_on: z.number().min(0).default(0) }).optional(),
-  /** Bias instability: a first-order Gauss–Markov bias (σ and correlation time); its Allan deviation peaks near 0.62 σ at τ ≈ 1.9 T. */
-  bias_instability: z.strictObject({ sigma: z.number().min(0), correlation_time: duration({ positive: true }) }).optional(),
-  /** Bias random walk, per √s. */
-  bias_random_walk: z.number().min(0).optional(),
-  /** Scale-factor error σ, per cent. */
-  scale_error_pct: z.number().min(0).max(50).optional(),
-  /** Axis misalignment (cross-axis coupling) σ, mrad. */
-  misalignment_mrad: z.number().min(0).max(200).optional(),
-  /** Timestamp jitter σ, s (visible in recorded timestamps). */
-  jitter: duration({ min: 0 }).optional(),
+  rate_hz: z.number().positive().max(8000).describe('Output data rate, Hz.'),
+  max_rate_hz: z.number().positive().max(8000).optional().describe('Highest output rate the part supports, Hz.'),
+  bandwidth_hz: z.number().positive().optional().describe('Digital low-pass bandwidth, Hz (default rate/2: white up to Nyquist).'),
+  resolution_bits: z.number().int().min(4).max(32).optional().describe('Bits of the output word over the full range (quantisation step = 2·range / 2^bits); left out, outputs are not quantised.'),
+  bias: z.strictObject({ constant: z.number().min(0), turn_on: z.number().min(0).default(0) }).optional().describe('Per-device constant (factory) offset and turn-on offset, σ per axis.'),
+  bias_instability: z.strictObject({ sigma: z.number().min(0), correlation_time: duration({ positive: true }) }).optional().describe('Bias instability: a first-order Gauss–Markov bias (σ and correlation time); its Allan deviation peaks near 0.62 σ at τ ≈ 1.9 T.'),
+  bias_random_walk: z.number().min(0).optional().describe('Bias random walk, per √s.'),
+  scale_error_pct: z.number().min(0).max(50).optional().describe('Scale-factor error σ, per cent.'),
+  misalignment_mrad: z.number().min(0).max(200).optional().describe('Axis misalignment (cross-axis coupling) σ, mrad.'),
+  jitter: duration({ min: 0 }).optional().describe('Timestamp jitter σ, s (visible in recorded timestamps).'),
   /** Probability that a sample is dropped (the previous value is held). */
   drop_probability: probability().optional(),
 });
 
 export const accelerometerSchema = z.strictObject({
   ...imu(),
-  /** White-noise density, µg/√Hz, one-sided. */
-  noise_density_ug: z.number().positive({ error: 'expected a noise density above 0 µg/√Hz' }).max(100_000),
-  /** Full-scale range, ±g. */
-  range_g: z.number().positive().max(64),
+  noise_density_ug: z.number().positive({ error: 'expected a noise density above 0 µg/√Hz' }).max(100_000).describe('White-noise density, µg/√Hz, one-sided.'),
+  range_g: z.number().positive().max(64).describe('Full-scale range, ±g.'),
 });
 
 export const gyroscopeSchema = z.strictObject({
   ...imu(),
-  /** White-noise density, mdps/√Hz (milli-degrees per second per √Hz), one-sided. */
-  noise_density_mdps: z.number().positive({ error: 'expected a noise density above 0 mdps/√Hz' }).max(100_000),
-  /** Full-scale range, ±°/s. */
-  range_dps: z.number().positive().max(10_000),
-  /** Linear-acceleration sensitivity, °/s per g. */
-  g_sensitivity_dps_per_g: z.number().min(0).max(10).optional(),
+  noise_density_mdps: z.number().positive({ error: 'expected a noise density above 0 mdps/√Hz' }).max(100_000).describe('White-noise density, mdps/√Hz (milli-degrees per second per √Hz), one-sided.'),
+  range_dps: z.number().positive().max(10_000).describe('Full-scale range, ±°/s.'),
+  g_sensitivity_dps_per_g: z.number().min(0).max(10).optional().describe('Linear-acceleration sensitivity, °/s per g.'),
 });
 
 export const barometerSchema = z.strictObject({
-  /** Rate the phone logs pressure at (what apps and detectors receive), Hz; phones commonly log ~1 Hz. */
-  rate_hz: z.number().positive().max(200),
+  rate_hz: z.number().positive().max(200).describe('Rate the phone logs pressure at (what apps and detectors receive), Hz; phones commonly log ~1 Hz.'),
   max_rate_hz: z.number().positive().max(200).optional(),
-  /** The chip's own output data rate, Hz (default: rate_hz); the phone keeps its latest reading at each log time. */
-  odr_hz: z.number().positive().max(200).optional(),
-  /** The chip's digital low-pass, as a fraction of its ODR (LPS22HH LPFP_CFG: ODR/9 or ODR/20), or off. */
-  lowpass: z.enum(['off', 'odr/9', 'odr/20']).default('off'),
-  /** White noise at the chip's ODR before its low-pass, Pa RMS. */
-  noise_pa: z.number().min(0, { error: 'expected a noise of at least 0 Pa' }).max(1000),
-  /** Output resolution, Pa (quantisation step). */
-  resolution_pa: z.number().min(0).max(100).default(0),
-  /** Per-device offset σ, Pa (absolute accuracy). */
-  offset_pa: z.number().min(0).max(10_000).default(0),
-  /** Temperature coefficient of the offset, Pa per K (the phone warms in a pocket or when charging). */
-  temperature_coefficient_pa_per_k: z.number().min(0).max(100).default(0),
+  odr_hz: z.number().positive().max(200).optional().describe('The chip\'s own output data rate, Hz (default: rate_hz); the phone keeps its latest reading at each log time.'),
+  lowpass: z.enum(['off', 'odr/9', 'odr/20']).default('off').describe('The chip\'s digital low-pass, as a fraction of its ODR (LPS22HH LPFP_CFG: ODR/9 or ODR/20), or off.'),
+  noise_pa: z.number().min(0, { error: 'expected a noise of at least 0 Pa' }).max(1000).describe('White noise at the chip\'s ODR before its low-pass, Pa RMS.'),
+  resolution_pa: z.number().min(0).max(100).default(0).describe('Output resolution, Pa (quantisation step).'),
+  offset_pa: z.number().min(0).max(10_000).default(0).describe('Per-device offset σ, Pa (absolute accuracy).'),
+  temperature_coefficient_pa_per_k: z.number().min(0).max(100).default(0).describe('Temperature coefficient of the offset, Pa per K (the phone warms in a pocket or when charging).'),
 });
 
 export const gnssSchema = z.strictObject({
-  /** Fix rate, Hz (fixes are taken at most once per tick). */
-  rate_hz: z.number().positive().max(10).default(1),
-  /** 68 % horizontal accuracy by environment, m. */
-  accuracy_m: z.strictObject({ open_sky: z.number().positive().default(3), urban: z.number().positive().default(10), indoor: z.number().positive().default(25) }).prefault({}),
-  /** Correlation time of the position error (multipath and atmosphere change slowly). */
-  correlation_time: duration({ positive: true }).default(60),
+  rate_hz: z.number().positive().max(10).default(1).describe('Fix rate, Hz (fixes are taken at most once per tick).'),
+  accuracy_m: z.strictObject({ open_sky: z.number().positive().default(3), urban: z.number().positive().default(10), indoor: z.number().positive().default(25) }).prefault({}).describe('68 % horizontal accuracy by environment, m.'),
+  correlation_time: duration({ positive: true }).default(60).describe('Correlation time of the position error (multipath and atmosphere change slowly).'),
   /** Share of time with a fix indoors (otherwise Wi-Fi/cell positioning). */
   indoor_fix_share: probability().default(0.3),
-  /** Accuracy of network (Wi-Fi/cell) positioning when there is no fix, m. */
-  network_accuracy_m: z.number().positive().default(40),
-  /** Speed error σ of fixes, m/s. */
-  speed_error_m_s: z.number().min(0).default(0.3),
+  network_accuracy_m: z.number().positive().default(40).describe('Accuracy of network (Wi-Fi/cell) positioning when there is no fix, m.'),
+  speed_error_m_s: z.number().min(0).default(0.3).describe('Speed error σ of fixes, m/s.'),
 });
 
 export const clockSchema = z.strictObject({
-  /** σ of each phone's clock offset (NTP-synchronised phones: tens of ms; some are off by seconds). */
-  offset: duration({ min: 0 }).default(0.05),
-  /** σ of each phone's clock drift, ppm. */
-  drift_ppm: z.number().min(0).max(1000).default(5),
+  offset: duration({ min: 0 }).default(0.05).describe('σ of each phone\'s clock offset (NTP-synchronised phones: tens of ms; some are off by seconds).'),
+  drift_ppm: z.number().min(0).max(1000).default(5).describe('σ of each phone\'s clock drift, ppm.'),
 });
 
 export const phoneProfileSchema = z
   .strictObject({
     name: z.string().min(1),
     description: z.string().optional(),
-    /** Where the numbers come from (datasheets, measurements). */
-    sources: z.array(z.string()).optional(),
+    sources: z.array(z.string()).optional().describe('Where the numbers come from (datasheets, measurements).'),
     accelerometer: accelerometerSchema,
     gyroscope: gyroscopeSchema.optional(),
     barometer: barometerSchema.optional(),

@@ -98,6 +98,9 @@ describe('hazardsim validate and schema', () => {
     // Every section an editor should complete is described, the server included (one or a list).
     for (const key of ['world', 'population', 'hazards', 'detector', 'network', 'server', 'scoring']) expect(Object.keys(schema.properties[key]).length, key).toBeGreaterThan(0);
     expect(schema.properties.server.anyOf).toHaveLength(2);
+    // Fields carry their descriptions (from the zod schemas) for editors to show.
+    expect(schema.properties.population.properties.eligibility.description).toMatch(/Which phones monitor for hazards/);
+    expect(schema.properties.tick.description).toMatch(/Engine tick/);
     // schema/scenario.schema.json is kept in sync: regenerate it with `npx hazardsim schema > schema/scenario.schema.json`.
     expect(readFileSync(join(ROOT, 'schema/scenario.schema.json'), 'utf8')).toBe(r.stdout);
     for (const f of readdirSync(join(ROOT, 'scenarios')).filter((n) => n.endsWith('.yaml'))) {
