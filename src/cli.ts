@@ -81,12 +81,12 @@ async function main(argv: string[]): Promise<void> {
     )
     .command(
       'schema',
-      'Print the JSON Schema of scenario files (for editor autocompletion)',
-      (y) => y,
-      () => guard(async () => {
-        const { scenarioJsonSchema } = await import('./scenario/schema.js');
+      'Print the JSON Schema of scenario, phone-profile or behaviour files (for editor autocompletion)',
+      (y) => y.option('kind', { type: 'string', choices: ['scenario', 'phone', 'behaviour'], default: 'scenario', describe: 'which file kind the schema is for' }),
+      (a) => guard(async () => {
+        const { fileJsonSchema } = await import('./scenario/schema.js');
         const { builtinPlugins } = await import('./plugins.js');
-        process.stdout.write(JSON.stringify(scenarioJsonSchema(builtinPlugins), null, 2) + '\n');
+        process.stdout.write(JSON.stringify(fileJsonSchema(a.kind as 'scenario' | 'phone' | 'behaviour', builtinPlugins), null, 2) + '\n');
       }),
     )
     .command(

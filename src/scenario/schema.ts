@@ -8,6 +8,8 @@ import type { PluginSet } from '../plugin/index.js';
 import { linkSchema } from '../network/link.js';
 import { outageSchema, randomOutagesSchema } from '../network/outage.js';
 import { duration, filePath } from '../plugin/fields.js';
+import { phoneProfileSchema } from '../sensors/profile.js';
+import { behaviourProfileSchema } from '../population/behaviour.js';
 
 function union<T extends z.ZodType[]>(key: string, schemas: T) {
   return z.discriminatedUnion(key, schemas as unknown as [z.ZodObject<any>, ...z.ZodObject<any>[]]);
@@ -153,4 +155,12 @@ export function scenarioJsonSchema(plugins: PluginSet): unknown {
   const { $schema: _drop, ...serverSchema } = z.toJSONSchema(z.union([server, z.array(server).min(1)]), { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
   schema.properties.server = serverSchema;
   return { ...schema, $id: 'https://hazardsim.dev/schema/scenario.json', title: 'hazardsim scenario' };
+}
+
+/** JSON Schema of a file kind: scenarios, phone profiles (agents/phones) or behaviours (agents/behaviours). */
+export function fileJsonSchema(kind: 'scenario' | 'phone' | 'behaviour', plugins: PluginSet): unknown {
+  if (kind === 'scenario') return scenarioJsonSchema(plugins);
+  const schema = kind === 'phone' ? phoneProfileSchema : behaviourProfileSchema;
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return { ...json, $id: `https://hazardsim.dev/schema/${kind}.json`, title: `hazardsim ${kind === 'phone' ? 'phone profile' : 'behaviour'}` };
 }

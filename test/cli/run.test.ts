@@ -106,6 +106,16 @@ describe('hazardsim validate and schema', () => {
     for (const f of readdirSync(join(ROOT, 'scenarios')).filter((n) => n.endsWith('.yaml'))) {
       expect(readFileSync(join(ROOT, 'scenarios', f), 'utf8').split('\n')[0], f).toBe('# yaml-language-server: $schema=../schema/scenario.schema.json');
     }
+    // The same for phone profiles and behaviours.
+    for (const [kind, folder] of [['phone', 'phones'], ['behaviour', 'behaviours']] as const) {
+      const k = cli(['schema', '--kind', kind]);
+      expect(k.code).toBe(0);
+      expect(JSON.parse(k.stdout).title).toMatch(/^hazardsim (phone profile|behaviour)$/);
+      expect(readFileSync(join(ROOT, `schema/${kind}.schema.json`), 'utf8')).toBe(k.stdout);
+      for (const f of readdirSync(join(ROOT, 'agents', folder)).filter((n) => n.endsWith('.yaml'))) {
+        expect(readFileSync(join(ROOT, 'agents', folder, f), 'utf8').split('\n')[0], f).toBe(`# yaml-language-server: $schema=../../schema/${kind}.schema.json`);
+      }
+    }
   });
 
   it('plugins lists every type a scenario can name, with what each declares', () => {
