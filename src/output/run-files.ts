@@ -146,7 +146,8 @@ export function truthRecord(truths: HazardTruth[]): object[] {
 export async function writeRunFiles(dir: string, result: RunResult, devices: DeviceRows): Promise<void> {
   const frame = result.state.world.frame;
   const sc = result.state.scenario;
-  const meta = { 'hazardsim:version': packageVersions().hazardsim ?? '', 'hazardsim:scenario': sc.config.name, 'hazardsim:scenario_hash': sc.hash, 'hazardsim:seed': String(sc.config.seed) };
+  const meta: Record<string, string> = { 'hazardsim:version': packageVersions().hazardsim ?? '', 'hazardsim:scenario': sc.config.name, 'hazardsim:scenario_hash': sc.hash, 'hazardsim:seed': String(sc.config.seed) };
+  if (sc.config.start_utc) meta['hazardsim:start_utc'] = new Date(Date.parse(sc.config.start_utc)).toISOString();
   await writeTable(dir, 'devices', DEVICE_COLUMNS, devices.data, devices.rows, meta);
   const t = columnsOf(TRIGGER_COLUMNS);
   for (const { message: m, arrival } of result.triggers) {
@@ -155,11 +156,20 @@ export async function writeRunFiles(dir: string, result: RunResult, devices: Dev
     t.onset_device_time_s!.push(m.onsetDeviceTime); t.arrival_s!.push(arrival); t.amplitude_ms2!.push(m.amplitude); t.ratio!.push(m.ratio); t.score!.push(m.score ?? null);
     t.lon!.push(lon); t.lat!.push(lat); t.speed_ms!.push(m.speed ?? null); t.speed_after_ms!.push(m.speedAfter ?? null); t.step_pa!.push(m.step ?? null);
   }
-  await writeTable(dir, 'triggers', TRIGGER_COLUMNS, t, result.triggers.length, meta);
-  await writeTable(dir, 'alerts', ALERT_COLUMNS, alertRows(result.alerts), result.alerts.length, meta);
+  const alerts = alertRows(result.alerts);
   const r = columnsOf(RECEIPT_COLUMNS);
   for (const x of result.receipts) { r.device!.push(x.device); r.event!.push(x.event); r.seq!.push(x.seq); r.time_s!.push(x.time); r.tier!.push(x.tier); }
-  await writeTable(dir, 'receipts', RECEIPT_COLUMNS, r, result.receipts.length, meta);
+  // With an absolute start, each time_s gets its UTC time beside it.
+  const start = sc.config.start_utc ? Date.parse(sc.config.start_utc) : undefined;
+  const withUtc = (cols: TableColumn[], data: Record<string, unknown[]>): TableColumn[] => {
+    if (start === undefined) return cols;
+    data.time_utc = data.time_s!.map((v) => (typeof v === 'number' && Number.isFinite(v) ? new Date(Math.round(start + v * 1000)).toISOString() : null));
+    const at = cols.findIndex((c) => c.name === 'time_s') + 1;
+    return [...cols.slice(0, at), col('time_utc', 'string', 'ISO 8601', 'time_s as a UTC date and time (start_utc + time_s)'), ...cols.slice(at)];
+  };
+  await writeTable(dir, 'triggers', withUtc(TRIGGER_COLUMNS, t), t, result.triggers.length, meta);
+  await writeTable(dir, 'alerts', withUtc(ALERT_COLUMNS, alerts), alerts, result.alerts.length, meta);
+  await writeTable(dir, 'receipts', withUtc(RECEIPT_COLUMNS, r), r, result.receipts.length, meta);
   writeFileSync(join(dir, 'truth.json'), JSON.stringify(truthRecord(result.truths), null, 1) + '\n');
   writeFileSync(join(dir, 'alerts.geojson'), geoJsonText(alertsGeoJson(result.alerts, result.truths)));
   writeFileSync(join(dir, 'truth.geojson'), geoJsonText(truthGeoJson(result.truths)));

@@ -103,6 +103,11 @@ export function buildScenarioSchema(plugins: PluginSet) {
       seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
       duration: duration({ positive: true }),
       tick: duration({ positive: true }).default(1).describe('Engine tick: mobility, hazard onset and detection advance in steps of this.'),
+      /**
+       * Optional absolute start of the run (ISO 8601 with a zone, e.g. 2023-02-06T01:17:00Z): the row
+       * tables then carry `time_utc` beside every `time_s`, for time-playback tools.
+       */
+      start_utc: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date and time with a zone, e.g. 2023-02-06T01:17:00Z' }).optional(),
       /** Local time of day at the start of the run ("HH:MM"): schedules and hourly shares use it. */
       local_start: z
         .string()

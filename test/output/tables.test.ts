@@ -38,3 +38,27 @@ describe('self-describing tables', () => {
     }
   });
 });
+
+describe('absolute time', () => {
+  it('with start_utc, every time_s has its UTC time beside it; a bad start is refused', () => {
+    const dir = tempDir();
+    const file = writeScenario(dir, smallScenario(dir, { duration: '60s', start_utc: '2023-02-06T01:17:00+03:00' }));
+    const out = join(dir, 'run');
+    expect(cli(['run', file, '--out', out, '--quiet']).code).toBe(0);
+    for (const table of ['triggers', 'alerts', 'receipts']) {
+      const [header, ...rows] = readFileSync(join(out, `${table}.csv`), 'utf8').trim().split('\n');
+      const names = header!.split(',');
+      const ts = names.indexOf('time_s'), utc = names.indexOf('time_utc');
+      expect(utc, table).toBe(ts + 1);
+      expect(rows.length, table).toBeGreaterThan(0);
+      for (const row of rows.slice(0, 20)) {
+        const cells = row.split(',');
+        // Hand check: 01:17 at UTC+3 is 22:17 UTC the day before, plus time_s.
+        expect(Date.parse(cells[utc]!)).toBe(Date.parse('2023-02-05T22:17:00Z') + Math.round(Number(cells[ts]) * 1000));
+      }
+    }
+    const bad = cli(['run', file, '--out', join(dir, 'bad'), '--set', 'start_utc=6 Feb 2023']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/start_utc: expected an ISO 8601 date and time with a zone, e\.g\. 2023-02-06T01:17:00Z/);
+  });
+});
