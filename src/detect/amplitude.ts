@@ -17,13 +17,11 @@ export const amplitudeSchema = z.strictObject({
   highpass_hz: z.number().positive().default(1),
   /** Trigger threshold on the high-passed norm, g: one value, or `{median, sigma}` drawn per phone. */
   min_amplitude_g: thresholdG().default(0.01),
-  /** Quiet time below the threshold before the next trigger, s. */
-  rearm: duration({ positive: true }).default(5),
+  rearm: duration({ positive: true }).default(5).describe('Quiet time below the threshold before the next trigger, s.'),
   max_duration: duration({ positive: true }).default(30),
   update_every: duration({ positive: true }).default(1),
   update_growth: z.number().min(0).default(0.1),
-  /** Samples ignored after the phone starts monitoring, s. */
-  settle: duration({ min: 0 }).default(1),
+  settle: duration({ min: 0 }).default(1).describe('Samples ignored after the phone starts monitoring, s.'),
 });
 
 export type AmplitudeConfig = z.output<typeof amplitudeSchema>;

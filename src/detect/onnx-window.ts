@@ -17,13 +17,10 @@ import { modelFiles, modelThreshold, prepareModel } from './two-stage.js';
 
 export const onnxWindowSchema = z.strictObject({
   type: z.literal('onnx-window'),
-  /** ONNX model (its sidecar JSON sits beside it), relative to the scenario file. */
-  model: filePath(),
+  model: filePath().describe('ONNX model (its sidecar JSON sits beside it), relative to the scenario file.'),
   threshold: z.number().min(0).max(1).optional(),
-  /** A window ends every hop seconds. */
-  hop: duration({ positive: true }).default(1),
-  /** Negative windows in a row that end a trigger. */
-  off_windows: z.number().int().positive().default(2),
+  hop: duration({ positive: true }).default(1).describe('A window ends every hop seconds.'),
+  off_windows: z.number().int().positive().default(2).describe('Negative windows in a row that end a trigger.'),
   decision_delay: duration({ min: 0 }).default(0.05),
   update_every: duration({ positive: true }).default(1),
   update_growth: z.number().min(0).default(0.1),

@@ -12,15 +12,11 @@ import type { DetectorPlugin, DetectorRuntime, DetectorSink, SensorBlock, Detect
 
 export const pressureStepSchema = z.strictObject({
   type: z.literal('pressure-step'),
-  /** Time constants of the fast and slow averages, s. */
-  fast: duration({ positive: true }).default(30),
+  fast: duration({ positive: true }).default(30).describe('Time constants of the fast and slow averages, s.'),
   slow: duration({ positive: true }).default(600),
-  /** Step (fast − slow) that triggers, hPa. */
-  min_step_hpa: z.number().positive().default(1),
-  /** A trigger ends when the step falls under half the threshold; the next waits at least this long, s. */
-  rearm: duration({ positive: true }).default(300),
-  /** Readings ignored after the phone starts monitoring while the averages settle, s. */
-  settle: duration({ min: 0 }).default(60),
+  min_step_hpa: z.number().positive().default(1).describe('Step (fast − slow) that triggers, hPa.'),
+  rearm: duration({ positive: true }).default(300).describe('A trigger ends when the step falls under half the threshold; the next waits at least this long, s.'),
+  settle: duration({ min: 0 }).default(60).describe('Readings ignored after the phone starts monitoring while the averages settle, s.'),
 }).refine((c) => c.fast < c.slow, { message: 'fast must be shorter than slow', path: ['fast'] });
 
 export type PressureStepConfig = z.output<typeof pressureStepSchema>;

@@ -24,10 +24,8 @@ import { DeviceThreshold, thresholdG } from './threshold.js';
 
 const common = {
   highpass_hz: z.number().positive().default(2),
-  /** Time after the threshold crossing over which the peak is taken, s. */
-  peak_window: duration({ positive: true }).default(0.25),
-  /** Quiet time after a report before the next one, s. */
-  rearm: duration({ positive: true }).default(2),
+  peak_window: duration({ positive: true }).default(0.25).describe('Time after the threshold crossing over which the peak is taken, s.'),
+  rearm: duration({ positive: true }).default(2).describe('Quiet time after a report before the next one, s.'),
   settle: duration({ min: 0 }).default(1),
 };
 
@@ -36,28 +34,23 @@ export const bumpSchema = z.strictObject({
   ...common,
   /** Spike threshold on the high-passed norm, g (one value or `{median, sigma}` per phone). */
   min_amplitude_g: thresholdG().default(0.5),
-  /** Only while the phone's GNSS speed is at least this, m/s (a vehicle, not a walker). */
-  min_speed_m_s: z.number().min(0).default(4),
-  /** The spike must be this many times the RMS of the ride's vibration (0: off). */
-  min_ratio: z.number().min(0).default(5),
-  /** Time constant of that RMS, s. */
-  rms_window: duration({ positive: true }).default(5),
+  min_speed_m_s: z.number().min(0).default(4).describe('Only while the phone\'s GNSS speed is at least this, m/s (a vehicle, not a walker).'),
+  min_ratio: z.number().min(0).default(5).describe('The spike must be this many times the RMS of the ride\'s vibration (0: off).'),
+  rms_window: duration({ positive: true }).default(5).describe('Time constant of that RMS, s.'),
   /**
    * The spike's vertical part must be at least this many times its horizontal part (0: off).
    * Pothole Patrol's x–z ratio filter (Eriksson et al. 2008, MobiSys, §4.2) learned its value; 1
    * here is the plain geometric rule "more up than sideways", set on no scenario.
    */
   min_vertical_ratio: z.number().min(0).default(1),
-  /** The speed is read again this long after the spike and must still be min_speed_m_s (a car drives on over a pothole; one parking does not), s. */
-  confirm_after: duration({ positive: true }).default(1.5),
+  confirm_after: duration({ positive: true }).default(1.5).describe('The speed is read again this long after the spike and must still be min_speed_m_s (a car drives on over a pothole; one parking does not), s.'),
 });
 
 export const crashSchema = z.strictObject({
   type: z.literal('crash'),
   ...common,
   min_amplitude_g: thresholdG().default(4),
-  /** How long after the spike the speed is read again, s. */
-  confirm_after: duration({ positive: true }).default(5),
+  confirm_after: duration({ positive: true }).default(5).describe('How long after the spike the speed is read again, s.'),
 });
 
 export type BumpConfig = z.output<typeof bumpSchema>;

@@ -22,28 +22,20 @@ import { DeviceThreshold, thresholdG } from './threshold.js';
 export const staLtaSchema = z
   .strictObject({
     type: z.literal('sta-lta'),
-    /** `recursive` (cheap, as phones run it) or `classic` (moving windows; keeps lta × rate samples per phone). */
-    method: z.enum(['recursive', 'classic']).default('recursive'),
-    /** What the ratio is computed on: the norm of the three high-passed axes, or one axis. */
-    channel: z.enum(['norm', 'x', 'y', 'z']).default('norm'),
-    /** High-pass corner applied to each axis before the characteristic function, Hz. */
-    highpass_hz: z.number().positive().default(1),
-    /** 2: a Butterworth biquad (default); 1: a one-pole RC high-pass, y ← a·(y + x − x_prev) with a = RC/(RC + 1/fs), cheaper and what simple phone triggers run. */
-    highpass_order: z.union([z.literal(1), z.literal(2)], { error: 'expected 1 (a one-pole RC high-pass) or 2 (a Butterworth biquad)' }).default(2),
+    method: z.enum(['recursive', 'classic']).default('recursive').describe('`recursive` (cheap, as phones run it) or `classic` (moving windows; keeps lta × rate samples per phone).'),
+    channel: z.enum(['norm', 'x', 'y', 'z']).default('norm').describe('What the ratio is computed on: the norm of the three high-passed axes, or one axis.'),
+    highpass_hz: z.number().positive().default(1).describe('High-pass corner applied to each axis before the characteristic function, Hz.'),
+    highpass_order: z.union([z.literal(1), z.literal(2)], { error: 'expected 1 (a one-pole RC high-pass) or 2 (a Butterworth biquad)' }).default(2).describe('2: a Butterworth biquad (default); 1: a one-pole RC high-pass, y ← a·(y + x − x_prev) with a = RC/(RC + 1/fs), cheaper and what simple phone triggers run.'),
     sta: duration({ positive: true }).default(0.5),
     lta: duration({ positive: true }).default(10),
     on_ratio: z.number().gt(1).default(4),
     off_ratio: z.number().positive().default(1.5),
     /** Minimum high-passed acceleration at trigger, g: one value, or `{median, sigma}` drawn per phone. */
     min_amplitude_g: thresholdG().default(0.01),
-    /** The ratio must stay above on_ratio this long before the phone reports the trigger (rejects knocks), s. */
-    min_duration: duration({ min: 0 }).default(0),
-    /** Longest trigger before it is closed, s. */
-    max_duration: duration({ positive: true }).default(30),
-    /** Shortest gap between two messages of one trigger, s. */
-    update_every: duration({ positive: true }).default(1),
-    /** Relative growth of the peak amplitude that warrants an update. */
-    update_growth: z.number().min(0).default(0.1),
+    min_duration: duration({ min: 0 }).default(0).describe('The ratio must stay above on_ratio this long before the phone reports the trigger (rejects knocks), s.'),
+    max_duration: duration({ positive: true }).default(30).describe('Longest trigger before it is closed, s.'),
+    update_every: duration({ positive: true }).default(1).describe('Shortest gap between two messages of one trigger, s.'),
+    update_growth: z.number().min(0).default(0.1).describe('Relative growth of the peak amplitude that warrants an update.'),
   })
   .superRefine((c, ctx) => {
     if (c.sta >= c.lta) ctx.addIssue({ code: 'custom', path: ['sta'], message: `expected the STA window to be shorter than the LTA window (${c.lta} s), found ${c.sta} s`, input: c.sta });

@@ -20,16 +20,11 @@ import { WindowCapture, captureColumns } from './window-capture.js';
 
 export const twoStageSchema = z.strictObject({
   type: z.literal('two-stage'),
-  /** The cheap first stage. */
-  gate: z.discriminatedUnion('type', [staLtaSchema, amplitudeSchema]),
-  /** ONNX model (its sidecar JSON sits beside it), relative to the scenario file. */
-  model: filePath(),
-  /** Probability at or above which the phone sends its trigger (default: the sidecar's threshold). */
-  threshold: z.number().min(0).max(1).optional(),
-  /** The window starts this long before the gate's onset, s (default: half the model's window). */
-  pre: duration({ min: 0 }).optional(),
-  /** Time the phone takes to run the model before it can send, s. */
-  decision_delay: duration({ min: 0 }).default(0.05),
+  gate: z.discriminatedUnion('type', [staLtaSchema, amplitudeSchema]).describe('The cheap first stage.'),
+  model: filePath().describe('ONNX model (its sidecar JSON sits beside it), relative to the scenario file.'),
+  threshold: z.number().min(0).max(1).optional().describe('Probability at or above which the phone sends its trigger (default: the sidecar\'s threshold).'),
+  pre: duration({ min: 0 }).optional().describe('The window starts this long before the gate\'s onset, s (default: half the model\'s window).'),
+  decision_delay: duration({ min: 0 }).default(0.05).describe('Time the phone takes to run the model before it can send, s.'),
 });
 
 export type TwoStageConfig = z.output<typeof twoStageSchema>;

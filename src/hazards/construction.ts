@@ -24,8 +24,7 @@ export const constructionSchema = z.strictObject({
   frequency_hz: z.number().positive().max(100).default(15),
   damping: z.number().positive().max(0.9).default(0.15),
   attenuation: z.number().positive().max(3).default(1.3),
-  /** Beyond this, blows are too weak to matter, m. */
-  max_distance_m: z.number().positive().default(2000),
+  max_distance_m: z.number().positive().default(2000).describe('Beyond this, blows are too weak to matter, m.'),
 });
 
 export type ConstructionConfig = z.output<typeof constructionSchema>;

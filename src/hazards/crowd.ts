@@ -27,8 +27,7 @@ export const crowdSchema = z.strictObject({
   amplitude_g: band(0, 3).default([0.1, 0.5]),
   /** Share of the phones in the venue that jump (the rest sit still). */
   share: probability().default(0.8),
-  /** Songs: jumping for `on`, then a pause of `off`. */
-  on: duration({ positive: true }).default(180),
+  on: duration({ positive: true }).default(180).describe('Songs: jumping for `on`, then a pause of `off`.'),
   off: duration({ min: 0 }).default(60),
 });
 

@@ -17,16 +17,13 @@ const AIR_DENSITY = 1.2; // kg/m³
 export const pressureFrontSchema = z.strictObject({
   type: z.literal('pressure-front'),
   name: z.string().optional(),
-  /** When the front crosses the reference point. */
-  time: duration(),
+  time: duration().describe('When the front crosses the reference point.'),
   /** Reference point on the front at `time`. */
   lon: longitude(),
   lat: latitude(),
-  /** Direction the front moves toward, degrees clockwise from north. */
-  heading_deg: z.number().min(0).max(360),
+  heading_deg: z.number().min(0).max(360).describe('Direction the front moves toward, degrees clockwise from north.'),
   speed_m_s: z.number().positive({ error: 'expected a front speed above 0 m/s (a front that does not move never passes anyone)' }).max(100),
-  /** Pressure change across the front, hPa (positive: rise, as behind a gust front). */
-  jump_hpa: z.number().min(-50).max(50).default(3),
+  jump_hpa: z.number().min(-50).max(50).default(3).describe('Pressure change across the front, hPa (positive: rise, as behind a gust front).'),
   rise_time: duration({ positive: true }).default(300),
   /** A vortex riding with the front, `offset_km` along the front from the reference point. */
   vortex: z
@@ -36,8 +33,7 @@ export const pressureFrontSchema = z.strictObject({
       core_radius_m: z.number().positive().default(150),
     })
     .optional(),
-  /** Truth: a device deserves an alert when its pressure change reaches this, hPa. */
-  alert_hpa: z.number().positive().default(2),
+  alert_hpa: z.number().positive().default(2).describe('Truth: a device deserves an alert when its pressure change reaches this, hPa.'),
 });
 
 export type PressureFrontConfig = z.output<typeof pressureFrontSchema>;

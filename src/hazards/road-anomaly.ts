@@ -25,8 +25,7 @@ export const roadAnomalySchema = z
   .strictObject({
     type: z.literal('road-anomaly'),
     name: z.string().optional(),
-    /** Anomalies at given places (snapped to the nearest drivable road within 25 m). */
-    anomalies: z.array(z.strictObject({ lon: longitude(), lat: latitude(), kind: z.enum(kinds).default('pothole'), severity_g: z.number().positive().max(20) })).default([]),
+    anomalies: z.array(z.strictObject({ lon: longitude(), lat: latitude(), kind: z.enum(kinds).default('pothole'), severity_g: z.number().positive().max(20) })).default([]).describe('Anomalies at given places (snapped to the nearest drivable road within 25 m).'),
     /** ...and/or anomalies drawn at random on drivable roads. */
     random: z
       .strictObject({

@@ -23,8 +23,7 @@ export const outageSchema = z.strictObject({
 });
 
 export const randomOutagesSchema = z.strictObject({
-  /** Expected outages per simulated day (Poisson). */
-  per_day: z.number().positive(),
+  per_day: z.number().positive().describe('Expected outages per simulated day (Poisson).'),
   radius_km: z.number().positive().default(5),
   duration: duration({ positive: true }).default(600),
   links: links(),

@@ -18,12 +18,9 @@ export const binomialSchema = z
   .strictObject({
     type: z.literal('binomial'),
     ...cellConsensusOptions,
-    /** Prior background trigger rate per phone-hour. Default: the calibration file's (measured by `hazardsim calibrate` on calibration/scenarios/quiet-background.yaml). */
-    background_per_phone_hour: z.number().positive().optional(),
-    /** Weight of the prior in phone-hours; 0 trusts only what the cell has seen. */
-    prior_phone_hours: z.number().min(0).default(100),
-    /** Network-wide false cell fires per day the test allows. */
-    target_false_fires_per_day: z.number().positive().max(1e6).default(0.1),
+    background_per_phone_hour: z.number().positive().optional().describe('Prior background trigger rate per phone-hour. Default: the calibration file\'s (measured by `hazardsim calibrate` on calibration/scenarios/quiet-background.yaml).'),
+    prior_phone_hours: z.number().min(0).default(100).describe('Weight of the prior in phone-hours; 0 trusts only what the cell has seen.'),
+    target_false_fires_per_day: z.number().positive().max(1e6).default(0.1).describe('Network-wide false cell fires per day the test allows.'),
   })
   .superRefine((c, ctx) => cellConsensusChecks(c, ctx));
 

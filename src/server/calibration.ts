@@ -29,10 +29,8 @@ export const quakeServerCalibrationSchema = z.strictObject({
   produced_by: z.strictObject({
     command: z.string(),
     hazardsim: z.string(),
-    /** Calibration scenarios (paths relative to the file) and the hashes of their resolved forms. */
-    scenarios: z.array(z.strictObject({ file: z.string(), hash: z.string() })),
-    /** sha256 over the scenario hashes: two files with the same hash were made by the same runs. */
-    hash: z.string(),
+    scenarios: z.array(z.strictObject({ file: z.string(), hash: z.string() })).describe('Calibration scenarios (paths relative to the file) and the hashes of their resolved forms.'),
+    hash: z.string().describe('sha256 over the scenario hashes: two files with the same hash were made by the same runs.'),
   }),
   constants: z.strictObject({ amplitude_to_pga: measured, p_to_s_amplitude: measured, background_per_phone_hour: measured }),
 });

@@ -18,22 +18,15 @@ import { applyQuakeServerCalibration, QUAKE_SERVER_CALIBRATION, readQuakeServerC
 
 /** Options every cell plug-in shares. */
 export const cellConsensusOptions = {
-  /** Calibration file with the constants the server assumes (relative to the scenario; default: the shipped calibration/quake-server.json). */
-  calibration: z.string().min(1).optional(),
-  /** `grid`: square cells on the local metric frame; `h3`: H3 hexagons of about the same area. */
-  cells: z.enum(['grid', 'h3']).default('grid'),
+  calibration: z.string().min(1).optional().describe('Calibration file with the constants the server assumes (relative to the scenario; default: the shipped calibration/quake-server.json).'),
+  cells: z.enum(['grid', 'h3']).default('grid').describe('`grid`: square cells on the local metric frame; `h3`: H3 hexagons of about the same area.'),
   cell_km: z.number().positive().default(10),
-  /** A trigger counts in its cell for this long after its onset. */
-  window: duration({ positive: true }).default(10),
-  /** A phone counts as active in its cell while its last heartbeat (saying it monitors) is at most this old. */
-  staleness: duration({ positive: true }).default(180),
-  /** Active (monitoring) phones a cell needs before it can fire. */
-  min_active: z.number().int().min(1).default(5),
-  /** Fired cells an event needs, close together in space (neighbour_km) and time (window). */
-  min_cells: z.number().int().min(1).default(2),
+  window: duration({ positive: true }).default(10).describe('A trigger counts in its cell for this long after its onset.'),
+  staleness: duration({ positive: true }).default(180).describe('A phone counts as active in its cell while its last heartbeat (saying it monitors) is at most this old.'),
+  min_active: z.number().int().min(1).default(5).describe('Active (monitoring) phones a cell needs before it can fire.'),
+  min_cells: z.number().int().min(1).default(2).describe('Fired cells an event needs, close together in space (neighbour_km) and time (window).'),
   neighbour_km: z.number().positive().default(30),
-  /** The triggers that declare an event must cover an area: their 90th-percentile distance from their median point, km (a crowd in one venue does not). */
-  declare_spread_km: z.number().min(0).default(2),
+  declare_spread_km: z.number().min(0).default(2).describe('The triggers that declare an event must cover an area: their 90th-percentile distance from their median point, km (a crowd in one venue does not).'),
   ...quakeEventOptions,
 };
 

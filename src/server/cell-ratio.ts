@@ -12,8 +12,7 @@ export const cellRatioSchema = z
   .strictObject({
     type: z.literal('cell-ratio'),
     ...cellConsensusOptions,
-    /** Share of a cell's active phones that must trigger. */
-    min_fraction: z.number().positive().default(0.3),
+    min_fraction: z.number().positive().default(0.3).describe('Share of a cell\'s active phones that must trigger.'),
   })
   .superRefine((c, ctx) => {
     if (c.min_fraction > 1) ctx.addIssue({ code: 'custom', path: ['min_fraction'], message: `expected a fraction ≤ 1 (a cell can never have more than all its phones triggered, so it could never fire), found ${c.min_fraction}`, input: c.min_fraction });

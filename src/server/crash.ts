@@ -16,13 +16,10 @@ export const crashServerSchema = z.strictObject({
   type: z.literal('crash'),
   min_speed_m_s: z.number().min(0).default(5),
   max_speed_after_m_s: z.number().min(0).default(2),
-  /** Triggers this close in space and onset time are the same vehicle. */
-  vehicle_m: z.number().positive().default(50),
+  vehicle_m: z.number().positive().default(50).describe('Triggers this close in space and onset time are the same vehicle.'),
   vehicle_s: duration({ positive: true }).default(3),
-  /** Phones needed when none shows a speed drop (0: a speed drop is required). */
-  phones_without_speed: z.number().int().min(0).default(2),
-  /** Radius of the alert pushed to phones around the crash, km (0: a report to dispatch only). */
-  alert_radius_km: z.number().min(0).default(0),
+  phones_without_speed: z.number().int().min(0).default(2).describe('Phones needed when none shows a speed drop (0: a speed drop is required).'),
+  alert_radius_km: z.number().min(0).default(0).describe('Radius of the alert pushed to phones around the crash, km (0: a report to dispatch only).'),
 }).superRefine((c, ctx) => {
   if (c.max_speed_after_m_s >= c.min_speed_m_s && c.min_speed_m_s > 0) ctx.addIssue({ code: 'custom', path: ['max_speed_after_m_s'], message: `must be below min_speed_m_s (${c.min_speed_m_s}), or no speed drop could confirm a crash`, input: c.max_speed_after_m_s });
 });

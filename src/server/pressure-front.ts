@@ -24,14 +24,11 @@ export const pressureFrontSchema = z.strictObject({
   window: duration({ positive: true }).default(600),
   staleness: duration({ positive: true }).default(900),
   min_cells: z.number().int().min(3).default(4),
-  /** Largest RMS misfit of the cells' times to the plane wave, s. */
-  max_residual: duration({ positive: true }).default(90),
-  /** Plausible speeds of a front, m/s. */
-  min_speed_m_s: z.number().positive().default(2),
+  max_residual: duration({ positive: true }).default(90).describe('Largest RMS misfit of the cells\' times to the plane wave, s.'),
+  min_speed_m_s: z.number().positive().default(2).describe('Plausible speeds of a front, m/s.'),
   max_speed_m_s: z.number().positive().default(60),
   alert_radius_km: z.number().positive().default(20),
-  /** Least time between updates, s. */
-  update_every: duration({ positive: true }).default(60),
+  update_every: duration({ positive: true }).default(60).describe('Least time between updates, s.'),
 }).superRefine((c, ctx) => {
   if (c.min_fraction > 1) ctx.addIssue({ code: 'custom', path: ['min_fraction'], message: `expected a fraction ≤ 1 (a cell could never light), found ${c.min_fraction}`, input: c.min_fraction });
   if (c.min_speed_m_s >= c.max_speed_m_s) ctx.addIssue({ code: 'custom', path: ['min_speed_m_s'], message: 'must be below max_speed_m_s', input: c.min_speed_m_s });

@@ -14,14 +14,10 @@ import { G } from '../core/units.js';
 
 export const roadAnomalySchema = z.strictObject({
   type: z.literal('road-anomaly'),
-  /** Bumps farther than this from every road are dropped, m (GNSS error is 5–15 m in town). */
-  snap_m: z.number().positive().default(30),
-  /** Bumps within this distance along a road join a cluster, m. */
-  cluster_m: z.number().positive().default(25),
-  /** Distinct vehicles (phones) needed to report an anomaly. */
-  min_vehicles: z.number().int().min(1).default(3),
-  /** Bumps older than this are forgotten, s. */
-  window: duration({ positive: true }).default(3600),
+  snap_m: z.number().positive().default(30).describe('Bumps farther than this from every road are dropped, m (GNSS error is 5–15 m in town).'),
+  cluster_m: z.number().positive().default(25).describe('Bumps within this distance along a road join a cluster, m.'),
+  min_vehicles: z.number().int().min(1).default(3).describe('Distinct vehicles (phones) needed to report an anomaly.'),
+  window: duration({ positive: true }).default(3600).describe('Bumps older than this are forgotten, s.'),
 });
 export type RoadAnomalyConfig = z.output<typeof roadAnomalySchema>;
 

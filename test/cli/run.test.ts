@@ -101,6 +101,8 @@ describe('hazardsim validate and schema', () => {
     // Fields carry their descriptions (from the zod schemas) for editors to show.
     expect(schema.properties.population.properties.eligibility.description).toMatch(/Which phones monitor for hazards/);
     expect(schema.properties.tick.description).toMatch(/Engine tick/);
+    // ...plug-in options too (here STA/LTA's, inside the detector union).
+    expect(r.stdout).toMatch(/"description": "High-pass corner applied to each axis before the characteristic function, Hz\."/);
     // schema/scenario.schema.json is kept in sync: regenerate it with `npx hazardsim schema > schema/scenario.schema.json`.
     expect(readFileSync(join(ROOT, 'schema/scenario.schema.json'), 'utf8')).toBe(r.stdout);
     for (const f of readdirSync(join(ROOT, 'scenarios')).filter((n) => n.endsWith('.yaml'))) {

@@ -6,50 +6,37 @@ import { BA08_RANGE } from '../../physics/ba08.js';
 const MAGNITUDE_ERROR = 'expected a moment magnitude between 3 and 9.5 (BA08 is fitted for 5–8)';
 
 export const ruptureSchema = z.strictObject({
-  /** Strike of the fault, degrees clockwise from north (the rupture runs this way from the hypocentre). */
-  strike_deg: z.number().min(0).max(360),
-  /** Rupture length, km; default from magnitude (Wells & Coppersmith 1994, surface rupture length). */
-  length_km: z.number().positive().max(2000).optional(),
-  /** `unilateral`: the hypocentre is at one end; `bilateral`: in the middle. */
-  direction: z.enum(['unilateral', 'bilateral']).default('unilateral'),
-  /** Rupture front speed, km/s (default 0.8 × the S velocity). */
-  velocity_km_s: z.number().positive().optional(),
-  /** Subevents per rupture (default one per 10 km, 2 to 16). */
-  subevents: z.number().int().min(1).max(64).optional(),
+  strike_deg: z.number().min(0).max(360).describe('Strike of the fault, degrees clockwise from north (the rupture runs this way from the hypocentre).'),
+  length_km: z.number().positive().max(2000).optional().describe('Rupture length, km; default from magnitude (Wells & Coppersmith 1994, surface rupture length).'),
+  direction: z.enum(['unilateral', 'bilateral']).default('unilateral').describe('`unilateral`: the hypocentre is at one end; `bilateral`: in the middle.'),
+  velocity_km_s: z.number().positive().optional().describe('Rupture front speed, km/s (default 0.8 × the S velocity).'),
+  subevents: z.number().int().min(1).max(64).optional().describe('Subevents per rupture (default one per 10 km, 2 to 16).'),
 });
 
 /** Options shared by the synthetic and the recorded earthquake types. */
 export const earthquakeFields = {
   name: z.string().optional(),
-  /** Origin time after scenario start. */
-  origin_time: duration({ min: 0 }),
+  origin_time: duration({ min: 0 }).describe('Origin time after scenario start.'),
   lon: longitude(),
   lat: latitude(),
   depth_km: z.number().min(0).max(700).default(8),
-  /** Moment magnitude. BA08 is fitted for 5–8; 3–9.5 is accepted with a warning outside the fitted range. */
-  magnitude: z.number().min(3, { error: MAGNITUDE_ERROR }).max(9.5, { error: MAGNITUDE_ERROR }),
-  /** Rake in degrees; omit for an unspecified fault type. */
-  rake: z.number().min(-180).max(180).optional(),
+  magnitude: z.number().min(3, { error: MAGNITUDE_ERROR }).max(9.5, { error: MAGNITUDE_ERROR }).describe('Moment magnitude. BA08 is fitted for 5–8; 3–9.5 is accepted with a warning outside the fitted range.'),
+  rake: z.number().min(-180).max(180).optional().describe('Rake in degrees; omit for an unspecified fault type.'),
   vp_km_s: z.number().positive().default(6.1),
   vs_km_s: z.number().positive().default(3.55),
-  /** Aleatory variability drawn around the BA08 median: none, between-event, within-event, or both. */
-  variability: z.enum(['none', 'inter', 'intra', 'both']).default('none'),
+  variability: z.enum(['none', 'inter', 'intra', 'both']).default('none').describe('Aleatory variability drawn around the BA08 median: none, between-event, within-event, or both.'),
   /** Vs30 for every device (m/s); by default taken from the world's site features, else 760. */
   vs30: z.number().min(100).max(3000).optional(),
-  /** Truth: a device deserves an alert when its MMI reaches this. */
-  alert_mmi: z.number().min(1).max(10).default(4),
-  /** Devices whose PGA is below this (g) get truth but no rendered shaking. */
-  render_floor_g: z.number().min(0).default(0.0005),
+  alert_mmi: z.number().min(1).max(10).default(4).describe('Truth: a device deserves an alert when its MMI reaches this.'),
+  render_floor_g: z.number().min(0).default(0.0005).describe('Devices whose PGA is below this (g) get truth but no rendered shaking.'),
 };
 
 export const earthquakeSchema = z
   .strictObject({
     type: z.literal('earthquake'),
     ...earthquakeFields,
-    /** Brune stress drop, bar (sets the corner frequency). */
-    stress_drop_bar: z.number().positive().default(100),
-    /** Upper corner of the band-limited noise, Hz (capped at 0.45 × sample rate). */
-    fmax_hz: z.number().positive().default(10),
+    stress_drop_bar: z.number().positive().default(100).describe('Brune stress drop, bar (sets the corner frequency).'),
+    fmax_hz: z.number().positive().default(10).describe('Upper corner of the band-limited noise, Hz (capped at 0.45 × sample rate).'),
     /** A finite line rupture instead of a point source. */
     rupture: ruptureSchema.optional(),
   })

@@ -31,16 +31,13 @@ const { magnitude: _m, depth_km: _d, variability: _v, ...shared } = earthquakeFi
 export const recordedSchema = z.strictObject({
   type: z.literal('recorded'),
   ...shared,
-  /** The record file (for K-NET and ESM, any one component; the others are found next to it). */
-  record: filePath(),
+  record: filePath().describe('The record file (for K-NET and ESM, any one component; the others are found next to it).'),
   format: z.enum(['auto', ...RECORD_FORMATS] as [string, ...string[]]).default('auto'),
   /** Magnitude and depth of the recorded event; by default from event.json next to the record, else its header. */
   magnitude: earthquakeFields.magnitude.optional(),
   depth_km: z.number().min(0).max(700).optional(),
-  /** Station's epicentral distance in the recorded event, km; by default from the event and station positions. */
-  station_distance_km: z.number().min(0).optional(),
-  /** Devices further than this from the epicentre are not reached, km. */
-  max_distance_km: z.number().positive().default(300),
+  station_distance_km: z.number().min(0).optional().describe('Station\'s epicentral distance in the recorded event, km; by default from the event and station positions.'),
+  max_distance_km: z.number().positive().default(300).describe('Devices further than this from the epicentre are not reached, km.'),
 });
 
 export type RecordedConfig = z.output<typeof recordedSchema>;
