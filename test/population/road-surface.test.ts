@@ -49,7 +49,7 @@ function ride(o: { fs: number; seconds: number; road: RoadClass; speed: (t: numb
     for (let i = 0; i < o.fs; i++) along += speeds[i]! / o.fs;
     hits.length = 0;
     if (o.features !== false) map.between(0, from, along, o.fs, hits);
-    surface.render(0, b, speeds, noise, uniform(), o.road, 7, o.cls, hits, o.onSeat);
+    surface.render(0, b, speeds, noise, o.road, 7, o.cls, hits, o.onSeat);
     for (let i = 0; i < o.fs; i++) { t.push(k + i / o.fs); az.push(b.au[i]! - G); }
   }
   return { t, az };

@@ -7,13 +7,12 @@
  * loose) turn with it.
  */
 import { G } from '../../core/units.js';
-import { FastRandom, componentKey, fillGaussian, seedFastState, type Seed } from '../../core/random.js';
+import { componentKey, fillGaussian, seedFastState, type Seed } from '../../core/random.js';
 import type { ColumnSet } from '../../core/columns.js';
 import type { Block } from '../../plugin/index.js';
 import type { RoadClass } from '../../world/load.js';
 import { RoadSurface, type FeatureHit, type RoughnessClass } from './road-surface.js';
 
-export { ROUGHNESS } from './road-surface.js';
 
 /** Lateral acceleration drivers keep to in turns (comfortable ~0.3 g; hard ~0.5 g), m/s². */
 const A_LAT = 0.3 * G;
@@ -100,7 +99,6 @@ export class VehicleRide {
     b.yawed = true;
     // The road under the wheels at that speed.
     fillGaussian(this.rng, 4 * d, this.noise, 0, n, 1, 1);
-    const phase = new FastRandom(this.rng, 4 * d).uniform();
-    this.surface.render(d, b, this.speeds, this.noise, phase, road, roadId, cls, hits, onSeat);
+    this.surface.render(d, b, this.speeds, this.noise, road, roadId, cls, hits, onSeat);
   }
 }

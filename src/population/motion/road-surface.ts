@@ -146,6 +146,9 @@ export function seatTransmissibility(fs: number): { b0: number; b1: number; b2: 
   return { b0: n0 / d0, b1: n1 / d0, b2: n2 / d0, a1: d1 / d0, a2: d2 / d0 };
 }
 
+/** Height (m) of a feature's profile h·sin²(πx/L) at x metres into it. */
+const bumpProfile = (x: number, h: number, len: number): number => h * Math.sin((Math.PI * Math.min(x, len)) / len) ** 2;
+
 /** Columns the road surface keeps per device. */
 export const ROAD_SURFACE_COLUMNS = [
   /** Quarter-car filter state (4), engine phase (rad), position within the feature under the wheel (m), its height (m), its length (m), seat filter state (2). */
@@ -176,17 +179,16 @@ export class RoadSurface {
 
   /**
    * Adds device d's road response over block b. `speed[i]` is the car's speed at sample i (m/s),
-   * `noise[i]` a standard normal draw per sample, `phase` a uniform draw for the engine's phase (used
-   * once); `road` is the road type being driven, `roadId` the road, `hits` the fixed features the
+   * `noise[i]` a standard normal draw per sample; `road` is the road type being driven, `roadId` the road, `hits` the fixed features the
    * wheel reaches during this block (in sample order); `onSeat` for a phone on the seat or on its
    * occupant (a pocket, a bag on the lap), which feels the body's vertical shake through the cushion.
    */
-  render(d: number, b: Block, speed: Float64Array, noise: Float32Array, phase: number, road: RoadClass, roadId: number, cls: RoughnessClass | undefined, hits: readonly FeatureHit[], onSeat = false): void {
+  render(d: number, b: Block, speed: Float64Array, noise: Float32Array, road: RoadClass, roadId: number, cls: RoughnessClass | undefined, hits: readonly FeatureHit[], onSeat = false): void {
     const n = b.n, fs = b.fs, dt = 1 / fs, st = this.state, o = 10 * d;
     const { b: B, a: A } = this.filter(fs);
     if (Number.isNaN(st[o]!)) {
       for (let k = 0; k < 4; k++) st[o + k] = 0;
-      st[o + 4] = 2 * Math.PI * phase;
+      st[o + 4] = 2 * Math.PI * stableUniform(this.key, d, 1); // the engine's phase, per device
       st[o + 5] = st[o + 6] = st[o + 7] = st[o + 8] = st[o + 9] = 0;
     }
     // Each road lies somewhere in its class: ISO 8608 classes span a factor of two either side of
@@ -212,8 +214,7 @@ export class RoadSurface {
         // slowly: the wheel covers them at no more than their crossing speed.
         const vmax = FEATURE_KINDS[kind - 1]!.maxSpeed ?? Infinity;
         const xs = x + Math.max(Math.min(v, vmax), 0.5) * dt;
-        const zAt = (p: number) => h * Math.sin((Math.PI * Math.min(p, len)) / len) ** 2;
-        input += (zAt(xs) - zAt(x)) * fs;
+        input += (bumpProfile(xs, h, len) - bumpProfile(x, h, len)) * fs;
         x = xs;
         if (x >= len) kind = 0;
       }
