@@ -107,14 +107,16 @@ async function main(argv: string[]): Promise<void> {
     )
     .command(
       'calibrate',
-      'Run the calibration scenarios (calibration/scenarios/) and write the earthquake servers\' constants with the hash of what produced them',
+      'Run the calibration scenarios (calibration/scenarios/) and write the earthquake servers\' constants, or (--responses) trigger fidelity\'s response curves, with the hash of what produced them',
       (y) =>
         y
-          .option('out', { type: 'string', describe: 'calibration file to write (default calibration/quake-server.json)' })
+          .option('out', { type: 'string', describe: 'calibration file to write (default calibration/quake-server.json, or calibration/responses/<detector>-<hash>.json with --responses)' })
+          .option('responses', { type: 'string', describe: 'measure trigger fidelity\'s response curves instead, for the detector and phone profiles of this scenario (`shipped`: the shipped detector and profiles)' })
           .option('threads', { type: 'number', describe: 'worker threads (default: CPU count, at most 4)' })
           .option('quiet', { type: 'boolean', default: false, describe: 'print nothing on success' })
-          .example('$0 calibrate', 'remeasure the shipped calibration'),
-      (a) => guard(async () => (await import('./cli/calibrate.js')).calibrateCommand({ out: a.out, threads: a.threads ?? Math.min((await import('node:os')).availableParallelism(), 4), quiet: a.quiet })),
+          .example('$0 calibrate', 'remeasure the shipped calibration')
+          .example('$0 calibrate --responses scenarios/turkiye-m78.yaml', 'response curves for that scenario\'s detector and phones'),
+      (a) => guard(async () => (await import('./cli/calibrate.js')).calibrateCommand({ out: a.out, responses: a.responses, threads: a.threads ?? Math.min((await import('node:os')).availableParallelism(), 4), quiet: a.quiet })),
     )
     .command(
       'record <profile>',

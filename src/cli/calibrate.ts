@@ -6,16 +6,21 @@ import { runScenario } from '../engine/run.js';
 import { builtinPlugins } from '../plugins.js';
 import { packageVersions } from '../output/versions.js';
 import { quakeServerCalibration } from '../calibrate/quake-server.js';
-import { CALIBRATION_RUN_OVERRIDES, QUAKE_SERVER_CALIBRATION, QUAKE_SERVER_SCENARIOS } from '../server/calibration.js';
+import { CALIBRATION_DIR, CALIBRATION_RUN_OVERRIDES, QUAKE_SERVER_CALIBRATION, QUAKE_SERVER_SCENARIOS, RESPONSE_SCENARIOS } from '../server/calibration.js';
 import { InputError } from '../core/errors.js';
+import { responseCurves } from '../calibrate/response-curves.js';
+import { responseFileName } from '../detect/response-curves.js';
 
 export interface CalibrateOptions {
   out?: string;
+  /** Measure response curves for this scenario's detector and profiles (`shipped`: the calibration scenarios as they are). */
+  responses?: string;
   threads: number;
   quiet?: boolean;
 }
 
 export async function calibrateCommand(o: CalibrateOptions): Promise<number> {
+  if (o.responses !== undefined) return calibrateResponses(o);
   const out = o.out ?? QUAKE_SERVER_CALIBRATION;
   // Refuse a place it cannot write before minutes of simulation, not after.
   if (!existsSync(dirname(out)) || !statSync(dirname(out)).isDirectory()) throw new InputError('--out', `expected a file in an existing folder, found ${JSON.stringify(out)} (no folder ${dirname(out)})`);
@@ -34,6 +39,43 @@ export async function calibrateCommand(o: CalibrateOptions): Promise<number> {
   writeFileSync(tmp, JSON.stringify(cal, null, 2) + '\n');
   renameSync(tmp, out);
   for (const [k, m] of Object.entries(cal.constants)) say(`  ${k} = ${m.value.toPrecision(4)} (95 % ${m.ci95.map((v) => v.toPrecision(3)).join('–')}, n = ${m.n})`);
+  say(`→ ${out}`);
+  return 0;
+}
+
+/** Overrides that give the response-curve calibration scenarios a scenario's detector and phone profiles. */
+export function responseOverrides(file: string): string[] {
+  if (file === 'shipped') return [];
+  const target = loadScenario(file, { plugins: builtinPlugins });
+  if (target.detectors.length > 1) {
+    throw new InputError(target.file, { path: target.detectors[1]!.field, message: 'expected one detector for all phones: response curves are measured per detector, so calibrate a scenario per detector' });
+  }
+  const phones = target.files.filter((f) => /^population\.phones\[\d+\]\.profile$/.test(f.field)).map((f) => ({ profile: f.path, share: 1 }));
+  return [`detector=${JSON.stringify(target.detectors[0]!.config)}`, `population.phones=${JSON.stringify(phones)}`];
+}
+
+/** `hazardsim calibrate --responses`: runs the response-curve calibration scenarios and writes the curves. */
+async function calibrateResponses(o: CalibrateOptions): Promise<number> {
+  if (!Number.isInteger(o.threads) || o.threads < 0) throw new InputError('--threads', `expected a whole number ≥ 0, found ${o.threads}`);
+  const say = (s: string) => { if (!o.quiet) process.stdout.write(s + '\n'); };
+  const overrides = [...CALIBRATION_RUN_OVERRIDES, ...responseOverrides(o.responses!)];
+  const run = async (file: string) => {
+    const scenario = loadScenario(file, { plugins: builtinPlugins, overrides });
+    say(`hazardsim calibrate: running ${scenario.config.name} (${scenario.config.population.devices} phones, ${scenario.config.duration} s)`);
+    return { scenario, result: await runScenario(scenario, { plugins: builtinPlugins, threads: o.threads }) };
+  };
+  const quakes = await run(RESPONSE_SCENARIOS.quakes);
+  const out = o.out ?? join(CALIBRATION_DIR, responseFileName(quakes.scenario.detectors[0]!.config));
+  if (!existsSync(dirname(out)) || !statSync(dirname(out)).isDirectory()) throw new InputError('--out', `expected a file in an existing folder, found ${JSON.stringify(out)} (no folder ${dirname(out)})`);
+  const quiet = await run(RESPONSE_SCENARIOS.quiet);
+  const curves = responseCurves({ quakes, quiet, version: packageVersions().hazardsim! });
+  const tmp = join(dirname(out), `.${Date.now()}-${process.pid}.tmp`);
+  writeFileSync(tmp, JSON.stringify(curves, (_, v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(4)) : v)) + '\n');
+  renameSync(tmp, out);
+  for (const c of curves.curves) {
+    const p50 = c.bins.findIndex((b) => b.p >= 0.5);
+    say(`  ${c.profile} ${c.context}: 50 % trigger at ${p50 < 0 ? '—' : (10 ** (curves.pga_bins.log10_min_g + p50 * curves.pga_bins.log10_step)).toPrecision(2) + ' g'}; background ${c.background.per_phone_hour.toFixed(2)} per phone-hour`);
+  }
   say(`→ ${out}`);
   return 0;
 }

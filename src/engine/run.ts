@@ -18,7 +18,7 @@ import { Outages } from '../network/outage.js';
 import type { AlertRecord, PluginSet } from '../plugin/index.js';
 import { CONTEXT_SLOTS, checkHazards, createRuntimes, createState, hazardContext, workerInit, type SimulationState } from './setup.js';
 import { simulateChunk, unpackWindow, type ChunkResult, type ChunkTask } from './simulate.js';
-import { stagePlan } from './stages.js';
+import { stagePlan } from './fidelities.js';
 import type { DetectorCoordinator, HazardTruth, TriggerMessage, WindowRequest } from '../plugin/index.js';
 import { InferencePool, type InferencePoolOptions, type ModelStats } from '../detect/inference/pool.js';
 import { detectorBudget, type DetectorBudget } from './budget.js';

@@ -24,6 +24,7 @@ import { RoadNetwork } from '../world/roads.js';
 import { BoundaryIndex } from '../world/boundary-index.js';
 import type { DetectorContext, DetectorRuntime, HazardContext, HazardRuntime, PluginSet, TruthRow } from '../plugin/index.js';
 import { RestrictedColumns } from '../plugin/columns.js';
+import { TRIGGER_STAGE_COLUMNS } from './trigger-columns.js';
 
 /** Prefix of hazard i's columns. */
 export const hazardPrefix = (i: number): string => `hazard${i}.`;
@@ -40,11 +41,13 @@ export const contextSlot = (ctx: number, driving: boolean): number => ctx + (dri
 
 /** Columns every stage needs beyond the device table. */
 export function stageColumnSpecs(scenario: ResolvedScenario, plugins: PluginSet, rows: number): ColumnSpec[] {
-  const specs: ColumnSpec[] = [
-    { name: 'monitoring', type: 'u8' }, ...MOBILITY_COLUMNS, ...CONTEXT_COLUMNS, ...MOTION_COLUMNS, ...GNSS_COLUMNS, ...imuColumns('accel'),
-  ];
-  if (scenario.phones.some((p) => p.gyroscope)) specs.push(...imuColumns('gyro'));
-  if (scenario.phones.some((p) => p.barometer)) specs.push(...BAROMETER_COLUMNS);
+  const signal = scenario.config.fidelity === 'signal';
+  const specs: ColumnSpec[] = [{ name: 'monitoring', type: 'u8' }, ...MOBILITY_COLUMNS, ...CONTEXT_COLUMNS, ...GNSS_COLUMNS];
+  // Trigger fidelity renders no samples: no everyday motion, sensor or detector state.
+  if (signal) specs.push(...MOTION_COLUMNS, ...imuColumns('accel'));
+  else specs.push(...TRIGGER_STAGE_COLUMNS(scenario.config.hazards.length));
+  if (signal && scenario.phones.some((p) => p.gyroscope)) specs.push(...imuColumns('gyro'));
+  if (signal && scenario.phones.some((p) => p.barometer)) specs.push(...BAROMETER_COLUMNS);
   scenario.config.hazards.forEach((h, i) => {
     for (const c of plugins.hazards[h.type]!.columns(h, rows)) specs.push({ ...c, name: hazardPrefix(i) + c.name });
   });
@@ -54,7 +57,7 @@ export function stageColumnSpecs(scenario: ResolvedScenario, plugins: PluginSet,
   specs.push({ name: 'truth.context_s', type: 'f64', width: CONTEXT_SLOTS }, { name: 'truth.context_triggers', type: 'u32', width: CONTEXT_SLOTS });
   scenario.detectors.forEach((det, i) => {
     const phones = phonesOfDetector(scenario, i);
-    if (!phones.length) return;
+    if (!phones.length || !signal) return;
     for (const c of plugins.detectors[det.config.type]!.columns(det, rows, phones, scenario.config.tick)) specs.push({ ...c, name: detectorPrefix(i) + c.name });
   });
   return specs;
@@ -259,12 +262,13 @@ export function createRuntimes(state: Runtimes['state']): Runtimes {
   const P = state.plugins;
   const hazards = cfg.hazards.map((h, i) => P.hazards[h.type]!.create(h, hazardContext(state, i, truth)));
   const sc = state.scenario;
-  const detectors = sc.detectors.map((det, i) => (phonesOfDetector(sc, i).length ? P.detectors[det.config.type]!.create(det, detectorContext(state, i)) : undefined));
+  const signal = cfg.fidelity === 'signal';
+  const detectors = sc.detectors.map((det, i) => (signal && phonesOfDetector(sc, i).length ? P.detectors[det.config.type]!.create(det, detectorContext(state, i)) : undefined));
   const detectorGyro = sc.phoneDetector.map((i) => P.detectors[sc.detectors[i]!.config.type]!.needsGyro?.(sc.detectors[i]!) ?? false);
   const detectorBaro = sc.phoneDetector.map((i) => P.detectors[sc.detectors[i]!.config.type]!.needsBarometer?.(sc.detectors[i]!) ?? false);
   const sensors = { seed: cfg.seed, columns: state.columns, phones: state.scenario.phones };
   const hasGyro = state.columns.has('gyro.rng'), hasBaro = state.columns.has('baro.rng');
-  const accelerometer = new ImuModel('accel', sensors);
+  const accelerometer = signal ? new ImuModel('accel', sensors) : NO_SENSOR;
   const gyroscope = hasGyro ? new ImuModel('gyro', sensors) : (accelerometer as never as ImuModel);
   const barometer = hasBaro ? new BarometerModel({ ...sensors, weather: new Weather(cfg.seed, cfg.duration, cfg.environment.weather_drift_pa_per_sqrt_h) }) : undefined;
   const { mobility, contexts } = createPopulationRuntimes(state);
@@ -274,7 +278,7 @@ export function createRuntimes(state: Runtimes['state']): Runtimes {
     barometer: barometer ?? (NO_SENSOR as never as BarometerModel),
     gnss: new Gnss(sensors),
     clocks: new Clocks({ seed: cfg.seed, phones: state.scenario.phones, phone: state.columns.u8('phone') }),
-    motion: new EverydayMotion({ seed: cfg.seed, columns: state.columns, behaviours: state.scenario.behaviours, roads: state.roads }),
+    motion: signal ? new EverydayMotion({ seed: cfg.seed, columns: state.columns, behaviours: state.scenario.behaviours, roads: state.roads }) : (undefined as never as EverydayMotion),
     wantGyro: false,
     wantBaro: false,
     heartbeatKey: componentKey(cfg.seed, 'heartbeat'),

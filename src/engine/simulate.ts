@@ -5,7 +5,8 @@
  * does not depend on which thread runs a chunk or how time is cut into epochs.
  */
 import type { Runtimes } from './setup.js';
-import { deviceStages, TickFrame, type DeviceStage } from './stages.js';
+import { TickFrame, type DeviceStage } from './stages.js';
+import { deviceStages } from './fidelities.js';
 import type { TriggerMessage, TruthRow, WindowRequest } from '../plugin/index.js';
 
 export interface ChunkTask {

@@ -6,7 +6,8 @@
  *
  * The stages share one TickFrame (the current device, tick and sample buffers), so the loop
  * allocates nothing per sample. The trigger-fidelity mode replaces excite/sense/detect with one
- * stage that draws triggers from measured response curves.
+ * stage that draws triggers from measured response curves (trigger-stage.ts); fidelities.ts lists
+ * the stages of each fidelity.
  */
 import { G } from '../core/units.js';
 import { CONTEXT_SLOTS, contextSlot, heartbeatAfter, heartbeatPhase, type Runtimes } from './setup.js';
@@ -64,7 +65,7 @@ export class TickFrame {
   fs = 0;
   pfs = 0;
   hasGyro = false;
-  detector!: DetectorRuntime;
+  detector: DetectorRuntime | undefined;
   /** Current tick. */
   i = 0;
   t0 = 0;
@@ -165,10 +166,10 @@ const DECLARATIONS: Record<string, { reads: readonly string[]; writes: readonly 
   report: { reads: ['mob.activity', 'monitoring', 'gnss.*'], writes: ['gnss.*', 'heartbeat messages'] },
 };
 
-const declared = (name: string) => ({ name, ...DECLARATIONS[name]! });
+export const declared = (name: string) => ({ name, ...DECLARATIONS[name]! });
 
 /** move: hazards that act before motion (a crash stops its car), then mobility moves the person. */
-function moveStage(rt: Runtimes): DeviceStage {
+export function moveStage(rt: Runtimes): DeviceStage {
   const preTick = rt.hazards.filter((h) => h.preTick);
   const moving = rt.mobility.anyMoving;
   return {
@@ -181,7 +182,7 @@ function moveStage(rt: Runtimes): DeviceStage {
 }
 
 /** context: what the phone is doing (table, pocket, hand, vehicle), whether it is steady and monitoring. */
-function contextStage(rt: Runtimes): DeviceStage {
+export function contextStage(rt: Runtimes): DeviceStage {
   const monitoring = rt.state.columns.u8('monitoring');
   const activity = rt.mobility.activity;
   const context = rt.state.columns.u8('ctx.context');
@@ -191,14 +192,14 @@ function contextStage(rt: Runtimes): DeviceStage {
     step(f) {
       const was = monitoring[f.d]!;
       rt.contexts.update(f.d, activity[f.d]!, f.t1, f.changed);
-      if (monitoring[f.d] && !was) f.detector.reset(f.d);
+      if (monitoring[f.d] && !was) f.detector?.reset(f.d);
       if (monitoring[f.d]) exposure[CONTEXT_SLOTS * f.d + contextSlot(context[f.d]!, activity[f.d] === Activity.Drive)]! += f.t1 - f.t0;
     },
   };
 }
 
 /** excite: physics in east/north/up — gravity, everyday motion, then every hazard and nuisance source. */
-function exciteStage(rt: Runtimes): DeviceStage {
+export function exciteStage(rt: Runtimes): DeviceStage {
   const hazards = rt.hazards, hn = hazards.length;
   const activity = rt.mobility.activity;
   return {
@@ -227,7 +228,7 @@ function exciteStage(rt: Runtimes): DeviceStage {
 }
 
 /** sense: into the phone's frame by its pose, then through its accelerometer, gyroscope and barometer models. */
-function senseStage(rt: Runtimes): DeviceStage {
+export function senseStage(rt: Runtimes): DeviceStage {
   const cols = rt.state.columns;
   const monitoring = cols.u8('monitoring');
   const pose = cols.f32('pose'), posePrev = cols.f32('pose.prev');
@@ -270,7 +271,7 @@ function senseStage(rt: Runtimes): DeviceStage {
 }
 
 /** detect: the phone's detector on its own sensor samples (only while the phone monitors). */
-function detectStage(rt: Runtimes): DeviceStage {
+export function detectStage(rt: Runtimes): DeviceStage {
   const monitoring = rt.state.columns.u8('monitoring');
   return {
     ...declared('detect'),
@@ -280,7 +281,7 @@ function detectStage(rt: Runtimes): DeviceStage {
       sb.k0 = f.k0; sb.n = f.n; sb.fs = f.fs; sb.ax = b.ae; sb.ay = b.an; sb.az = b.au;
       sb.gx = hasGyro ? f.gyro.x : null; sb.gy = hasGyro ? f.gyro.y : null; sb.gz = hasGyro ? f.gyro.z : null;
       sb.p = b.pn > 0 ? f.baro : null; sb.pfs = f.pfs; sb.pk0 = b.pk0; sb.pn = b.pn;
-      f.detector.process(f.d, sb, f.sink);
+      f.detector!.process(f.d, sb, f.sink);
       f.samples += f.n;
       f.monitoredTicks[f.profile]++;
     },
@@ -292,7 +293,7 @@ function detectStage(rt: Runtimes): DeviceStage {
  * tick, the heartbeats of the warm-up before t = 0 go out too (with the phone's state at t = 0),
  * so the server's directory is as full at the start as in steady operation.
  */
-function reportStage(rt: Runtimes): DeviceStage {
+export function reportStage(rt: Runtimes): DeviceStage {
   const cfg = rt.state.scenario.config;
   const monitoring = rt.state.columns.u8('monitoring');
   const activity = rt.mobility.activity;
@@ -314,19 +315,3 @@ function reportStage(rt: Runtimes): DeviceStage {
   };
 }
 
-/** Stage factories of each fidelity, in order. */
-const FIDELITIES: Record<string, ((rt: Runtimes) => DeviceStage)[]> = {
-  signal: [moveStage, contextStage, exciteStage, senseStage, detectStage, reportStage],
-};
-
-/** The fidelity's stage list, built for a worker's runtimes. */
-export function deviceStages(fidelity: string, rt: Runtimes): DeviceStage[] {
-  const list = FIDELITIES[fidelity];
-  if (!list) throw new Error(`no stage list for fidelity "${fidelity}"`);
-  return list.map((make) => make(rt));
-}
-
-/** A fidelity's stages as a manifest records them: name, reads, writes, in order. */
-export function stagePlan(fidelity: string): { name: string; reads: readonly string[]; writes: readonly string[] }[] {
-  return (FIDELITIES[fidelity] ?? []).map((make) => declared(make.name.replace(/Stage$/, '')));
-}

@@ -129,12 +129,29 @@ export interface Exposure {
   distanceKm?: number;
 }
 
+/** The shaking a hazard brings to one phone (trigger fidelity reads it; see HazardRuntime.siteShaking). */
+export interface SiteShaking {
+  /** P arrival and S arrival (of the strongest part), s. */
+  first: number;
+  impact: number;
+  /** PGA at the phone, g. */
+  pgaG: number;
+  /** Rise time of the first P wave's envelope at the phone, s (how fast P shaking grows). */
+  pRiseS: number;
+}
+
 /** The per-device, per-block work a hazard does inside a worker. */
 export interface HazardRuntime {
   /** Adds this hazard's excitation to device `d`'s block. */
   render(d: number, b: Block): void;
   /** What this hazard does to device d around [t0, t1) (null when nothing); read after rendering. */
   exposure?(d: number, t0: number, t1: number): Exposure | null;
+  /**
+   * Trigger fidelity: fills `out` with the shaking at device d once it is known at time t (after
+   * the origin), else returns false. Truth: only the trigger stage (src/engine/trigger-stage.ts)
+   * calls it. Hazards without it run in signal fidelity only.
+   */
+  siteShaking?(d: number, t: number, out: SiteShaking): boolean;
   /** Optional: acts on device d before mobility moves it in [t0, t1) (a crash stops its vehicle). */
   preTick?(d: number, t0: number, t1: number): void;
 }
@@ -146,6 +163,8 @@ export interface HazardPlugin<C extends { type: string } = any> extends PluginDe
   schema: import('zod').ZodType<C, any>;
   /** Files the configuration names (relative to the scenario), resolved, checked and hashed by the loader. */
   files?(config: C): { field: string; path: string }[];
+  /** Its runtime implements siteShaking, so scenarios with it can run in trigger fidelity. */
+  triggerFidelity?: boolean;
   /** Warnings about options outside a model's fitted range (printed, recorded in the manifest). */
   warnings?(config: C, where: string): string[];
   /**

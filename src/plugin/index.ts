@@ -7,7 +7,7 @@ import type { HazardPlugin } from './hazard.js';
 import type { DetectorPlugin } from './detector.js';
 import type { ConsensusPlugin } from './server.js';
 
-export type { HazardPlugin, HazardContext, HazardRuntime, HazardTruth, TruthRow, Block, Exposure } from './hazard.js';
+export type { HazardPlugin, HazardContext, HazardRuntime, HazardTruth, TruthRow, Block, Exposure, SiteShaking } from './hazard.js';
 export type { DetectorPlugin, DetectorContext, DetectorRuntime, DetectorSink, DetectorCoordinator, DetectorCost, SensorBlock, WindowRequest, ResolvedDetector } from './detector.js';
 export type { ConsensusPlugin, ConsensusServer, ServerContext, AlertRecord, SourceEstimate } from './server.js';
 export type { TriggerMessage } from './message.js';

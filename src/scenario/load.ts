@@ -3,8 +3,10 @@
  * relative to the scenario and validated → a resolved scenario with a content hash.
  * Every problem becomes an InputError naming the file, the field path and what was expected.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { detectorHash, profileHash, readResponseCurves, responseFileName, type ResponseCurves } from '../detect/response-curves.js';
+import { CALIBRATION_DIR } from '../server/calibration.js';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseDocument, parse as parseYamlValue, type YAMLError } from 'yaml';
 import type * as z from 'zod';
 import { InputError, formatPath, describeValue, type InputProblem } from '../core/errors.js';
@@ -148,6 +150,8 @@ export interface ResolvedScenario {
   detectors: ResolvedDetector[];
   /** Index into `detectors` of each entry of `phones`. */
   phoneDetector: number[];
+  /** Trigger fidelity: the response curves of the scenario's detector and phone profiles. */
+  responses?: ResponseCurves;
   /** Empirical latency tables of the uplink and push links (sorted seconds), when they use one. */
   latencyTables: { uplink?: Float64Array; push?: Float64Array };
 }
@@ -279,6 +283,46 @@ export function loadScenario(file: string, options: {
     const want = Object.values(CONSENSUS).filter((c) => (c.channels ?? ['shaking']).includes(channel)).map((c) => c.type);
     warnings.push(`detector "${type}" sends ${channel} triggers but no server listens to them (server: ${servers.map((sv) => sv.type).join(', ')}); add a server of type ${want.join(' or ')}`);
   }
+  const responses = config.fidelity === 'trigger' ? triggerFidelityCurves({ shown, config, detectors, phones, HAZARDS, track }) : undefined;
   const hash = sha256(canonicalJson({ config, files: files.map((f) => ({ field: f.field, sha256: f.sha256 })) }));
-  return { file: shown, dir, config, worldFile, phones, behaviours, files, hash, overrides, warnings, hazardFiles, groups, detectors, phoneDetector, latencyTables };
+  return { file: shown, dir, config, worldFile, phones, behaviours, files, hash, overrides, warnings, hazardFiles, groups, detectors, phoneDetector, latencyTables, responses };
+}
+
+/**
+ * Trigger fidelity's checks and its response curves: every hazard must support it, one detector
+ * for all phones, and curves measured for that detector configuration and every phone profile.
+ */
+function triggerFidelityCurves(o: {
+  shown: string; config: ScenarioConfig; detectors: ResolvedDetector[]; phones: PhoneProfile[];
+  HAZARDS: PluginSet['hazards']; track: (field: string, ref: string) => string;
+}): ResponseCurves {
+  const { shown, config, detectors } = o;
+  config.hazards.forEach((h, i) => {
+    if (!o.HAZARDS[h.type]!.triggerFidelity) {
+      throw new InputError(shown, { path: `hazards[${i}].type`, message: `fidelity: trigger draws earthquake triggers from response curves; a ${h.type} hazard needs fidelity: signal` });
+    }
+  });
+  if (detectors.length > 1) {
+    throw new InputError(shown, { path: detectors[1]!.field, message: 'fidelity: trigger expects one detector for all phones (response curves are measured per detector)' });
+  }
+  const det = detectors[0]!.config;
+  const make = `make them with "hazardsim calibrate --responses ${shown}"`;
+  let file: string;
+  if (config.response_curves !== undefined) file = o.track('response_curves', config.response_curves);
+  else {
+    const abs = join(CALIBRATION_DIR, responseFileName(det));
+    if (!existsSync(abs)) {
+      throw new InputError(shown, { path: 'fidelity', message: `no response curves for this detector (${det.type}, configuration hash ${detectorHash(det).slice(0, 12)}) in calibration/responses/; ${make}, or name a file in response_curves` });
+    }
+    file = o.track('response_curves', abs);
+  }
+  const curves = readResponseCurves(file, displayPath(file));
+  if (curves.detector.hash !== detectorHash(det)) {
+    throw new InputError(shown, { path: config.response_curves !== undefined ? 'response_curves' : 'detector', message: `the response curves in ${displayPath(file)} were measured for another detector configuration (${curves.detector.type} ${curves.detector.hash.slice(0, 12)}, this scenario's: ${det.type} ${detectorHash(det).slice(0, 12)}); ${make}` });
+  }
+  o.phones.forEach((p, i) => {
+    if (curves.curves.some((c) => c.profile_hash === profileHash(p as never))) return;
+    throw new InputError(shown, { path: i < config.population.phones.length ? `population.phones[${i}].profile` : 'population.groups', message: `the response curves in ${displayPath(file)} have none for phone profile ${p.name} as this scenario has it (measured: ${[...new Set(curves.curves.map((c) => c.profile))].join(', ')}); ${make}` });
+  });
+  return curves;
 }

@@ -114,7 +114,8 @@ export function buildScenarioSchema(plugins: PluginSet) {
         .regex(/^([01]?\d|2[0-3]):[0-5]\d$/, { error: 'expected a local time "HH:MM"' })
         .transform((t) => Number(t.split(':')[0]) * 3600 + Number(t.split(':')[1]) * 60)
         .prefault('12:00'),
-      fidelity: z.enum(['signal']).default('signal').describe('`signal` renders every sensor sample.'),
+      fidelity: z.enum(['signal', 'trigger']).default('signal').describe('`signal` renders every sensor sample; `trigger` draws each phone\'s triggers from response curves measured in signal mode (earthquakes only; for millions of phones).'),
+      response_curves: filePath().optional().describe('Trigger fidelity: the response-curve file (made by `hazardsim calibrate --responses`); default: the one in calibration/responses/ for the scenario\'s detector.'),
       world: filePath().describe('Path of the world file (GeoJSON), relative to the scenario file.'),
       population: populationSchema(detector),
       hazards: z.array(hazard).default([]),

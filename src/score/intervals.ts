@@ -9,19 +9,8 @@ import { FastRandom } from '../core/random.js';
 /** Standard normal CDF (simple-statistics' own is a two-decimal table; its error function is precise). */
 const normalCdf = (z: number): number => Math.min(1, Math.max(0, 0.5 * (1 + errorFunction(z / Math.SQRT2))));
 
-export interface Interval {
-  value: number | null;
-  lo: number | null;
-  hi: number | null;
-}
-
-/** Share k/n with its 95 % Wilson score interval (nulls when n = 0). */
-export function wilson(k: number, n: number, z = 1.959964): Interval {
-  if (n <= 0) return { value: null, lo: null, hi: null };
-  const p = k / n, z2 = z * z, den = 1 + z2 / n;
-  const centre = (p + z2 / (2 * n)) / den, half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / den;
-  return { value: p, lo: Math.max(0, centre - half), hi: Math.min(1, centre + half) };
-}
+import type { Interval } from '../core/wilson.js';
+export { wilson, type Interval } from '../core/wilson.js';
 
 /** Quantile q of `values` with a 95 % percentile-bootstrap interval (`resamples` draws of at most 5,000 values, seeded). */
 export function bootstrapQuantile(values: readonly number[], q: number, o: { resamples?: number; seed?: number } = {}): Interval {

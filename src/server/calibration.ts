@@ -12,6 +12,8 @@ import { InputError } from '../core/errors.js';
 /** Where the shipped calibration lives and the scenarios that make it. */
 export const CALIBRATION_DIR = join(PACKAGE_ROOT, 'calibration');
 export const QUAKE_SERVER_CALIBRATION = join(CALIBRATION_DIR, 'quake-server.json');
+/** Calibration scenarios of trigger fidelity's response curves (src/calibrate/response-curves.ts). */
+export const RESPONSE_SCENARIOS = { quakes: join(CALIBRATION_DIR, 'scenarios/responses-quakes.yaml'), quiet: join(CALIBRATION_DIR, 'scenarios/responses-quiet.yaml') };
 export const QUAKE_SERVER_SCENARIOS = { amplitudes: join(CALIBRATION_DIR, 'scenarios/quake-amplitudes.yaml'), quiet: join(CALIBRATION_DIR, 'scenarios/quiet-background.yaml') };
 
 /**

@@ -66,6 +66,11 @@ describe('layering and the truth firewall', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('truth for observations is read in one named place: only the trigger stage calls siteShaking', () => {
+    const callers = files.filter((f) => /\.siteShaking\W*\(/.test(readFileSync(join(SRC, f), 'utf8')));
+    expect(callers).toEqual(['engine/trigger-stage.ts']);
+  });
+
   it('only the CLI, the engine and the composition root load scenarios', () => {
     const gv = importGraph(true);
     const importers = files.filter((f) => (gv.get(f) ?? []).includes('scenario/load.ts'));

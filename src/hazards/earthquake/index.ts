@@ -17,6 +17,7 @@ export const earthquakeHazard: HazardPlugin<EarthquakeConfig> = {
   schema: earthquakeSchema,
   warnings: (c, where) => earthquakeWarnings(c, where),
   starts: (c) => [{ field: 'origin_time', at: c.origin_time }],
+  triggerFidelity: true,
   columns: () => columns(),
   create(config, ctx) {
     const index = ctx.index;

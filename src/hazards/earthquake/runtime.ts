@@ -21,7 +21,7 @@ import { highpass, lowpass, type Biquad } from '../../core/biquad.js';
 import type { ColumnSpec } from '../../core/columns.js';
 import { vs30At } from '../../world/load.js';
 import { segmentDistance2 } from '../../world/geometry.js';
-import type { Block, Exposure, HazardRuntime, HazardContext } from '../../plugin/index.js';
+import type { Block, Exposure, HazardRuntime, HazardContext, SiteShaking } from '../../plugin/index.js';
 import { ba08 } from '../../physics/ba08.js';
 import { envelopeAt, envelopeDecayTime, phaseEnvelope, siteClassOf, type PhaseEnvelope } from './cua-heaton.js';
 import { bruneCornerHz } from './source.js';
@@ -45,6 +45,8 @@ export function columns(): ColumnSpec[] {
     { name: 'pga_g', type: 'f32', fill: NaN },
     { name: 'pgv_cms', type: 'f32', fill: NaN },
     { name: 'mmi', type: 'f32', fill: NaN },
+    /** Rise time of the first P wave's horizontal envelope (Cua–Heaton), s: how fast P shaking grows (trigger fidelity scales by it). */
+    { name: 'p_rise_s', type: 'f32', fill: NaN },
     { name: 'scale', type: 'f64', fill: NaN },
     { name: 'rng', type: 'i32', width: 4 },
     { name: 'filter', type: 'f64', width: 12 },
@@ -92,6 +94,7 @@ export class EarthquakeRuntime implements HazardRuntime {
   private readonly pga: Float32Array;
   private readonly pgv: Float32Array;
   private readonly mmi: Float32Array;
+  private readonly pRise: Float32Array;
   private readonly scale: Float64Array;
   private readonly rng: Int32Array;
   private readonly filter: Float64Array;
@@ -124,6 +127,7 @@ export class EarthquakeRuntime implements HazardRuntime {
     this.pga = col.f32(p + 'pga_g');
     this.pgv = col.f32(p + 'pgv_cms');
     this.mmi = col.f32(p + 'mmi');
+    this.pRise = col.f32(p + 'p_rise_s');
     this.scale = col.f64(p + 'scale');
     this.rng = col.i32(p + 'rng');
     this.filter = col.f64(p + 'filter');
@@ -191,6 +195,7 @@ export class EarthquakeRuntime implements HazardRuntime {
     // Impact: the S arrival from the subevent closest to the device (the strongest shaking).
     let first = Infinity, closest = 0, best = Infinity, end = 0;
     for (let k = 0; k < n; k++) {
+      if (env.tp[k]! < first) this.pRise[d] = env.env[4 * k]!.rise;
       first = Math.min(first, env.tp[k]!);
       const r = Math.hypot(x - this.source.sx[k]!, y - this.source.sy[k]!);
       if (r < best) { best = r; closest = k; }
@@ -316,6 +321,15 @@ export class EarthquakeRuntime implements HazardRuntime {
     if (st !== FieldState.Shaking && st !== FieldState.Done) return null;
     if (t1 <= this.tp[d]! || t0 >= this.tend[d]!) return null;
     return { kind: 'earthquake', from: this.tp[d]!, to: this.tend[d]!, split: this.ts[d]!, intensity: this.pga[d]!, distanceKm: this.rjb[d]! };
+  }
+
+  siteShaking(d: number, t: number, out: SiteShaking): boolean {
+    if (this.state[d] === FieldState.Pending) {
+      if (t <= this.c.origin_time) return false;
+      this.computeField(d);
+    }
+    out.first = this.tp[d]!; out.impact = this.ts[d]!; out.pgaG = this.pga[d]!; out.pRiseS = this.pRise[d]!;
+    return true;
   }
 
   render(d: number, b: Block): void {

@@ -1,0 +1,209 @@
+/**
+ * Trigger fidelity's one stage in place of excite → sense → detect: it draws each monitoring
+ * phone's triggers, their times and amplitudes from response curves measured in signal mode
+ * (src/detect/response-curves.ts), and background triggers as a Poisson process whose rate follows
+ * the phone's context.
+ *
+ * TRUTH FIREWALL: this is the one named place outside scoring that reads truth to make observations.
+ * It asks each hazard for the shaking at the phone (`siteShaking`: P and S arrivals, PGA) and turns
+ * it into what the phone's detector would have sent; the messages then cross the same network to the
+ * same server as in signal mode. Nothing downstream can tell which fidelity made them, except by
+ * their statistics, which a test keeps in agreement.
+ *
+ * Every draw is a counter-based uniform keyed by (seed, hazard or background, device, counter), so
+ * results do not depend on threads, chunks or epochs. State is columns only (`tf.*`).
+ */
+import { errorFunction, probit } from 'simple-statistics';
+import { componentKey, stableUniform } from '../core/random.js';
+import { G } from '../core/units.js';
+import { PHONE_CONTEXTS } from '../population/behaviour.js';
+import { Activity } from '../population/mobility.js';
+import { AMP_OFFSETS_P, AMP_OFFSETS_S, magClass, tableIndex, gridIndex, spClass, pgaBin, profileHash, quantileAt, PGA_LOG_MIN, PGA_LOG_STEP, PGA_BINS, type ResponseCurve, type ResponseCurves, type ResponseTables } from '../detect/response-curves.js';
+import type { SiteShaking } from '../plugin/index.js';
+import type { DeviceStage, TickFrame } from './stages.js';
+import type { Runtimes } from './setup.js';
+
+import { TRIGGER_STAGE_COLUMNS } from './trigger-columns.js';
+export { TRIGGER_STAGE_COLUMNS };
+
+const T_TRIG = 0, T_END = 1, T_LAST = 2, T_S = 3;
+const A_SCALE = 0, A_SENT = 1;
+const BACKGROUND = 0xffff;
+
+/** The curves of every phone profile of the scenario, by context code (contexts without their own use the table curve). */
+export function curvesByProfile(curves: ResponseCurves, profileHashes: readonly string[]): ResponseCurve[][] {
+  return profileHashes.map((h) => {
+    const mine = curves.curves.filter((c) => c.profile_hash === h);
+    const table = mine.find((c) => c.context === 'table') ?? mine[0]!;
+    return PHONE_CONTEXTS.map((ctx) => mine.find((c) => c.context === ctx) ?? table);
+  });
+}
+
+/** Trigger probability at PGA g in S − P class c: linear in log10 PGA between bin centres. */
+export function triggerProbability(curve: ResponseCurve, g: number, c: number): number {
+  const x = (Math.log10(Math.max(g, 1e-12)) - PGA_LOG_MIN) / PGA_LOG_STEP - 0.5;
+  const b = Math.floor(x), row = gridIndex(c, 0);
+  if (b < 0) return curve.bins[row]!.p;
+  if (b >= PGA_BINS - 1) return curve.bins[row + PGA_BINS - 1]!.p;
+  const f = x - b;
+  return curve.bins[row + b]!.p * (1 - f) + curve.bins[row + b + 1]!.p * f;
+}
+
+/** A growth table (quantiles per offset) at quantile u and offset `off`, linear between offsets, flat beyond. */
+function growthAt(tables: readonly (readonly number[] | null)[], offsets: readonly number[], u: number, off: number): number {
+  if (off <= 0) return quantileAt(tables[0]!, u);
+  for (let j = 1; j < offsets.length; j++) {
+    if (off < offsets[j]!) {
+      const f = (off - offsets[j - 1]!) / (offsets[j]! - offsets[j - 1]!);
+      return quantileAt(tables[j - 1]!, u) * (1 - f) + quantileAt(tables[j]!, u) * f;
+    }
+  }
+  return quantileAt(tables[offsets.length - 1]!, u);
+}
+
+/**
+ * log10(largest amplitude reported by time t / PGA) at quantile u of bin b, for a trigger at tTrig
+ * and an S arrival at ts: the P-wave growth after the trigger until S (in units of the P rise time),
+ * then the S-wave growth.
+ */
+export function reportedLogAmplitude(b: ResponseTables, u: number, t: number, tTrig: number, ts: number, rise: number): number {
+  const pPart = tTrig < ts && b.log_amp_p[0] ? growthAt(b.log_amp_p, AMP_OFFSETS_P, u, (Math.min(t, ts) - tTrig) / rise) : -Infinity;
+  if ((t < ts && tTrig < ts) || !b.log_amp_s[0]) return pPart;
+  return Math.max(pPart, growthAt(b.log_amp_s, AMP_OFFSETS_S, u, Math.max(t, tTrig) - ts));
+}
+
+/**
+ * A uniform correlated with u through a Gaussian copula of Spearman rank correlation rs (v: an
+ * independent uniform): the amplitude quantile of a trigger whose delay quantile is u.
+ */
+export function copula(u: number, v: number, rs: number): number {
+  if (rs === 0) return v;
+  const rho = 2 * Math.sin((Math.PI * rs) / 6);
+  const z = rho * probit(u) + Math.sqrt(Math.max(0, 1 - rho * rho)) * probit(v);
+  return Math.min(1 - 1e-9, Math.max(1e-9, 0.5 * (1 + errorFunction(z / Math.SQRT2))));
+}
+
+/** Message cadence of the detector (the sta-lta options; defaults elsewhere). */
+interface Cadence { every: number; growth: number; maxDuration: number }
+
+/** What the trigger stage reads and writes (recorded in every run's manifest). */
+export const TRIGGER_DECLARATION = {
+  name: 'trigger',
+  reads: ['monitoring', 'ctx.context', 'mob.activity', 'hazard*. (truth: P and S arrivals and PGA at the phone, via siteShaking)', 'response curves'],
+  writes: ['tf.*', 'trigger messages'],
+} as const;
+
+/** trigger: draws the phone's triggers from the response curves (truth read here, and only here). */
+export function triggerStage(rt: Runtimes): DeviceStage {
+  const st = rt.state, cols = st.columns, cfg = st.scenario.config;
+  const curves = curvesByProfile(st.scenario.responses!, st.scenario.phones.map((p) => profileHash(p as never)));
+  const monitoring = cols.u8('monitoring'), context = cols.u8('ctx.context'), activity = rt.mobility.activity;
+  const drawn = cols.u8('tf.drawn'), on = cols.u8('tf.on'), tt = cols.f64('tf.t'), aa = cols.f32('tf.a');
+  const uu = cols.f32('tf.u'), bins = cols.u16('tf.bin'), rises = cols.f32('tf.rise');
+  const bgLeft = cols.f32('tf.bg_left'), bgN = cols.u32('tf.bg_n');
+  const H = Math.max(1, cfg.hazards.length);
+  const quakes = rt.hazards.map((h, i) => ({ i, h, key: componentKey(cfg.seed, `trigger-fidelity/hazard${i}`), mag: magClass(Number((cfg.hazards[i] as { magnitude?: number }).magnitude ?? 0)) })).filter((q) => q.h.siteShaking);
+  const tables = st.scenario.responses!.tables;
+  const bgKey = componentKey(cfg.seed, 'trigger-fidelity/background');
+  const cadence: Cadence[] = st.scenario.detectors.map((d) => ({ every: Number(d.config.update_every ?? 1), growth: Number(d.config.update_growth ?? 0.1), maxDuration: Number(d.config.max_duration ?? 30) }));
+  const site: SiteShaking = { first: NaN, impact: NaN, pgaG: NaN, pRiseS: NaN };
+
+  /** The largest amplitude device d has reported by time t of its trigger in progress (m/s²). */
+  const amplitudeAt = (d: number, p: number, t: number): number => {
+    const b = bins[d]!, scale = aa[2 * d + A_SCALE]!;
+    if (b === BACKGROUND) return scale;
+    return scale * 10 ** reportedLogAmplitude(tables[b]!, uu[d]!, t, tt[4 * d + T_TRIG]!, tt[4 * d + T_S]!, rises[d]!);
+  };
+  /** When that amplitude first reaches `level`, at or after `from` and before `to` (Infinity when it does not). */
+  const timeOfLevel = (d: number, p: number, level: number, from: number, to: number): number => {
+    if (amplitudeAt(d, p, from) >= level) return from;
+    if (!(from < to) || amplitudeAt(d, p, to) < level) return Infinity;
+    let lo = from, hi = to;
+    while (hi - lo > 1e-3) { const m = 0.5 * (lo + hi); if (amplitudeAt(d, p, m) >= level) hi = m; else lo = m; }
+    return hi;
+  };
+
+  /**
+   * Sends the messages of device d's trigger that fall before t1, by the detector's rule: the
+   * trigger, an update when the amplitude has grown by `growth` and `every` has passed, and a last
+   * update when the trigger ends.
+   */
+  const emitUntil = (f: TickFrame, d: number, p: number, t1: number, cad: Cadence) => {
+    const o = 4 * d, oa = 2 * d;
+    for (;;) {
+      const last = tt[o + T_LAST]!, end = tt[o + T_END]!;
+      let next: number, kind: 'trigger' | 'update';
+      if (Number.isNaN(last)) { next = tt[o + T_TRIG]!; kind = 'trigger'; } else {
+        kind = 'update';
+        next = Math.min(end, timeOfLevel(d, p, aa[oa + A_SENT]! * (1 + cad.growth) * (1 + 1e-6), last + cad.every, end));
+      }
+      if (next >= t1) return;
+      const amp = amplitudeAt(d, p, next);
+      if (monitoring[d]) {
+        f.sink.emit({ device: d, kind, time: next, deviceTime: next, onsetDeviceTime: tt[o + T_TRIG]!, amplitude: amp, ratio: amp / (0.01 * G), x: NaN, y: NaN, monitoring: 1 });
+      }
+      tt[o + T_LAST] = next;
+      aa[oa + A_SENT] = amp;
+      if (next >= end) { on[d] = 0; return; }
+    }
+  };
+
+  /** Starts a trigger of device d at t, ending at tEnd, its amplitude from bin b (or constant, BACKGROUND). */
+  const start = (d: number, t: number, ts: number, tEnd: number, scale: number, u: number, b: number, rise = 1) => {
+    const o = 4 * d;
+    on[d] = 1;
+    tt[o + T_TRIG] = t; tt[o + T_END] = Math.max(t, tEnd); tt[o + T_LAST] = NaN; tt[o + T_S] = ts;
+    aa[2 * d + A_SCALE] = scale; uu[d] = u; bins[d] = b; rises[d] = rise;
+  };
+
+  return {
+    ...TRIGGER_DECLARATION,
+    step(f) {
+      const d = f.d, t0 = f.t0, t1 = f.t1, p = f.profile;
+      const cad = cadence[rt.phoneDetector[p]!]!;
+      const ctx = context[d]!;
+      const ci = activity[d] === Activity.Drive ? 0 : ctx, curve = curves[p]![ci]!;
+      // Earthquakes: the shaking at every phone once it is known (truth for scoring, as signal mode
+      // computes it for every phone), and one draw per monitoring phone and earthquake.
+      for (let q = 0; q < quakes.length; q++) {
+        const { i, h, key, mag } = quakes[q]!;
+        if (drawn[H * d + i] || !h.siteShaking!(d, t1, site)) continue;
+        drawn[H * d + i] = 1;
+        if (!monitoring[d]) continue;
+        const g = site.pgaG, sp = spClass(site.impact - site.first), gi = gridIndex(sp, pgaBin(g)), b = curve.bins[gi]!;
+        if (stableUniform(key, d, 0) >= triggerProbability(curve, g, sp)) continue;
+        const ti = tableIndex(mag, gi), tb = tables[ti]!;
+        const before = b.before_s !== null && stableUniform(key, d, 1) < b.before_s && tb.delay_after_p_rise;
+        const u = stableUniform(key, d, 2);
+        let t = before ? site.first + site.pRiseS * quantileAt(tb.delay_after_p_rise!, u) : site.impact + (tb.delay_after_s_s ? quantileAt(tb.delay_after_s_s, u) : 0);
+        if (before && t >= site.impact) t = site.impact;
+        if (t < t0 - 1e-9) continue; // the phone began monitoring after it would have triggered
+        const dur = tb.duration_s ? quantileAt(tb.duration_s, stableUniform(key, d, 4)) : 0;
+        start(d, t, site.impact, t + Math.min(cad.maxDuration, dur), g * G, copula(u, stableUniform(key, d, 3), tb.delay_amp_rank_correlation), ti, site.pRiseS);
+      }
+      if (monitoring[d]) {
+        f.monitoredTicks[p]++;
+        // Background: a Poisson process at the context's rate, by the remaining unit-exponential time.
+        const rate = curve.background.per_phone_hour / 3600;
+        if (rate > 0) {
+          let left = bgLeft[d]!;
+          if (left === 0) left = -Math.log(stableUniform(bgKey, d, 3 * bgN[d]!));
+          left -= rate * (t1 - t0);
+          if (left <= 0) {
+            const t = t1 + left / rate, k = bgN[d]!;
+            if (!on[d] && curve.background.log_amp) {
+              const a = 10 ** quantileAt(curve.background.log_amp, stableUniform(bgKey, d, 3 * k + 1));
+              const dur = curve.background.duration_s ? quantileAt(curve.background.duration_s, stableUniform(bgKey, d, 3 * k + 2)) : 0;
+              start(d, t, t, t + dur, a, 0, BACKGROUND);
+            }
+            bgN[d] = k + 1;
+            // The next event's unit-exponential time, less what remains of this tick (at most one event per tick).
+            left = Math.max(1e-9, -Math.log(stableUniform(bgKey, d, 3 * (k + 1))) - rate * (t1 - t));
+          }
+          bgLeft[d] = left;
+        }
+      }
+      if (on[d]) emitUntil(f, d, p, t1, cad);
+    },
+  };
+}
