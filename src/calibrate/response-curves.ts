@@ -107,15 +107,13 @@ export function responseCurves(o: {
   const bgShare: { cell: Cell; bin: number; p: number }[] = [];
   // Timing and amplitude values by magnitude class × cell, over all profiles and contexts.
   const pooled: Values[] = Array.from({ length: TABLES }, newValues);
-  const pRise = new Map<number, Float32Array>();
   for (const truth of r.truths) {
     const dv = truth.devices;
     if (truth.kind !== 'earthquake' || !dv) continue;
     const mag = Number(truth.facts.magnitude), magC = magClass(mag);
-    pRise.set(truth.index, r.state.columns.f32(`hazard${truth.index}.p_rise_s`));
     for (let d = 0; d < dv.reached.length; d++) {
       if (!dv.reached[d]) continue;
-      const pga = dv.intensity[d]!, tp = dv.first[d]!, ts = dv.impact[d]!, rise = pRise.get(truth.index)![d]!;
+      const pga = dv.intensity[d]!, tp = dv.first[d]!, ts = dv.impact[d]!;
       const cell = cellOf(phone[d]!, contextOf(r, d));
       const pb = pgaBin(pga), b = gridIndex(spClass(ts - tp), pb);
       const from = tp - WINDOW_BEFORE_P, to = Math.max(tp, ts) + WINDOW_AFTER_S;
@@ -133,7 +131,7 @@ export function responseCurves(o: {
       const before = q.t < ts;
       v.beforeS.push(before ? 1 : 0);
       cell.values[b]!.beforeS.push(before ? 1 : 0);
-      if (before) v.afterP.push((q.t - tp) / rise); else v.afterS.push(q.t - ts);
+      if (before) v.afterP.push(q.t - tp); else v.afterS.push(q.t - ts);
       // The largest amplitude reported by each offset after the trigger while the P wave lasts, and
       // by each offset after the S arrival (messages come in time order).
       const reported = (until: number) => {
@@ -141,7 +139,7 @@ export function responseCurves(o: {
         for (let i = 0; i < q.times.length && q.times[i]! <= until + 1e-9; i++) best = Math.max(best, q.amps[i]!);
         return best;
       };
-      if (before) AMP_OFFSETS_P.forEach((off, j) => v.ampP[j]!.push(Math.log10(reported(Math.min(q.t + off * rise, ts - 1e-6)) / g)));
+      if (before) AMP_OFFSETS_P.forEach((off, j) => v.ampP[j]!.push(Math.log10(reported(Math.min(q.t + off, ts - 1e-6)) / g)));
       AMP_OFFSETS_S.forEach((off, j) => { if (q.t <= ts + off) v.ampS[j]!.push(Math.log10(reported(ts + off) / g)); });
       v.duration.push(q.times[q.times.length - 1]! - q.t);
     }
@@ -180,7 +178,7 @@ export function responseCurves(o: {
       return amp;
     };
     const t: ResponseTables = {
-      delay_after_p_rise: empiricalQuantiles(get((v) => v.afterP)),
+      delay_after_p_s: empiricalQuantiles(get((v) => v.afterP)),
       delay_after_s_s: empiricalQuantiles(get((v) => v.afterS)),
       log_amp_p: growth(AMP_OFFSETS_P, (v, j) => v.ampP[j]!),
       log_amp_s: growth(AMP_OFFSETS_S, (v, j) => v.ampS[j]!),

@@ -57,13 +57,13 @@ export const pgaBin = (g: number): number => Math.max(0, Math.min(PGA_BINS - 1, 
 export const binCentre = (b: number): number => PGA_LOG_MIN + (b + 0.5) * PGA_LOG_STEP;
 
 /**
- * Times at which the amplitude a phone has reported so far is tabulated: after a trigger during the
- * P wave, in units of the P envelope's rise time (Cua–Heaton; 2.1 s for an M5.5 at 20 km, 2.9 s for
- * an M7: a large quake's P grows more slowly, and so do its phones' first reports), and after the
- * S arrival, in seconds. Tying the growth to the S arrival (not to the trigger) keeps it right
- * whatever the S − P time: at the same PGA an M5.5 at 10 km has 1 s of P, an M6.3 at 25 km 3 s.
+ * Times (s) at which the amplitude a phone has reported so far is tabulated: after a trigger during
+ * the P wave, and after the S arrival. Tying the growth to the S arrival (not to the trigger) keeps
+ * it right whatever the S − P time: at the same PGA an M5.5 at 10 km has 1 s of P, an M6.3 at 25 km
+ * 3 s. (Scaling the P offsets by the Cua–Heaton P rise time instead was tried: it made phones 35 km
+ * from an M6.5 trigger 0.3 s late and report 0.25 log units low a second after triggering.)
  */
-export const AMP_OFFSETS_P = [0, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3] as const;
+export const AMP_OFFSETS_P = [0, 0.5, 1, 1.5, 2, 3, 4, 6, 8] as const;
 export const AMP_OFFSETS_S = [0, 0.5, 1, 1.5, 2, 3, 4, 6, 8, 12, 20, 30] as const;
 
 /** Probability levels of every stored quantile table. */
@@ -74,9 +74,9 @@ const band = z.tuple([z.number(), z.number()]);
 
 /** Timing and amplitude of the triggers of one cell (S − P class × PGA bin). */
 const tablesSchema = z.strictObject({
-  delay_after_p_rise: quantiles.describe('Quantiles of (trigger time − P arrival) / the P envelope\'s rise time, triggers before S.'),
+  delay_after_p_s: quantiles.describe('Quantiles of trigger time − P arrival, triggers before S, s.'),
   delay_after_s_s: quantiles.describe('Quantiles of trigger time − S arrival, triggers at or after S, s.'),
-  log_amp_p: z.array(quantiles).length(AMP_OFFSETS_P.length).describe('Triggers before S, per offset of AMP_OFFSETS_P P-rise times after the trigger: quantiles of log10(largest amplitude reported by then, and before S, / PGA).'),
+  log_amp_p: z.array(quantiles).length(AMP_OFFSETS_P.length).describe('Triggers before S, per offset of AMP_OFFSETS_P after the trigger: quantiles of log10(largest amplitude reported by then, and before S, / PGA).'),
   log_amp_s: z.array(quantiles).length(AMP_OFFSETS_S.length).describe('Per offset of AMP_OFFSETS_S after the S arrival: quantiles of log10(largest amplitude reported by then / PGA), over triggers reported by then.'),
   duration_s: quantiles.describe('Quantiles of the last message of the trigger − the trigger, s.'),
   delay_amp_rank_correlation: z.number().min(-1).max(1).describe('Spearman rank correlation between a P trigger\'s delay after P and its amplitude at trigger (drawn through a Gaussian copula): phones that trigger early report the P wave as it starts.'),

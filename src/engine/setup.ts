@@ -25,6 +25,7 @@ import { BoundaryIndex } from '../world/boundary-index.js';
 import type { DetectorContext, DetectorRuntime, HazardContext, HazardRuntime, PluginSet, TruthRow } from '../plugin/index.js';
 import { RestrictedColumns } from '../plugin/columns.js';
 import { TRIGGER_STAGE_COLUMNS } from './trigger-columns.js';
+import { readResponseCurves } from '../detect/response-curves.js';
 
 /** Prefix of hazard i's columns. */
 export const hazardPrefix = (i: number): string => `hazard${i}.`;
@@ -298,7 +299,17 @@ export interface WorkerInit {
 }
 
 /** The message a main thread hands its workers. */
-export const workerInit = (state: SimulationState): WorkerInit => ({ scenario: state.scenario, columns: state.columns.share(), pluginModule: compiledUrl(state.plugins.module) });
+export const workerInit = (state: SimulationState): WorkerInit => ({
+  // Response curves (a megabyte or two) are not cloned into every task: workers read them from their file once.
+  scenario: { ...state.scenario, responses: undefined }, columns: state.columns.share(), pluginModule: compiledUrl(state.plugins.module),
+});
+
+/** A worker's copy of the scenario's response curves, read from the file the scenario names. */
+function workerScenario(s: ResolvedScenario): ResolvedScenario {
+  if (s.config.fidelity !== 'trigger' || s.responses) return s;
+  const file = s.files.find((f) => f.field === 'response_curves')!.path;
+  return { ...s, responses: readResponseCurves(file) };
+}
 
 /** Worker side: attaches to the shared columns and rebuilds the runtimes (with the world, when the worker has already loaded that file). */
 export async function runtimesFromInit(init: WorkerInit, loaded?: { file: string; world: World }): Promise<Runtimes> {
@@ -307,5 +318,5 @@ export async function runtimesFromInit(init: WorkerInit, loaded?: { file: string
   const columns = ColumnSet.attach(init.columns);
   const clock = new SimClock({ duration: init.scenario.config.duration, tick: init.scenario.config.tick });
   const roads = needsRoads(init.scenario) ? new RoadNetwork(world.roads) : undefined;
-  return createRuntimes({ scenario: init.scenario, plugins, world, columns, clock, roads, boundary: new BoundaryIndex(world.boundary) });
+  return createRuntimes({ scenario: workerScenario(init.scenario), plugins, world, columns, clock, roads, boundary: new BoundaryIndex(world.boundary) });
 }

@@ -7,8 +7,7 @@ export const TRIGGER_STAGE_COLUMNS = (hazards: number): ColumnSpec[] => [
   { name: 'tf.on', type: 'u8' },
   { name: 'tf.t', type: 'f64', width: 4 }, // trigger, end, last message, S arrival (s)
   { name: 'tf.a', type: 'f32', width: 2 }, // PGA (m/s²) or a background trigger's amplitude; last amplitude sent
-  { name: 'tf.u', type: 'f32' },
-  { name: 'tf.rise', type: 'f32' }, // the P envelope's rise time at the phone (s) // the phone's amplitude quantile for this trigger
+  { name: 'tf.u', type: 'f32' }, // the phone's amplitude quantile for this trigger
   { name: 'tf.bin', type: 'u16' }, // table (magnitude class × S − P class × PGA bin); BACKGROUND: a background trigger (constant amplitude)
   { name: 'tf.bg_left', type: 'f32' },
   { name: 'tf.bg_n', type: 'u32' },

@@ -63,11 +63,10 @@ function growthAt(tables: readonly (readonly number[] | null)[], offsets: readon
 
 /**
  * log10(largest amplitude reported by time t / PGA) at quantile u of bin b, for a trigger at tTrig
- * and an S arrival at ts: the P-wave growth after the trigger until S (in units of the P rise time),
- * then the S-wave growth.
+ * and an S arrival at ts: the P-wave growth after the trigger until S, then the S-wave growth.
  */
-export function reportedLogAmplitude(b: ResponseTables, u: number, t: number, tTrig: number, ts: number, rise: number): number {
-  const pPart = tTrig < ts && b.log_amp_p[0] ? growthAt(b.log_amp_p, AMP_OFFSETS_P, u, (Math.min(t, ts) - tTrig) / rise) : -Infinity;
+export function reportedLogAmplitude(b: ResponseTables, u: number, t: number, tTrig: number, ts: number): number {
+  const pPart = tTrig < ts && b.log_amp_p[0] ? growthAt(b.log_amp_p, AMP_OFFSETS_P, u, Math.min(t, ts) - tTrig) : -Infinity;
   if ((t < ts && tTrig < ts) || !b.log_amp_s[0]) return pPart;
   return Math.max(pPart, growthAt(b.log_amp_s, AMP_OFFSETS_S, u, Math.max(t, tTrig) - ts));
 }
@@ -99,20 +98,20 @@ export function triggerStage(rt: Runtimes): DeviceStage {
   const curves = curvesByProfile(st.scenario.responses!, st.scenario.phones.map((p) => profileHash(p as never)));
   const monitoring = cols.u8('monitoring'), context = cols.u8('ctx.context'), activity = rt.mobility.activity;
   const drawn = cols.u8('tf.drawn'), on = cols.u8('tf.on'), tt = cols.f64('tf.t'), aa = cols.f32('tf.a');
-  const uu = cols.f32('tf.u'), bins = cols.u16('tf.bin'), rises = cols.f32('tf.rise');
+  const uu = cols.f32('tf.u'), bins = cols.u16('tf.bin');
   const bgLeft = cols.f32('tf.bg_left'), bgN = cols.u32('tf.bg_n');
   const H = Math.max(1, cfg.hazards.length);
   const quakes = rt.hazards.map((h, i) => ({ i, h, key: componentKey(cfg.seed, `trigger-fidelity/hazard${i}`), mag: magClass(Number((cfg.hazards[i] as { magnitude?: number }).magnitude ?? 0)) })).filter((q) => q.h.siteShaking);
   const tables = st.scenario.responses!.tables;
   const bgKey = componentKey(cfg.seed, 'trigger-fidelity/background');
   const cadence: Cadence[] = st.scenario.detectors.map((d) => ({ every: Number(d.config.update_every ?? 1), growth: Number(d.config.update_growth ?? 0.1), maxDuration: Number(d.config.max_duration ?? 30) }));
-  const site: SiteShaking = { first: NaN, impact: NaN, pgaG: NaN, pRiseS: NaN };
+  const site: SiteShaking = { first: NaN, impact: NaN, pgaG: NaN };
 
   /** The largest amplitude device d has reported by time t of its trigger in progress (m/s²). */
   const amplitudeAt = (d: number, p: number, t: number): number => {
     const b = bins[d]!, scale = aa[2 * d + A_SCALE]!;
     if (b === BACKGROUND) return scale;
-    return scale * 10 ** reportedLogAmplitude(tables[b]!, uu[d]!, t, tt[4 * d + T_TRIG]!, tt[4 * d + T_S]!, rises[d]!);
+    return scale * 10 ** reportedLogAmplitude(tables[b]!, uu[d]!, t, tt[4 * d + T_TRIG]!, tt[4 * d + T_S]!);
   };
   /** When that amplitude first reaches `level`, at or after `from` and before `to` (Infinity when it does not). */
   const timeOfLevel = (d: number, p: number, level: number, from: number, to: number): number => {
@@ -149,11 +148,11 @@ export function triggerStage(rt: Runtimes): DeviceStage {
   };
 
   /** Starts a trigger of device d at t, ending at tEnd, its amplitude from bin b (or constant, BACKGROUND). */
-  const start = (d: number, t: number, ts: number, tEnd: number, scale: number, u: number, b: number, rise = 1) => {
+  const start = (d: number, t: number, ts: number, tEnd: number, scale: number, u: number, b: number) => {
     const o = 4 * d;
     on[d] = 1;
     tt[o + T_TRIG] = t; tt[o + T_END] = Math.max(t, tEnd); tt[o + T_LAST] = NaN; tt[o + T_S] = ts;
-    aa[2 * d + A_SCALE] = scale; uu[d] = u; bins[d] = b; rises[d] = rise;
+    aa[2 * d + A_SCALE] = scale; uu[d] = u; bins[d] = b;
   };
 
   return {
@@ -173,13 +172,13 @@ export function triggerStage(rt: Runtimes): DeviceStage {
         const g = site.pgaG, sp = spClass(site.impact - site.first), gi = gridIndex(sp, pgaBin(g)), b = curve.bins[gi]!;
         if (stableUniform(key, d, 0) >= triggerProbability(curve, g, sp)) continue;
         const ti = tableIndex(mag, gi), tb = tables[ti]!;
-        const before = b.before_s !== null && stableUniform(key, d, 1) < b.before_s && tb.delay_after_p_rise;
+        const before = b.before_s !== null && stableUniform(key, d, 1) < b.before_s && tb.delay_after_p_s;
         const u = stableUniform(key, d, 2);
-        let t = before ? site.first + site.pRiseS * quantileAt(tb.delay_after_p_rise!, u) : site.impact + (tb.delay_after_s_s ? quantileAt(tb.delay_after_s_s, u) : 0);
+        let t = before ? site.first + quantileAt(tb.delay_after_p_s!, u) : site.impact + (tb.delay_after_s_s ? quantileAt(tb.delay_after_s_s, u) : 0);
         if (before && t >= site.impact) t = site.impact;
         if (t < t0 - 1e-9) continue; // the phone began monitoring after it would have triggered
         const dur = tb.duration_s ? quantileAt(tb.duration_s, stableUniform(key, d, 4)) : 0;
-        start(d, t, site.impact, t + Math.min(cad.maxDuration, dur), g * G, copula(u, stableUniform(key, d, 3), tb.delay_amp_rank_correlation), ti, site.pRiseS);
+        start(d, t, site.impact, t + Math.min(cad.maxDuration, dur), g * G, copula(u, stableUniform(key, d, 3), tb.delay_amp_rank_correlation), ti);
       }
       if (monitoring[d]) {
         f.monitoredTicks[p]++;

@@ -136,8 +136,6 @@ export interface SiteShaking {
   impact: number;
   /** PGA at the phone, g. */
   pgaG: number;
-  /** Rise time of the first P wave's envelope at the phone, s (how fast P shaking grows). */
-  pRiseS: number;
 }
 
 /** The per-device, per-block work a hazard does inside a worker. */

@@ -45,8 +45,6 @@ export function columns(): ColumnSpec[] {
     { name: 'pga_g', type: 'f32', fill: NaN },
     { name: 'pgv_cms', type: 'f32', fill: NaN },
     { name: 'mmi', type: 'f32', fill: NaN },
-    /** Rise time of the first P wave's horizontal envelope (Cua–Heaton), s: how fast P shaking grows (trigger fidelity scales by it). */
-    { name: 'p_rise_s', type: 'f32', fill: NaN },
     { name: 'scale', type: 'f64', fill: NaN },
     { name: 'rng', type: 'i32', width: 4 },
     { name: 'filter', type: 'f64', width: 12 },
@@ -94,7 +92,6 @@ export class EarthquakeRuntime implements HazardRuntime {
   private readonly pga: Float32Array;
   private readonly pgv: Float32Array;
   private readonly mmi: Float32Array;
-  private readonly pRise: Float32Array;
   private readonly scale: Float64Array;
   private readonly rng: Int32Array;
   private readonly filter: Float64Array;
@@ -127,7 +124,6 @@ export class EarthquakeRuntime implements HazardRuntime {
     this.pga = col.f32(p + 'pga_g');
     this.pgv = col.f32(p + 'pgv_cms');
     this.mmi = col.f32(p + 'mmi');
-    this.pRise = col.f32(p + 'p_rise_s');
     this.scale = col.f64(p + 'scale');
     this.rng = col.i32(p + 'rng');
     this.filter = col.f64(p + 'filter');
@@ -195,7 +191,6 @@ export class EarthquakeRuntime implements HazardRuntime {
     // Impact: the S arrival from the subevent closest to the device (the strongest shaking).
     let first = Infinity, closest = 0, best = Infinity, end = 0;
     for (let k = 0; k < n; k++) {
-      if (env.tp[k]! < first) this.pRise[d] = env.env[4 * k]!.rise;
       first = Math.min(first, env.tp[k]!);
       const r = Math.hypot(x - this.source.sx[k]!, y - this.source.sy[k]!);
       if (r < best) { best = r; closest = k; }
@@ -328,7 +323,7 @@ export class EarthquakeRuntime implements HazardRuntime {
       if (t <= this.c.origin_time) return false;
       this.computeField(d);
     }
-    out.first = this.tp[d]!; out.impact = this.ts[d]!; out.pgaG = this.pga[d]!; out.pRiseS = this.pRise[d]!;
+    out.first = this.tp[d]!; out.impact = this.ts[d]!; out.pgaG = this.pga[d]!;
     return true;
   }
 
