@@ -48,6 +48,19 @@ describe('determinism with moving phones', () => {
     expect(runs[0]!.messages.triggers).toBeGreaterThan(0);
   });
 
+  it('trigger fidelity: identical triggers, alerts and summary in-process, on 1 and on 2 threads, whatever the chunking', async () => {
+    const s = loadScenario(file, { plugins: builtinPlugins, overrides: ['fidelity=trigger'] });
+    const runs = [
+      await runScenario(s, { plugins: builtinPlugins, threads: 0 }),
+      await runScenario(s, { plugins: builtinPlugins, threads: 1, chunkSize: 97, epochTicks: 7 }),
+      await runScenario(s, { plugins: builtinPlugins, threads: 2 }),
+    ];
+    const out = (r: (typeof runs)[0]) => JSON.stringify({ triggers: r.triggers, alerts: r.alerts, receipts: r.receipts, summary: buildSummary(r) });
+    expect(runs[0]!.messages.triggers).toBeGreaterThan(20);
+    expect(out(runs[1]!)).toBe(out(runs[0]!));
+    expect(out(runs[2]!)).toBe(out(runs[0]!));
+  });
+
   it('with a 0.1 s tick, gives identical outputs and integer budget counters on 1 and 2 threads and any chunking', async () => {
     const s = loadScenario(file, { plugins: builtinPlugins, overrides: ['tick=0.1s', 'duration=150s', 'hazards.0.origin_time=60s'] });
     const runs = [
