@@ -9,8 +9,9 @@ import { datasetBench, datasetWriteBench } from './dataset.js';
 import { inferenceBench } from './inference.js';
 import { serverBench } from './server.js';
 import { peerBench } from './peer.js';
+import { triggerBench } from './trigger.js';
 
-const BENCHES: Bench[] = [noiseBench, sensorBench, placementBench, mobilityBench, hazardBench, pipelineBench, movingBench, drivingBench, datasetBench, datasetWriteBench, inferenceBench, serverBench, peerBench];
+const BENCHES: Bench[] = [noiseBench, sensorBench, placementBench, mobilityBench, hazardBench, pipelineBench, movingBench, drivingBench, datasetBench, datasetWriteBench, inferenceBench, serverBench, peerBench, triggerBench];
 
 runBenches(BENCHES, process.argv.slice(2)).catch((err) => {
   process.stderr.write(`bench: ${(err as Error).message}\n`);

@@ -70,7 +70,8 @@ export interface RunResult {
   messages: { sent: number; lost: number; lostToOutage: number; triggers: number; updates: number; heartbeats: number; devicesTriggered: number };
   pushes: { sent: number; lost: number; lostToOutage: number };
   /** simulateSeconds: time the device stages kept each thread busy (overlaps the server's time). */
-  figures: { samples: number; deviceSeconds: number; wallSeconds: number; simulateSeconds: number; serverSeconds: number; inferenceSeconds: number };
+  /** setupSeconds: loading the world and placing the devices (with the worker pool starting alongside). */
+  figures: { samples: number; deviceSeconds: number; wallSeconds: number; setupSeconds: number; simulateSeconds: number; serverSeconds: number; inferenceSeconds: number };
   /** The fidelity and its per-device stages, in order, with what each reads and writes. */
   plan: { fidelity: string; stages: { name: string; reads: readonly string[]; writes: readonly string[] }[] };
   /** Cost of each detector on each phone profile (the on-device budget view). */
@@ -101,6 +102,7 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
 async function runWith(pool: Piscina | undefined, threads: number, started: number, scenario: ResolvedScenario, options: RunOptions): Promise<RunResult> {
   const plugins = options.plugins;
   const state = createState(scenario, plugins);
+  const setupSeconds = (performance.now() - started) / 1000;
   const cfg = scenario.config;
   const n = state.columns.rows;
   // Model-based detectors: their coordinators, and epochs short enough that the windows of one
@@ -317,7 +319,7 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
     triggers: sentTriggers,
     messages: { sent: uplink.sent, lost: uplink.lost, lostToOutage: uplink.lostToOutage, triggers: counts.triggers, updates: counts.updates, heartbeats: counts.heartbeats, devicesTriggered },
     pushes: { sent: push.sent, lost: push.lost, lostToOutage: push.lostToOutage },
-    figures: { samples, deviceSeconds: monitored * cfg.duration, wallSeconds, simulateSeconds: simulateMs / 1000 / Math.max(1, threads), serverSeconds: serverMs / 1000, inferenceSeconds: inferenceMs / 1000 },
+    figures: { samples, deviceSeconds: monitored * cfg.duration, wallSeconds, setupSeconds, simulateSeconds: simulateMs / 1000 / Math.max(1, threads), serverSeconds: serverMs / 1000, inferenceSeconds: inferenceMs / 1000 },
     plan,
     budget: detectorBudget({ scenario, plugins, windowCounts, monitoredSeconds: monitoredTicks.map((k) => k * cfg.tick), stats: (m) => inference?.statsOf(m) as ModelStats }),
   };

@@ -11,6 +11,12 @@ export const ruptureSchema = z.strictObject({
   direction: z.enum(['unilateral', 'bilateral']).default('unilateral').describe('`unilateral`: the hypocentre is at one end; `bilateral`: in the middle.'),
   velocity_km_s: z.number().positive().optional().describe('Rupture front speed, km/s (default 0.8 × the S velocity).'),
   subevents: z.number().int().min(1).max(64).optional().describe('Subevents per rupture (default one per 10 km, 2 to 16).'),
+  second_segment: z.strictObject({
+    strike_deg: z.number().min(0).max(360).describe('Strike of the second segment, degrees clockwise from north: it runs this way from the hypocentre.'),
+    length_km: z.number().positive().max(2000).describe('Length of the second segment, km.'),
+  }).optional().describe('A second segment that breaks from the hypocentre the other way at the same time (a bilateral rupture with a bend, as the 2023 Kahramanmaraş M7.8); the magnitude\'s moment is shared by length.'),
+}).superRefine((r, ctx) => {
+  if (r.second_segment && r.direction === 'bilateral') ctx.addIssue({ code: 'custom', path: ['second_segment'], message: 'expected either direction: bilateral or a second_segment (which already makes the rupture bilateral), found both', input: r.second_segment });
 });
 
 /** Options shared by the synthetic and the recorded earthquake types. */

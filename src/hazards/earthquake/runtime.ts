@@ -139,8 +139,9 @@ export class EarthquakeRuntime implements HazardRuntime {
 
   /** Joyner–Boore distance (km) from (x, y) to the rupture's surface trace. */
   private rjbKm(x: number, y: number): number {
-    const [ax, ay, bx, by] = this.source.trace;
-    return Math.sqrt(segmentDistance2(x, y, ax, ay, bx, by)) / 1000;
+    let d2 = Infinity;
+    for (const [ax, ay, bx, by] of this.source.traces) d2 = Math.min(d2, segmentDistance2(x, y, ax, ay, bx, by));
+    return Math.sqrt(d2) / 1000;
   }
 
   /** Subevent envelopes of device d at its field position (cached while d is being rendered). */

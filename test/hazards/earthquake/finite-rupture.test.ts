@@ -40,3 +40,25 @@ describe('finite rupture', () => {
     expect(truth.devices!.impact[0]! - truth.devices!.first[0]!).toBeLessThan(5);
   });
 });
+
+describe('a rupture in two segments from the hypocentre', () => {
+  const w = testWorld();
+  // 100 km north and 60 km east of the hypocentre, both breaking at once (a bend, as Kahramanmaraş 2023).
+  const config = { origin_time: 5, lon: w.frame.lon0, lat: w.frame.lat0, magnitude: 7.5, depth_km: 10, vs30: 760, rupture: { strike_deg: 0, length_km: 100, second_segment: { strike_deg: 90, length_km: 60 } } };
+  // Devices 10 km off each segment, 30 km along it, and one 10 km beyond the east end.
+  const { truth } = renderHazard(earthquake, config, [[10, 30], [30, -10], [70, 0]], 60);
+
+  it('measures PGA at the distance to the nearer segment, and the length is the sum', () => {
+    expect(truth.facts.rupture_length_km).toBeCloseTo(160, 6);
+    const pga = [0, 1, 2].map((i) => truth.devices!.intensity[i]!);
+    // 10 km from the north segment and 10 km from the east one: the same median PGA.
+    expect(pga[1]).toBeCloseTo(pga[0]!, 5);
+    // 10 km beyond the east end (Rjb 10 km as well).
+    expect(pga[2]).toBeCloseTo(pga[0]!, 5);
+  });
+
+  it('breaks both ways at once: the east segment\'s shaking arrives as early as the north segment\'s at the same distance', () => {
+    const impact = [0, 1].map((i) => truth.devices!.impact[i]! - truth.devices!.first[i]!);
+    expect(Math.abs(impact[1]! - impact[0]!)).toBeLessThan(4);
+  });
+});
