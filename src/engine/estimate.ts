@@ -22,6 +22,14 @@ const BYTES: Record<string, number> = { f64: 8, i32: 4, u32: 4, f32: 4, u16: 2, 
  */
 export const MEMORY_MODEL = { baseBytes: 250e6, perPhoneBeyondColumnsBytes: 4.8e3 } as const;
 /**
+ * Trigger fidelity, measured with `npm run bench -- trigger` (1,000,000 phones across Türkiye under
+ * an M7.8, 3 simulated minutes, 2 threads): peak RSS 2.90 GB, 552 bytes of columns per phone, so
+ * about 2.1 KB per phone beyond them (heartbeat and trigger messages, receipts, output rows); the
+ * run took 62.8 s for 180 M device-seconds, 1.43 M device-seconds per second per thread.
+ */
+export const TRIGGER_MEMORY_MODEL = { baseBytes: 250e6, perPhoneBeyondColumnsBytes: 2.1e3 } as const;
+export const TRIGGER_DEVICE_SECONDS_PER_THREAD = 1_430_000;
+/**
  * Signal-mode speed per worker thread, device-seconds per second: the benches on this machine give
  * 182k (walkers), 107k (drivers) and far more for phones at rest per thread; 150k is the middle.
  */
@@ -37,6 +45,7 @@ export interface RunEstimate {
   limitBytes: number;
   wallSeconds: number;
   threads: number;
+  fidelity: string;
 }
 
 /** Bytes per row of a set of column specs. */
@@ -47,11 +56,13 @@ export function estimateRun(scenario: ResolvedScenario, plugins: PluginSet, worl
   const phones = deviceCount(scenario, world) + scenario.config.population.groups.reduce((s, g) => s + g.devices, 0);
   // The device table itself (positions, profile and behaviour codes) is about 40 bytes a phone.
   const columnBytesPerPhone = bytesPerRow(stageColumnSpecs(scenario, plugins, 1)) + 40;
-  const memoryBytes = MEMORY_MODEL.baseBytes + phones * (columnBytesPerPhone + MEMORY_MODEL.perPhoneBeyondColumnsBytes);
+  const trigger = scenario.config.fidelity === 'trigger';
+  const model = trigger ? TRIGGER_MEMORY_MODEL : MEMORY_MODEL;
+  const memoryBytes = model.baseBytes + phones * (columnBytesPerPhone + model.perPhoneBeyondColumnsBytes);
   const deviceSeconds = phones * scenario.config.duration;
   return {
     phones, deviceHours: deviceSeconds / 3600, columnBytesPerPhone, memoryBytes, limitBytes: MEMORY_SHARE * totalmem(),
-    wallSeconds: deviceSeconds / (SIGNAL_DEVICE_SECONDS_PER_THREAD * threads), threads,
+    wallSeconds: deviceSeconds / ((trigger ? TRIGGER_DEVICE_SECONDS_PER_THREAD : SIGNAL_DEVICE_SECONDS_PER_THREAD) * threads), threads, fidelity: scenario.config.fidelity,
   };
 }
 
@@ -69,6 +80,6 @@ export function checkEstimate(e: RunEstimate, file: string, force: boolean): voi
   const field = 'population';
   throw new InputError(file, {
     path: field,
-    message: `${e.phones.toLocaleString('en-US')} phones need about ${gb(e.memoryBytes)} of memory in signal mode; this machine allows ${gb(e.limitBytes)} (${Math.round(MEMORY_SHARE * 100)} % of ${gb(totalmem())}). Lower population.devices or population.adoption, or pass --force to try anyway`,
+    message: `${e.phones.toLocaleString('en-US')} phones need about ${gb(e.memoryBytes)} of memory in ${e.fidelity} fidelity; this machine allows ${gb(e.limitBytes)} (${Math.round(MEMORY_SHARE * 100)} % of ${gb(totalmem())}). Lower population.devices or population.adoption${e.fidelity === 'signal' ? ', use fidelity: trigger for an earthquake scenario' : ''}, or pass --force to try anyway`,
   });
 }

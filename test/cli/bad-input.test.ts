@@ -74,7 +74,7 @@ describe('no silent wrong result, nothing lost', () => {
     // 50 M phones (the schema's maximum): hundreds of GB in signal mode on any machine CI runs on.
     const big = join(dir, 'big');
     refused(['run', file, '--out', big, '--set', 'population.devices=50000000'],
-      /^hazardsim: .*scenario\.yaml: population: 50,000,000 phones need about \d+\.\d GB of memory in signal mode; this machine allows \d+\.\d GB .*or pass --force/, big);
+      /^hazardsim: .*scenario\.yaml: population: 50,000,000 phones need about \d+\.\d GB of memory in signal fidelity; this machine allows \d+\.\d GB .*or pass --force/, big);
     const v = cli(['validate', writeScenario(dir, smallScenario(dir, { population: { devices: 50_000_000, phones: [{ profile: join(ROOT, 'agents/phones/mid-range.yaml') }], behaviours: [{ profile: join(ROOT, 'agents/behaviours/on-table.yaml') }] } }), 'big.yaml')]);
     expect(v.code).toBe(2);
     expect(v.stderr).toMatch(/big\.yaml: population: 50,000,000 phones need about/);
