@@ -165,8 +165,12 @@ export class EarthquakeRuntime implements HazardRuntime {
     return e;
   }
 
-  /** Computes device d's truth and window from its current position. */
-  private computeField(d: number): void {
+  /**
+   * Computes device d's truth and window from its current position. Without `envelopes` (trigger
+   * fidelity, which renders nothing) only the arrivals are computed: the shaking window's end, which
+   * needs every subevent's Cua–Heaton envelope, is left unset.
+   */
+  private computeField(d: number, envelopes = true): void {
     const c = this.c;
     const x = this.x[d]!, y = this.y[d]!;
     const rjbKm = this.rjbKm(x, y);
@@ -186,6 +190,19 @@ export class EarthquakeRuntime implements HazardRuntime {
     this.pgv[d] = s.pgvCms;
     this.mmi[d] = s.mmi;
     this.cache.device = -1;
+    if (!envelopes) {
+      const src = this.source, n = src.sx.length;
+      let first = Infinity, best = Infinity, impact = NaN;
+      for (let k = 0; k < n; k++) {
+        const r = Math.hypot(x - src.sx[k]!, y - src.sy[k]!), rKm = r / 1000, hypo = Math.sqrt(rKm * rKm + src.depthKm * src.depthKm);
+        first = Math.min(first, c.origin_time + src.st[k]! + hypo / c.vp_km_s);
+        if (r < best) { best = r; impact = c.origin_time + src.st[k]! + hypo / c.vs_km_s; }
+      }
+      this.tp[d] = first;
+      this.ts[d] = impact;
+      this.state[d] = s.pgaG < c.render_floor_g ? FieldState.Quiet : FieldState.Shaking;
+      return;
+    }
     const env = this.envelopes(d);
     const n = this.source.sx.length;
     // First arrival: the earliest P of any subevent (the hypocentre's, since the rupture is slower than P).
@@ -322,7 +339,7 @@ export class EarthquakeRuntime implements HazardRuntime {
   siteShaking(d: number, t: number, out: SiteShaking): boolean {
     if (this.state[d] === FieldState.Pending) {
       if (t <= this.c.origin_time) return false;
-      this.computeField(d);
+      this.computeField(d, false);
     }
     out.first = this.tp[d]!; out.impact = this.ts[d]!; out.pgaG = this.pga[d]!;
     return true;
