@@ -9,7 +9,7 @@ import { quakeServerCalibration } from '../calibrate/quake-server.js';
 import { CALIBRATION_DIR, CALIBRATION_RUN_OVERRIDES, QUAKE_SERVER_CALIBRATION, QUAKE_SERVER_SCENARIOS, RESPONSE_SCENARIOS } from '../server/calibration.js';
 import { InputError } from '../core/errors.js';
 import { responseCurves } from '../calibrate/response-curves.js';
-import { responseFileName } from '../detect/response-curves.js';
+import { gridIndex, responseFileName } from '../detect/response-curves.js';
 
 export interface CalibrateOptions {
   out?: string;
@@ -59,22 +59,25 @@ async function calibrateResponses(o: CalibrateOptions): Promise<number> {
   if (!Number.isInteger(o.threads) || o.threads < 0) throw new InputError('--threads', `expected a whole number ≥ 0, found ${o.threads}`);
   const say = (s: string) => { if (!o.quiet) process.stdout.write(s + '\n'); };
   const overrides = [...CALIBRATION_RUN_OVERRIDES, ...responseOverrides(o.responses!)];
-  const run = async (file: string) => {
-    const scenario = loadScenario(file, { plugins: builtinPlugins, overrides });
+  // Both scenarios are loaded (and --out checked) before minutes of simulation, not after.
+  const scenarios = [RESPONSE_SCENARIOS.quakes, RESPONSE_SCENARIOS.quiet].map((file) => loadScenario(file, { plugins: builtinPlugins, overrides }));
+  const out = o.out ?? join(CALIBRATION_DIR, responseFileName(scenarios[0]!.detectors[0]!.config));
+  if (!existsSync(dirname(out)) || !statSync(dirname(out)).isDirectory()) throw new InputError('--out', `expected a file in an existing folder, found ${JSON.stringify(out)} (no folder ${dirname(out)})`);
+  if (existsSync(out) && statSync(out).isDirectory()) throw new InputError('--out', `expected a file, found the folder ${JSON.stringify(out)}`);
+  const run = async (scenario: (typeof scenarios)[number]) => {
     say(`hazardsim calibrate: running ${scenario.config.name} (${scenario.config.population.devices} phones, ${scenario.config.duration} s)`);
     return { scenario, result: await runScenario(scenario, { plugins: builtinPlugins, threads: o.threads }) };
   };
-  const quakes = await run(RESPONSE_SCENARIOS.quakes);
-  const out = o.out ?? join(CALIBRATION_DIR, responseFileName(quakes.scenario.detectors[0]!.config));
-  if (!existsSync(dirname(out)) || !statSync(dirname(out)).isDirectory()) throw new InputError('--out', `expected a file in an existing folder, found ${JSON.stringify(out)} (no folder ${dirname(out)})`);
-  const quiet = await run(RESPONSE_SCENARIOS.quiet);
+  const quakes = await run(scenarios[0]!);
+  const quiet = await run(scenarios[1]!);
   const curves = responseCurves({ quakes, quiet, version: packageVersions().hazardsim! });
   const tmp = join(dirname(out), `.${Date.now()}-${process.pid}.tmp`);
   writeFileSync(tmp, JSON.stringify(curves, (_, v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(4)) : v)) + '\n');
   renameSync(tmp, out);
   for (const c of curves.curves) {
-    const p50 = c.bins.findIndex((b) => b.p >= 0.5);
-    say(`  ${c.profile} ${c.context}: 50 % trigger at ${p50 < 0 ? '—' : (10 ** (curves.pga_bins.log10_min_g + p50 * curves.pga_bins.log10_step)).toPrecision(2) + ' g'}; background ${c.background.per_phone_hour.toFixed(2)} per phone-hour`);
+    // S − P class 1 (1.5–3 s: 10–25 km from the source).
+    const row = c.bins.slice(gridIndex(1, 0), gridIndex(2, 0)), p50 = row.findIndex((b) => b.p >= 0.5);
+    say(`  ${c.profile} ${c.context}: 50 % trigger at ${p50 < 0 ? '—' : (10 ** (curves.pga_bins.log10_min_g + p50 * curves.pga_bins.log10_step)).toPrecision(2) + ' g'} (10–25 km away); background ${c.background.per_phone_hour.toFixed(2)} per phone-hour`);
   }
   say(`→ ${out}`);
   return 0;

@@ -83,7 +83,7 @@ export function copula(u: number, v: number, rs: number): number {
 }
 
 /** Message cadence of the detector (the sta-lta options; defaults elsewhere). */
-interface Cadence { every: number; growth: number; maxDuration: number }
+interface Cadence { every: number; growth: number; maxDuration: number; thresholdMs2: number }
 
 /** What the trigger stage reads and writes (recorded in every run's manifest). */
 export const TRIGGER_DECLARATION = {
@@ -104,21 +104,26 @@ export function triggerStage(rt: Runtimes): DeviceStage {
   const quakes = rt.hazards.map((h, i) => ({ i, h, key: componentKey(cfg.seed, `trigger-fidelity/hazard${i}`), mag: magClass(Number((cfg.hazards[i] as { magnitude?: number }).magnitude ?? 0)) })).filter((q) => q.h.siteShaking);
   const tables = st.scenario.responses!.tables;
   const bgKey = componentKey(cfg.seed, 'trigger-fidelity/background');
-  const cadence: Cadence[] = st.scenario.detectors.map((d) => ({ every: Number(d.config.update_every ?? 1), growth: Number(d.config.update_growth ?? 0.1), maxDuration: Number(d.config.max_duration ?? 30) }));
+  const cadence: Cadence[] = st.scenario.detectors.map((d) => {
+    // The detector's amplitude threshold (its median when drawn per phone): messages report amplitude / threshold as their ratio.
+    const thr = d.config.min_amplitude_g as number | { median: number } | undefined;
+    const thresholdG = typeof thr === 'number' ? thr : thr?.median ?? 0.01;
+    return { every: Number(d.config.update_every ?? 1), growth: Number(d.config.update_growth ?? 0.1), maxDuration: Number(d.config.max_duration ?? 30), thresholdMs2: Math.max(thresholdG, 1e-6) * G };
+  });
   const site: SiteShaking = { first: NaN, impact: NaN, pgaG: NaN };
 
   /** The largest amplitude device d has reported by time t of its trigger in progress (m/s²). */
-  const amplitudeAt = (d: number, p: number, t: number): number => {
+  const amplitudeAt = (d: number, t: number): number => {
     const b = bins[d]!, scale = aa[2 * d + A_SCALE]!;
     if (b === BACKGROUND) return scale;
     return scale * 10 ** reportedLogAmplitude(tables[b]!, uu[d]!, t, tt[4 * d + T_TRIG]!, tt[4 * d + T_S]!);
   };
   /** When that amplitude first reaches `level`, at or after `from` and before `to` (Infinity when it does not). */
-  const timeOfLevel = (d: number, p: number, level: number, from: number, to: number): number => {
-    if (amplitudeAt(d, p, from) >= level) return from;
-    if (!(from < to) || amplitudeAt(d, p, to) < level) return Infinity;
+  const timeOfLevel = (d: number, level: number, from: number, to: number): number => {
+    if (amplitudeAt(d, from) >= level) return from;
+    if (!(from < to) || amplitudeAt(d, to) < level) return Infinity;
     let lo = from, hi = to;
-    while (hi - lo > 1e-3) { const m = 0.5 * (lo + hi); if (amplitudeAt(d, p, m) >= level) hi = m; else lo = m; }
+    while (hi - lo > 1e-3) { const m = 0.5 * (lo + hi); if (amplitudeAt(d, m) >= level) hi = m; else lo = m; }
     return hi;
   };
 
@@ -127,19 +132,19 @@ export function triggerStage(rt: Runtimes): DeviceStage {
    * trigger, an update when the amplitude has grown by `growth` and `every` has passed, and a last
    * update when the trigger ends.
    */
-  const emitUntil = (f: TickFrame, d: number, p: number, t1: number, cad: Cadence) => {
+  const emitUntil = (f: TickFrame, d: number, t1: number, cad: Cadence) => {
     const o = 4 * d, oa = 2 * d;
     for (;;) {
       const last = tt[o + T_LAST]!, end = tt[o + T_END]!;
       let next: number, kind: 'trigger' | 'update';
       if (Number.isNaN(last)) { next = tt[o + T_TRIG]!; kind = 'trigger'; } else {
         kind = 'update';
-        next = Math.min(end, timeOfLevel(d, p, aa[oa + A_SENT]! * (1 + cad.growth) * (1 + 1e-6), last + cad.every, end));
+        next = Math.min(end, timeOfLevel(d, aa[oa + A_SENT]! * (1 + cad.growth) * (1 + 1e-6), last + cad.every, end));
       }
       if (next >= t1) return;
-      const amp = amplitudeAt(d, p, next);
+      const amp = amplitudeAt(d, next);
       if (monitoring[d]) {
-        f.sink.emit({ device: d, kind, time: next, deviceTime: next, onsetDeviceTime: tt[o + T_TRIG]!, amplitude: amp, ratio: amp / (0.01 * G), x: NaN, y: NaN, monitoring: 1 });
+        f.sink.emit({ device: d, kind, time: next, deviceTime: next, onsetDeviceTime: tt[o + T_TRIG]!, amplitude: amp, ratio: amp / cad.thresholdMs2, x: NaN, y: NaN, monitoring: 1 });
       }
       tt[o + T_LAST] = next;
       aa[oa + A_SENT] = amp;
@@ -202,7 +207,7 @@ export function triggerStage(rt: Runtimes): DeviceStage {
           bgLeft[d] = left;
         }
       }
-      if (on[d]) emitUntil(f, d, p, t1, cad);
+      if (on[d]) emitUntil(f, d, t1, cad);
     },
   };
 }

@@ -137,6 +137,13 @@ describe('hazardsim validate and schema', () => {
     const r = cli(['calibrate', '--out', '/nonexistent-folder/x.json']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--out: expected a file in an existing folder/);
+    const t = cli(['calibrate', '--responses', 'shipped', '--out', '/nonexistent-folder/x.json']);
+    expect(t.code).toBe(2);
+    expect(t.stderr).toMatch(/^hazardsim: --out: expected a file in an existing folder/);
+    const u = cli(['calibrate', '--responses', 'no-such-scenario.yaml']);
+    expect(u.code).toBe(2);
+    expect(u.stderr).toMatch(/no-such-scenario\.yaml/);
+    expect(u.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('every command has --help', () => {

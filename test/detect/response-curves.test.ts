@@ -81,7 +81,7 @@ describe('the shipped response curves', () => {
   it('background rates are the quiet run\'s triggers per monitored phone-hour, with their Poisson band', () => {
     for (const c of curves.curves) {
       const b = c.background;
-      expect(b.phone_hours).toBeGreaterThan(200); // ≈ 1,000 phones × 1 h per profile and context... ÷ 3 profiles
+      expect(b.phone_hours).toBeGreaterThan(200); // 4,000 phones for 1 h over 3 profiles × 4 contexts: about 330 each
       expect(b.per_phone_hour).toBeCloseTo(b.triggers / b.phone_hours, 2);
       expect(b.ci95[0]).toBeLessThanOrEqual(b.per_phone_hour);
       expect(b.ci95[1]).toBeGreaterThanOrEqual(b.per_phone_hour);
