@@ -50,7 +50,7 @@ export function stageColumnSpecs(scenario: ResolvedScenario, plugins: PluginSet,
   if (signal && scenario.phones.some((p) => p.gyroscope)) specs.push(...imuColumns('gyro'));
   if (signal && scenario.phones.some((p) => p.barometer)) specs.push(...BAROMETER_COLUMNS);
   scenario.config.hazards.forEach((h, i) => {
-    for (const c of plugins.hazards[h.type]!.columns(h, rows)) specs.push({ ...c, name: hazardPrefix(i) + c.name });
+    for (const c of plugins.hazards[h.type]!.columns(h, rows, scenario.config.fidelity)) specs.push({ ...c, name: hazardPrefix(i) + c.name });
   });
   specs.push({ name: 'trigger.onset', type: 'f64' });
   // Truth kept for scoring only (no detector or server sees it): monitored seconds and triggers sent

@@ -8,6 +8,7 @@ import type { Runtimes } from './setup.js';
 import { TickFrame, type DeviceStage } from './stages.js';
 import { deviceStages } from './fidelities.js';
 import type { TriggerMessage, TruthRow, WindowRequest } from '../plugin/index.js';
+import { compareMessages, packMessages, type MessageBlock } from './message-block.js';
 
 export interface ChunkTask {
   /** First and last-plus-one tick of the epoch. */
@@ -16,6 +17,8 @@ export interface ChunkTask {
   /** Device range [deviceFrom, deviceTo). */
   deviceFrom: number;
   deviceTo: number;
+  /** Step every device at every tick even when its stages could skip ticks (a check on event stepping). */
+  everyTick?: boolean;
 }
 
 /** Windows model-based detectors submitted during a chunk, packed for transfer to the main thread. */
@@ -34,7 +37,8 @@ export interface ChunkWindows {
 }
 
 export interface ChunkResult {
-  messages: TriggerMessage[];
+  /** What the chunk's phones sent, in (time, device, kind) order. */
+  messages: MessageBlock;
   /** Ground-truth rows hazards reported. */
   truth: TruthRow[];
   /** Accelerometer sample vectors rendered. */
@@ -42,6 +46,8 @@ export interface ChunkResult {
   /** Ticks phones of each profile spent monitoring (integers, so sums do not depend on chunking). */
   monitoredTicks: Float64Array;
   windows: ChunkWindows;
+  /** Times a device went through the stage list (devices × ticks, fewer with event stepping). */
+  steps: number;
   /** Milliseconds the chunk took on its thread. */
   busyMs: number;
 }
@@ -69,7 +75,7 @@ export { sampleIndex } from './stages.js';
 
 
 /** Runs a chunk's devices through the stages, tick by tick (kept apart from simulateChunk so V8 optimises this loop once, not per chunk). */
-function runDevices(frame: TickFrame, stages: DeviceStage[], rt: Runtimes, task: ChunkTask): void {
+function runDevices(frame: TickFrame, stages: DeviceStage[], rt: Runtimes, task: ChunkTask): number {
   const ns = stages.length;
   const clock = rt.state.clock;
   for (let d = task.deviceFrom; d < task.deviceTo; d++) {
@@ -79,12 +85,47 @@ function runDevices(frame: TickFrame, stages: DeviceStage[], rt: Runtimes, task:
       for (let s = 0; s < ns; s++) stages[s]!.step(frame);
     }
   }
+  return (task.deviceTo - task.deviceFrom) * (task.tickTo - task.tickFrom);
+}
+
+/**
+ * Event stepping, for fidelities whose stages all say when they next have work (trigger): each
+ * device is stepped only at the ticks where one of its stages does, and always at the run's last
+ * tick (so skipped time is accounted for). Which ticks a device steps depends on its own state
+ * only (`step.last`, `step.next` columns), never on how devices and ticks are cut into tasks.
+ */
+function runDevicesByEvent(frame: TickFrame, stages: DeviceStage[], rt: Runtimes, task: ChunkTask): number {
+  const ns = stages.length;
+  let steps = 0;
+  const clock = rt.state.clock, tick = clock.tick, lastTick = clock.ticks - 1;
+  const cols = rt.state.columns, stepLast = cols.i32('step.last'), stepNext = cols.i32('step.next');
+  for (let d = task.deviceFrom; d < task.deviceTo; d++) {
+    let i = Math.max(task.tickFrom, stepNext[d]!);
+    if (i >= task.tickTo) continue;
+    frame.device(d);
+    while (i < task.tickTo) {
+      const prev = stepLast[d]!;
+      frame.tick(i, clock.timeOf(i), clock.timeOf(i + 1));
+      if (prev >= 0 && prev < i - 1) { frame.since = clock.timeOf(prev + 1); frame.gapTicks = i - 1 - prev; }
+      for (let s = 0; s < ns; s++) stages[s]!.step(frame);
+      stepLast[d] = i;
+      steps++;
+      let e = Infinity;
+      for (let s = 0; s < ns; s++) { const t = stages[s]!.next!(frame); if (t < e) e = t; }
+      // The first tick whose end reaches e (its end is (j + 1) × tick), and never past the last tick.
+      const j = e === Infinity ? lastTick : Math.min(lastTick, Math.ceil(e / tick - 1e-9) - 1);
+      i = Math.max(i + 1, j);
+    }
+    stepNext[d] = i;
+  }
+  return steps;
 }
 
 /** Simulates one chunk (devices × ticks of an epoch) and packs what it produced. */
 export function simulateChunk(rt: Runtimes, task: ChunkTask): ChunkResult {
   const started = performance.now();
   const frame = TickFrame.of(rt);
-  runDevices(frame, deviceStages(rt.state.scenario.config.fidelity, rt), rt, task);
-  return { messages: frame.messages, samples: frame.samples, truth: rt.truth.take(), monitoredTicks: frame.monitoredTicks, windows: packWindows(frame.windows, frame.windowContexts), busyMs: performance.now() - started };
+  const stages = deviceStages(rt.state.scenario.config.fidelity, rt);
+  const steps = !task.everyTick && stages.every((s) => s.next) ? runDevicesByEvent(frame, stages, rt, task) : runDevices(frame, stages, rt, task);
+  return { messages: packMessages(frame.messages.sort(compareMessages)), samples: frame.samples, truth: rt.truth.take(), monitoredTicks: frame.monitoredTicks, steps, windows: packWindows(frame.windows, frame.windowContexts), busyMs: performance.now() - started };
 }

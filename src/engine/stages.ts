@@ -28,6 +28,14 @@ export interface DeviceStage {
   reads: readonly string[];
   writes: readonly string[];
   step(f: TickFrame): void;
+  /**
+   * Event stepping (trigger fidelity): called right after `step`, the earliest time this stage
+   * needs device f.d stepped again — the first tick whose end reaches it is stepped (Infinity:
+   * never by itself). Returning f.t1 asks for the next tick. A fidelity whose stages all have it
+   * steps each phone only at its events; a skipped span of ticks is reported to the next step as
+   * f.since / f.gapTicks, and stages account for it there (nothing of theirs changes inside it).
+   */
+  next?(f: TickFrame): number;
 }
 
 let shared: { block: Block; gyro: { x: Float32Array; y: Float32Array; z: Float32Array }; baro: Float32Array; before: { e: Float32Array; n: Float32Array; u: Float32Array; m: Float32Array }; generation: number } | undefined;
@@ -70,6 +78,15 @@ export class TickFrame {
   i = 0;
   t0 = 0;
   t1 = 0;
+  /**
+   * End of the device's previous stepped tick (t0 unless ticks were skipped) and how many ticks
+   * were skipped; what the phone was doing during them (set by the context stage before it updates).
+   */
+  since = 0;
+  gapTicks = 0;
+  heldMonitoring = 0;
+  heldContext = 0;
+  heldDriving = false;
   /** Samples of this tick at fs, and whether mobility changed the device's state. */
   k0 = 0;
   n = 0;
@@ -144,6 +161,7 @@ export class TickFrame {
   /** Starts tick i = [t0, t1) of the current device. */
   tick(i: number, t0: number, t1: number): void {
     this.i = i; this.t0 = t0; this.t1 = t1;
+    this.since = t0; this.gapTicks = 0;
     this.k0 = sampleIndex(t0, this.fs);
     this.n = sampleIndex(t1, this.fs) - this.k0;
     this.changed = false;
@@ -178,6 +196,10 @@ export function moveStage(rt: Runtimes): DeviceStage {
       for (const h of preTick) h.preTick!(f.d, f.t0, f.t1);
       f.changed = moving ? rt.mobility.step(f.d, f.t0, f.t1) : false;
     },
+    next(f) {
+      if (preTick.length) return f.t1;
+      return moving ? rt.mobility.nextChange(f.d, f.t1) : Infinity;
+    },
   };
 }
 
@@ -191,9 +213,15 @@ export function contextStage(rt: Runtimes): DeviceStage {
     ...declared('context'),
     step(f) {
       const was = monitoring[f.d]!;
+      // Skipped ticks: the phone stayed as it was (at rest, not driving) until this one.
+      f.heldMonitoring = was; f.heldContext = context[f.d]!; f.heldDriving = f.gapTicks > 0 ? false : activity[f.d] === Activity.Drive;
+      if (f.gapTicks > 0 && was) exposure[CONTEXT_SLOTS * f.d + contextSlot(f.heldContext, false)]! += f.t0 - f.since;
       rt.contexts.update(f.d, activity[f.d]!, f.t1, f.changed);
       if (monitoring[f.d] && !was) f.detector?.reset(f.d);
       if (monitoring[f.d]) exposure[CONTEXT_SLOTS * f.d + contextSlot(context[f.d]!, activity[f.d] === Activity.Drive)]! += f.t1 - f.t0;
+    },
+    next(f) {
+      return rt.contexts.nextChange(f.d, activity[f.d]!, f.t1);
     },
   };
 }
@@ -304,13 +332,17 @@ export function reportStage(rt: Runtimes): DeviceStage {
     ...declared('report'),
     step(f) {
       const d = f.d, a = activity[d]!;
-      gnss.update(d, f.t1 - f.t0, a === Activity.Home || a === Activity.Work ? 'indoor' : outdoor);
+      gnss.update(d, f.t1 - f.since, a === Activity.Home || a === Activity.Work ? 'indoor' : outdoor);
       const from = f.i === 0 ? f.t0 - warmup : f.t0;
       // The device's heartbeat phase, kept while its ticks run one after another.
       if (d !== phaseOf) { phaseOf = d; phase = heartbeatPhase(rt.heartbeatKey, d, every); }
       for (let hb = heartbeatAfter(phase, every, from); hb < f.t1; hb += every) {
         f.messages.push({ device: d, kind: 'heartbeat', time: hb, deviceTime: clocks.time(d, hb), onsetDeviceTime: clocks.time(d, hb), amplitude: 0, ratio: 0, x: gnss.rx[d]!, y: gnss.ry[d]!, monitoring: monitoring[d]! });
       }
+    },
+    next(f) {
+      // The phone's phase is current: step() just ran for this device.
+      return heartbeatAfter(phase, every, f.t1);
     },
   };
 }

@@ -11,4 +11,7 @@ export const TRIGGER_STAGE_COLUMNS = (hazards: number): ColumnSpec[] => [
   { name: 'tf.bin', type: 'u16' }, // table (magnitude class × S − P class × PGA bin); BACKGROUND: a background trigger (constant amplitude)
   { name: 'tf.bg_left', type: 'f32' },
   { name: 'tf.bg_n', type: 'u32' },
+  // Event stepping (simulate.ts): the last tick each phone was stepped at, and the next one due.
+  { name: 'step.last', type: 'i32', fill: -1 },
+  { name: 'step.next', type: 'i32' },
 ];

@@ -111,6 +111,8 @@ export function triggerStage(rt: Runtimes): DeviceStage {
     return { every: Number(d.config.update_every ?? 1), growth: Number(d.config.update_growth ?? 0.1), maxDuration: Number(d.config.max_duration ?? 30), thresholdMs2: Math.max(thresholdG, 1e-6) * G };
   });
   const site: SiteShaking = { first: NaN, impact: NaN, pgaG: NaN };
+  /** For the device just stepped (event stepping): when its trigger sends next, and when a quake's shaking becomes known. */
+  let pendingMessage = Infinity, pendingShaking = Infinity;
 
   /** The largest amplitude device d has reported by time t of its trigger in progress (m/s²). */
   const amplitudeAt = (d: number, t: number): number => {
@@ -141,14 +143,14 @@ export function triggerStage(rt: Runtimes): DeviceStage {
         kind = 'update';
         next = Math.min(end, timeOfLevel(d, aa[oa + A_SENT]! * (1 + cad.growth) * (1 + 1e-6), last + cad.every, end));
       }
-      if (next >= t1) return;
+      if (next >= t1) { pendingMessage = next; return; }
       const amp = amplitudeAt(d, next);
       if (monitoring[d]) {
         f.sink.emit({ device: d, kind, time: next, deviceTime: next, onsetDeviceTime: tt[o + T_TRIG]!, amplitude: amp, ratio: amp / cad.thresholdMs2, x: NaN, y: NaN, monitoring: 1 });
       }
       tt[o + T_LAST] = next;
       aa[oa + A_SENT] = amp;
-      if (next >= end) { on[d] = 0; return; }
+      if (next >= end) { on[d] = 0; pendingMessage = Infinity; return; }
     }
   };
 
@@ -167,11 +169,20 @@ export function triggerStage(rt: Runtimes): DeviceStage {
       const cad = cadence[rt.phoneDetector[p]!]!;
       const ctx = context[d]!;
       const ci = activity[d] === Activity.Drive ? 0 : ctx, curve = curves[p]![ci]!;
+      pendingMessage = Infinity; pendingShaking = Infinity;
+      // Skipped ticks (event stepping): the phone monitored, or not, in the context it held; its
+      // background clock ran at that context's rate (no event fell inside: this tick was stepped for the first).
+      if (f.gapTicks > 0 && f.heldMonitoring) {
+        f.monitoredTicks[p] += f.gapTicks;
+        const heldRate = curves[p]![f.heldContext]!.background.per_phone_hour / 3600;
+        if (heldRate > 0 && bgLeft[d]! > 0) bgLeft[d] = Math.max(1e-9, bgLeft[d]! - heldRate * (t0 - f.since));
+      }
       // Earthquakes: the shaking at every phone once it is known (truth for scoring, as signal mode
       // computes it for every phone), and one draw per monitoring phone and earthquake.
       for (let q = 0; q < quakes.length; q++) {
         const { i, h, key, mag } = quakes[q]!;
-        if (drawn[H * d + i] || !h.siteShaking!(d, t1, site)) continue;
+        if (drawn[H * d + i]) continue;
+        if (!h.siteShaking!(d, t1, site)) { pendingShaking = Math.min(pendingShaking, site.first); continue; }
         drawn[H * d + i] = 1;
         if (!monitoring[d]) continue;
         const g = site.pgaG, sp = spClass(site.impact - site.first), gi = gridIndex(sp, pgaBin(g)), b = curve.bins[gi]!;
@@ -208,6 +219,16 @@ export function triggerStage(rt: Runtimes): DeviceStage {
         }
       }
       if (on[d]) emitUntil(f, d, t1, cad);
+    },
+    next(f) {
+      const d = f.d, p = f.profile;
+      let e = Math.min(pendingShaking, on[d] ? pendingMessage : Infinity);
+      if (monitoring[d]) {
+        const ci = activity[d] === Activity.Drive ? 0 : context[d]!;
+        const rate = curves[p]![ci]!.background.per_phone_hour / 3600;
+        if (rate > 0) e = Math.min(e, f.t1 + bgLeft[d]! / rate);
+      }
+      return e;
     },
   };
 }

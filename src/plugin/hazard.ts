@@ -146,7 +146,8 @@ export interface HazardRuntime {
   exposure?(d: number, t0: number, t1: number): Exposure | null;
   /**
    * Trigger fidelity: fills `out` with the shaking at device d once it is known at time t (after
-   * the origin), else returns false. Truth: only the trigger stage (src/engine/trigger-stage.ts)
+   * the origin), else returns false and sets `out.first` to the time after which to ask again
+   * (the origin: phones at rest are not stepped until then). Truth: only the trigger stage (src/engine/trigger-stage.ts)
    * calls it. Hazards without it run in signal fidelity only.
    */
   siteShaking?(d: number, t: number, out: SiteShaking): boolean;
@@ -172,8 +173,11 @@ export interface HazardPlugin<C extends { type: string } = any> extends PluginDe
   starts?(config: C): { field: string; at: number }[];
   /** Checks the configuration against the world and devices; throws InputError on problems. */
   check?(config: C, ctx: HazardContext, where: string): void;
-  /** Per-device state columns (names without prefix). */
-  columns(config: C, rows: number): ColumnSpec[];
+  /**
+   * Per-device state columns (names without prefix). `fidelity` is the run's: a hazard may leave
+   * out the state only rendering needs when the run renders nothing (trigger fidelity).
+   */
+  columns(config: C, rows: number, fidelity?: 'signal' | 'trigger'): ColumnSpec[];
   create(config: C, ctx: HazardContext): HazardRuntime;
   /** Reads the truth the runtime published (main thread, after the run). */
   truth(config: C, ctx: HazardContext, index: number): HazardTruth;

@@ -131,6 +131,16 @@ export class PhoneContexts {
     this.update(d, activity, t0, false);
   }
 
+  /**
+   * When device d's context next changes by itself: the next local hour (a redraw), or the moment a
+   * phone at rest becomes steady; `t` for a phone being carried (its stillness restarts every tick).
+   */
+  nextChange(d: number, activity: number, t: number): number {
+    if (activity === Activity.Walk || activity === Activity.Drive) return t;
+    const next = this.nextT[d]!;
+    return this.atRest(d, activity) && !this.steady[d] ? Math.min(next, this.stillSince[d]! + this.steadyAfter) : next;
+  }
+
   /** Updates device d at the end of a tick (time t); `changed` when its activity just changed. */
   update(d: number, activity: number, t: number, changed: boolean): void {
     if (changed || t >= this.nextT[d]!) {

@@ -118,6 +118,17 @@ export class Mobility {
     }
   }
 
+  /**
+   * When device d's activity next changes by itself (Infinity: never): its next scheduled change;
+   * `t` while it walks or drives, or its vehicle crashed (it moves every tick).
+   */
+  nextChange(d: number, t: number): number {
+    const b = this.m.c.behaviours[this.m.behaviour[d]!]!, act = this.activity[d]!;
+    if (this.m.flags[d]! & CRASHED || act === Activity.Walk || act === Activity.Drive) return t;
+    if (b.kind === 'stationary' && !b.work) return Infinity;
+    return this.m.nextT[d]!;
+  }
+
   /** Advances device d over [t0, t1); returns true when its activity changed. */
   step(d: number, t0: number, t1: number): boolean {
     const before = this.activity[d]!, x0 = this.m.x[d]!, y0 = this.m.y[d]!;

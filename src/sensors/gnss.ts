@@ -31,6 +31,16 @@ export const GNSS_COLUMNS: ColumnSpec[] = [
   { name: 'gnss.py', type: 'f64', fill: NaN },
 ];
 
+/**
+ * Probability that a two-state Markov chain that leaves its state at rate 1/stay and the other one
+ * at rate 1/other is in the other state dt later: (stay⁻¹ / (stay⁻¹ + other⁻¹)) (1 − e^{−(stay⁻¹ + other⁻¹) dt})
+ * (dt / stay to first order, the rule per-tick steps used before this was exact for any dt).
+ */
+export function switchProbability(dt: number, stay: number, other: number): number {
+  const a = 1 / stay, b = 1 / other;
+  return (a / (a + b)) * (1 - Math.exp(-(a + b) * dt));
+}
+
 export class Gnss {
   private readonly phones: readonly PhoneProfile[];
   private readonly phone: Uint8Array;
@@ -83,7 +93,12 @@ export class Gnss {
     this.an = Math.exp(-dt / 300); this.kn = Math.sqrt(1 - this.an * this.an);
   }
 
-  /** Updates device d's fix at the end of a tick of length dt in environment `env` (called every tick, in order). */
+  /**
+   * Updates device d's fix at the end of an interval of length dt in environment `env` (called in
+   * order: every tick in signal fidelity; at a phone's events in trigger fidelity, when dt spans
+   * the ticks since its last fix and the Gauss–Markov and fix-chain steps below are the exact
+   * transitions over dt, so a phone at rest has the same statistics either way).
+   */
   update(d: number, dt: number, env: Environment): void {
     const pi = this.phone[d]!, g = this.phones[pi]!.gnss;
     const first = Number.isNaN(this.px[d]!), st = this.st, so = 4 * d;
@@ -94,7 +109,7 @@ export class Gnss {
     else if (first) fix = uniformAt(st, so) < g.indoor_fix_share ? 1 : 0;
     else {
       const onMean = 60, offMean = (onMean * (1 - g.indoor_fix_share)) / Math.max(g.indoor_fix_share, 1e-6);
-      if (uniformAt(st, so) < dt / (fix ? onMean : offMean)) fix = fix ? 0 : 1;
+      if (uniformAt(st, so) < switchProbability(dt, fix ? onMean : offMean, fix ? offMean : onMean)) fix = fix ? 0 : 1;
     }
     this.fix[d] = fix;
     // Errors: Gauss–Markov per axis, started in the stationary state.

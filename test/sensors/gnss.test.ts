@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ColumnSet } from '../../src/core/columns.js';
-import { GNSS_COLUMNS, Gnss } from '../../src/sensors/gnss.js';
+import { GNSS_COLUMNS, Gnss, switchProbability } from '../../src/sensors/gnss.js';
 import { phoneProfileSchema, type PhoneProfile } from '../../src/sensors/profile.js';
 import { Clocks } from '../../src/sensors/clock.js';
 
@@ -55,6 +55,40 @@ describe('GNSS model', () => {
     const share = indoor.fixes.reduce((s: number, f) => s + f, 0) / indoor.fixes.length;
     expect(share).toBeGreaterThan(0.2);
     expect(share).toBeLessThan(0.4);
+  });
+});
+
+describe('GNSS over long steps (trigger fidelity steps a phone at rest only at its events)', () => {
+  it('switches fix state with the exact two-state probability: the product of many short steps', () => {
+    // Chapman–Kolmogorov by hand: 100,000 steps of dt/100,000 with first-order rates, multiplied out.
+    const stay = 60, other = 140;
+    for (const dt of [1, 30, 300, 3600]) {
+      const h = dt / 1e5, a = h / stay, b = h / other;
+      let p = 0; // probability of being in the other state, starting in this one
+      for (let k = 0; k < 1e5; k++) p = p * (1 - b) + (1 - p) * a;
+      expect(switchProbability(dt, stay, other)).toBeCloseTo(p, 5);
+    }
+    expect(switchProbability(3600, stay, other)).toBeCloseTo(stay ** -1 / (stay ** -1 + other ** -1), 9); // the long-run share
+  });
+
+  it('keeps the indoor fix share and the error size when updated every 60 s instead of every second', () => {
+    const profile = phoneProfileSchema.parse({ name: 'g', accelerometer: { rate_hz: 50, noise_density_ug: 100, range_g: 8 }, gnss: { accuracy_m: { open_sky: 3, urban: 12, indoor: 30 }, correlation_time: 60, indoor_fix_share: 0.3 } }) as PhoneProfile;
+    const devices = 2000, cols = ColumnSet.allocate(devices, [{ name: 'phone', type: 'u8' }, { name: 'x', type: 'f64' }, { name: 'y', type: 'f64' }, ...GNSS_COLUMNS]);
+    const g = new Gnss({ seed: 9, columns: cols, phones: [profile] });
+    let fixes = 0, n = 0, sq = 0, sqNet = 0, nNet = 0;
+    for (let k = 0; k < 60; k++) {
+      for (let d = 0; d < devices; d++) {
+        g.update(d, 60, 'indoor');
+        const e = g.rx[d]! ** 2 + g.ry[d]! ** 2;
+        if (cols.u8('gnss.fix')[d]) { fixes++; sq += e; } else { sqNet += e; nNet++; }
+        n++;
+      }
+    }
+    const share = fixes / n, se = Math.sqrt(0.3 * 0.7 / devices); // successive 60 s states of a phone are nearly independent
+    expect(Math.abs(share - 0.3)).toBeLessThan(4 * se);
+    // 68 % radius = accuracy: E[r²] = 2σ² with σ = accuracy / 1.509.
+    expect(Math.sqrt(sq / fixes / 2) * 1.509).toBeCloseTo(30, -0.5);
+    expect(nNet).toBeGreaterThan(0.6 * n);
   });
 });
 

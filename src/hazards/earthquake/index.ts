@@ -18,7 +18,7 @@ export const earthquakeHazard: HazardPlugin<EarthquakeConfig> = {
   warnings: (c, where) => earthquakeWarnings(c, where),
   starts: (c) => [{ field: 'origin_time', at: c.origin_time }],
   triggerFidelity: true,
-  columns: () => columns(),
+  columns: (_config, _rows, fidelity) => columns(fidelity),
   create(config, ctx) {
     const index = ctx.index;
     return new EarthquakeRuntime(config, ctx, index);

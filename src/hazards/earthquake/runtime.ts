@@ -30,13 +30,12 @@ import { siteShaking, sourceModel, type SourceModel } from './site-source.js';
 
 export const enum FieldState { Pending = 0, Quiet = 1, Shaking = 2, Done = 3 }
 
-/** Per-device columns. */
-export function columns(): ColumnSpec[] {
-  return [
+/** Per-device columns; trigger fidelity, which renders nothing, leaves out the waveform state (128 bytes a phone). */
+export function columns(fidelity: 'signal' | 'trigger' = 'signal'): ColumnSpec[] {
+  const truth: ColumnSpec[] = [
     { name: 'state', type: 'u8' },
     { name: 'tp', type: 'f64', fill: NaN },
     { name: 'ts', type: 'f64', fill: NaN },
-    { name: 'tend', type: 'f64', fill: NaN },
     { name: 'rjb_km', type: 'f32', fill: NaN },
     /** Where the device was when its field was computed (envelopes derive from it, not from later moves). */
     { name: 'fx', type: 'f64' },
@@ -45,6 +44,11 @@ export function columns(): ColumnSpec[] {
     { name: 'pga_g', type: 'f32', fill: NaN },
     { name: 'pgv_cms', type: 'f32', fill: NaN },
     { name: 'mmi', type: 'f32', fill: NaN },
+  ];
+  if (fidelity === 'trigger') return truth;
+  return [
+    ...truth,
+    { name: 'tend', type: 'f64', fill: NaN },
     { name: 'scale', type: 'f64', fill: NaN },
     { name: 'rng', type: 'i32', width: 4 },
     { name: 'filter', type: 'f64', width: 12 },
@@ -116,7 +120,7 @@ export class EarthquakeRuntime implements HazardRuntime {
     this.state = col.u8(p + 'state');
     this.tp = col.f64(p + 'tp');
     this.ts = col.f64(p + 'ts');
-    this.tend = col.f64(p + 'tend');
+    this.tend = col.has(p + 'tend') ? col.f64(p + 'tend') : new Float64Array(0);
     this.rjb = col.f32(p + 'rjb_km');
     this.fx = col.f64(p + 'fx');
     this.fy = col.f64(p + 'fy');
@@ -124,9 +128,9 @@ export class EarthquakeRuntime implements HazardRuntime {
     this.pga = col.f32(p + 'pga_g');
     this.pgv = col.f32(p + 'pgv_cms');
     this.mmi = col.f32(p + 'mmi');
-    this.scale = col.f64(p + 'scale');
-    this.rng = col.i32(p + 'rng');
-    this.filter = col.f64(p + 'filter');
+    this.scale = col.has(p + 'scale') ? col.f64(p + 'scale') : new Float64Array(0);
+    this.rng = col.has(p + 'rng') ? col.i32(p + 'rng') : new Int32Array(0);
+    this.filter = col.has(p + 'filter') ? col.f64(p + 'filter') : new Float64Array(0);
     this.source = sourceModel(c, ctx.world.frame.project([c.lon, c.lat]));
     const inter = c.variability === 'inter' || c.variability === 'both' ? FastRandom.of(ctx.seed, this.key + '/inter').normal() : 0;
     this.interPga = inter * ba08('pga', { magnitude: c.magnitude, rjbKm: 10, vs30: 760, rake: c.rake }).sigmaInter;
@@ -338,7 +342,7 @@ export class EarthquakeRuntime implements HazardRuntime {
 
   siteShaking(d: number, t: number, out: SiteShaking): boolean {
     if (this.state[d] === FieldState.Pending) {
-      if (t <= this.c.origin_time) return false;
+      if (t <= this.c.origin_time) { out.first = this.c.origin_time; return false; }
       this.computeField(d, false);
     }
     out.first = this.tp[d]!; out.impact = this.ts[d]!; out.pgaG = this.pga[d]!;
