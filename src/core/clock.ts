@@ -98,3 +98,68 @@ export class EventQueue<T> {
     return a.time < b.time || (a.time === b.time && a.seq < b.seq);
   }
 }
+
+/**
+ * The same ordering as EventQueue — by time, then insertion order — for events that are numbers
+ * (references into columns): a binary heap in typed arrays, so millions of messages in flight cost
+ * no object each.
+ */
+export class RefQueue {
+  private time = new Float64Array(1024);
+  private seq = new Float64Array(1024);
+  private ref = new Float64Array(1024);
+  private n = 0;
+  private counter = 0;
+
+  get size(): number {
+    return this.n;
+  }
+
+  private grow(): void {
+    const c = this.time.length * 2;
+    const t = new Float64Array(c), s = new Float64Array(c), r = new Float64Array(c);
+    t.set(this.time); s.set(this.seq); r.set(this.ref);
+    this.time = t; this.seq = s; this.ref = r;
+  }
+
+  push(time: number, ref: number): void {
+    if (!Number.isFinite(time)) throw new Error(`event time must be finite (got ${time})`);
+    if (this.n === this.time.length) this.grow();
+    const T = this.time, S = this.seq, R = this.ref, seq = this.counter++;
+    let i = this.n++;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (T[p]! < time || (T[p] === time && S[p]! < seq)) break;
+      T[i] = T[p]!; S[i] = S[p]!; R[i] = R[p]!;
+      i = p;
+    }
+    T[i] = time; S[i] = seq; R[i] = ref;
+  }
+
+  /** Time of the earliest event, or Infinity when empty. */
+  peekTime(): number {
+    return this.n ? this.time[0]! : Infinity;
+  }
+
+  /** Removes the earliest event and returns its reference (its time is peekTime() before the call). */
+  pop(): number {
+    const T = this.time, S = this.seq, R = this.ref;
+    const top = R[0]!;
+    const n = --this.n;
+    if (n > 0) {
+      const lt = T[n]!, ls = S[n]!, lr = R[n]!;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= n) break;
+        const r = l + 1;
+        const c = r < n && (T[r]! < T[l]! || (T[r] === T[l] && S[r]! < S[l]!)) ? r : l;
+        if (lt < T[c]! || (lt === T[c] && ls < S[c]!)) break;
+        T[i] = T[c]!; S[i] = S[c]!; R[i] = R[c]!;
+        i = c;
+      }
+      T[i] = lt; S[i] = ls; R[i] = lr;
+    }
+    return top;
+  }
+}

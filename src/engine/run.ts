@@ -9,7 +9,8 @@
  */
 import { Piscina } from 'piscina';
 import { compiledModule, compiledUrl } from '../core/paths.js';
-import { EventQueue } from '../core/clock.js';
+import { RefQueue } from '../core/clock.js';
+import { TriggerLog, compareMessages, mergeSorted, messageAt, packMessages, type MessageBlock } from './message-block.js';
 import type { ResolvedScenario } from '../scenario/load.js';
 import { serversOf } from '../scenario/schema.js';
 import { segmentDistance } from '../core/geo.js';
@@ -40,6 +41,12 @@ export interface RunOptions {
    * the server is done (tests poison the truth columns here to show the server never reads them).
    */
   beforeServer?: (state: SimulationState) => (() => void) | void;
+  /**
+   * `event` (default): a fidelity whose stages say when they next have work (trigger) steps each
+   * phone only at its events; `every-tick` steps every phone at every tick (a check on the former:
+   * the same triggers, only GNSS noise draws differ).
+   */
+  stepping?: 'event' | 'every-tick';
   /** Inference pool: largest batch, and a hook for tests. */
   inference?: Pick<InferencePoolOptions, 'maxBatch' | 'crashOn'>;
 }
@@ -65,24 +72,21 @@ export interface RunResult {
   truths: HazardTruth[];
   alerts: AlertRecord[];
   receipts: Receipt[];
-  /** Every trigger and update the phones sent, in sending order. */
-  triggers: SentTrigger[];
+  /** Every trigger and update the phones sent, in sending order (columns; iterate for SentTrigger objects). */
+  triggers: TriggerLog;
   messages: { sent: number; lost: number; lostToOutage: number; triggers: number; updates: number; heartbeats: number; devicesTriggered: number };
   pushes: { sent: number; lost: number; lostToOutage: number };
   /** simulateSeconds: time the device stages kept each thread busy (overlaps the server's time). */
   /** setupSeconds: loading the world and placing the devices (with the worker pool starting alongside). */
-  figures: { samples: number; deviceSeconds: number; wallSeconds: number; setupSeconds: number; simulateSeconds: number; serverSeconds: number; inferenceSeconds: number };
+  /** deviceSteps: times a device went through the stage list (devices × ticks, fewer with event stepping). */
+  figures: { samples: number; deviceSteps: number; deviceSeconds: number; wallSeconds: number; setupSeconds: number; simulateSeconds: number; serverSeconds: number; inferenceSeconds: number };
   /** The fidelity and its per-device stages, in order, with what each reads and writes. */
   plan: { fidelity: string; stages: { name: string; reads: readonly string[]; writes: readonly string[] }[] };
   /** Cost of each detector on each phone profile (the on-device budget view). */
   budget: DetectorBudget[];
 }
 
-const kindOrder = (m: TriggerMessage) => (m.kind === 'trigger' ? 0 : m.kind === 'update' ? 1 : 2);
-
-export function compareMessages(a: TriggerMessage, b: TriggerMessage): number {
-  return a.time - b.time || a.device - b.device || kindOrder(a) - kindOrder(b);
-}
+export { compareMessages };
 
 export async function runScenario(scenario: ResolvedScenario, options: RunOptions): Promise<RunResult> {
   const started = performance.now();
@@ -135,8 +139,8 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
     outages: cfg.network.outages, random: cfg.network.random_outages, frame: state.world.frame, seed: cfg.seed, durationS: cfg.duration,
     x: state.columns.f64('x'), y: state.columns.f64('y'),
   });
-  const uplink = new Link(cfg.network.uplink, cfg.seed, 'uplink', { table: scenario.latencyTables.uplink, outages });
-  const push = new Link(cfg.network.push, cfg.seed, 'push', { table: scenario.latencyTables.push, outages });
+  const uplink = new Link(cfg.network.uplink, cfg.seed, 'uplink', { table: scenario.latencyTables.uplink, outages, devices: n });
+  const push = new Link(cfg.network.push, cfg.seed, 'push', { table: scenario.latencyTables.push, outages, devices: n });
   const monitoring = state.columns.u8('monitoring');
   // Tests poison truth here too: nothing the server starts with may come from the simulator's state.
   const restoreSetup = options.beforeServer?.(state);
@@ -146,7 +150,9 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
   const serverCtx = { seed: cfg.seed, world: state.world, durationS: cfg.duration, devices: n };
   const servers = serversOf(cfg).map((c) => plugins.servers[c.type]!.create(c, serverCtx));
   restoreSetup?.();
-  const queue = new EventQueue<TriggerMessage>();
+  // Messages in flight: references (epoch × 2³² + index) into each epoch's block of messages, kept until its last one is delivered.
+  const queue = new RefQueue();
+  const inFlightBlocks = new Map<number, { block: MessageBlock; pending: number }>();
   const alerts: AlertRecord[] = [];
   const receipts: Receipt[] = [];
   /** Per event: the tier each phone holds (0 none, 1 be aware, 2 take action). */
@@ -158,9 +164,9 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
   // (the workers count the triggers detectors send directly).
   const contextTriggers = state.columns.u32('truth.context_triggers');
   const counts = { triggers: 0, updates: 0, heartbeats: 0 };
-  const sentTriggers: SentTrigger[] = [];
+  const sentTriggers = new TriggerLog();
   const truthRows: import('../plugin/index.js').TruthRow[] = [];
-  let samples = 0, simulateMs = 0, serverMs = 0;
+  let samples = 0, deviceSteps = 0, simulateMs = 0, serverMs = 0;
 
   const deliver = (server: number, local: AlertRecord) => {
     const key = `${server}/${local.event}`;
@@ -182,9 +188,14 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
     if (a.radiusKm <= 0) return;
     const r2 = (a.radiusKm * 1000) ** 2, act2 = (a.takeActionRadiusKm * 1000) ** 2;
     const ex = a.estimate.x, ey = a.estimate.y, seg = a.rupture;
+    // The box around the alerted region (the circle, or the band around the rupture): phones outside it need no distance.
+    const reach = Math.max(a.radiusKm, a.takeActionRadiusKm) * 1000;
+    const x0 = (seg ? Math.min(seg.x1, seg.x2) : ex) - reach, x1 = (seg ? Math.max(seg.x1, seg.x2) : ex) + reach;
+    const y0 = (seg ? Math.min(seg.y1, seg.y2) : ey) - reach, y1 = (seg ? Math.max(seg.y1, seg.y2) : ey) + reach;
     for (let d = 0; d < n; d++) {
-      if (Number.isNaN(lastX[d]!)) continue; // a phone the server has never heard from
-      const dx = lastX[d]! - ex, dy = lastY[d]! - ey, r = seg ? segmentDistance(seg, lastX[d]!, lastY[d]!) ** 2 : dx * dx + dy * dy;
+      const px = lastX[d]!, py = lastY[d]!;
+      if (!(px >= x0 && px <= x1 && py >= y0 && py <= y1)) continue; // outside, or a phone the server has never heard from (NaN)
+      const dx = px - ex, dy = py - ey, r = seg ? segmentDistance(seg, px, py) ** 2 : dx * dx + dy * dy;
       const level = r <= act2 ? 2 : r <= r2 ? 1 : 0;
       if (level <= tier[d]!) continue;
       tier[d] = level;
@@ -200,10 +211,12 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
       const nextTick = serverClock + cfg.tick;
       const nextMsg = queue.peekTime();
       if (nextMsg <= until && nextMsg <= nextTick) {
-        const e = queue.pop()!;
-        lastX[e.payload.device] = e.payload.x;
-        lastY[e.payload.device] = e.payload.y;
-        servers.forEach((srv, i) => { for (const a of srv.receive(e.payload, e.time)) deliver(i, a); });
+        const ref = queue.pop(), epoch = Math.floor(ref / 2 ** 32), held = inFlightBlocks.get(epoch)!;
+        const m = messageAt(held.block, ref - epoch * 2 ** 32);
+        if (--held.pending === 0) inFlightBlocks.delete(epoch);
+        lastX[m.device] = m.x;
+        lastY[m.device] = m.y;
+        servers.forEach((srv, i) => { for (const a of srv.receive(m, nextMsg)) deliver(i, a); });
       } else if (nextTick <= until + 1e-9) {
         serverClock = nextTick;
         servers.forEach((srv, i) => { for (const a of srv.tick(nextTick)) deliver(i, a); });
@@ -223,7 +236,7 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
       const tickTo = Math.min(ticks, tickFrom + epochTicks);
       const tasks: Promise<ChunkResult>[] = [];
       for (let from = 0, c = 0; from < n; from += chunkSize, c++) {
-        const task = { tickFrom, tickTo, deviceFrom: from, deviceTo: Math.min(n, from + chunkSize) };
+        const task = { tickFrom, tickTo, deviceFrom: from, deviceTo: Math.min(n, from + chunkSize), everyTick: options.stepping === 'every-tick' };
         const prev = tails[c] as Promise<unknown> | undefined;
         const p = prev ? prev.then(() => runChunk(task)) : runChunk(task);
         tails[c] = p;
@@ -245,17 +258,25 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
       const tickTo = Math.min(ticks, tickFrom + epochTicks);
       const results = await inFlight.shift()!;
       if (ahead) fill();
-      const epochMessages: TriggerMessage[] = [];
+      const blocks: MessageBlock[] = [];
+      const modelMessages: TriggerMessage[] = [];
       const windows: WindowRequest[][] = scenario.detectors.map(() => []);
       const windowContext = new Map<WindowRequest, number>();
       for (const r of results) {
         samples += r.samples;
+        deviceSteps += r.steps;
         simulateMs += r.busyMs;
         r.monitoredTicks.forEach((v, p) => { monitoredTicks[p] += v; });
         for (const row of r.truth) truthRows.push(row);
-        for (const m of r.messages) {
-          const keep = coordinators[scenario.phoneDetector[phoneOf[m.device]!]!]?.keep;
-          if (!keep || keep.call(coordinators[scenario.phoneDetector[phoneOf[m.device]!]!], m)) epochMessages.push(m);
+        if (!coordinators.some((c) => c?.keep)) blocks.push(r.messages);
+        else {
+          // Model-based detectors may hold back some of what their phones sent (in order, so the block stays sorted).
+          const kept: TriggerMessage[] = [];
+          for (let i = 0; i < r.messages.count; i++) {
+            const m = messageAt(r.messages, i), co = coordinators[scenario.phoneDetector[phoneOf[m.device]!]!];
+            if (!co?.keep || co.keep(m)) kept.push(m);
+          }
+          blocks.push(packMessages(kept));
         }
         for (let i = 0; i < r.windows.count; i++) {
           const w = unpackWindow(r.windows, i);
@@ -276,7 +297,7 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
         const byDevice = new Map<number, WindowRequest[]>();
         for (const w of list) { const l = byDevice.get(w.device); if (l) l.push(w); else byDevice.set(w.device, [w]); }
         for (const m of coordinators[di]!.resolve(list, scores)) {
-          epochMessages.push(m);
+          modelMessages.push(m);
           if (m.kind !== 'trigger') continue;
           let from: WindowRequest | undefined;
           for (const w of byDevice.get(m.device) ?? []) if (w.time <= m.time + 1e-9) from = w;
@@ -284,14 +305,19 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
         }
       }
       inferenceMs += performance.now() - ti;
-      epochMessages.sort(compareMessages);
+      if (modelMessages.length) blocks.push(packMessages(modelMessages.sort(compareMessages)));
+      // The epoch's messages in (time, device, kind) order (each block is sorted already), onto the network.
+      const epoch = mergeSorted(blocks), epochId = tickFrom / epochTicks;
       const restore = options.beforeServer?.(state);
-      for (const m of epochMessages) {
-        if (m.kind === 'trigger') { counts.triggers++; triggered[m.device] = 1; } else if (m.kind === 'update') counts.updates++; else counts.heartbeats++;
-        const arrival = uplink.deliver(m.device, m.time, m.x, m.y);
-        if (arrival !== undefined) queue.push(arrival, m);
-        if (m.kind !== 'heartbeat') sentTriggers.push({ message: m, arrival: arrival ?? NaN });
+      let pending = 0;
+      for (let i = 0; i < epoch.count; i++) {
+        const d = epoch.device[i]!, kind = epoch.kind[i]!;
+        if (kind === 0) { counts.triggers++; triggered[d] = 1; } else if (kind === 1) counts.updates++; else counts.heartbeats++;
+        const arrival = uplink.deliver(d, epoch.time[i]!, epoch.x[i]!, epoch.y[i]!);
+        if (arrival !== undefined) { queue.push(arrival, epochId * 2 ** 32 + i); pending++; }
+        if (kind !== 2) sentTriggers.push(epoch, i, arrival ?? NaN);
       }
+      if (pending) inFlightBlocks.set(epochId, { block: epoch, pending });
       advanceServer(state.clock.timeOf(tickTo));
       restore?.();
       if (!ahead) fill();
@@ -319,7 +345,7 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
     triggers: sentTriggers,
     messages: { sent: uplink.sent, lost: uplink.lost, lostToOutage: uplink.lostToOutage, triggers: counts.triggers, updates: counts.updates, heartbeats: counts.heartbeats, devicesTriggered },
     pushes: { sent: push.sent, lost: push.lost, lostToOutage: push.lostToOutage },
-    figures: { samples, deviceSeconds: monitored * cfg.duration, wallSeconds, setupSeconds, simulateSeconds: simulateMs / 1000 / Math.max(1, threads), serverSeconds: serverMs / 1000, inferenceSeconds: inferenceMs / 1000 },
+    figures: { samples, deviceSteps, deviceSeconds: monitored * cfg.duration, wallSeconds, setupSeconds, simulateSeconds: simulateMs / 1000 / Math.max(1, threads), serverSeconds: serverMs / 1000, inferenceSeconds: inferenceMs / 1000 },
     plan,
     budget: detectorBudget({ scenario, plugins, windowCounts, monitoredSeconds: monitoredTicks.map((k) => k * cfg.tick), stats: (m) => inference?.statsOf(m) as ModelStats }),
   };

@@ -4,7 +4,7 @@
  * messages, so draws do not depend on how other devices' messages interleave.
  */
 import * as z from 'zod';
-import { FastRandom, type Seed } from '../core/random.js';
+import { FastRandom, seedFastState, type Seed } from '../core/random.js';
 import { latencyDistribution, probability } from '../plugin/fields.js';
 import { drawLatency } from './latency.js';
 import type { Outages } from './outage.js';
@@ -19,6 +19,9 @@ export type LinkConfig = z.output<typeof linkSchema>;
 
 export class Link {
   private readonly streams = new Map<number, FastRandom>();
+  /** With a known number of devices: every device's stream state in one column (seeded at its first message). */
+  private readonly states: Int32Array | undefined;
+  private readonly seeded: Uint8Array | undefined;
   private readonly config: LinkConfig;
   private readonly seed: Seed;
   private readonly name: 'uplink' | 'push';
@@ -29,7 +32,8 @@ export class Link {
   /** Of the lost: lost to an outage. */
   lostToOutage = 0;
 
-  constructor(config: LinkConfig, seed: Seed, name: 'uplink' | 'push', options: { table?: Float64Array; outages?: Outages } = {}) {
+  constructor(config: LinkConfig, seed: Seed, name: 'uplink' | 'push', options: { table?: Float64Array; outages?: Outages; devices?: number } = {}) {
+    if (options.devices !== undefined) { this.states = new Int32Array(4 * options.devices); this.seeded = new Uint8Array(options.devices); }
     this.config = config;
     this.seed = seed;
     this.name = name;
@@ -38,6 +42,11 @@ export class Link {
   }
 
   private rng(device: number): FastRandom {
+    const states = this.states;
+    if (states && device < this.seeded!.length) {
+      if (!this.seeded![device]) { seedFastState(states, 4 * device, this.seed, this.name, device); this.seeded![device] = 1; }
+      return new FastRandom(states, 4 * device);
+    }
     let r = this.streams.get(device);
     if (!r) {
       r = FastRandom.of(this.seed, this.name, device);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EventQueue, SimClock } from '../../src/core/clock.js';
+import { EventQueue, RefQueue, SimClock } from '../../src/core/clock.js';
+import { FastRandom } from '../../src/core/random.js';
 import { parseDuration } from '../../src/core/duration.js';
 
 describe('SimClock', () => {
@@ -20,6 +21,23 @@ describe('EventQueue', () => {
     expect(q.peekTime()).toBe(2);
     expect([...q.drain(Infinity)].map((e) => e.payload)).toEqual(['c', 'd']);
     expect(q.size).toBe(0);
+  });
+});
+
+describe('RefQueue', () => {
+  it('pops in the same order as EventQueue (by time, ties in insertion order) through growth and interleaved pops', () => {
+    const r = FastRandom.of(3, 'ref-queue-test');
+    const a = new EventQueue<number>(), b = new RefQueue();
+    const got: number[] = [], want: number[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const t = Math.floor(r.uniform() * 500) / 4; // many equal times
+      a.push(t, i); b.push(t, i);
+      if (r.uniform() < 0.4) { expect(b.peekTime()).toBe(a.peekTime()); want.push(a.pop()!.payload); got.push(b.pop()); }
+    }
+    while (a.size) { want.push(a.pop()!.payload); got.push(b.pop()); }
+    expect(b.size).toBe(0);
+    expect(b.peekTime()).toBe(Infinity);
+    expect(got).toEqual(want);
   });
 });
 

@@ -62,7 +62,7 @@ describe('the truth firewall on a whole run', () => {
     const dir = tempDir();
     const s = loadScenario(coldStart(dir), { plugins: builtinPlugins });
     const r = await runScenario(s, { plugins: builtinPlugins, threads: 0 });
-    const triggered = new Set(r.triggers.filter((t) => !Number.isNaN(t.arrival)).map((t) => t.message.device));
+    const triggered = new Set(r.triggers.toArray().filter((t) => !Number.isNaN(t.arrival)).map((t) => t.message.device));
     const key = componentKey(s.config.seed, 'heartbeat');
     const phone = r.state.columns.u8('phone');
     const heard = (d: number) => triggered.has(d) || nextHeartbeat(key, d, 600, 0) < 60;

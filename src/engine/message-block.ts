@@ -1,0 +1,179 @@
+/**
+ * Messages as columns: what a chunk of phones sent in an epoch, packed into typed arrays so that
+ * millions of heartbeats and triggers cross from the workers to the main thread, wait in the
+ * network queue and are logged without one object each. A message becomes an object only for the
+ * moment a server reads it (`MessageBlock.message`).
+ */
+import type { TriggerMessage } from '../plugin/index.js';
+
+const KINDS = ['trigger', 'update', 'heartbeat'] as const;
+const KIND_CODE: Record<TriggerMessage['kind'], number> = { trigger: 0, update: 1, heartbeat: 2 };
+/** Channels a message may name (index + 1 is stored; 0: none given). */
+const CHANNELS = ['shaking', 'bump', 'crash', 'pressure'] as const;
+
+/** Packed messages; optional numeric fields hold NaN where a message did not set them. */
+export interface MessageBlock {
+  count: number;
+  device: Int32Array;
+  /** 0 trigger, 1 update, 2 heartbeat (also the order of kinds at equal times). */
+  kind: Uint8Array;
+  monitoring: Uint8Array;
+  channel: Uint8Array;
+  time: Float64Array;
+  deviceTime: Float64Array;
+  onsetDeviceTime: Float64Array;
+  amplitude: Float64Array;
+  ratio: Float64Array;
+  x: Float64Array;
+  y: Float64Array;
+  score: Float64Array;
+  speed: Float64Array;
+  speedAfter: Float64Array;
+  step: Float64Array;
+  /** Channels not in the built-in list, by message index (rare: plug-in detectors). */
+  otherChannel?: Record<number, string>;
+}
+
+const NUMERIC = ['time', 'deviceTime', 'onsetDeviceTime', 'amplitude', 'ratio', 'x', 'y', 'score', 'speed', 'speedAfter', 'step'] as const;
+
+function allocate(count: number): MessageBlock {
+  const b = { count, device: new Int32Array(count), kind: new Uint8Array(count), monitoring: new Uint8Array(count), channel: new Uint8Array(count) } as MessageBlock;
+  for (const k of NUMERIC) (b as unknown as Record<string, Float64Array>)[k] = new Float64Array(count);
+  return b;
+}
+
+const kindOrder = (m: TriggerMessage) => KIND_CODE[m.kind];
+
+/** The order the network sees messages in: by time, then device, then kind (trigger, update, heartbeat). */
+export function compareMessages(a: TriggerMessage, b: TriggerMessage): number {
+  return a.time - b.time || a.device - b.device || kindOrder(a) - kindOrder(b);
+}
+
+/** Packs message objects (in their order). */
+export function packMessages(list: readonly TriggerMessage[]): MessageBlock {
+  const b = allocate(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const m = list[i]!;
+    b.device[i] = m.device; b.kind[i] = KIND_CODE[m.kind]; b.monitoring[i] = m.monitoring;
+    b.time[i] = m.time; b.deviceTime[i] = m.deviceTime; b.onsetDeviceTime[i] = m.onsetDeviceTime;
+    b.amplitude[i] = m.amplitude; b.ratio[i] = m.ratio; b.x[i] = m.x; b.y[i] = m.y;
+    b.score[i] = m.score ?? NaN; b.speed[i] = m.speed ?? NaN; b.speedAfter[i] = m.speedAfter ?? NaN; b.step[i] = m.step ?? NaN;
+    if (m.channel !== undefined) {
+      const c = CHANNELS.indexOf(m.channel as (typeof CHANNELS)[number]);
+      if (c >= 0) b.channel[i] = c + 1;
+      else { b.channel[i] = 255; (b.otherChannel ??= {})[i] = m.channel; }
+    }
+  }
+  return b;
+}
+
+/** Message i of a block as an object (the fields it was packed from). */
+export function messageAt(b: MessageBlock, i: number): TriggerMessage {
+  const m: TriggerMessage = {
+    device: b.device[i]!, kind: KINDS[b.kind[i]!]!, time: b.time[i]!, deviceTime: b.deviceTime[i]!, onsetDeviceTime: b.onsetDeviceTime[i]!,
+    amplitude: b.amplitude[i]!, ratio: b.ratio[i]!, x: b.x[i]!, y: b.y[i]!, monitoring: b.monitoring[i]!,
+  };
+  const c = b.channel[i]!;
+  if (c === 255) m.channel = b.otherChannel![i]!;
+  else if (c > 0) m.channel = CHANNELS[c - 1]!;
+  if (!Number.isNaN(b.score[i]!)) m.score = b.score[i]!;
+  if (!Number.isNaN(b.speed[i]!)) m.speed = b.speed[i]!;
+  if (!Number.isNaN(b.speedAfter[i]!)) m.speedAfter = b.speedAfter[i]!;
+  if (!Number.isNaN(b.step[i]!)) m.step = b.step[i]!;
+  return m;
+}
+
+/** Whether message i of block a goes before message j of block b: by time, then device, then kind. */
+function before(a: MessageBlock, i: number, b: MessageBlock, j: number): boolean {
+  const ta = a.time[i]!, tb = b.time[j]!;
+  if (ta !== tb) return ta < tb;
+  const da = a.device[i]!, db = b.device[j]!;
+  if (da !== db) return da < db;
+  return a.kind[i]! < b.kind[j]!;
+}
+
+/**
+ * Blocks each already in (time, device, kind) order, merged into one block in that order (ties
+ * keep block order): the order the network sees an epoch's messages in, whatever chunks they came
+ * from — the same as one stable sort of all of them.
+ */
+export function mergeSorted(blocks: readonly MessageBlock[]): MessageBlock {
+  let count = 0;
+  for (const b of blocks) count += b.count;
+  const out = allocate(count), k = blocks.length, head = new Int32Array(k);
+  for (let j = 0; j < count; j++) {
+    let best = -1;
+    for (let q = 0; q < k; q++) {
+      const b = blocks[q]!;
+      if (head[q]! >= b.count) continue;
+      if (best < 0 || before(b, head[q]!, blocks[best]!, head[best]!)) best = q;
+    }
+    const b = blocks[best]!, i = head[best]!++;
+    out.device[j] = b.device[i]!; out.kind[j] = b.kind[i]!; out.monitoring[j] = b.monitoring[i]!; out.channel[j] = b.channel[i]!;
+    out.time[j] = b.time[i]!; out.deviceTime[j] = b.deviceTime[i]!; out.onsetDeviceTime[j] = b.onsetDeviceTime[i]!;
+    out.amplitude[j] = b.amplitude[i]!; out.ratio[j] = b.ratio[i]!; out.x[j] = b.x[i]!; out.y[j] = b.y[i]!;
+    out.score[j] = b.score[i]!; out.speed[j] = b.speed[i]!; out.speedAfter[j] = b.speedAfter[i]!; out.step[j] = b.step[i]!;
+    if (b.channel[i] === 255) (out.otherChannel ??= {})[j] = b.otherChannel![i]!;
+  }
+  return out;
+}
+
+/**
+ * The triggers and updates phones sent, in sending order, with when each reached the server (NaN:
+ * lost): a growing block of columns. `at(i)` gives one as an object; iterating gives them all so.
+ */
+export class TriggerLog implements Iterable<{ message: TriggerMessage; arrival: number }> {
+  private block = allocate(1024);
+  private arrivals = new Float64Array(1024);
+  length = 0;
+
+  /** Appends message i of block b, which arrived at `arrival`. */
+  push(b: MessageBlock, i: number, arrival: number): void {
+    if (this.length === this.arrivals.length) this.grow();
+    const o = this.block, j = this.length++;
+    o.device[j] = b.device[i]!; o.kind[j] = b.kind[i]!; o.monitoring[j] = b.monitoring[i]!; o.channel[j] = b.channel[i]!;
+    o.time[j] = b.time[i]!; o.deviceTime[j] = b.deviceTime[i]!; o.onsetDeviceTime[j] = b.onsetDeviceTime[i]!;
+    o.amplitude[j] = b.amplitude[i]!; o.ratio[j] = b.ratio[i]!; o.x[j] = b.x[i]!; o.y[j] = b.y[i]!;
+    o.score[j] = b.score[i]!; o.speed[j] = b.speed[i]!; o.speedAfter[j] = b.speedAfter[i]!; o.step[j] = b.step[i]!;
+    if (b.channel[i] === 255) (o.otherChannel ??= {})[j] = b.otherChannel![i]!;
+    this.arrivals[j] = arrival;
+  }
+
+  private grow(): void {
+    const c = this.arrivals.length * 2, o = this.block, n = allocate(c);
+    for (const k of ['device', 'kind', 'monitoring', 'channel', ...NUMERIC] as const) (n[k] as Float64Array).set(o[k] as Float64Array);
+    n.otherChannel = o.otherChannel;
+    this.block = n;
+    const a = new Float64Array(c);
+    a.set(this.arrivals);
+    this.arrivals = a;
+  }
+
+  /** The log's columns (views of its first `length` rows). */
+  columns(): MessageBlock & { arrival: Float64Array } {
+    const o = this.block, n = this.length, v = { count: n, otherChannel: o.otherChannel } as MessageBlock & { arrival: Float64Array };
+    for (const k of ['device', 'kind', 'monitoring', 'channel', ...NUMERIC] as const) (v as unknown as Record<string, unknown>)[k] = (o[k] as Float64Array).subarray(0, n);
+    v.arrival = this.arrivals.subarray(0, n);
+    return v;
+  }
+
+  /** The channel entry i names (undefined: none given, which means shaking). */
+  channelAt(i: number): string | undefined {
+    const c = this.block.channel[i]!;
+    return c === 255 ? this.block.otherChannel![i] : c > 0 ? CHANNELS[c - 1] : undefined;
+  }
+
+  /** Entry i as objects. */
+  at(i: number): { message: TriggerMessage; arrival: number } {
+    return { message: messageAt(this.block, i), arrival: this.arrivals[i]! };
+  }
+
+  *[Symbol.iterator](): Iterator<{ message: TriggerMessage; arrival: number }> {
+    for (let i = 0; i < this.length; i++) yield this.at(i);
+  }
+
+  /** Every entry as objects (small runs and tests). */
+  toArray(): { message: TriggerMessage; arrival: number }[] {
+    return Array.from(this);
+  }
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { TriggerLog, compareMessages, mergeSorted, messageAt, packMessages } from '../../src/engine/message-block.js';
+import type { TriggerMessage } from '../../src/plugin/index.js';
+import { FastRandom } from '../../src/core/random.js';
+
+const KINDS = ['trigger', 'update', 'heartbeat'] as const;
+
+/** Messages with coarse times and few devices, so that ties in time and device are common. */
+function messages(n: number, seed: number): TriggerMessage[] {
+  const r = FastRandom.of(seed, 'message-block-test');
+  return Array.from({ length: n }, (_, i) => {
+    const m: TriggerMessage = {
+      device: Math.floor(r.uniform() * 5), kind: KINDS[Math.floor(r.uniform() * 3)]!, time: Math.floor(r.uniform() * 8) / 2,
+      deviceTime: r.uniform(), onsetDeviceTime: r.uniform(), amplitude: r.uniform(), ratio: i, x: r.uniform() * 1e5, y: -r.uniform() * 1e5, monitoring: i % 2,
+    };
+    if (i % 7 === 0) m.score = 0.25;
+    if (i % 11 === 0) m.channel = i % 22 === 0 ? 'crash' : 'my-plugin-channel';
+    if (i % 13 === 0) { m.speed = 12.5; m.speedAfter = 0; }
+    if (i % 17 === 0) m.step = -80;
+    return m;
+  });
+}
+
+describe('messages as columns', () => {
+  it('give back every field of every message, optional ones only where they were set', () => {
+    const list = messages(300, 1);
+    const b = packMessages(list);
+    expect(b.count).toBe(300);
+    for (let i = 0; i < list.length; i++) expect(messageAt(b, i)).toEqual(list[i]);
+  });
+
+  it('merge chunks each sorted on their own into the order one stable sort of all of them gives', () => {
+    const chunks = [messages(500, 2), messages(0, 3), messages(333, 4), messages(1, 5)];
+    const merged = mergeSorted(chunks.map((c) => packMessages([...c].sort(compareMessages))));
+    // The reference: Array.prototype.sort (stable) of the chunks concatenated in order.
+    const reference = chunks.flat().sort(compareMessages);
+    expect(merged.count).toBe(reference.length);
+    expect(Array.from({ length: merged.count }, (_, i) => messageAt(merged, i))).toEqual(reference);
+  });
+
+  it('log triggers past their first allocation, with arrivals, and read back as columns and as objects', () => {
+    const list = messages(3000, 6), b = packMessages(list), log = new TriggerLog();
+    for (let i = 0; i < b.count; i++) log.push(b, i, i % 5 === 0 ? NaN : i + 0.5);
+    expect(log.length).toBe(3000);
+    const c = log.columns();
+    expect(c.count).toBe(3000);
+    expect(Array.from(c.device)).toEqual(list.map((m) => m.device));
+    expect(Number.isNaN(c.arrival[10]!)).toBe(true);
+    expect(c.arrival[11]).toBe(11.5);
+    expect(log.toArray().map((e) => e.message)).toEqual(list);
+    expect(log.channelAt(0)).toBe('crash');
+    expect(log.channelAt(11)).toBe('my-plugin-channel');
+    expect(log.channelAt(1)).toBeUndefined();
+  });
+});
