@@ -50,6 +50,8 @@ export { quakeEventOptions } from './quake-options.js';
 
 export class QuakeEvent {
   readonly picks = new Map<number, EventPick>();
+  /** The same picks in the order they joined (sampling strides through it). */
+  private readonly order: EventPick[] = [];
   seq = 0;
   estimate: SourceEstimate | null = null;
   /** The rupture fitted for a large event (null: a point source). */
@@ -69,11 +71,20 @@ export class QuakeEvent {
 
   add(d: number, m: Pick, now: number): void {
     const p = this.picks.get(d);
-    if (!p) this.picks.set(d, { ...m, device: d, vs30: this.c.site_correction ? Math.round(this.vs30(m.x, m.y) / 10) * 10 : 760 });
+    if (!p) {
+      const pick = { ...m, device: d, vs30: this.c.site_correction ? Math.round(this.vs30(m.x, m.y) / 10) * 10 : 760 };
+      this.picks.set(d, pick);
+      this.order.push(pick);
+    }
     else {
       p.amplitude = Math.max(p.amplitude, m.amplitude);
-      if (m.t < p.t) p.t = m.t;
+      if (m.t < p.t) {
+        // A pick whose onset moves into the locate window counts there from now on.
+        if (p.t > this.anchorOnset + this.c.locate_window && m.t <= this.anchorOnset + this.c.locate_window) this.inWindow++;
+        p.t = m.t;
+      }
     }
+    if (!p && m.t <= this.anchorOnset + this.c.locate_window) this.inWindow++;
     this.lastPickAt = now;
     this.dirty = true;
   }
@@ -95,6 +106,21 @@ export class QuakeEvent {
       best = Math.min(best, (u * L) / vr + Math.sqrt((x - px) ** 2 + (y - py) ** 2 + depth2) / v);
     }
     return e.originTime + best;
+  }
+
+  /**
+   * Whether waves of speed `v` from the source reached (x, y) `lag` s before `now` (arrival + lag ≤ now),
+   * decided without the 17-point rupture sum whenever bounds settle it: the wave from the
+   * epicentre bounds the arrival from above, the straight path from the nearest point of the
+   * rupture (reached at once) from below.
+   */
+  arrivedBy(x: number, y: number, v: number, seg: Segment | null, now: number, lag: number): boolean {
+    if (!seg) return this.arrival(x, y, v, null) + lag <= now;
+    const e = this.estimate!, depth2 = (this.c.depth_km * 1000) ** 2;
+    if (e.originTime + Math.sqrt((x - seg.x1) ** 2 + (y - seg.y1) ** 2 + depth2) / v + lag <= now) return true;
+    const near = segmentDistance(seg, x, y);
+    if (e.originTime + Math.sqrt(near * near + depth2) / v + lag > now + 1e-6) return false;
+    return this.arrival(x, y, v, seg) + lag <= now;
   }
 
   /**
@@ -129,13 +155,17 @@ export class QuakeEvent {
   }
 
   /**
-   * The event's picks, or an even spread of 20,000 of them when there are more: a magnitude or a
-   * rupture from 20,000 phones is as good as from a million, and an update's cost stays bounded.
+   * The event's picks, or an even spread of 5,000 of them when there are more: a magnitude (a
+   * median of at most 2,000 phones, basis()) or a rupture from 5,000 phones is as good as from a
+   * million, and an update's cost stays bounded (it was 20,000 until national runs showed updates
+   * of a 1.3 M-phone quake costing 10 s of server time, with the estimates unchanged to 0.05 magnitude units).
    */
-  private *sample(limit = 20_000): Generator<EventPick> {
-    const stride = Math.max(1, Math.ceil(this.picks.size / limit));
-    let i = 0;
-    for (const p of this.picks.values()) if (i++ % stride === 0) yield p;
+  private sample(limit = 5_000): EventPick[] {
+    const order = this.order, stride = Math.max(1, Math.ceil(order.length / limit));
+    if (stride === 1) return order;
+    const out: EventPick[] = [];
+    for (let i = 0; i < order.length; i += stride) out.push(order[i]!);
+    return out;
   }
 
   /**
@@ -151,12 +181,12 @@ export class QuakeEvent {
       if (!(p.amplitude > 0)) continue;
       if (maxKm < Infinity && (seg ? segmentDistance(seg, p.x, p.y) : Math.hypot(p.x - e.x, p.y - e.y)) > maxKm * 1000) continue;
       all.push(p);
-      if (this.arrival(p.x, p.y, vs, seg) + 1 <= now) after.push(p);
+      if (this.arrivedBy(p.x, p.y, vs, seg, now, 1)) after.push(p);
     }
     const group = after.length >= 10 ? after : all;
     const stride = Math.max(1, Math.ceil(group.length / 2000));
     const picks = group.filter((_, i) => i % stride === 0);
-    return { picks, arrived: Uint8Array.from(picks, (p) => (group === after || this.arrival(p.x, p.y, vs, seg) + 1 <= now ? 1 : 0)) };
+    return { picks, arrived: Uint8Array.from(picks, (p) => (group === after || this.arrivedBy(p.x, p.y, vs, seg, now, 1) ? 1 : 0)) };
   }
 
   /**
@@ -175,7 +205,7 @@ export class QuakeEvent {
   private fitRupture(now: number): Segment | null {
     const e = this.estimate!, vs = this.c.vs_km_s * 1000;
     const strong: EventPick[] = [];
-    for (const p of this.sample()) if ((p.amplitude * this.c.amplitude_to_pga) / G >= this.c.strong_motion_g && this.arrival(p.x, p.y, vs, null) + 1 <= now) strong.push(p);
+    for (const p of this.sample()) if ((p.amplitude * this.c.amplitude_to_pga) / G >= this.c.strong_motion_g && this.arrivedBy(p.x, p.y, vs, null, now, 1)) strong.push(p);
     return fitLineRupture(strong, e, this.rupture, this.c.rupture_velocity_km_s * 1000 * Math.max(0, now - e.originTime));
   }
 
@@ -228,8 +258,7 @@ export class QuakeEvent {
     // Onsets in the window can have grown by at most as many picks as the event gained: when that
     // cannot reach the 10 % that calls for a new solution, skip even counting them.
     if (this.lastLocation && this.counted + (this.picks.size - this.countedTotal) < this.lastLocationPicks * 1.1 + 3) return this.lastLocation;
-    let count = 0;
-    for (const p of this.picks.values()) if (p.t <= limit) count++;
+    const count = this.inWindow;
     // The same onsets (or barely more) locate the same: keep the last solution.
     this.counted = count;
     this.countedTotal = this.picks.size;
@@ -272,11 +301,18 @@ export class QuakeEvent {
 
   /** Median onset of the picks the event was declared with: the location uses onsets up to locate_window after it. */
   private anchorOnset = Infinity;
+  /** Picks whose onset lies within the locate window (kept by add() once the anchor is set). */
+  private inWindow = 0;
 
   /** Re-estimates the source; returns an alert when a region grew (or the first one, once above min_magnitude). */
   update(now: number, force = false): AlertRecord | null {
     if (this.cancelled || (!force && (!this.dirty || now - this.lastEstimateAt < this.c.update_every))) return null;
-    if (this.anchorOnset === Infinity) this.anchorOnset = median([...this.picks.values()].map((p) => p.t));
+    if (this.anchorOnset === Infinity) {
+      this.anchorOnset = median([...this.picks.values()].map((p) => p.t));
+      // From now on add() keeps this count of onsets within the locate window.
+      this.inWindow = 0;
+      for (const p of this.picks.values()) if (p.t <= this.anchorOnset + this.c.locate_window) this.inWindow++;
+    }
     const loc = this.locate();
     const [lon, lat] = this.frame.unproject(loc.x, loc.y);
     this.estimate = { x: loc.x, y: loc.y, lon, lat, originTime: loc.originTime, magnitude: NaN, depthKm: this.c.depth_km };
