@@ -13,7 +13,7 @@ import type { RunResult } from '../engine/run.js';
 import type { HazardTruth } from '../plugin/index.js';
 import type { AlertRecord } from '../plugin/index.js';
 import { OUTCOMES, type Outcome } from '../score/score.js';
-import { writeTable, type TableColumn } from './tables.js';
+import { writeTable, type ColumnValues, type TableColumn } from './tables.js';
 
 const col = (name: string, type: TableColumn['type'], unit: string, doc: string): TableColumn => ({ name, type, unit, doc });
 const TIME = 's after the run start (simulation clock)';
@@ -58,20 +58,45 @@ function columnsOf(cols: TableColumn[]): Record<string, unknown[]> {
   return Object.fromEntries(cols.map((c) => [c.name, []]));
 }
 
-/** Per-device rows, from the scoring pass (`onDevice`) over the run's truth. */
+/** Per-device rows, from the scoring pass (`onDevice`) over the run's truth: typed columns, grown as rows come. */
 export class DeviceRows {
-  readonly data = columnsOf(DEVICE_COLUMNS);
   rows = 0;
+  private cap = 0;
+  private device = new Int32Array(0);
+  private hazard = new Int32Array(0);
+  private flags = new Uint8Array(0);
+  private receipt = new Float64Array(0);
+  private warning = new Float64Array(0);
+  private outcome: Outcome[] = [];
   /** `positions`: every phone's place in degrees (also what scoring bands distances by). */
   constructor(private readonly truths: HazardTruth[], readonly positions: { lon: Float64Array; lat: Float64Array }) {}
   add = (hazard: number, d: number, outcome: Outcome, receipt: number, warning: number, takeAction: boolean): void => {
-    const dev = this.truths[hazard]!.devices!, c = this.data;
-    c.device!.push(d); c.hazard!.push(hazard); c.lon!.push(this.positions.lon[d]); c.lat!.push(this.positions.lat[d]);
-    c.reached!.push(true); c.should_alert!.push(dev.shouldAlert[d] === 1); c.intensity!.push(dev.intensity[d]); c.mmi!.push(dev.mmi[d]);
-    c.first_s!.push(dev.first[d]); c.impact_s!.push(dev.impact[d]); c.receipt_s!.push(receipt); c.warning_s!.push(warning);
-    c.outcome!.push(outcome); c.take_action!.push(takeAction);
-    this.rows++;
+    if (this.rows === this.cap) this.grow();
+    const i = this.rows++;
+    this.device[i] = d; this.hazard[i] = hazard; this.receipt[i] = receipt; this.warning[i] = warning;
+    this.flags[i] = (this.truths[hazard]!.devices!.shouldAlert[d] === 1 ? 1 : 0) | (takeAction ? 2 : 0);
+    this.outcome.push(outcome);
   };
+
+  private grow(): void {
+    this.cap = Math.max(1024, 2 * this.cap);
+    const more = <T extends Int32Array | Uint8Array | Float64Array>(a: T): T => { const b = new (a.constructor as new (n: number) => T)(this.cap); b.set(a); return b; };
+    this.device = more(this.device); this.hazard = more(this.hazard); this.flags = more(this.flags); this.receipt = more(this.receipt); this.warning = more(this.warning);
+  }
+
+  /** The table's columns (per-hazard truth read through the row's device). */
+  get data(): Record<string, ColumnValues> {
+    const dev = (i: number) => this.truths[this.hazard[i]!]!.devices!, d = this.device;
+    return {
+      device: d.subarray(0, this.rows), hazard: this.hazard.subarray(0, this.rows),
+      lon: (i: number) => this.positions.lon[d[i]!], lat: (i: number) => this.positions.lat[d[i]!],
+      reached: () => true, should_alert: (i: number) => (this.flags[i]! & 1) === 1,
+      intensity: (i: number) => dev(i).intensity[d[i]!], mmi: (i: number) => dev(i).mmi[d[i]!],
+      first_s: (i: number) => dev(i).first[d[i]!], impact_s: (i: number) => dev(i).impact[d[i]!],
+      receipt_s: this.receipt.subarray(0, this.rows), warning_s: this.warning.subarray(0, this.rows),
+      outcome: this.outcome, take_action: (i: number) => (this.flags[i]! & 2) === 2,
+    };
+  }
 }
 
 function alertRows(alerts: AlertRecord[]): Record<string, unknown[]> {
@@ -149,21 +174,25 @@ export async function writeRunFiles(dir: string, result: RunResult, devices: Dev
   const meta: Record<string, string> = { 'hazardsim:version': packageVersions().hazardsim ?? '', 'hazardsim:scenario': sc.config.name, 'hazardsim:scenario_hash': sc.hash, 'hazardsim:seed': String(sc.config.seed) };
   if (sc.config.start_utc) meta['hazardsim:start_utc'] = new Date(Date.parse(sc.config.start_utc)).toISOString();
   await writeTable(dir, 'devices', DEVICE_COLUMNS, devices.data, devices.rows, meta);
-  const t = columnsOf(TRIGGER_COLUMNS);
-  for (const { message: m, arrival } of result.triggers) {
-    const [lon, lat] = frame.unproject(m.x, m.y);
-    t.device!.push(m.device); t.kind!.push(m.kind); t.channel!.push(m.channel ?? 'shaking'); t.time_s!.push(m.time); t.device_time_s!.push(m.deviceTime);
-    t.onset_device_time_s!.push(m.onsetDeviceTime); t.arrival_s!.push(arrival); t.amplitude_ms2!.push(m.amplitude); t.ratio!.push(m.ratio); t.score!.push(m.score ?? null);
-    t.lon!.push(lon); t.lat!.push(lat); t.speed_ms!.push(m.speed ?? null); t.speed_after_ms!.push(m.speedAfter ?? null); t.step_pa!.push(m.step ?? null);
-  }
+  // Triggers straight from the run's columns; positions back to degrees.
+  const log = result.triggers.columns(), nt = log.count;
+  const tlon = new Float64Array(nt), tlat = new Float64Array(nt);
+  for (let i = 0; i < nt; i++) { const [lon, lat] = frame.unproject(log.x[i]!, log.y[i]!); tlon[i] = lon; tlat[i] = lat; }
+  const t: Record<string, ColumnValues> = {
+    device: log.device, kind: (i) => (log.kind[i] === 0 ? 'trigger' : 'update'), channel: (i) => result.triggers.channelAt(i) ?? 'shaking',
+    time_s: log.time, device_time_s: log.deviceTime, onset_device_time_s: log.onsetDeviceTime, arrival_s: log.arrival,
+    amplitude_ms2: log.amplitude, ratio: log.ratio, score: log.score, lon: tlon, lat: tlat,
+    speed_ms: log.speed, speed_after_ms: log.speedAfter, step_pa: log.step,
+  };
   const alerts = alertRows(result.alerts);
-  const r = columnsOf(RECEIPT_COLUMNS);
-  for (const x of result.receipts) { r.device!.push(x.device); r.event!.push(x.event); r.seq!.push(x.seq); r.time_s!.push(x.time); r.tier!.push(x.tier); }
+  const rc = result.receipts;
+  const r: Record<string, ColumnValues> = { device: (i) => rc[i]!.device, event: (i) => rc[i]!.event, seq: (i) => rc[i]!.seq, time_s: (i) => rc[i]!.time, tier: (i) => rc[i]!.tier };
   // With an absolute start, each time_s gets its UTC time beside it.
   const start = sc.config.start_utc ? Date.parse(sc.config.start_utc) : undefined;
-  const withUtc = (cols: TableColumn[], data: Record<string, unknown[]>): TableColumn[] => {
+  const withUtc = (cols: TableColumn[], data: Record<string, ColumnValues>): TableColumn[] => {
     if (start === undefined) return cols;
-    data.time_utc = data.time_s!.map((v) => (typeof v === 'number' && Number.isFinite(v) ? new Date(Math.round(start + v * 1000)).toISOString() : null));
+    const ts = data.time_s!, get = typeof ts === 'function' ? ts : (i: number) => ts[i];
+    data.time_utc = (i: number) => { const v = get(i); return typeof v === 'number' && Number.isFinite(v) ? new Date(Math.round(start + v * 1000)).toISOString() : null; };
     const at = cols.findIndex((c) => c.name === 'time_s') + 1;
     return [...cols.slice(0, at), col('time_utc', 'string', 'ISO 8601', 'time_s as a UTC date and time (start_utc + time_s)'), ...cols.slice(at)];
   };

@@ -1,6 +1,6 @@
 /**
  * Column tables written as Parquet and CSV side by side (pandas, polars, DuckDB, R and
- * spreadsheets read one or the other), and read back from the Parquet. Missing values (NaN,
+ * spreadsheets read one or the other; CSV only up to CSV_MAX_ROWS rows), and read back from the Parquet. Missing values (NaN,
  * ±Infinity for "never") are nulls in Parquet and empty cells in CSV.
  */
 import { createWriteStream, readFileSync } from 'node:fs';
@@ -32,17 +32,35 @@ const cell = (v: unknown): string => {
   return String(v);
 };
 
-/** Writes `name.parquet` and `name.csv` into `dir` from rows given column by column. */
-export async function writeTable(dir: string, name: string, columns: readonly TableColumn[], data: Record<string, ArrayLike<unknown>>, rows: number, meta: Record<string, string> = {}): Promise<void> {
-  const norm = (c: TableColumn): unknown[] => {
-    const src = data[c.name]!, out = new Array(rows);
-    for (let i = 0; i < rows; i++) {
-      const v = src[i];
-      out[i] = typeof v === 'number' && !Number.isFinite(v) ? null : v === undefined ? null : v;
+/**
+ * Tables longer than this are written as Parquet only: a CSV of millions of rows is slow to write
+ * and to open, and DuckDB, pandas and polars read the Parquet directly.
+ */
+export const CSV_MAX_ROWS = 250_000;
+
+/** Rows per Parquet row group: readers can stream a table this many rows at a time. */
+const ROW_GROUP = 100_000;
+
+/** A column's values: an array (typed or plain), or a function of the row (computed one row group at a time). */
+export type ColumnValues = ArrayLike<unknown> | ((row: number) => unknown);
+
+/**
+ * Writes `name.parquet` (in row groups of 100,000) and, up to CSV_MAX_ROWS rows, `name.csv` into
+ * `dir`, from rows given column by column; values are converted one row group at a time, so a
+ * table of millions of rows never exists as one array of boxed values or one string. Returns the
+ * files written.
+ */
+export async function writeTable(dir: string, name: string, columns: readonly TableColumn[], data: Record<string, ColumnValues>, rows: number, meta: Record<string, string> = {}): Promise<string[]> {
+  /** Rows [from, to) of column c, as Parquet and CSV take them (nulls for missing, booleans for bool). */
+  const slice = (c: TableColumn, from: number, to: number): unknown[] => {
+    const src = data[c.name]!, out = new Array(to - from);
+    const get = typeof src === 'function' ? src : (i: number) => src[i];
+    for (let i = from; i < to; i++) {
+      const v = get(i);
+      out[i - from] = v === undefined || v === null || (typeof v === 'number' && !Number.isFinite(v)) ? null : c.type === 'bool' ? Boolean(v) : v;
     }
     return out;
   };
-  const cols = columns.map(norm);
   // Self-describing: each column's unit and description, and the run's provenance, as key-value metadata.
   const kvMetadata = [
     ...Object.entries(meta).map(([key, value]) => ({ key, value })),
@@ -53,21 +71,25 @@ export async function writeTable(dir: string, name: string, columns: readonly Ta
     writer: fileWriter(join(dir, `${name}.parquet`)),
     schema: [{ name: 'root', num_children: columns.length }, ...columns.map((c) => ({ name: c.name, repetition_type: 'OPTIONAL', ...PARQUET[c.type] }))] as never,
   });
-  for (let from = 0; from < Math.max(rows, 1); from += 100_000) {
-    const to = Math.min(rows, from + 100_000);
-    pw.write({ columnData: columns.map((c, k) => ({ name: c.name, data: cols[k]!.slice(from, to) })), rowGroupSize: 100_000 });
+  const csv = rows <= CSV_MAX_ROWS ? createWriteStream(join(dir, `${name}.csv`)) : undefined;
+  csv?.write(columns.map((c) => c.name).join(',') + '\n');
+  for (let from = 0; from < Math.max(rows, 1); from += ROW_GROUP) {
+    const to = Math.min(rows, from + ROW_GROUP);
+    const group = columns.map((c) => slice(c, from, to));
+    pw.write({ columnData: columns.map((c, k) => ({ name: c.name, data: group[k]! })), rowGroupSize: ROW_GROUP });
+    if (csv) {
+      let buf = '';
+      for (let i = 0; i < to - from; i++) {
+        buf += group.map((g) => cell(g[i])).join(',') + '\n';
+        if (buf.length > 1 << 20) { csv.write(buf); buf = ''; }
+      }
+      csv.write(buf);
+    }
     if (rows === 0) break;
   }
   pw.finish();
-  const csv = createWriteStream(join(dir, `${name}.csv`));
-  csv.write(columns.map((c) => c.name).join(',') + '\n');
-  let buf = '';
-  for (let i = 0; i < rows; i++) {
-    buf += cols.map((c) => cell(c[i])).join(',') + '\n';
-    if (buf.length > 1 << 20) { csv.write(buf); buf = ''; }
-  }
-  csv.write(buf);
-  await new Promise<void>((resolve, reject) => csv.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  if (csv) await new Promise<void>((resolve, reject) => csv.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  return csv ? [`${name}.parquet`, `${name}.csv`] : [`${name}.parquet`];
 }
 
 /** Reads `name.parquet` from `dir` as row objects. */
