@@ -54,6 +54,8 @@ export const triggerBench: Bench = {
         record(`${k}.scoring_s`, (t2 - t1) / 1000, 's');
         record(`${k}.files_s`, (t3 - t2) / 1000, 's');
         record(`${k}.triggers`, r.messages.triggers, 'triggers');
+        record(`${k}.messages`, r.messages.sent, 'messages over the uplink (heartbeats, triggers, updates)');
+        record(`${k}.device_steps_per_phone`, r.figures.deviceSteps / n, `times a phone went through the stage list (of ${r.state.clock.ticks} ticks)`);
         record(`${k}.peak_rss_mb`, rss / 2 ** 20, 'MB (process maximum so far)');
         record(`${k}.bytes_per_phone`, r.state.columns.bytes() / n, 'bytes of columns per phone');
       } finally {

@@ -93,7 +93,7 @@ function printHuman(summary: ReturnType<typeof buildSummary>, figures: RunFigure
     }
   }
   w(`  false alerts: ${summary.false_alerts}`);
-  w(`  wrote ${relative(process.cwd(), outDir) || '.'}/: summary.json, manifest.json, report.html, devices/triggers/alerts/receipts (.parquet, .csv), alerts.geojson, truth.geojson`);
+  w(`  wrote ${relative(process.cwd(), outDir) || '.'}/: summary.json, manifest.json, report.html, devices/triggers/alerts/receipts (.parquet, and .csv up to 250,000 rows), alerts.geojson, truth.geojson`);
 }
 
 export async function runCommand(o: RunCommandOptions): Promise<number> {

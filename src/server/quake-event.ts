@@ -158,7 +158,7 @@ export class QuakeEvent {
    * The event's picks, or an even spread of 5,000 of them when there are more: a magnitude (a
    * median of at most 2,000 phones, basis()) or a rupture from 5,000 phones is as good as from a
    * million, and an update's cost stays bounded (it was 20,000 until national runs showed updates
-   * of a 1.3 M-phone quake costing 10 s of server time, with the estimates unchanged to 0.05 magnitude units).
+   * of a 1.3 M-phone quake costing 10 s of server time; Türkiye's magnitudes over time moved by at most 0.1).
    */
   private sample(limit = 5_000): EventPick[] {
     const order = this.order, stride = Math.max(1, Math.ceil(order.length / limit));
