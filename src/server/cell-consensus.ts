@@ -199,7 +199,7 @@ export abstract class CellConsensusServer implements ConsensusServer {
     for (let i = this.events.length - 1; i >= 0; i--) {
       const ev = this.events[i]!;
       if (now - ev.lastPickAt < this.c.event_timeout) continue;
-      for (const d of ev.picks.keys()) if (this.eventOf[d] === ev.id) this.eventOf[d] = -1;
+      for (const d of ev.picks.devices()) if (this.eventOf[d] === ev.id) this.eventOf[d] = -1;
       this.events.splice(i, 1);
     }
     return out;

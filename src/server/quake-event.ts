@@ -33,11 +33,7 @@ import { alertRadiusKm, locate, magnitudeFromPga, pgaRadiusKm, type Pick } from 
 import { BA08_PGA_TAU, magnitudeCeiling, magnitudeFromLength, pgaMagnitudeSlope, WC94_SRL } from '../physics/scaling.js';
 import type { AlertRecord, SourceEstimate } from '../plugin/index.js';
 
-/** A pick of a phone, with the Vs30 of its place. */
-interface EventPick extends Pick {
-  device: number;
-  vs30: number;
-}
+import { EventPicks, type EventPick } from './event-picks.js';
 
 const median = (xs: number[]): number => {
   if (!xs.length) return NaN;
@@ -49,9 +45,8 @@ export type { QuakeEventConfig } from './quake-options.js';
 export { quakeEventOptions } from './quake-options.js';
 
 export class QuakeEvent {
-  readonly picks = new Map<number, EventPick>();
-  /** The same picks in the order they joined (sampling strides through it). */
-  private readonly order: EventPick[] = [];
+  /** One row per phone that joined, in joining order (columns: sampling strides through them). */
+  readonly picks = new EventPicks();
   seq = 0;
   estimate: SourceEstimate | null = null;
   /** The rupture fitted for a large event (null: a point source). */
@@ -70,21 +65,18 @@ export class QuakeEvent {
   }
 
   add(d: number, m: Pick, now: number): void {
-    const p = this.picks.get(d);
-    if (!p) {
-      const pick = { ...m, device: d, vs30: this.c.site_correction ? Math.round(this.vs30(m.x, m.y) / 10) * 10 : 760 };
-      this.picks.set(d, pick);
-      this.order.push(pick);
-    }
-    else {
-      p.amplitude = Math.max(p.amplitude, m.amplitude);
-      if (m.t < p.t) {
+    const P = this.picks, i = P.rowOf(d), limit = this.anchorOnset + this.c.locate_window;
+    if (i < 0) {
+      P.append(d, m, this.c.site_correction ? Math.round(this.vs30(m.x, m.y) / 10) * 10 : 760);
+      if (m.t <= limit) this.inWindow++;
+    } else {
+      P.amplitude[i] = Math.max(P.amplitude[i]!, m.amplitude);
+      if (m.t < P.t[i]!) {
         // A pick whose onset moves into the locate window counts there from now on.
-        if (p.t > this.anchorOnset + this.c.locate_window && m.t <= this.anchorOnset + this.c.locate_window) this.inWindow++;
-        p.t = m.t;
+        if (P.t[i]! > limit && m.t <= limit) this.inWindow++;
+        P.t[i] = m.t;
       }
     }
-    if (!p && m.t <= this.anchorOnset + this.c.locate_window) this.inWindow++;
     this.lastPickAt = now;
     this.dirty = true;
   }
@@ -95,32 +87,23 @@ export class QuakeEvent {
     return this.rupture ? segmentDistance(this.rupture, x, y) : Math.hypot(x - e.x, y - e.y);
   }
 
-  /** Earliest arrival at (x, y) of waves of speed `v` (m/s) radiated by the rupture as it grows from the epicentre. */
+  /**
+   * Earliest arrival at (x, y) of waves of speed `v` (m/s) radiated by the rupture as it grows from
+   * the epicentre. A rupture slower than the waves never outruns what the epicentre radiated
+   * (s / vr + |p − p(s)| / v grows with the distance s along the fault when vr < v), so then it is
+   * the epicentre's arrival; only a supershear rupture needs the sum along the fault.
+   */
   arrival(x: number, y: number, v: number, seg: Segment | null = this.rupture): number {
     const e = this.estimate!, depth2 = (this.c.depth_km * 1000) ** 2;
-    if (!seg) return e.originTime + Math.sqrt((x - e.x) ** 2 + (y - e.y) ** 2 + depth2) / v;
-    const vr = this.c.rupture_velocity_km_s * 1000, L = Math.hypot(seg.x2 - seg.x1, seg.y2 - seg.y1);
+    const vr = this.c.rupture_velocity_km_s * 1000;
+    if (!seg || vr < v) return e.originTime + Math.sqrt((x - e.x) ** 2 + (y - e.y) ** 2 + depth2) / v;
+    const L = Math.hypot(seg.x2 - seg.x1, seg.y2 - seg.y1);
     let best = Infinity;
     for (let k = 0; k <= 16; k++) {
       const u = k / 16, px = seg.x1 + u * (seg.x2 - seg.x1), py = seg.y1 + u * (seg.y2 - seg.y1);
       best = Math.min(best, (u * L) / vr + Math.sqrt((x - px) ** 2 + (y - py) ** 2 + depth2) / v);
     }
     return e.originTime + best;
-  }
-
-  /**
-   * Whether waves of speed `v` from the source reached (x, y) `lag` s before `now` (arrival + lag ≤ now),
-   * decided without the 17-point rupture sum whenever bounds settle it: the wave from the
-   * epicentre bounds the arrival from above, the straight path from the nearest point of the
-   * rupture (reached at once) from below.
-   */
-  arrivedBy(x: number, y: number, v: number, seg: Segment | null, now: number, lag: number): boolean {
-    if (!seg) return this.arrival(x, y, v, null) + lag <= now;
-    const e = this.estimate!, depth2 = (this.c.depth_km * 1000) ** 2;
-    if (e.originTime + Math.sqrt((x - seg.x1) ** 2 + (y - seg.y1) ** 2 + depth2) / v + lag <= now) return true;
-    const near = segmentDistance(seg, x, y);
-    if (e.originTime + Math.sqrt(near * near + depth2) / v + lag > now + 1e-6) return false;
-    return this.arrival(x, y, v, seg) + lag <= now;
   }
 
   /**
@@ -155,57 +138,55 @@ export class QuakeEvent {
   }
 
   /**
-   * The event's picks, or an even spread of 5,000 of them when there are more: a magnitude (a
-   * median of at most 2,000 phones, basis()) or a rupture from 5,000 phones is as good as from a
-   * million, and an update's cost stays bounded (it was 20,000 until national runs showed updates
+   * Rows of the event's picks, or an even spread of 5,000 of them when there are more: a magnitude
+   * (a median of at most 2,000 phones, basis()) or a rupture from 5,000 phones is as good as from
+   * a million, and an update's cost stays bounded (it was 20,000 until national runs showed updates
    * of a 1.3 M-phone quake costing 10 s of server time; Türkiye's magnitudes over time moved by at most 0.1).
    */
-  private sample(limit = 5_000): EventPick[] {
-    const order = this.order, stride = Math.max(1, Math.ceil(order.length / limit));
-    if (stride === 1) return order;
-    const out: EventPick[] = [];
-    for (let i = 0; i < order.length; i += stride) out.push(order[i]!);
-    return out;
+  private sample(limit = 5_000): Int32Array {
+    return this.picks.sample(limit);
   }
 
   /**
    * The phones a magnitude rests on at `now` for a source (a rupture, or the epicentre): those the S
    * wave has passed by a second when there are at least 10 of them, otherwise all; within `maxKm`;
    * at most 2,000, spread evenly over the event's picks (the median hardly moves, and an update's
-   * cost stays bounded on a million-phone run).
+   * cost stays bounded on a million-phone run). Rows of the picks, and whether each one's S passed.
    */
-  private basis(seg: Segment | null, now: number, maxKm = Infinity): { picks: EventPick[]; arrived: Uint8Array } {
-    const vs = this.c.vs_km_s * 1000, e = this.estimate!;
-    const after: EventPick[] = [], all: EventPick[] = [];
-    for (const p of this.sample()) {
-      if (!(p.amplitude > 0)) continue;
-      if (maxKm < Infinity && (seg ? segmentDistance(seg, p.x, p.y) : Math.hypot(p.x - e.x, p.y - e.y)) > maxKm * 1000) continue;
-      all.push(p);
-      if (this.arrivedBy(p.x, p.y, vs, seg, now, 1)) after.push(p);
+  private basis(seg: Segment | null, now: number, maxKm = Infinity): { rows: number[]; arrived: Uint8Array } {
+    const vs = this.c.vs_km_s * 1000, e = this.estimate!, P = this.picks;
+    const after: number[] = [], all: number[] = [];
+    for (const i of this.sample()) {
+      if (!(P.amplitude[i]! > 0)) continue;
+      const x = P.x[i]!, y = P.y[i]!;
+      if (maxKm < Infinity && (seg ? segmentDistance(seg, x, y) : Math.hypot(x - e.x, y - e.y)) > maxKm * 1000) continue;
+      all.push(i);
+      if (this.arrival(x, y, vs, seg) + 1 <= now) after.push(i);
     }
     const group = after.length >= 10 ? after : all;
     const stride = Math.max(1, Math.ceil(group.length / 2000));
-    const picks = group.filter((_, i) => i % stride === 0);
-    return { picks, arrived: Uint8Array.from(picks, (p) => (group === after || this.arrivedBy(p.x, p.y, vs, seg, now, 1) ? 1 : 0)) };
+    const rows = group.filter((_, k) => k % stride === 0);
+    return { rows, arrived: Uint8Array.from(rows, (i) => (group === after || this.arrival(P.x[i]!, P.y[i]!, vs, seg) + 1 <= now ? 1 : 0)) };
   }
 
   /**
    * Per-phone magnitudes: the ground-motion model inverted at each phone's distance to the source;
    * a phone before its S wave reports P shaking, scaled up by p_to_s_amplitude.
    */
-  private magnitudes(b: { picks: EventPick[]; arrived: Uint8Array }, seg: Segment | null): number[] {
-    const e = this.estimate!;
-    return b.picks.map((p, i) => {
-      const r = seg ? segmentDistance(seg, p.x, p.y) : Math.hypot(p.x - e.x, p.y - e.y);
-      return magnitudeFromPga((p.amplitude * this.c.amplitude_to_pga * (b.arrived[i] ? 1 : this.c.p_to_s_amplitude)) / G, r / 1000, p.vs30);
+  private magnitudes(b: { rows: number[]; arrived: Uint8Array }, seg: Segment | null): number[] {
+    const e = this.estimate!, P = this.picks;
+    return b.rows.map((i, k) => {
+      const x = P.x[i]!, y = P.y[i]!;
+      const r = seg ? segmentDistance(seg, x, y) : Math.hypot(x - e.x, y - e.y);
+      return magnitudeFromPga((P.amplitude[i]! * this.c.amplitude_to_pga * (b.arrived[k] ? 1 : this.c.p_to_s_amplitude)) / G, r / 1000, P.vs30[i]!);
     });
   }
 
   /** The line rupture (line-rupture.ts) through the phones with strong shaking (≥ `strong_motion_g`, their S wave passed). */
   private fitRupture(now: number): Segment | null {
-    const e = this.estimate!, vs = this.c.vs_km_s * 1000;
-    const strong: EventPick[] = [];
-    for (const p of this.sample()) if ((p.amplitude * this.c.amplitude_to_pga) / G >= this.c.strong_motion_g && this.arrivedBy(p.x, p.y, vs, null, now, 1)) strong.push(p);
+    const e = this.estimate!, vs = this.c.vs_km_s * 1000, P = this.picks;
+    const strong: { x: number; y: number }[] = [];
+    for (const i of this.sample()) if ((P.amplitude[i]! * this.c.amplitude_to_pga) / G >= this.c.strong_motion_g && this.arrival(P.x[i]!, P.y[i]!, vs, null) + 1 <= now) strong.push({ x: P.x[i]!, y: P.y[i]! });
     return fitLineRupture(strong, e, this.rupture, this.c.rupture_velocity_km_s * 1000 * Math.max(0, now - e.originTime));
   }
 
@@ -233,8 +214,9 @@ export class QuakeEvent {
     const fromLength = magnitudeFromLength(Math.hypot(seg.x2 - seg.x1, seg.y2 - seg.y1) / 1000);
     if (!Number.isFinite(fromPhones)) return Math.min(ceiling, fromLength);
     let slope = 0;
-    for (const p of basis.picks) slope += pgaMagnitudeSlope(fromPhones, segmentDistance(seg, p.x, p.y) / 1000, p.vs30);
-    slope = Math.max(1e-3, slope / basis.picks.length);
+    const P = this.picks;
+    for (const i of basis.rows) slope += pgaMagnitudeSlope(fromPhones, segmentDistance(seg, P.x[i]!, P.y[i]!) / 1000, P.vs30[i]!);
+    slope = Math.max(1e-3, slope / basis.rows.length);
     const wPhones = (slope / BA08_PGA_TAU) ** 2, wLength = 1 / WC94_SRL.sigma ** 2;
     const combined = (wPhones * fromPhones + wLength * fromLength) / (wPhones + wLength);
     return Math.min(ceiling, Math.max(fromLength, combined));
@@ -263,7 +245,9 @@ export class QuakeEvent {
     this.counted = count;
     this.countedTotal = this.picks.size;
     if (this.lastLocation && count < this.lastLocationPicks * 1.1 + 3) return this.lastLocation;
-    const all = [...this.picks.values()].filter((p) => p.t <= limit).sort((a, b) => a.t - b.t || a.device - b.device);
+    const all: EventPick[] = [];
+    for (let i = 0; i < this.picks.size; i++) if (this.picks.t[i]! <= limit) all.push(this.picks.at(i));
+    all.sort((a, b) => a.t - b.t || a.device - b.device);
     // First fit on the densest 3 s of onsets (a quake's triggers come in a burst; background false
     // triggers are spread over time), then on everything that fits.
     let from = 0, to = 0, bestFrom = 0, bestTo = all.length;
@@ -308,10 +292,11 @@ export class QuakeEvent {
   update(now: number, force = false): AlertRecord | null {
     if (this.cancelled || (!force && (!this.dirty || now - this.lastEstimateAt < this.c.update_every))) return null;
     if (this.anchorOnset === Infinity) {
-      this.anchorOnset = median([...this.picks.values()].map((p) => p.t));
+      const t = this.picks.t.subarray(0, this.picks.size);
+      this.anchorOnset = median(Array.from(t));
       // From now on add() keeps this count of onsets within the locate window.
       this.inWindow = 0;
-      for (const p of this.picks.values()) if (p.t <= this.anchorOnset + this.c.locate_window) this.inWindow++;
+      for (const v of t) if (v <= this.anchorOnset + this.c.locate_window) this.inWindow++;
     }
     const loc = this.locate();
     const [lon, lat] = this.frame.unproject(loc.x, loc.y);
@@ -352,7 +337,9 @@ export class QuakeEvent {
     const e = this.estimate;
     let ok = true;
     if (this.c.confirm_spread_km > 0) {
-      const r = [...this.picks.values()].map((p) => Math.hypot(p.x - e.x, p.y - e.y)).sort((a, b) => a - b);
+      const P = this.picks, r: number[] = [];
+      for (let i = 0; i < P.size; i++) r.push(Math.hypot(P.x[i]! - e.x, P.y[i]! - e.y));
+      r.sort((a, b) => a - b);
       const spread = r[Math.min(r.length - 1, Math.floor(0.9 * r.length))] ?? 0;
       if (spread < this.c.confirm_spread_km * 1000) ok = false;
     }
@@ -365,9 +352,11 @@ export class QuakeEvent {
       const cells = R > 0 ? cellsWithin(e.x, e.y, R) : [];
       if (cells.length >= 3) {
         const picksIn = new Map<number, number>();
-        for (const p of this.picks.values()) {
-          if (Math.hypot(p.x - e.x, p.y - e.y) > R) continue;
-          const k = cellOf(p.x, p.y);
+        const P = this.picks;
+        for (let i = 0; i < P.size; i++) {
+          const x = P.x[i]!, y = P.y[i]!;
+          if (Math.hypot(x - e.x, y - e.y) > R) continue;
+          const k = cellOf(x, y);
           picksIn.set(k, (picksIn.get(k) ?? 0) + 1);
         }
         const lit = cells.filter((c) => (picksIn.get(c.key) ?? 0) >= this.c.confirm_fraction * c.active).length;
