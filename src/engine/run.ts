@@ -193,6 +193,7 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
     const x0 = (seg ? Math.min(seg.x1, seg.x2) : ex) - reach, x1 = (seg ? Math.max(seg.x1, seg.x2) : ex) + reach;
     const y0 = (seg ? Math.min(seg.y1, seg.y2) : ey) - reach, y1 = (seg ? Math.max(seg.y1, seg.y2) : ey) + reach;
     for (let d = 0; d < n; d++) {
+      if (tier[d] === 2) continue; // already told to take action
       const px = lastX[d]!, py = lastY[d]!;
       if (!(px >= x0 && px <= x1 && py >= y0 && py <= y1)) continue; // outside, or a phone the server has never heard from (NaN)
       const dx = px - ex, dy = py - ey, r = seg ? segmentDistance(seg, px, py) ** 2 : dx * dx + dy * dy;
@@ -248,7 +249,10 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
     // of the network and the server (outputs do not change: each device's epochs run in order, and
     // the server sees the same messages in the same order). A beforeServer hook, which may touch
     // the columns, turns this off.
-    const ahead = options.beforeServer ? 0 : 1;
+    // Trigger fidelity's epochs are small (messages as columns, no windows) and uneven (the first
+    // carries every phone's warm-up heartbeats, the origin's every phone's shaking): workers run
+    // three epochs ahead so the server rarely waits for them.
+    const ahead = options.beforeServer ? 0 : cfg.fidelity === 'trigger' ? 3 : 1;
     let dispatched = 0;
     const fill = () => {
       while (inFlight.length <= ahead && dispatched < ticks) { inFlight.push(dispatch(dispatched)); dispatched += epochTicks; }
