@@ -118,7 +118,10 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
     const det = scenario.detectors[scenario.phoneDetector[phoneOf[d]!]!]!;
     windowsPerSecond += plugins.detectors[det.config.type]!.cost(det).windowsPerSecond;
   }
-  const defaultEpoch = Math.max(1, Math.round(10 / cfg.tick));
+  // Epochs of 10 s; trigger fidelity, whose phones step only at their events, takes longer ones
+  // on long runs (a thousand epochs at most: a simulated week is 605 epochs of 1,000 s, not 60,000
+  // of 10 s, each a round of tasks for the pool). Outputs do not depend on the epoch length.
+  const defaultEpoch = Math.max(1, Math.round((cfg.fidelity === 'trigger' ? Math.max(10, cfg.duration / 1000) : 10) / cfg.tick));
   const epochTicks = Math.max(1, options.epochTicks ?? (windowsPerSecond > 0 ? Math.min(defaultEpoch, Math.max(1, Math.floor(50_000 / (windowsPerSecond * cfg.tick)))) : defaultEpoch));
   const models = scenario.detectors.filter((d, i) => d.model && coordinators[i]).map((d) => d.model!);
   const inference = models.length ? new InferencePool(models, { threads, ...options.inference }) : undefined;
@@ -149,6 +152,7 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
   const lastX = new Float64Array(n).fill(NaN), lastY = new Float64Array(n).fill(NaN);
   const serverCtx = { seed: cfg.seed, world: state.world, durationS: cfg.duration, devices: n };
   const servers = serversOf(cfg).map((c) => plugins.servers[c.type]!.create(c, serverCtx));
+  const heartbeatsDirect = servers.every((srv) => srv.heartbeat);
   restoreSetup?.();
   // Messages in flight: references (epoch × 2³² + index) into each epoch's block of messages, kept until its last one is delivered.
   const queue = new RefQueue();
@@ -212,11 +216,17 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
       const nextTick = serverClock + cfg.tick;
       const nextMsg = queue.peekTime();
       if (nextMsg <= until && nextMsg <= nextTick) {
-        const ref = queue.pop(), epoch = Math.floor(ref / 2 ** 32), held = inFlightBlocks.get(epoch)!;
-        const m = messageAt(held.block, ref - epoch * 2 ** 32);
+        const ref = queue.pop(), epoch = Math.floor(ref / 2 ** 32), held = inFlightBlocks.get(epoch)!, b = held.block, j = ref - epoch * 2 ** 32;
         if (--held.pending === 0) inFlightBlocks.delete(epoch);
-        lastX[m.device] = m.x;
-        lastY[m.device] = m.y;
+        const d = b.device[j]!;
+        lastX[d] = b.x[j]!;
+        lastY[d] = b.y[j]!;
+        if (b.kind[j] === 2 && heartbeatsDirect) {
+          // Heartbeats straight from the columns to servers that take them so (no object each).
+          for (const srv of servers) srv.heartbeat!(d, b.x[j]!, b.y[j]!, b.monitoring[j]!, nextMsg);
+          continue;
+        }
+        const m = messageAt(b, j);
         servers.forEach((srv, i) => { for (const a of srv.receive(m, nextMsg)) deliver(i, a); });
       } else if (nextTick <= until + 1e-9) {
         serverClock = nextTick;

@@ -60,6 +60,12 @@ export interface ConsensusServer {
   receive(message: TriggerMessage, now: number): AlertRecord[];
   /** Periodic housekeeping at `now` (closing events, re-estimating). */
   tick(now: number): AlertRecord[];
+  /**
+   * Optional: a heartbeat arrives at `now` (what `receive` would get as a `heartbeat` message).
+   * A server that has it takes the millions of heartbeats of a national run without a message
+   * object each; heartbeats never raise alerts.
+   */
+  heartbeat?(device: number, x: number, y: number, monitoring: number, now: number): void;
 }
 
 export interface ConsensusPlugin<C extends { type: string } = any> {

@@ -109,14 +109,19 @@ export abstract class CellConsensusServer implements ConsensusServer {
     return this.active.count(this.cells.key(x, y));
   }
 
-  receive(m: TriggerMessage, now: number): AlertRecord[] {
+  heartbeat(d: number, x: number, y: number, monitoring: number, now: number): void {
     this.active.expire(now);
+    this.active.heartbeat(d, x, y, monitoring, now);
+    this.px[d] = x;
+    this.py[d] = y;
+  }
+
+  receive(m: TriggerMessage, now: number): AlertRecord[] {
     if (m.kind === 'heartbeat') {
-      this.active.heartbeat(m.device, m.x, m.y, m.monitoring, now);
-      this.px[m.device] = m.x;
-      this.py[m.device] = m.y;
+      this.heartbeat(m.device, m.x, m.y, m.monitoring, now);
       return [];
     }
+    this.active.expire(now);
     if ((m.channel ?? 'shaking') !== 'shaking') return [];
     const d = m.device;
     this.px[d] = m.x;

@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import type * as H3 from 'h3-js';
 import type { LocalFrame } from '../core/frame.js';
-import { EventQueue } from '../core/clock.js';
+import { EventQueue, RefQueue } from '../core/clock.js';
 
 export interface CellIndex {
   readonly kind: 'grid' | 'h3';
@@ -94,7 +94,8 @@ export class ActivePhones {
   private readonly hbCell: Float64Array;
   private readonly counted: Uint8Array;
   private readonly active = new Map<number, number>();
-  private readonly queue = new EventQueue<number>();
+  /** When each heartbeat goes stale (a typed heap: a national run has millions in flight). */
+  private readonly queue = new RefQueue();
 
   constructor(private readonly cells: CellIndex, devices: number, private readonly staleness: number) {
     this.hbTime = new Float64Array(devices).fill(-Infinity);
@@ -119,7 +120,7 @@ export class ActivePhones {
   /** Stops counting phones whose last heartbeat is older than the staleness limit. */
   expire(now: number): void {
     while (this.queue.peekTime() < now) {
-      const { time, payload: d } = this.queue.pop()!;
+      const time = this.queue.peekTime(), d = this.queue.pop();
       if (this.counted[d] && this.hbTime[d]! + this.staleness === time) {
         this.bump(this.hbCell[d]!, -1);
         this.counted[d] = 0;
