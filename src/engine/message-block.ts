@@ -101,14 +101,27 @@ export function mergeSorted(blocks: readonly MessageBlock[]): MessageBlock {
   let count = 0;
   for (const b of blocks) count += b.count;
   const out = allocate(count), k = blocks.length, head = new Int32Array(k);
-  for (let j = 0; j < count; j++) {
-    let best = -1;
-    for (let q = 0; q < k; q++) {
-      const b = blocks[q]!;
-      if (head[q]! >= b.count) continue;
-      if (best < 0 || before(b, head[q]!, blocks[best]!, head[best]!)) best = q;
+  // A binary heap of the blocks by their next message (ties: lower block first), so each message costs log k comparisons.
+  const heap: number[] = [];
+  const less = (p: number, q: number) => before(blocks[p]!, head[p]!, blocks[q]!, head[q]!) || (!before(blocks[q]!, head[q]!, blocks[p]!, head[p]!) && p < q);
+  const down = (at: number) => {
+    for (let i = at; ;) {
+      const l = 2 * i + 1, r = l + 1;
+      let m = i;
+      if (l < heap.length && less(heap[l]!, heap[m]!)) m = l;
+      if (r < heap.length && less(heap[r]!, heap[m]!)) m = r;
+      if (m === i) return;
+      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+      i = m;
     }
+  };
+  for (let q = 0; q < k; q++) if (blocks[q]!.count > 0) heap.push(q);
+  for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i);
+  for (let j = 0; j < count; j++) {
+    const best = heap[0]!;
     const b = blocks[best]!, i = head[best]!++;
+    if (head[best]! >= b.count) { heap[0] = heap[heap.length - 1]!; heap.pop(); }
+    if (heap.length) down(0);
     out.device[j] = b.device[i]!; out.kind[j] = b.kind[i]!; out.monitoring[j] = b.monitoring[i]!; out.channel[j] = b.channel[i]!;
     out.time[j] = b.time[i]!; out.deviceTime[j] = b.deviceTime[i]!; out.onsetDeviceTime[j] = b.onsetDeviceTime[i]!;
     out.amplitude[j] = b.amplitude[i]!; out.ratio[j] = b.ratio[i]!; out.x[j] = b.x[i]!; out.y[j] = b.y[i]!;
