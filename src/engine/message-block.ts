@@ -49,22 +49,80 @@ export function compareMessages(a: TriggerMessage, b: TriggerMessage): number {
   return a.time - b.time || a.device - b.device || kindOrder(a) - kindOrder(b);
 }
 
+/** Writes message m into row i of block b. */
+function writeMessage(b: MessageBlock, i: number, m: TriggerMessage): void {
+  b.device[i] = m.device; b.kind[i] = KIND_CODE[m.kind]; b.monitoring[i] = m.monitoring;
+  b.time[i] = m.time; b.deviceTime[i] = m.deviceTime; b.onsetDeviceTime[i] = m.onsetDeviceTime;
+  b.amplitude[i] = m.amplitude; b.ratio[i] = m.ratio; b.x[i] = m.x; b.y[i] = m.y;
+  b.score[i] = m.score ?? NaN; b.speed[i] = m.speed ?? NaN; b.speedAfter[i] = m.speedAfter ?? NaN; b.step[i] = m.step ?? NaN;
+  b.channel[i] = 0;
+  if (m.channel !== undefined) {
+    const c = CHANNELS.indexOf(m.channel as (typeof CHANNELS)[number]);
+    if (c >= 0) b.channel[i] = c + 1;
+    else { b.channel[i] = 255; (b.otherChannel ??= {})[i] = m.channel; }
+  }
+}
+
+/** Copies row i of block a into row j of block b. */
+function copyRow(a: MessageBlock, i: number, b: MessageBlock, j: number): void {
+  b.device[j] = a.device[i]!; b.kind[j] = a.kind[i]!; b.monitoring[j] = a.monitoring[i]!; b.channel[j] = a.channel[i]!;
+  b.time[j] = a.time[i]!; b.deviceTime[j] = a.deviceTime[i]!; b.onsetDeviceTime[j] = a.onsetDeviceTime[i]!;
+  b.amplitude[j] = a.amplitude[i]!; b.ratio[j] = a.ratio[i]!; b.x[j] = a.x[i]!; b.y[j] = a.y[i]!;
+  b.score[j] = a.score[i]!; b.speed[j] = a.speed[i]!; b.speedAfter[j] = a.speedAfter[i]!; b.step[j] = a.step[i]!;
+  if (a.channel[i] === 255) (b.otherChannel ??= {})[j] = a.otherChannel![i]!;
+}
+
 /** Packs message objects (in their order). */
 export function packMessages(list: readonly TriggerMessage[]): MessageBlock {
   const b = allocate(list.length);
-  for (let i = 0; i < list.length; i++) {
-    const m = list[i]!;
-    b.device[i] = m.device; b.kind[i] = KIND_CODE[m.kind]; b.monitoring[i] = m.monitoring;
-    b.time[i] = m.time; b.deviceTime[i] = m.deviceTime; b.onsetDeviceTime[i] = m.onsetDeviceTime;
-    b.amplitude[i] = m.amplitude; b.ratio[i] = m.ratio; b.x[i] = m.x; b.y[i] = m.y;
-    b.score[i] = m.score ?? NaN; b.speed[i] = m.speed ?? NaN; b.speedAfter[i] = m.speedAfter ?? NaN; b.step[i] = m.step ?? NaN;
-    if (m.channel !== undefined) {
-      const c = CHANNELS.indexOf(m.channel as (typeof CHANNELS)[number]);
-      if (c >= 0) b.channel[i] = c + 1;
-      else { b.channel[i] = 255; (b.otherChannel ??= {})[i] = m.channel; }
-    }
-  }
+  for (let i = 0; i < list.length; i++) writeMessage(b, i, list[i]!);
   return b;
+}
+
+/**
+ * Where a chunk's phones put what they send: detectors' message objects and the engine's
+ * heartbeats (written straight into columns, no object each), handed over as one block in
+ * (time, device, kind) order, ties in the order they were sent.
+ */
+export class MessageBuilder {
+  private b = allocate(1024);
+  count = 0;
+
+  private room(): number {
+    if (this.count === this.b.count) {
+      const n = allocate(2 * this.b.count);
+      for (const k of ['device', 'kind', 'monitoring', 'channel', ...NUMERIC] as const) (n[k] as Float64Array).set(this.b[k] as Float64Array);
+      n.otherChannel = this.b.otherChannel;
+      this.b = n;
+    }
+    return this.count++;
+  }
+
+  push(m: TriggerMessage): void {
+    const i = this.room(); // first: it may replace the block with a larger one
+    writeMessage(this.b, i, m);
+  }
+
+  /** A heartbeat: "I am here (x, y) and monitoring (or not)", sent at `time` (`deviceTime` by the phone's clock). */
+  heartbeat(device: number, time: number, deviceTime: number, x: number, y: number, monitoring: number): void {
+    const i = this.room(), b = this.b;
+    b.device[i] = device; b.kind[i] = 2; b.monitoring[i] = monitoring; b.channel[i] = 0;
+    b.time[i] = time; b.deviceTime[i] = deviceTime; b.onsetDeviceTime[i] = deviceTime;
+    b.amplitude[i] = 0; b.ratio[i] = 0; b.x[i] = x; b.y[i] = y;
+    b.score[i] = NaN; b.speed[i] = NaN; b.speedAfter[i] = NaN; b.step[i] = NaN;
+  }
+
+  /** Everything sent so far, sorted; the builder starts empty again. */
+  finish(): MessageBlock {
+    const b = this.b, n = this.count, order = new Int32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort((p, q) => b.time[p]! - b.time[q]! || b.device[p]! - b.device[q]! || b.kind[p]! - b.kind[q]! || p - q);
+    const out = allocate(n);
+    for (let j = 0; j < n; j++) copyRow(b, order[j]!, out, j);
+    this.b = allocate(1024);
+    this.count = 0;
+    return out;
+  }
 }
 
 /** Message i of a block as an object (the fields it was packed from). */
@@ -122,11 +180,7 @@ export function mergeSorted(blocks: readonly MessageBlock[]): MessageBlock {
     const b = blocks[best]!, i = head[best]!++;
     if (head[best]! >= b.count) { heap[0] = heap[heap.length - 1]!; heap.pop(); }
     if (heap.length) down(0);
-    out.device[j] = b.device[i]!; out.kind[j] = b.kind[i]!; out.monitoring[j] = b.monitoring[i]!; out.channel[j] = b.channel[i]!;
-    out.time[j] = b.time[i]!; out.deviceTime[j] = b.deviceTime[i]!; out.onsetDeviceTime[j] = b.onsetDeviceTime[i]!;
-    out.amplitude[j] = b.amplitude[i]!; out.ratio[j] = b.ratio[i]!; out.x[j] = b.x[i]!; out.y[j] = b.y[i]!;
-    out.score[j] = b.score[i]!; out.speed[j] = b.speed[i]!; out.speedAfter[j] = b.speedAfter[i]!; out.step[j] = b.step[i]!;
-    if (b.channel[i] === 255) (out.otherChannel ??= {})[j] = b.otherChannel![i]!;
+    copyRow(b, i, out, j);
   }
   return out;
 }
@@ -144,11 +198,7 @@ export class TriggerLog implements Iterable<{ message: TriggerMessage; arrival: 
   push(b: MessageBlock, i: number, arrival: number): void {
     if (this.length === this.arrivals.length) this.grow();
     const o = this.block, j = this.length++;
-    o.device[j] = b.device[i]!; o.kind[j] = b.kind[i]!; o.monitoring[j] = b.monitoring[i]!; o.channel[j] = b.channel[i]!;
-    o.time[j] = b.time[i]!; o.deviceTime[j] = b.deviceTime[i]!; o.onsetDeviceTime[j] = b.onsetDeviceTime[i]!;
-    o.amplitude[j] = b.amplitude[i]!; o.ratio[j] = b.ratio[i]!; o.x[j] = b.x[i]!; o.y[j] = b.y[i]!;
-    o.score[j] = b.score[i]!; o.speed[j] = b.speed[i]!; o.speedAfter[j] = b.speedAfter[i]!; o.step[j] = b.step[i]!;
-    if (b.channel[i] === 255) (o.otherChannel ??= {})[j] = b.otherChannel![i]!;
+    copyRow(b, i, o, j);
     this.arrivals[j] = arrival;
   }
 

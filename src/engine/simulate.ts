@@ -8,7 +8,7 @@ import type { Runtimes } from './setup.js';
 import { TickFrame, type DeviceStage } from './stages.js';
 import { deviceStages } from './fidelities.js';
 import type { TriggerMessage, TruthRow, WindowRequest } from '../plugin/index.js';
-import { compareMessages, packMessages, type MessageBlock } from './message-block.js';
+import type { MessageBlock } from './message-block.js';
 
 export interface ChunkTask {
   /** First and last-plus-one tick of the epoch. */
@@ -127,5 +127,5 @@ export function simulateChunk(rt: Runtimes, task: ChunkTask): ChunkResult {
   const frame = TickFrame.of(rt);
   const stages = deviceStages(rt.state.scenario.config.fidelity, rt);
   const steps = !task.everyTick && stages.every((s) => s.next) ? runDevicesByEvent(frame, stages, rt, task) : runDevices(frame, stages, rt, task);
-  return { messages: packMessages(frame.messages.sort(compareMessages)), samples: frame.samples, truth: rt.truth.take(), monitoredTicks: frame.monitoredTicks, steps, windows: packWindows(frame.windows, frame.windowContexts), busyMs: performance.now() - started };
+  return { messages: frame.messages.finish(), samples: frame.samples, truth: rt.truth.take(), monitoredTicks: frame.monitoredTicks, steps, windows: packWindows(frame.windows, frame.windowContexts), busyMs: performance.now() - started };
 }

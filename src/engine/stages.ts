@@ -17,6 +17,7 @@ import { rotateBlock, rotateBlockBlend, rotation, swingBlock, yawBlock } from '.
 import { Activity } from '../population/mobility.js';
 import type { Block, DetectorRuntime, DetectorSink, SensorBlock, TriggerMessage, WindowRequest } from '../plugin/index.js';
 import type { SensorOutput } from './tap.js';
+import { MessageBuilder } from './message-block.js';
 
 /** Sample index of time t at rate fs (ticks hold whole numbers of samples). */
 export const sampleIndex = (t: number, fs: number): number => Math.ceil(t * fs - 1e-6);
@@ -61,7 +62,8 @@ function buffers(n: number, pn: number) {
 
 /** What the stages share while they process one device's tick: the device, the tick, the buffers, the outputs. */
 export class TickFrame {
-  readonly messages: TriggerMessage[] = [];
+  /** What the chunk's phones send (heartbeats straight into columns). */
+  readonly messages = new MessageBuilder();
   readonly windows: WindowRequest[] = [];
   /** Scoring truth: the phone's true context slot (context, driving or not) when it submitted each window (never sent anywhere). */
   readonly windowContexts: number[] = [];
@@ -337,7 +339,7 @@ export function reportStage(rt: Runtimes): DeviceStage {
       // The device's heartbeat phase, kept while its ticks run one after another.
       if (d !== phaseOf) { phaseOf = d; phase = heartbeatPhase(rt.heartbeatKey, d, every); }
       for (let hb = heartbeatAfter(phase, every, from); hb < f.t1; hb += every) {
-        f.messages.push({ device: d, kind: 'heartbeat', time: hb, deviceTime: clocks.time(d, hb), onsetDeviceTime: clocks.time(d, hb), amplitude: 0, ratio: 0, x: gnss.rx[d]!, y: gnss.ry[d]!, monitoring: monitoring[d]! });
+        f.messages.heartbeat(d, hb, clocks.time(d, hb), gnss.rx[d]!, gnss.ry[d]!, monitoring[d]!);
       }
     },
     next(f) {

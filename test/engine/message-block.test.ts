@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TriggerLog, compareMessages, mergeSorted, messageAt, packMessages } from '../../src/engine/message-block.js';
+import { MessageBuilder, TriggerLog, compareMessages, mergeSorted, messageAt, packMessages } from '../../src/engine/message-block.js';
 import type { TriggerMessage } from '../../src/plugin/index.js';
 import { FastRandom } from '../../src/core/random.js';
 
@@ -36,6 +36,19 @@ describe('messages as columns', () => {
     const reference = chunks.flat().sort(compareMessages);
     expect(merged.count).toBe(reference.length);
     expect(Array.from({ length: merged.count }, (_, i) => messageAt(merged, i))).toEqual(reference);
+  });
+
+  it('build a chunk\'s block from message objects and heartbeats written as columns, in the order a stable sort of the objects gives', () => {
+    const list = messages(2500, 7), builder = new MessageBuilder(), objects: TriggerMessage[] = [];
+    for (const m of list) {
+      if (m.kind === 'heartbeat') {
+        builder.heartbeat(m.device, m.time, m.deviceTime, m.x, m.y, m.monitoring);
+        objects.push({ device: m.device, kind: 'heartbeat', time: m.time, deviceTime: m.deviceTime, onsetDeviceTime: m.deviceTime, amplitude: 0, ratio: 0, x: m.x, y: m.y, monitoring: m.monitoring });
+      } else { builder.push(m); objects.push(m); }
+    }
+    const b = builder.finish();
+    expect(Array.from({ length: b.count }, (_, i) => messageAt(b, i))).toEqual(objects.sort(compareMessages));
+    expect(builder.finish().count).toBe(0); // it starts over
   });
 
   it('log triggers past their first allocation, with arrivals, and read back as columns and as objects', () => {
