@@ -154,7 +154,7 @@ async function runOnce(scenario: ReturnType<typeof loadScenario>, plugins: Plugi
   const figures = runFigures(result, threads);
   const manifest = buildManifest(result, figures);
   await writeRun(outDir, summary, manifest, async (dir) => {
-    await writeRunFiles(dir, result, devices);
+    await writeRunFiles(dir, result, devices, { threads });
     await writeReport(dir);
   });
   return { summary, figures };

@@ -13,7 +13,7 @@ import type { RunResult } from '../engine/run.js';
 import type { HazardTruth } from '../plugin/index.js';
 import type { AlertRecord } from '../plugin/index.js';
 import { OUTCOMES, type Outcome } from '../score/score.js';
-import { writeTable, type ColumnValues, type TableColumn } from './tables.js';
+import { writeTables, type ColumnSource, type TableColumn } from './tables.js';
 
 const col = (name: string, type: TableColumn['type'], unit: string, doc: string): TableColumn => ({ name, type, unit, doc });
 const TIME = 's after the run start (simulation clock)';
@@ -84,19 +84,24 @@ export class DeviceRows {
     this.device = more(this.device); this.hazard = more(this.hazard); this.flags = more(this.flags); this.receipt = more(this.receipt); this.warning = more(this.warning);
   }
 
-  /** The table's columns (per-hazard truth read through the row's device). */
-  get data(): Record<string, ColumnValues> {
-    const dev = (i: number) => this.truths[this.hazard[i]!]!.devices!, d = this.device;
+  /** The table's columns as sources that can cross to a worker: per-hazard truth gathered by the row's device. */
+  sources(): Record<string, ColumnSource> {
+    const n = this.rows, d = this.device;
+    const gather = (get: (i: number) => number) => { const a = new Float64Array(n); for (let i = 0; i < n; i++) a[i] = get(i); return a; };
+    const dev = (i: number) => this.truths[this.hazard[i]!]!.devices!;
+    const outcome = new Uint8Array(n);
+    for (let i = 0; i < n; i++) outcome[i] = OUTCOMES.indexOf(this.outcome[i]!);
     return {
-      device: d.subarray(0, this.rows), hazard: this.hazard.subarray(0, this.rows),
-      lon: (i: number) => this.positions.lon[d[i]!], lat: (i: number) => this.positions.lat[d[i]!],
-      reached: () => true, should_alert: (i: number) => (this.flags[i]! & 1) === 1,
-      intensity: (i: number) => dev(i).intensity[d[i]!], mmi: (i: number) => dev(i).mmi[d[i]!],
-      first_s: (i: number) => dev(i).first[d[i]!], impact_s: (i: number) => dev(i).impact[d[i]!],
-      receipt_s: this.receipt.subarray(0, this.rows), warning_s: this.warning.subarray(0, this.rows),
-      outcome: this.outcome, take_action: (i: number) => (this.flags[i]! & 2) === 2,
+      device: d.slice(0, n), hazard: this.hazard.slice(0, n),
+      lon: gather((i) => this.positions.lon[d[i]!]!), lat: gather((i) => this.positions.lat[d[i]!]!),
+      reached: { constant: true }, should_alert: Uint8Array.from({ length: n }, (_, i) => this.flags[i]! & 1),
+      intensity: gather((i) => dev(i).intensity[d[i]!]!), mmi: gather((i) => dev(i).mmi[d[i]!]!),
+      first_s: gather((i) => dev(i).first[d[i]!]!), impact_s: gather((i) => dev(i).impact[d[i]!]!),
+      receipt_s: this.receipt.slice(0, n), warning_s: this.warning.slice(0, n),
+      outcome: { codes: outcome, labels: OUTCOMES }, take_action: Uint8Array.from({ length: n }, (_, i) => (this.flags[i]! >> 1) & 1),
     };
   }
+
 }
 
 function alertRows(alerts: AlertRecord[]): Record<string, unknown[]> {
@@ -167,38 +172,47 @@ export function truthRecord(truths: HazardTruth[]): object[] {
   return truths.map(({ devices, ...rest }) => ({ ...rest, has_devices: devices !== undefined }));
 }
 
-/** Writes the row outputs of a run into `dir` (devices rows come from the scoring pass). */
-export async function writeRunFiles(dir: string, result: RunResult, devices: DeviceRows): Promise<void> {
+/**
+ * Writes the row outputs of a run into `dir` (devices rows come from the scoring pass); `threads`:
+ * how many tables may be written at once on worker threads when the run is large.
+ */
+export async function writeRunFiles(dir: string, result: RunResult, devices: DeviceRows, options: { threads?: number } = {}): Promise<void> {
   const frame = result.state.world.frame;
   const sc = result.state.scenario;
   const meta: Record<string, string> = { 'hazardsim:version': packageVersions().hazardsim ?? '', 'hazardsim:scenario': sc.config.name, 'hazardsim:scenario_hash': sc.hash, 'hazardsim:seed': String(sc.config.seed) };
   if (sc.config.start_utc) meta['hazardsim:start_utc'] = new Date(Date.parse(sc.config.start_utc)).toISOString();
-  await writeTable(dir, 'devices', DEVICE_COLUMNS, devices.data, devices.rows, meta);
-  // Triggers straight from the run's columns; positions back to degrees.
+  // Every table as sources (typed columns, codes for repeated strings), written side by side on worker threads when large.
   const log = result.triggers.columns(), nt = log.count;
   const tlon = new Float64Array(nt), tlat = new Float64Array(nt);
   for (let i = 0; i < nt; i++) { const [lon, lat] = frame.unproject(log.x[i]!, log.y[i]!); tlon[i] = lon; tlat[i] = lat; }
-  const t: Record<string, ColumnValues> = {
-    device: log.device, kind: (i) => (log.kind[i] === 0 ? 'trigger' : 'update'), channel: (i) => result.triggers.channelAt(i) ?? 'shaking',
-    time_s: log.time, device_time_s: log.deviceTime, onset_device_time_s: log.onsetDeviceTime, arrival_s: log.arrival,
-    amplitude_ms2: log.amplitude, ratio: log.ratio, score: log.score, lon: tlon, lat: tlat,
-    speed_ms: log.speed, speed_after_ms: log.speedAfter, step_pa: log.step,
+  const channels = ['shaking', 'shaking', 'bump', 'crash', 'pressure'];
+  const t: Record<string, ColumnSource> = {
+    device: log.device.slice(), kind: { codes: log.kind.slice(), labels: ['trigger', 'update'] },
+    channel: log.otherChannel ? Array.from({ length: nt }, (_, i) => result.triggers.channelAt(i) ?? 'shaking') : { codes: log.channel.slice(), labels: channels },
+    time_s: log.time.slice(), device_time_s: log.deviceTime.slice(), onset_device_time_s: log.onsetDeviceTime.slice(), arrival_s: log.arrival.slice(),
+    amplitude_ms2: log.amplitude.slice(), ratio: log.ratio.slice(), score: log.score.slice(), lon: tlon, lat: tlat,
+    speed_ms: log.speed.slice(), speed_after_ms: log.speedAfter.slice(), step_pa: log.step.slice(),
   };
-  const alerts = alertRows(result.alerts);
-  const rc = result.receipts;
-  const r: Record<string, ColumnValues> = { device: (i) => rc[i]!.device, event: (i) => rc[i]!.event, seq: (i) => rc[i]!.seq, time_s: (i) => rc[i]!.time, tier: (i) => rc[i]!.tier };
+  const rc = result.receipts, nr = rc.length, tiers = ['be-aware', 'take-action', 'cancel'] as const;
+  const r: Record<string, ColumnSource> = {
+    device: Int32Array.from(rc, (x) => x.device), event: Int32Array.from(rc, (x) => x.event), seq: Int32Array.from(rc, (x) => x.seq),
+    time_s: Float64Array.from(rc, (x) => x.time), tier: { codes: Uint8Array.from(rc, (x) => tiers.indexOf(x.tier)), labels: tiers },
+  };
   // With an absolute start, each time_s gets its UTC time beside it.
   const start = sc.config.start_utc ? Date.parse(sc.config.start_utc) : undefined;
-  const withUtc = (cols: TableColumn[], data: Record<string, ColumnValues>): TableColumn[] => {
+  const withUtc = (cols: TableColumn[], data: Record<string, ColumnSource>): TableColumn[] => {
     if (start === undefined) return cols;
-    const ts = data.time_s!, get = typeof ts === 'function' ? ts : (i: number) => ts[i];
-    data.time_utc = (i: number) => { const v = get(i); return typeof v === 'number' && Number.isFinite(v) ? new Date(Math.round(start + v * 1000)).toISOString() : null; };
+    data.time_utc = { utcOf: 'time_s', startMs: start };
     const at = cols.findIndex((c) => c.name === 'time_s') + 1;
     return [...cols.slice(0, at), col('time_utc', 'string', 'ISO 8601', 'time_s as a UTC date and time (start_utc + time_s)'), ...cols.slice(at)];
   };
-  await writeTable(dir, 'triggers', withUtc(TRIGGER_COLUMNS, t), t, result.triggers.length, meta);
-  await writeTable(dir, 'alerts', withUtc(ALERT_COLUMNS, alerts), alerts, result.alerts.length, meta);
-  await writeTable(dir, 'receipts', withUtc(RECEIPT_COLUMNS, r), r, result.receipts.length, meta);
+  const alerts = alertRows(result.alerts);
+  await writeTables([
+    { dir, name: 'devices', columns: DEVICE_COLUMNS, data: devices.sources(), rows: devices.rows, meta },
+    { dir, name: 'triggers', columns: withUtc(TRIGGER_COLUMNS, t), data: t, rows: nt, meta },
+    { dir, name: 'alerts', columns: withUtc(ALERT_COLUMNS, alerts), data: alerts, rows: result.alerts.length, meta },
+    { dir, name: 'receipts', columns: withUtc(RECEIPT_COLUMNS, r), data: r, rows: nr, meta },
+  ], { threads: options.threads ?? 2 });
   writeFileSync(join(dir, 'truth.json'), JSON.stringify(truthRecord(result.truths), null, 1) + '\n');
   writeFileSync(join(dir, 'alerts.geojson'), geoJsonText(alertsGeoJson(result.alerts, result.truths)));
   writeFileSync(join(dir, 'truth.geojson'), geoJsonText(truthGeoJson(result.truths)));

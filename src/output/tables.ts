@@ -92,6 +92,73 @@ export async function writeTable(dir: string, name: string, columns: readonly Ta
   return csv ? [`${name}.parquet`, `${name}.csv`] : [`${name}.parquet`];
 }
 
+/**
+ * A column's values in a form that crosses to another thread: a typed or plain array, codes into
+ * labels (strings repeated millions of times), one value for every row, or the UTC time of
+ * another column's seconds after `startMs`.
+ */
+export type ColumnSource =
+  | ArrayLike<unknown>
+  | { codes: Uint8Array; labels: readonly (string | null)[] }
+  | { constant: unknown }
+  | { utcOf: string; startMs: number };
+
+/** One table to write, with everything it needs (the typed arrays can be moved to a worker). */
+export interface TableTask {
+  dir: string;
+  name: string;
+  columns: readonly TableColumn[];
+  data: Record<string, ColumnSource>;
+  rows: number;
+  meta?: Record<string, string>;
+}
+
+/** The column values a task's sources stand for. */
+export function resolveSources(data: Record<string, ColumnSource>): Record<string, ColumnValues> {
+  const out: Record<string, ColumnValues> = {};
+  for (const [name, src] of Object.entries(data)) {
+    if (ArrayBuffer.isView(src) || Array.isArray(src)) { out[name] = src as ArrayLike<unknown>; continue; }
+    const o = src as Exclude<ColumnSource, ArrayLike<unknown>>;
+    if ('codes' in o) out[name] = (i) => o.labels[o.codes[i]!];
+    else if ('constant' in o) out[name] = () => o.constant;
+    else if ('utcOf' in o) {
+      const ref = data[o.utcOf] as ArrayLike<number>;
+      out[name] = (i) => { const v = ref[i]; return typeof v === 'number' && Number.isFinite(v) ? new Date(Math.round(o.startMs + v * 1000)).toISOString() : null; };
+    } else out[name] = src as ArrayLike<unknown>;
+  }
+  return out;
+}
+
+/** Writes a task's table (in this thread). */
+export function writeTableTask(t: TableTask): Promise<string[]> {
+  return writeTable(t.dir, t.name, t.columns, resolveSources(t.data), t.rows, t.meta);
+}
+
+/** Tables with at least this many rows in all are written on worker threads, side by side. */
+export const PARALLEL_FROM_ROWS = 300_000;
+
+/**
+ * Writes tables: in this thread when they are small, else up to `threads` of them at once on
+ * worker threads (the files are the same either way: the same writer runs on the same sources).
+ */
+export async function writeTables(tasks: readonly TableTask[], options: { threads?: number; parallel?: boolean } = {}): Promise<void> {
+  const rows = tasks.reduce((s, t) => s + t.rows, 0);
+  const threads = Math.max(1, Math.min(options.threads ?? 2, tasks.length));
+  if (!(options.parallel ?? (threads > 1 && rows >= PARALLEL_FROM_ROWS))) {
+    for (const t of tasks) await writeTableTask(t);
+    return;
+  }
+  const { Piscina } = await import('piscina');
+  const { compiledModule } = await import('../core/paths.js');
+  const pool = new Piscina({ filename: compiledModule('output/table-worker.js'), minThreads: threads, maxThreads: threads });
+  try {
+    // The largest first, so the others fill in beside it.
+    await Promise.all([...tasks].sort((a, b) => b.rows - a.rows).map((t) => pool.run(t)));
+  } finally {
+    await pool.destroy();
+  }
+}
+
 /** Reads `name.parquet` from `dir` as row objects. */
 export async function readTable(dir: string, name: string): Promise<Record<string, unknown>[]> {
   const bytes = readFileSync(join(dir, `${name}.parquet`));

@@ -62,3 +62,29 @@ describe('absolute time', () => {
     expect(bad.stderr).toMatch(/start_utc: expected an ISO 8601 date and time with a zone, e\.g\. 2023-02-06T01:17:00Z/);
   });
 });
+
+describe('tables written on worker threads', () => {
+  it('are byte for byte the files written in the calling thread, from typed columns, codes, constants and UTC times', async () => {
+    const { writeTables, readTable } = await import('../../src/output/tables.js');
+    const n = 250_001; // past the CSV limit for one table, under it for the other
+    const columns = [
+      { name: 'device', type: 'int' as const }, { name: 'time_s', type: 'double' as const }, { name: 'time_utc', type: 'string' as const },
+      { name: 'tier', type: 'string' as const }, { name: 'ok', type: 'bool' as const }, { name: 'always', type: 'bool' as const },
+    ];
+    const data = () => ({
+      device: Int32Array.from({ length: n }, (_, i) => i % 977), time_s: Float64Array.from({ length: n }, (_, i) => (i % 13 === 0 ? NaN : i / 7)),
+      time_utc: { utcOf: 'time_s', startMs: Date.parse('2023-02-06T01:16:35Z') }, tier: { codes: Uint8Array.from({ length: n }, (_, i) => i % 3), labels: ['be-aware', 'take-action', 'cancel'] },
+      ok: Uint8Array.from({ length: n }, (_, i) => i % 2), always: { constant: true },
+    });
+    const tasks = (dir: string) => [{ dir, name: 'big', columns, data: data(), rows: n }, { dir, name: 'small', columns, data: data(), rows: 1000 }];
+    const [a, b] = [tempDir(), tempDir()];
+    await writeTables(tasks(a), { parallel: false });
+    await writeTables(tasks(b), { parallel: true, threads: 2 });
+    for (const f of ['big.parquet', 'small.parquet', 'small.csv']) expect(readFileSync(join(b, f)).equals(readFileSync(join(a, f))), f).toBe(true);
+    expect(() => readFileSync(join(a, 'big.csv'))).toThrow(); // over CSV_MAX_ROWS: Parquet only
+    const rows = await readTable(b, 'small');
+    expect(rows[14]).toEqual({ device: 14, time_s: 2, time_utc: '2023-02-06T01:16:37.000Z', tier: 'cancel', ok: false, always: true });
+    expect(rows[13]!.time_s).toBeNull();
+    expect(rows[13]!.time_utc).toBeNull();
+  });
+});
