@@ -140,6 +140,7 @@ export const PARALLEL_FROM_ROWS = 300_000;
 /**
  * Writes tables: in this thread when they are small, else up to `threads` of them at once on
  * worker threads (the files are the same either way: the same writer runs on the same sources).
+ * On worker threads, the tasks' typed arrays are moved there: the caller must not use them after.
  */
 export async function writeTables(tasks: readonly TableTask[], options: { threads?: number; parallel?: boolean } = {}): Promise<void> {
   const rows = tasks.reduce((s, t) => s + t.rows, 0);
@@ -153,7 +154,16 @@ export async function writeTables(tasks: readonly TableTask[], options: { thread
   const pool = new Piscina({ filename: compiledModule('output/table-worker.js'), minThreads: threads, maxThreads: threads });
   try {
     // The largest first, so the others fill in beside it.
-    await Promise.all([...tasks].sort((a, b) => b.rows - a.rows).map((t) => pool.run(t)));
+    // Typed arrays that own their buffers are moved to the worker, not copied (the caller made them for this).
+    const transferList = (t: TableTask) => {
+      const out: ArrayBuffer[] = [];
+      for (const v of Object.values(t.data)) {
+        const a = ArrayBuffer.isView(v) ? v : v && typeof v === 'object' && 'codes' in v ? v.codes : undefined;
+        if (a && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && a.buffer instanceof ArrayBuffer && !out.includes(a.buffer)) out.push(a.buffer);
+      }
+      return out;
+    };
+    await Promise.all([...tasks].sort((a, b) => b.rows - a.rows).map((t) => pool.run(t, { transferList: transferList(t) as never })));
   } finally {
     await pool.destroy();
   }
