@@ -185,50 +185,51 @@ export function mergeSorted(blocks: readonly MessageBlock[]): MessageBlock {
   return out;
 }
 
+/** Rows per segment of a growing log (a log grows by whole segments: no copying, little slack). */
+const SEGMENT_BITS = 18, SEGMENT = 1 << SEGMENT_BITS;
+
 /**
  * The triggers and updates phones sent, in sending order, with when each reached the server (NaN:
- * lost): a growing block of columns. `at(i)` gives one as an object; iterating gives them all so.
+ * lost): columns in segments of 262,144 rows. `at(i)` gives one as an object; iterating gives
+ * them all so; `columns()` gives them as whole columns.
  */
 export class TriggerLog implements Iterable<{ message: TriggerMessage; arrival: number }> {
-  private block = allocate(1024);
-  private arrivals = new Float64Array(1024);
+  private readonly blocks: MessageBlock[] = [];
+  private readonly arrivals: Float64Array[] = [];
   length = 0;
 
   /** Appends message i of block b, which arrived at `arrival`. */
   push(b: MessageBlock, i: number, arrival: number): void {
-    if (this.length === this.arrivals.length) this.grow();
-    const o = this.block, j = this.length++;
-    copyRow(b, i, o, j);
-    this.arrivals[j] = arrival;
+    const s = this.length >> SEGMENT_BITS, j = this.length & (SEGMENT - 1);
+    if (s === this.blocks.length) { this.blocks.push(allocate(SEGMENT)); this.arrivals.push(new Float64Array(SEGMENT)); }
+    copyRow(b, i, this.blocks[s]!, j);
+    this.arrivals[s]![j] = arrival;
+    this.length++;
   }
 
-  private grow(): void {
-    const c = this.arrivals.length * 2, o = this.block, n = allocate(c);
-    for (const k of ['device', 'kind', 'monitoring', 'channel', ...NUMERIC] as const) (n[k] as Float64Array).set(o[k] as Float64Array);
-    n.otherChannel = o.otherChannel;
-    this.block = n;
-    const a = new Float64Array(c);
-    a.set(this.arrivals);
-    this.arrivals = a;
-  }
-
-  /** The log's columns (views of its first `length` rows). */
+  /** The log as whole columns, freshly made (the caller may keep or move them). */
   columns(): MessageBlock & { arrival: Float64Array } {
-    const o = this.block, n = this.length, v = { count: n, otherChannel: o.otherChannel } as MessageBlock & { arrival: Float64Array };
-    for (const k of ['device', 'kind', 'monitoring', 'channel', ...NUMERIC] as const) (v as unknown as Record<string, unknown>)[k] = (o[k] as Float64Array).subarray(0, n);
-    v.arrival = this.arrivals.subarray(0, n);
+    const n = this.length, v = allocate(n) as MessageBlock & { arrival: Float64Array };
+    v.arrival = new Float64Array(n);
+    this.blocks.forEach((b, s) => {
+      const from = s * SEGMENT, len = Math.min(SEGMENT, n - from);
+      for (const k of ['device', 'kind', 'monitoring', 'channel', ...NUMERIC] as const) (v[k] as Float64Array).set((b[k] as Float64Array).subarray(0, len), from);
+      v.arrival.set(this.arrivals[s]!.subarray(0, len), from);
+      if (b.otherChannel) for (const [j, c] of Object.entries(b.otherChannel)) (v.otherChannel ??= {})[from + Number(j)] = c;
+    });
     return v;
   }
 
   /** The channel entry i names (undefined: none given, which means shaking). */
   channelAt(i: number): string | undefined {
-    const c = this.block.channel[i]!;
-    return c === 255 ? this.block.otherChannel![i] : c > 0 ? CHANNELS[c - 1] : undefined;
+    const b = this.blocks[i >> SEGMENT_BITS]!, j = i & (SEGMENT - 1), c = b.channel[j]!;
+    return c === 255 ? b.otherChannel![j] : c > 0 ? CHANNELS[c - 1] : undefined;
   }
 
   /** Entry i as objects. */
   at(i: number): { message: TriggerMessage; arrival: number } {
-    return { message: messageAt(this.block, i), arrival: this.arrivals[i]! };
+    const s = i >> SEGMENT_BITS, j = i & (SEGMENT - 1);
+    return { message: messageAt(this.blocks[s]!, j), arrival: this.arrivals[s]![j]! };
   }
 
   *[Symbol.iterator](): Iterator<{ message: TriggerMessage; arrival: number }> {

@@ -10,6 +10,7 @@
 import { Piscina } from 'piscina';
 import { compiledModule, compiledUrl } from '../core/paths.js';
 import { RefQueue } from '../core/clock.js';
+import { ReceiptLog } from './receipt-log.js';
 import { TriggerLog, compareMessages, mergeSorted, messageAt, packMessages, type MessageBlock } from './message-block.js';
 import type { ResolvedScenario } from '../scenario/load.js';
 import { serversOf } from '../scenario/schema.js';
@@ -57,21 +58,14 @@ export interface SentTrigger {
   arrival: number;
 }
 
-/** An alert arriving on a phone. */
-export interface Receipt {
-  device: number;
-  event: number;
-  seq: number;
-  time: number;
-  /** Which alert reached the phone: `be-aware`, `take-action`, or `cancel` (the event was withdrawn). */
-  tier: 'be-aware' | 'take-action' | 'cancel';
-}
+export type { Receipt } from './receipt-log.js';
 
 export interface RunResult {
   state: SimulationState;
   truths: HazardTruth[];
   alerts: AlertRecord[];
-  receipts: Receipt[];
+  /** Alerts as they reached phones (columns; iterate for Receipt objects). */
+  receipts: ReceiptLog;
   /** Every trigger and update the phones sent, in sending order (columns; iterate for SentTrigger objects). */
   triggers: TriggerLog;
   messages: { sent: number; lost: number; lostToOutage: number; triggers: number; updates: number; heartbeats: number; devicesTriggered: number };
@@ -158,7 +152,7 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
   const queue = new RefQueue();
   const inFlightBlocks = new Map<number, { block: MessageBlock; pending: number }>();
   const alerts: AlertRecord[] = [];
-  const receipts: Receipt[] = [];
+  const receipts = new ReceiptLog();
   /** Per event: the tier each phone holds (0 none, 1 be aware, 2 take action). */
   const alerted = new Map<number, Uint8Array>();
   /** Event ids are per server; the run numbers them in the order they first alert. */
@@ -185,7 +179,7 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
       for (let d = 0; d < n; d++) {
         if (!tier[d] || Number.isNaN(lastX[d]!)) continue;
         const t = push.deliver(d, a.time, lastX[d]!, lastY[d]!);
-        if (t !== undefined) receipts.push({ device: d, event: a.event, seq: a.seq, time: t, tier: 'cancel' });
+        if (t !== undefined) receipts.push(d, a.event, a.seq, t, 'cancel');
       }
       return;
     }
@@ -205,7 +199,7 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
       if (level <= tier[d]!) continue;
       tier[d] = level;
       const t = push.deliver(d, a.time, lastX[d]!, lastY[d]!);
-      if (t !== undefined) receipts.push({ device: d, event: a.event, seq: a.seq, time: t, tier: level === 2 ? 'take-action' : 'be-aware' });
+      if (t !== undefined) receipts.push(d, a.event, a.seq, t, level === 2 ? 'take-action' : 'be-aware');
     }
   };
 

@@ -10,6 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buffer, circle, destination, lineString, point } from '@turf/turf';
 import type { RunResult } from '../engine/run.js';
+import { TIERS } from '../engine/receipt-log.js';
 import type { HazardTruth } from '../plugin/index.js';
 import type { AlertRecord } from '../plugin/index.js';
 import { OUTCOMES, type Outcome } from '../score/score.js';
@@ -182,22 +183,19 @@ export async function writeRunFiles(dir: string, result: RunResult, devices: Dev
   const meta: Record<string, string> = { 'hazardsim:version': packageVersions().hazardsim ?? '', 'hazardsim:scenario': sc.config.name, 'hazardsim:scenario_hash': sc.hash, 'hazardsim:seed': String(sc.config.seed) };
   if (sc.config.start_utc) meta['hazardsim:start_utc'] = new Date(Date.parse(sc.config.start_utc)).toISOString();
   // Every table as sources (typed columns, codes for repeated strings), written side by side on worker threads when large.
-  const log = result.triggers.columns(), nt = log.count;
+  const log = result.triggers.columns(), nt = log.count; // fresh columns, moved to the writer
   const tlon = new Float64Array(nt), tlat = new Float64Array(nt);
   for (let i = 0; i < nt; i++) { const [lon, lat] = frame.unproject(log.x[i]!, log.y[i]!); tlon[i] = lon; tlat[i] = lat; }
   const channels = ['shaking', 'shaking', 'bump', 'crash', 'pressure'];
   const t: Record<string, ColumnSource> = {
-    device: log.device.slice(), kind: { codes: log.kind.slice(), labels: ['trigger', 'update'] },
-    channel: log.otherChannel ? Array.from({ length: nt }, (_, i) => result.triggers.channelAt(i) ?? 'shaking') : { codes: log.channel.slice(), labels: channels },
-    time_s: log.time.slice(), device_time_s: log.deviceTime.slice(), onset_device_time_s: log.onsetDeviceTime.slice(), arrival_s: log.arrival.slice(),
-    amplitude_ms2: log.amplitude.slice(), ratio: log.ratio.slice(), score: log.score.slice(), lon: tlon, lat: tlat,
-    speed_ms: log.speed.slice(), speed_after_ms: log.speedAfter.slice(), step_pa: log.step.slice(),
+    device: log.device, kind: { codes: log.kind, labels: ['trigger', 'update'] },
+    channel: log.otherChannel ? Array.from({ length: nt }, (_, i) => result.triggers.channelAt(i) ?? 'shaking') : { codes: log.channel, labels: channels },
+    time_s: log.time, device_time_s: log.deviceTime, onset_device_time_s: log.onsetDeviceTime, arrival_s: log.arrival,
+    amplitude_ms2: log.amplitude, ratio: log.ratio, score: log.score, lon: tlon, lat: tlat,
+    speed_ms: log.speed, speed_after_ms: log.speedAfter, step_pa: log.step,
   };
-  const rc = result.receipts, nr = rc.length, tiers = ['be-aware', 'take-action', 'cancel'] as const;
-  const r: Record<string, ColumnSource> = {
-    device: Int32Array.from(rc, (x) => x.device), event: Int32Array.from(rc, (x) => x.event), seq: Int32Array.from(rc, (x) => x.seq),
-    time_s: Float64Array.from(rc, (x) => x.time), tier: { codes: Uint8Array.from(rc, (x) => tiers.indexOf(x.tier)), labels: tiers },
-  };
+  const rc = result.receipts.columns(), nr = result.receipts.length;
+  const r: Record<string, ColumnSource> = { device: rc.device, event: rc.event, seq: rc.seq, time_s: rc.time, tier: { codes: rc.tier, labels: TIERS } };
   // With an absolute start, each time_s gets its UTC time beside it.
   const start = sc.config.start_utc ? Date.parse(sc.config.start_utc) : undefined;
   const withUtc = (cols: TableColumn[], data: Record<string, ColumnSource>): TableColumn[] => {

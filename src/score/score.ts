@@ -135,7 +135,7 @@ function estimateError(a: AlertRecord, facts: HazardTruth['facts']): EstimateErr
 export function score(input: {
   truths: HazardTruth[];
   alerts: AlertRecord[];
-  receipts: ReceiptRecord[];
+  receipts: Iterable<ReceiptRecord>;
   devices: number;
   durationS: number;
   config: ScoringConfig;

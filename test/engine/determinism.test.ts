@@ -55,7 +55,7 @@ describe('determinism with moving phones', () => {
       await runScenario(s, { plugins: builtinPlugins, threads: 1, chunkSize: 97, epochTicks: 7 }),
       await runScenario(s, { plugins: builtinPlugins, threads: 2 }),
     ];
-    const out = (r: (typeof runs)[0]) => JSON.stringify({ triggers: r.triggers.toArray(), alerts: r.alerts, receipts: r.receipts, summary: buildSummary(r) });
+    const out = (r: (typeof runs)[0]) => JSON.stringify({ triggers: r.triggers.toArray(), alerts: r.alerts, receipts: r.receipts.toArray(), summary: buildSummary(r) });
     expect(runs[0]!.messages.triggers).toBeGreaterThan(20);
     expect(out(runs[1]!)).toBe(out(runs[0]!));
     expect(out(runs[2]!)).toBe(out(runs[0]!));

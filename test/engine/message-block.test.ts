@@ -51,18 +51,24 @@ describe('messages as columns', () => {
     expect(builder.finish().count).toBe(0); // it starts over
   });
 
-  it('log triggers past their first allocation, with arrivals, and read back as columns and as objects', () => {
+  it('log triggers across segments, with arrivals, and read back as columns and as objects', () => {
     const list = messages(3000, 6), b = packMessages(list), log = new TriggerLog();
-    for (let i = 0; i < b.count; i++) log.push(b, i, i % 5 === 0 ? NaN : i + 0.5);
-    expect(log.length).toBe(3000);
+    const rows = 300_000; // past the first segment of 262,144 rows
+    for (let k = 0; k < rows; k++) log.push(b, k % 3000, k % 5 === 0 ? NaN : k + 0.5);
+    expect(log.length).toBe(rows);
     const c = log.columns();
-    expect(c.count).toBe(3000);
-    expect(Array.from(c.device)).toEqual(list.map((m) => m.device));
-    expect(Number.isNaN(c.arrival[10]!)).toBe(true);
-    expect(c.arrival[11]).toBe(11.5);
-    expect(log.toArray().map((e) => e.message)).toEqual(list);
+    expect(c.count).toBe(rows);
+    for (const k of [0, 10, 11, 262_143, 262_144, 262_155, 299_999]) {
+      expect(c.device[k]).toBe(list[k % 3000]!.device);
+      expect(c.ratio[k]).toBe(list[k % 3000]!.ratio);
+      expect(Number.isNaN(c.arrival[k]!) ? NaN : c.arrival[k]).toEqual(k % 5 === 0 ? NaN : k + 0.5);
+      expect(log.at(k).message).toEqual(list[k % 3000]);
+    }
+    expect(log.toArray().slice(0, 3000).map((e) => e.message)).toEqual(list);
     expect(log.channelAt(0)).toBe('crash');
     expect(log.channelAt(11)).toBe('my-plugin-channel');
+    expect(log.channelAt(262_144 + 2 * 3000 - 262_144 % 3000 + 11)).toBe('my-plugin-channel'); // a plug-in channel in the second segment
+    expect(c.otherChannel![262_144 + 2 * 3000 - 262_144 % 3000 + 11]).toBe('my-plugin-channel');
     expect(log.channelAt(1)).toBeUndefined();
   });
 });
