@@ -11,7 +11,11 @@ const KIND_CODE: Record<TriggerMessage['kind'], number> = { trigger: 0, update: 
 /** Channels a message may name (index + 1 is stored; 0: none given). */
 const CHANNELS = ['shaking', 'bump', 'crash', 'pressure'] as const;
 
-/** Packed messages; optional numeric fields hold NaN where a message did not set them. */
+/**
+ * Packed messages. Optional numeric fields (score, speeds, pressure step) are null until some
+ * message of the block sets one (heartbeats and trigger fidelity never do: 32 bytes a message
+ * saved), then hold NaN where a message did not set them.
+ */
 export interface MessageBlock {
   count: number;
   device: Int32Array;
@@ -26,19 +30,23 @@ export interface MessageBlock {
   ratio: Float64Array;
   x: Float64Array;
   y: Float64Array;
-  score: Float64Array;
-  speed: Float64Array;
-  speedAfter: Float64Array;
-  step: Float64Array;
+  score: Float64Array | null;
+  speed: Float64Array | null;
+  speedAfter: Float64Array | null;
+  step: Float64Array | null;
   /** Channels not in the built-in list, by message index (rare: plug-in detectors). */
   otherChannel?: Record<number, string>;
 }
 
-const NUMERIC = ['time', 'deviceTime', 'onsetDeviceTime', 'amplitude', 'ratio', 'x', 'y', 'score', 'speed', 'speedAfter', 'step'] as const;
+const REQUIRED = ['time', 'deviceTime', 'onsetDeviceTime', 'amplitude', 'ratio', 'x', 'y'] as const;
+const OPTIONAL = ['score', 'speed', 'speedAfter', 'step'] as const;
+type Optional = (typeof OPTIONAL)[number];
+const FIXED = ['device', 'kind', 'monitoring', 'channel', ...REQUIRED] as const;
 
 function allocate(count: number): MessageBlock {
   const b = { count, device: new Int32Array(count), kind: new Uint8Array(count), monitoring: new Uint8Array(count), channel: new Uint8Array(count) } as MessageBlock;
-  for (const k of NUMERIC) (b as unknown as Record<string, Float64Array>)[k] = new Float64Array(count);
+  for (const k of REQUIRED) (b as unknown as Record<string, Float64Array>)[k] = new Float64Array(count);
+  for (const k of OPTIONAL) b[k] = null;
   return b;
 }
 
@@ -54,7 +62,7 @@ function writeMessage(b: MessageBlock, i: number, m: TriggerMessage): void {
   b.device[i] = m.device; b.kind[i] = KIND_CODE[m.kind]; b.monitoring[i] = m.monitoring;
   b.time[i] = m.time; b.deviceTime[i] = m.deviceTime; b.onsetDeviceTime[i] = m.onsetDeviceTime;
   b.amplitude[i] = m.amplitude; b.ratio[i] = m.ratio; b.x[i] = m.x; b.y[i] = m.y;
-  b.score[i] = m.score ?? NaN; b.speed[i] = m.speed ?? NaN; b.speedAfter[i] = m.speedAfter ?? NaN; b.step[i] = m.step ?? NaN;
+  for (const k of OPTIONAL) setOptional(b, k, i, m[k] ?? NaN);
   b.channel[i] = 0;
   if (m.channel !== undefined) {
     const c = CHANNELS.indexOf(m.channel as (typeof CHANNELS)[number]);
@@ -63,12 +71,30 @@ function writeMessage(b: MessageBlock, i: number, m: TriggerMessage): void {
   }
 }
 
+/** Sets optional field k of row i (a column is made, all NaN, when a first value needs it; NaN into an absent column is a no-op). */
+function setOptional(b: MessageBlock, k: Optional, i: number, v: number): void {
+  let col = b[k];
+  if (!col) {
+    if (Number.isNaN(v)) return;
+    col = b[k] = new Float64Array(b.count).fill(NaN);
+  }
+  col[i] = v;
+}
+
+/** Copies column `from` (length ≤ the target's) into a new block's column of `count` rows (null stays null). */
+function grownOptional(col: Float64Array | null, count: number): Float64Array | null {
+  if (!col) return null;
+  const c = new Float64Array(count).fill(NaN);
+  c.set(col.subarray(0, Math.min(col.length, count)));
+  return c;
+}
+
 /** Copies row i of block a into row j of block b. */
 function copyRow(a: MessageBlock, i: number, b: MessageBlock, j: number): void {
   b.device[j] = a.device[i]!; b.kind[j] = a.kind[i]!; b.monitoring[j] = a.monitoring[i]!; b.channel[j] = a.channel[i]!;
   b.time[j] = a.time[i]!; b.deviceTime[j] = a.deviceTime[i]!; b.onsetDeviceTime[j] = a.onsetDeviceTime[i]!;
   b.amplitude[j] = a.amplitude[i]!; b.ratio[j] = a.ratio[i]!; b.x[j] = a.x[i]!; b.y[j] = a.y[i]!;
-  b.score[j] = a.score[i]!; b.speed[j] = a.speed[i]!; b.speedAfter[j] = a.speedAfter[i]!; b.step[j] = a.step[i]!;
+  for (const k of OPTIONAL) { const src = a[k]; setOptional(b, k, j, src ? src[i]! : NaN); }
   if (a.channel[i] === 255) (b.otherChannel ??= {})[j] = a.otherChannel![i]!;
 }
 
@@ -91,7 +117,8 @@ export class MessageBuilder {
   private room(): number {
     if (this.count === this.b.count) {
       const n = allocate(2 * this.b.count);
-      for (const k of ['device', 'kind', 'monitoring', 'channel', ...NUMERIC] as const) (n[k] as Float64Array).set(this.b[k] as Float64Array);
+      for (const k of FIXED) (n[k] as Float64Array).set(this.b[k] as Float64Array);
+      for (const k of OPTIONAL) n[k] = grownOptional(this.b[k], n.count);
       n.otherChannel = this.b.otherChannel;
       this.b = n;
     }
@@ -109,7 +136,7 @@ export class MessageBuilder {
     b.device[i] = device; b.kind[i] = 2; b.monitoring[i] = monitoring; b.channel[i] = 0;
     b.time[i] = time; b.deviceTime[i] = deviceTime; b.onsetDeviceTime[i] = deviceTime;
     b.amplitude[i] = 0; b.ratio[i] = 0; b.x[i] = x; b.y[i] = y;
-    b.score[i] = NaN; b.speed[i] = NaN; b.speedAfter[i] = NaN; b.step[i] = NaN;
+    for (const k of OPTIONAL) if (b[k]) b[k]![i] = NaN;
   }
 
   /** Everything sent so far, sorted; the builder starts empty again. */
@@ -134,10 +161,7 @@ export function messageAt(b: MessageBlock, i: number): TriggerMessage {
   const c = b.channel[i]!;
   if (c === 255) m.channel = b.otherChannel![i]!;
   else if (c > 0) m.channel = CHANNELS[c - 1]!;
-  if (!Number.isNaN(b.score[i]!)) m.score = b.score[i]!;
-  if (!Number.isNaN(b.speed[i]!)) m.speed = b.speed[i]!;
-  if (!Number.isNaN(b.speedAfter[i]!)) m.speedAfter = b.speedAfter[i]!;
-  if (!Number.isNaN(b.step[i]!)) m.step = b.step[i]!;
+  for (const k of OPTIONAL) { const c = b[k]; if (c && !Number.isNaN(c[i]!)) m[k] = c[i]!; }
   return m;
 }
 
@@ -213,7 +237,8 @@ export class TriggerLog implements Iterable<{ message: TriggerMessage; arrival: 
     v.arrival = new Float64Array(n);
     this.blocks.forEach((b, s) => {
       const from = s * SEGMENT, len = Math.min(SEGMENT, n - from);
-      for (const k of ['device', 'kind', 'monitoring', 'channel', ...NUMERIC] as const) (v[k] as Float64Array).set((b[k] as Float64Array).subarray(0, len), from);
+      for (const k of FIXED) (v[k] as Float64Array).set((b[k] as Float64Array).subarray(0, len), from);
+      for (const k of OPTIONAL) { const c = b[k]; if (c) (v[k] ??= new Float64Array(n).fill(NaN)).set(c.subarray(0, len), from); }
       v.arrival.set(this.arrivals[s]!.subarray(0, len), from);
       if (b.otherChannel) for (const [j, c] of Object.entries(b.otherChannel)) (v.otherChannel ??= {})[from + Number(j)] = c;
     });

@@ -191,8 +191,8 @@ export async function writeRunFiles(dir: string, result: RunResult, devices: Dev
     device: log.device, kind: { codes: log.kind, labels: ['trigger', 'update'] },
     channel: log.otherChannel ? Array.from({ length: nt }, (_, i) => result.triggers.channelAt(i) ?? 'shaking') : { codes: log.channel, labels: channels },
     time_s: log.time, device_time_s: log.deviceTime, onset_device_time_s: log.onsetDeviceTime, arrival_s: log.arrival,
-    amplitude_ms2: log.amplitude, ratio: log.ratio, score: log.score, lon: tlon, lat: tlat,
-    speed_ms: log.speed, speed_after_ms: log.speedAfter, step_pa: log.step,
+    amplitude_ms2: log.amplitude, ratio: log.ratio, score: log.score ?? { constant: null }, lon: tlon, lat: tlat,
+    speed_ms: log.speed ?? { constant: null }, speed_after_ms: log.speedAfter ?? { constant: null }, step_pa: log.step ?? { constant: null },
   };
   const rc = result.receipts.columns(), nr = result.receipts.length;
   const r: Record<string, ColumnSource> = { device: rc.device, event: rc.event, seq: rc.seq, time_s: rc.time, tier: { codes: rc.tier, labels: TIERS } };
