@@ -23,13 +23,13 @@ const BYTES: Record<string, number> = { f64: 8, i32: 4, u32: 4, f32: 4, u16: 2, 
 export const MEMORY_MODEL = { baseBytes: 250e6, perPhoneBeyondColumnsBytes: 4.8e3 } as const;
 /**
  * Trigger fidelity, measured with `npm run bench -- trigger` and turkiye-m78 (event stepping,
- * messages as columns): peak RSS 1.6 GB at 1,000,000 phones (432 bytes of columns each), 3.0 GB
- * for turkiye-m78's 1.26 M phones with its files; 2.0 KB per phone beyond the columns stays an
- * upper estimate (turkiye-m78: 1.8 KB; 10 M phones: about 0.8 KB). Speed: 180 M device-seconds in
- * 11.0 s of run at 1 M phones on 2 threads, 8.2 M device-seconds per second per thread.
+ * messages and receipts as columns): peak RSS 1.4 GB at 1,000,000 phones (432 bytes of columns
+ * each), 7.9 GB at 10 M; 2.0 KB per phone beyond the columns stays an upper estimate (turkiye-m78
+ * with its files: 1.8 KB; 10 M phones: 0.35 KB). Speed: 180 M device-seconds in 10.4 s of run at
+ * 1 M phones on 2 threads, 8.6 M device-seconds per second per thread.
  */
 export const TRIGGER_MEMORY_MODEL = { baseBytes: 250e6, perPhoneBeyondColumnsBytes: 2.0e3 } as const;
-export const TRIGGER_DEVICE_SECONDS_PER_THREAD = 8_200_000;
+export const TRIGGER_DEVICE_SECONDS_PER_THREAD = 8_600_000;
 /**
  * Signal-mode speed per worker thread, device-seconds per second: the benches on this machine give
  * 182k (walkers), 107k (drivers) and far more for phones at rest per thread; 150k is the middle.
