@@ -6,7 +6,7 @@
 import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ParquetWriter, fileWriter } from 'hyparquet-writer';
-import { parquetReadObjects } from 'hyparquet';
+import { parquetMetadata, parquetRead, parquetReadObjects } from 'hyparquet';
 
 export type ColumnType = 'int' | 'double' | 'string' | 'bool';
 export interface TableColumn {
@@ -173,4 +173,29 @@ export async function writeTables(tasks: readonly TableTask[], options: { thread
 export async function readTable(dir: string, name: string): Promise<Record<string, unknown>[]> {
   const bytes = readFileSync(join(dir, `${name}.parquet`));
   return (await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) })) as Record<string, unknown>[];
+}
+
+/**
+ * Some columns of `name.parquet` in `dir`, one column at a time, keeping every row when there are
+ * at most `maxRows`, else an even stride of rows (for reports on runs of millions of phones).
+ * Returns the rows kept as objects and how many rows the table has.
+ */
+export async function readTableSample(dir: string, name: string, columns: readonly string[], maxRows: number): Promise<{ rows: Record<string, unknown>[]; total: number }> {
+  const bytes = readFileSync(join(dir, `${name}.parquet`));
+  const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  const metadata = parquetMetadata(file);
+  const total = Number(metadata.num_rows);
+  const stride = Math.max(1, Math.ceil(total / Math.max(1, maxRows)));
+  const kept = Math.ceil(total / stride);
+  const rows: Record<string, unknown>[] = Array.from({ length: kept }, () => ({}));
+  for (const c of columns) {
+    // Chunks of one column as row groups decode; the rows on the stride are kept.
+    await parquetRead({
+      file, metadata, columns: [c],
+      onChunk: ({ columnData, rowStart }) => {
+        for (let i = Math.ceil(rowStart / stride) * stride; i < rowStart + columnData.length; i += stride) rows[i / stride]![c] = columnData[i - rowStart] ?? null;
+      },
+    });
+  }
+  return { rows, total };
 }

@@ -9,7 +9,10 @@ import { join, resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { FastRandom } from '../core/random.js';
 import { quantileSorted } from 'simple-statistics';
-import { readTable } from '../output/tables.js';
+import { readTable, readTableSample } from '../output/tables.js';
+
+/** Phones' rows a report reads at most (an even stride of a larger run's): the map shows 4,000, the plots 3,000. */
+const REPORT_ROWS = 500_000;
 import { axes, esc, fmtNum, scale } from './svg.js';
 
 const OUTCOME_COLOUR: Record<string, string> = { timely: '#1a9850', late: '#fdae61', missed: '#d73027', unnecessary: '#7b3294', correctly_quiet: '#bababa' };
@@ -24,7 +27,10 @@ async function readRun(dir: string) {
   const json = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8'));
   return {
     summary: json('summary.json'), manifest: json('manifest.json'),
-    devices: (await readTable(dir, 'devices')) as Row[], alerts: (await readTable(dir, 'alerts')) as Row[], triggers: (await readTable(dir, 'triggers')) as Row[],
+    // At most REPORT_ROWS phones' rows (an even stride on larger runs) and only the columns drawn.
+    devices: (await readTableSample(dir, 'devices', ['device', 'hazard', 'lon', 'lat', 'should_alert', 'warning_s', 'outcome'], REPORT_ROWS)).rows as Row[],
+    alerts: (await readTable(dir, 'alerts')) as Row[],
+    triggers: (await readTableSample(dir, 'triggers', ['kind', 'time_s'], Infinity)).rows as Row[],
     alertFeatures: json('alerts.geojson').features as Feature[], truthFeatures: json('truth.geojson').features as Feature[],
   };
 }
