@@ -23,12 +23,12 @@ const BYTES: Record<string, number> = { f64: 8, i32: 4, u32: 4, f32: 4, u16: 2, 
 export const MEMORY_MODEL = { baseBytes: 250e6, perPhoneBeyondColumnsBytes: 4.8e3 } as const;
 /**
  * Trigger fidelity, measured with `npm run bench -- trigger` and turkiye-m78 (event stepping,
- * messages and receipts as columns): peak RSS 1.4 GB at 1,000,000 phones (432 bytes of columns
- * each), 7.9 GB at 10 M; 2.0 KB per phone beyond the columns stays an upper estimate (turkiye-m78
- * with its files: 1.8 KB; 10 M phones: 0.35 KB). Speed: 180 M device-seconds in 10.4 s of run at
- * 1 M phones on 2 threads, 8.6 M device-seconds per second per thread.
+ * messages and receipts as columns): beyond its columns (432 bytes a phone) a run took 0.69 KB a
+ * phone at 1,000,000 phones (peak 1.4 GB), 0.73 KB for turkiye-m78's 1.26 M phones with its files
+ * and report (1.7 GB) and 0.35 KB at 10 M (7.9 GB); 1.0 KB is the upper estimate. Speed: 180 M
+ * device-seconds in 10.4 s of run at 1 M phones on 2 threads, 8.6 M device-seconds per second per thread.
  */
-export const TRIGGER_MEMORY_MODEL = { baseBytes: 250e6, perPhoneBeyondColumnsBytes: 2.0e3 } as const;
+export const TRIGGER_MEMORY_MODEL = { baseBytes: 250e6, perPhoneBeyondColumnsBytes: 1.0e3 } as const;
 export const TRIGGER_DEVICE_SECONDS_PER_THREAD = 8_600_000;
 /**
  * Signal-mode speed per worker thread, device-seconds per second: the benches on this machine give
