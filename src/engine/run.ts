@@ -249,8 +249,8 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
       }
       return Promise.all(tasks);
     };
-    // Nothing the server does feeds back into the devices, so the workers run up to one epoch ahead
-    // of the network and the server (outputs do not change: each device's epochs run in order, and
+    // Nothing the server does feeds back into the devices, so the workers run epochs ahead of the
+    // network and the server (outputs do not change: each device's epochs run in order, and
     // the server sees the same messages in the same order). A beforeServer hook, which may touch
     // the columns, turns this off.
     // Trigger fidelity's epochs are small (messages as columns, no windows) and uneven (the first

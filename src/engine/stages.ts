@@ -88,7 +88,6 @@ export class TickFrame {
   gapTicks = 0;
   heldMonitoring = 0;
   heldContext = 0;
-  heldDriving = false;
   /** Samples of this tick at fs, and whether mobility changed the device's state. */
   k0 = 0;
   n = 0;
@@ -215,8 +214,8 @@ export function contextStage(rt: Runtimes): DeviceStage {
     ...declared('context'),
     step(f) {
       const was = monitoring[f.d]!;
-      // Skipped ticks: the phone stayed as it was (at rest, not driving) until this one.
-      f.heldMonitoring = was; f.heldContext = context[f.d]!; f.heldDriving = f.gapTicks > 0 ? false : activity[f.d] === Activity.Drive;
+      // Skipped ticks: the phone stayed as it was (at rest, not driving: walkers and drivers step every tick) until this one.
+      f.heldMonitoring = was; f.heldContext = context[f.d]!;
       if (f.gapTicks > 0 && was) exposure[CONTEXT_SLOTS * f.d + contextSlot(f.heldContext, false)]! += f.t0 - f.since;
       rt.contexts.update(f.d, activity[f.d]!, f.t1, f.changed);
       if (monitoring[f.d] && !was) f.detector?.reset(f.d);
