@@ -9,7 +9,7 @@
  * Events then need `min_cells` (2) fired cells close together, as in cell-ratio (crowd.ts).
  */
 import * as z from 'zod';
-import { gammaln } from 'simple-statistics';
+import { binomialTail } from './binomial-tails.js';
 import type { TriggerMessage } from '../plugin/index.js';
 import type { ConsensusPlugin, ServerContext } from '../plugin/index.js';
 import { calibratedServer, requireCalibrated, CellConsensusServer, cellConsensusChecks, cellConsensusOptions, type CellConsensusConfig } from './cell-consensus.js';
@@ -26,21 +26,7 @@ export const binomialSchema = z
 
 export type BinomialConfig = z.output<typeof binomialSchema>;
 
-/** P(X ≥ k) for X ~ Binomial(n, p), summed in log space. */
-export function binomialTail(n: number, k: number, p: number): number {
-  if (k <= 0) return 1;
-  if (k > n) return 0;
-  if (p <= 0) return 0;
-  if (p >= 1) return 1;
-  const lp = Math.log(p), lq = Math.log1p(-p), lnf = gammaln(n + 1);
-  let sum = 0;
-  for (let i = k; i <= n; i++) {
-    const term = Math.exp(lnf - gammaln(i + 1) - gammaln(n - i + 1) + i * lp + (n - i) * lq);
-    sum += term;
-    if (i > n * p && term < sum * 1e-15) break;
-  }
-  return Math.min(1, sum);
-}
+export { binomialTail } from './binomial-tails.js';
 
 export class BinomialServer extends CellConsensusServer {
   /** Per cell: free triggers seen, and phone-hours observed. */

@@ -13,7 +13,7 @@ import type { AlertRecord, ConsensusServer, ServerContext } from '../plugin/inde
 import { ActivePhones, GridCells, HexCells, WindowCount, type CellIndex } from './cells.js';
 import { dbscan } from './dbscan.js';
 import { vs30At } from '../world/load.js';
-import { QuakeEvent, quakeEventOptions, type QuakeEventConfig } from './quake-event.js';
+import { QuakeEvent, quakeEventOptions, type QuakeEventConfig, type Surroundings } from './quake-event.js';
 import { applyQuakeServerCalibration, QUAKE_SERVER_CALIBRATION, readQuakeServerCalibration, type QuakeServerCalibration } from './calibration.js';
 
 /** Options every cell plug-in shares. */
@@ -103,6 +103,28 @@ export abstract class CellConsensusServer implements ConsensusServer {
     return out;
   }
 
+  /** What events may ask about the phones around them (quake-event.ts: the not-yet-arrived test). */
+  private surroundings(): Surroundings {
+    return {
+      cellsAround: (x, y, r) => {
+        const out: { key: number; x: number; y: number; active: number; free: number }[] = [];
+        for (const [key, active] of this.active.entries()) {
+          if (active < this.c.min_active) continue;
+          const [cx, cy] = this.cells.centre(key);
+          if (Math.hypot(cx - x, cy - y) > r) continue;
+          const s = this.cellState.get(key);
+          out.push({ key, x: cx, y: cy, active, free: s?.recent.count ?? 0 });
+        }
+        return out;
+      },
+      active: (key) => this.active.count(key),
+      cellOf: (x, y) => this.cells.key(x, y),
+      // Square cells' half diagonal (an H3 hexagon of the same area reaches less far).
+      cellReach: this.c.cell_km * 1000 * Math.SQRT1_2,
+      minActive: this.c.min_active,
+    };
+  }
+
   /** Active phones the server counts in the cell holding (x, y) now (for tests and reports). */
   activeAt(x: number, y: number, now: number): number {
     this.active.expire(now);
@@ -176,7 +198,7 @@ export abstract class CellConsensusServer implements ConsensusServer {
       if ((r[Math.floor(0.9 * (r.length - 1))] ?? 0) < this.c.declare_spread_km * 1000) return [];
     }
     const near = this.events.find((e) => !e.cancelled && e.estimate && members.some((c) => e.distance(c.x, c.y) <= this.c.neighbour_km * 1000 + this.c.cell_km * 1000));
-    const ev = near ?? new QuakeEvent(this.nextId++, now, this.c, this.ctx.world.frame, (x, y) => vs30At(this.ctx.world, x, y));
+    const ev = near ?? new QuakeEvent(this.nextId++, now, this.c, this.ctx.world.frame, (x, y) => vs30At(this.ctx.world, x, y), this.surroundings());
     fired.forEach((cell, i) => {
       if (labels[i] !== best) return;
       for (const [d, t] of [...cell.recent.latest]) {

@@ -123,7 +123,7 @@ export function nelderMead(f: (x: number[]) => number, x0: number[], o: { step: 
  * the picks (three grids, each finer around the best point) then a Nelder–Mead refinement; the
  * origin time is the median residual.
  */
-export function locate(picks: readonly Pick[], options: { depthKm: number; vpKmS: number; vsKmS?: number; searchKm?: number; start?: { x: number; y: number } }): Location {
+export function locate(picks: readonly Pick[], options: { depthKm: number; vpKmS: number; vsKmS?: number; searchKm?: number; start?: { x: number; y: number }; admissible?: (x: number, y: number, originTime: number) => boolean }): Location {
   if (picks.length === 0) throw new Error('locate needs at least one pick');
   if (picks.length < 3) {
     // Too few onsets to locate: the earliest trigger's position is the best guess.
@@ -138,26 +138,35 @@ export function locate(picks: readonly Pick[], options: { depthKm: number; vpKmS
   if (options.start) { cx = options.start.x; cy = options.start.y; }
   const work = new Float64Array(3 * picks.length);
   const fit = (x: number, y: number) => originAndCost(picks, x, y, options.depthKm, options.vpKmS, work, options.vsKmS);
-  let best = { x: cx, y: cy, originTime: 0, residual: Infinity };
-  let half = (options.searchKm ?? 60) * 1000;
-  for (const steps of [24, 10, 10]) {
-    const step = (2 * half) / steps;
-    const x0 = best.residual === Infinity ? cx : best.x, y0 = best.residual === Infinity ? cy : best.y;
-    for (let i = 0; i <= steps; i++) {
-      for (let j = 0; j <= steps; j++) {
-        const ex = x0 - half + i * step, ey = y0 - half + j * step;
-        const [origin, cost] = fit(ex, ey);
-        if (cost < best.residual - 1e-12) best = { x: ex, y: ey, originTime: origin, residual: cost };
+  // Candidates the caller rules out (the server's not-yet-arrived test) are skipped; when the
+  // coarse grid holds none it allows, the constraint is dropped rather than the search.
+  let admissible = options.admissible;
+  const search = (): Location => {
+    let best = { x: cx, y: cy, originTime: 0, residual: Infinity };
+    let half = (options.searchKm ?? 60) * 1000;
+    for (const steps of [24, 10, 10]) {
+      const step = (2 * half) / steps;
+      const x0 = best.residual === Infinity ? cx : best.x, y0 = best.residual === Infinity ? cy : best.y;
+      for (let i = 0; i <= steps; i++) {
+        for (let j = 0; j <= steps; j++) {
+          const ex = x0 - half + i * step, ey = y0 - half + j * step;
+          const [origin, cost] = fit(ex, ey);
+          if (cost < best.residual - 1e-12 && (!admissible || admissible(ex, ey, origin))) best = { x: ex, y: ey, originTime: origin, residual: cost };
+        }
       }
+      if (best.residual === Infinity) return best;
+      half = step * 1.5;
     }
-    half = step * 1.5;
-  }
-  // Nelder–Mead from the grid's best point, kept only if it stays within the last grid cell's reach.
-  const nm = nelderMead(([x, y]) => fit(x!, y!)[1], [best.x, best.y], { step: [half / 2, half / 2], tol: 1e-10 });
-  if (nm.value < best.residual && Math.hypot(nm.x[0]! - best.x, nm.x[1]! - best.y) <= 2 * half) {
-    const [origin, cost] = fit(nm.x[0]!, nm.x[1]!);
-    best = { x: nm.x[0]!, y: nm.x[1]!, originTime: origin, residual: cost };
-  }
+    // Nelder–Mead from the grid's best point, kept only if it stays within the last grid cell's reach.
+    const nm = nelderMead(([x, y]) => fit(x!, y!)[1], [best.x, best.y], { step: [half / 2, half / 2], tol: 1e-10 });
+    if (nm.value < best.residual && Math.hypot(nm.x[0]! - best.x, nm.x[1]! - best.y) <= 2 * half) {
+      const [origin, cost] = fit(nm.x[0]!, nm.x[1]!);
+      if (!admissible || admissible(nm.x[0]!, nm.x[1]!, origin)) best = { x: nm.x[0]!, y: nm.x[1]!, originTime: origin, residual: cost };
+    }
+    return best;
+  };
+  let best = search();
+  if (best.residual === Infinity) { admissible = undefined; best = search(); }
   return best;
 }
 

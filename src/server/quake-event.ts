@@ -34,6 +34,7 @@ import { BA08_PGA_TAU, magnitudeCeiling, magnitudeFromLength, pgaMagnitudeSlope,
 import type { AlertRecord, SourceEstimate } from '../plugin/index.js';
 
 import { EventPicks, type EventPick } from './event-picks.js';
+import { binomialHead } from './binomial-tails.js';
 
 const median = (xs: number[]): number => {
   if (!xs.length) return NaN;
@@ -43,6 +44,25 @@ const median = (xs: number[]): number => {
 
 export type { QuakeEventConfig } from './quake-options.js';
 export { quakeEventOptions } from './quake-options.js';
+
+/**
+ * What the server knows around an event beyond its picks, from heartbeats: which cells hold phones
+ * that monitor, and which of those have no trigger counted now (the not-yet-arrived evidence).
+ */
+export interface Surroundings {
+  /** Cells with at least min_active active phones whose centre lies within r m of (x, y): their centre, active phones and the triggers no event took that count in them now. */
+  cellsAround(x: number, y: number, r: number): { key: number; x: number; y: number; active: number; free: number }[];
+  /** Active phones in a cell. */
+  active(key: number): number;
+  cellOf(x: number, y: number): number;
+  /** From a cell's centre to its farthest point, m. */
+  cellReach: number;
+  /** Cells need this many active phones to count. */
+  minActive: number;
+}
+
+/** Chance that a cell stays as quiet as it is although the wave passed it (split over the cells tested). */
+const NOT_YET_ARRIVED_ALPHA = 0.01;
 
 export class QuakeEvent {
   /** One row per phone that joined, in joining order (columns: sampling strides through them). */
@@ -60,13 +80,17 @@ export class QuakeEvent {
   beAwareKm = 0;
   takeActionKm = 0;
 
-  constructor(readonly id: number, readonly declaredAt: number, private readonly c: QuakeEventConfig, private readonly frame: LocalFrame, private readonly vs30: (x: number, y: number) => number) {
+  constructor(readonly id: number, readonly declaredAt: number, private readonly c: QuakeEventConfig, private readonly frame: LocalFrame, private readonly vs30: (x: number, y: number) => number, private readonly around?: Surroundings) {
     this.lastPickAt = declaredAt;
   }
+
+  /** How long the first picks took from their onset to the server (at most 2,000 of them), s. */
+  private readonly lags: number[] = [];
 
   add(d: number, m: Pick, now: number): void {
     const P = this.picks, i = P.rowOf(d), limit = this.anchorOnset + this.c.locate_window;
     if (i < 0) {
+      if (this.lags.length < 2000) this.lags.push(now - m.t);
       P.append(d, m, this.c.site_correction ? Math.round(this.vs30(m.x, m.y) / 10) * 10 : 760);
       if (m.t <= limit) this.inWindow++;
     } else {
@@ -229,7 +253,7 @@ export class QuakeEvent {
    * each read as a P or an S onset, then twice: keep the picks that fit within 2 s (dropping false
    * triggers) and refit on an even spread of those.
    */
-  private locate() {
+  private locate(now: number) {
     const o = { depthKm: this.c.depth_km, vpKmS: this.c.vp_km_s, vsKmS: this.c.vs_km_s };
     const spread = <T>(xs: T[]) => {
       const stride = Math.max(1, Math.ceil(xs.length / this.c.max_locate_picks));
@@ -262,7 +286,8 @@ export class QuakeEvent {
     // A relocation refines the last solution with the onsets that fit it instead of starting over:
     // on a long rupture the densest burst of later onsets comes from a town far along the fault and
     // would drag the epicentre there.
-    let loc = this.lastLocation ?? locate(spread(all.slice(bestFrom, bestTo)), o);
+    const admissible = this.notYetArrived(spread(all), now);
+    let loc = this.lastLocation ?? locate(spread(all.slice(bestFrom, bestTo)), { ...o, admissible });
     const vp = this.c.vp_km_s * 1000, vs = this.c.vs_km_s * 1000, depth2 = (this.c.depth_km * 1000) ** 2;
     for (let round = 0; round < 2; round++) {
       const fit = all.filter((p) => {
@@ -270,11 +295,64 @@ export class QuakeEvent {
         return Math.min(Math.abs(p.t - loc.originTime - hypo / vp), Math.abs(p.t - loc.originTime - hypo / vs)) <= 2;
       });
       if (fit.length < 3) break;
-      loc = locate(spread(fit), { ...o, start: loc, searchKm: 20 });
+      loc = locate(spread(fit), { ...o, start: loc, searchKm: 20, admissible });
     }
     this.lastLocation = loc;
     this.lastLocationPicks = count;
     return loc;
+  }
+
+  /**
+   * The not-yet-arrived test (as ElarmS/EPIC and RTLoc use silent stations): a source is ruled out
+   * when, had it been there, some cell of monitoring phones would by `now` have had its S wave pass
+   * all of it and their messages arrive (the 95th-percentile lag of this event's picks from onset to
+   * server), every point of it lying nearer that source than half the picks do (so it shook at least
+   * as hard as the phones that triggered), and yet too few of its phones triggered: at the share of
+   * active phones that triggered in the cells with picks, a count as low as the cell's (the event's
+   * picks there and the triggers counted in it, background included) has probability below 1 %,
+   * split over the cells tested. Onsets from a small patch cannot tell a distant source, whose wave
+   * front is nearly plane across it, from a near one; the phones around the patch that stayed quiet can.
+   */
+  private notYetArrived(picks: readonly EventPick[], now: number): ((x: number, y: number, t0: number) => boolean) | undefined {
+    const A = this.around;
+    if (!A || picks.length < 3) return undefined;
+    let cx = 0, cy = 0;
+    for (const p of picks) { cx += p.x; cy += p.y; }
+    cx /= picks.length; cy /= picks.length;
+    // The event's picks per cell; the share that triggered, over the cells with picks in the window.
+    const inCell = new Map<number, number>(), lit = new Map<number, number>();
+    const limit = this.anchorOnset + this.c.locate_window, P = this.picks;
+    for (let i = 0; i < P.size; i++) {
+      const k = A.cellOf(P.x[i]!, P.y[i]!);
+      inCell.set(k, (inCell.get(k) ?? 0) + 1);
+      if (P.t[i]! <= limit) lit.set(k, (lit.get(k) ?? 0) + 1);
+    }
+    let picked = 0, active = 0;
+    for (const [k, n] of lit) { const a = A.active(k); if (a >= A.minActive) { picked += Math.min(n, a); active += a; } }
+    if (!(active > 0) || picked === 0) return undefined;
+    const share = picked / active;
+    let extent = 0;
+    for (const p of picks) extent = Math.max(extent, Math.hypot(p.x - cx, p.y - cy));
+    const around = A.cellsAround(cx, cy, extent + 90_000);
+    const telling = around.filter((q) => binomialHead(q.active, (inCell.get(q.key) ?? 0) + q.free, share) < NOT_YET_ARRIVED_ALPHA / around.length);
+    if (!telling.length) return undefined;
+    const lags = [...this.lags].sort((a, b) => a - b);
+    const lag = lags[Math.min(lags.length - 1, Math.floor(0.95 * lags.length))] ?? 0;
+    const vs = this.c.vs_km_s * 1000, depth2 = (this.c.depth_km * 1000) ** 2, reach = A.cellReach;
+    const r = new Float64Array(picks.length);
+    return (x, y, t0) => {
+      // The S wave from (x, y, t0) has crossed a whole cell by `now` out to this distance:
+      const passed = (now - lag - t0) * vs;
+      if (passed <= 0) return true;
+      for (let i = 0; i < picks.length; i++) r[i] = Math.hypot(picks[i]!.x - x, picks[i]!.y - y);
+      r.sort();
+      const nearer = r[r.length >> 1]!;
+      for (const q of telling) {
+        const far = Math.hypot(q.x - x, q.y - y) + reach;
+        if (far <= nearer && far * far + depth2 <= passed * passed) return false;
+      }
+      return true;
+    };
   }
 
   private lastLocation: ReturnType<typeof locate> | null = null;
@@ -298,7 +376,7 @@ export class QuakeEvent {
       this.inWindow = 0;
       for (const v of t) if (v <= this.anchorOnset + this.c.locate_window) this.inWindow++;
     }
-    const loc = this.locate();
+    const loc = this.locate(now);
     const [lon, lat] = this.frame.unproject(loc.x, loc.y);
     this.estimate = { x: loc.x, y: loc.y, lon, lat, originTime: loc.originTime, magnitude: NaN, depthKm: this.c.depth_km };
     if (this.rupture) { this.rupture.x1 = loc.x; this.rupture.y1 = loc.y; }

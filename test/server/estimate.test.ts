@@ -52,3 +52,26 @@ describe('locating an epicentre from phone onsets', () => {
     expect(loc.residual).toBeLessThan(0.06);
   });
 });
+
+describe('locating with candidates ruled out', () => {
+  const truth = { x: 10_000, y: 0 };
+  const p: Pick[] = [];
+  const r = FastRandom.of(4, 'admissible');
+  for (let i = 0; i < 100; i++) {
+    const x = (r.uniform() - 0.5) * 60_000, y = (r.uniform() - 0.5) * 60_000;
+    p.push({ x, y, t: 20 + Math.hypot(x - truth.x, y - truth.y, 8000) / 6100 + 0.1 * r.normal(), amplitude: 0.1 });
+  }
+
+  it('never returns a source the caller rules out (here: east of x = 0), and takes the best one left', () => {
+    const loc = locate(p, { depthKm: 8, vpKmS: 6.1, admissible: (x) => x <= 0 });
+    expect(loc.x).toBeLessThanOrEqual(0);
+    // Nearest the truth on the allowed side: the boundary, within a grid step.
+    expect(Math.abs(loc.y - truth.y)).toBeLessThan(3000);
+    expect(loc.x).toBeGreaterThan(-3000);
+  });
+
+  it('drops a constraint that rules out every candidate rather than the search', () => {
+    const loc = locate(p, { depthKm: 8, vpKmS: 6.1, admissible: () => false });
+    expect(Math.hypot(loc.x - truth.x, loc.y - truth.y)).toBeLessThan(1500);
+  });
+});
