@@ -65,6 +65,33 @@ async function main(argv: string[]): Promise<void> {
       (a) => guard(async () => (await import('./cli/score.js')).compareCommand({ a: a.a!, b: a.b!, alpha: a.alpha, failOn: (a['fail-on'] as string[]) ?? [], json: a.json })),
     )
     .command(
+      'sweep <sweep>',
+      'Run a sweep (a base scenario × grids, samples, a catalogue, seeds) and merge it into out/<name>/sweep.parquet, sweep-pooled.parquet and report.html',
+      (y) =>
+        y
+          .positional('sweep', { type: 'string', demandOption: true, describe: 'sweep file (YAML)' })
+          .option('out', { type: 'string', describe: 'output folder (default out/<sweep name>); runs already in it are not run again' })
+          .option('jobs', { type: 'number', describe: 'runs at a time on this machine (default: CPU count)' })
+          .option('redis', { type: 'string', describe: 'enqueue the runs on this Redis (BullMQ) for `hazardsim worker`s to take, e.g. redis://127.0.0.1:6379' })
+          .option('quiet', { type: 'boolean', default: false, describe: 'print nothing on success' })
+          .example('$0 sweep sweeps/california-adoption.yaml', 'the adoption curve on this machine')
+          .example('$0 sweep sweeps/threshold-stress.yaml --redis redis://10.0.0.5:6379', 'through Redis; start workers with `hazardsim worker --redis ...`'),
+      (a) => guard(async () => (await import('./cli/sweep.js')).sweepCommand({ sweep: a.sweep!, out: a.out, jobs: a.jobs, redis: a.redis, quiet: a.quiet })),
+    )
+    .command(
+      'worker',
+      'Take sweep runs from Redis (BullMQ) until stopped (SIGINT/SIGTERM), on any machine that sees the sweep\'s files',
+      (y) =>
+        y
+          .option('redis', { type: 'string', demandOption: true, describe: 'the Redis the sweep was enqueued on, e.g. redis://127.0.0.1:6379' })
+          .option('jobs', { type: 'number', describe: 'runs at a time (default: CPU count)' })
+          .option('lock', { type: 'number', describe: 'seconds a run stays locked without a sign of life before another worker retries it (default 30)' })
+          .option('idle-exit', { type: 'number', describe: 'stop once the queue has been empty this many seconds' })
+          .option('quiet', { type: 'boolean', default: false, describe: 'print nothing' })
+          .example('$0 worker --redis redis://10.0.0.5:6379', 'work for the sweeps enqueued there'),
+      (a) => guard(async () => (await import('./cli/sweep.js')).workerCommand({ redis: a.redis!, jobs: a.jobs, lockS: a.lock, idleExitS: a['idle-exit'] as number | undefined, quiet: a.quiet })),
+    )
+    .command(
       'validate <files..>',
       'Check scenario, world and profile files (exit 0 when all are valid, 2 otherwise)',
       (y) => y.positional('files', { type: 'string', array: true, demandOption: true, describe: 'scenario, world (.geojson) and profile files' }).option('quiet', { type: 'boolean', default: false, describe: 'print only problems' })
@@ -242,7 +269,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 /** Every top-level command, for the message when none is named. */
-const COMMANDS = ['run', 'validate', 'score', 'report', 'compare', 'plugins', 'schema', 'shaking', 'calibrate', 'record', 'dataset', 'train', 'world'];
+const COMMANDS = ['run', 'sweep', 'worker', 'validate', 'score', 'report', 'compare', 'plugins', 'schema', 'shaking', 'calibrate', 'record', 'dataset', 'train', 'world'];
 
 main(hideBin(process.argv)).catch((err) => {
   process.stderr.write(`hazardsim: internal error: ${(err as Error).message}\n`);

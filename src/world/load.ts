@@ -5,7 +5,7 @@
  * boundary; positive populations) and projects everything into the world's local metric frame.
  * The format is documented in worlds/README.md.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { kinks } from '@turf/kinks';
@@ -207,7 +207,31 @@ function summariseLatitudes(problems: InputProblem[]): InputProblem[] {
 }
 
 /** Loads and validates a world file. Throws InputError naming the file and feature on any problem. */
+/** Worlds kept loaded, by path (with the size and mtime they had), once keepWorldsLoaded() is called. */
+let kept: Map<string, { stamp: string; world: World }> | undefined;
+
+/**
+ * Keeps every world this process loads in memory for later loads of the same unchanged file (a
+ * sweep's workers load each world once, not once per point). Runs never change a World.
+ */
+export function keepWorldsLoaded(): void {
+  kept ??= new Map();
+}
+
 export function loadWorld(file: string): World {
+  if (kept) {
+    let stamp = '';
+    try { const st = statSync(file); stamp = `${st.size}:${st.mtimeMs}`; } catch { /* reported by the load below */ }
+    const hit = kept.get(file);
+    if (hit && stamp && hit.stamp === stamp) return hit.world;
+    const world = readWorld(file);
+    if (stamp) kept.set(file, { stamp, world });
+    return world;
+  }
+  return readWorld(file);
+}
+
+function readWorld(file: string): World {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
