@@ -10,8 +10,9 @@ import { inferenceBench } from './inference.js';
 import { serverBench } from './server.js';
 import { peerBench } from './peer.js';
 import { triggerBench } from './trigger.js';
+import { sweepBench } from './sweep.js';
 
-const BENCHES: Bench[] = [noiseBench, sensorBench, placementBench, mobilityBench, hazardBench, pipelineBench, movingBench, drivingBench, datasetBench, datasetWriteBench, inferenceBench, serverBench, peerBench, triggerBench];
+const BENCHES: Bench[] = [noiseBench, sensorBench, placementBench, mobilityBench, hazardBench, pipelineBench, movingBench, drivingBench, datasetBench, datasetWriteBench, inferenceBench, serverBench, peerBench, triggerBench, sweepBench];
 
 runBenches(BENCHES, process.argv.slice(2)).catch((err) => {
   process.stderr.write(`bench: ${(err as Error).message}\n`);

@@ -74,9 +74,10 @@ async function main(argv: string[]): Promise<void> {
           .option('jobs', { type: 'number', describe: 'runs at a time on this machine (default: CPU count)' })
           .option('redis', { type: 'string', describe: 'enqueue the runs on this Redis (BullMQ) for `hazardsim worker`s to take, e.g. redis://127.0.0.1:6379' })
           .option('quiet', { type: 'boolean', default: false, describe: 'print nothing on success' })
+          .option('force', { type: 'boolean', default: false, describe: 'run points even when their estimate says they do not fit this machine\'s memory' })
           .example('$0 sweep sweeps/california-adoption.yaml', 'the adoption curve on this machine')
           .example('$0 sweep sweeps/threshold-stress.yaml --redis redis://10.0.0.5:6379', 'through Redis; start workers with `hazardsim worker --redis ...`'),
-      (a) => guard(async () => (await import('./cli/sweep.js')).sweepCommand({ sweep: a.sweep!, out: a.out, jobs: a.jobs, redis: a.redis, quiet: a.quiet })),
+      (a) => guard(async () => (await import('./cli/sweep.js')).sweepCommand({ sweep: a.sweep!, out: a.out, jobs: a.jobs, redis: a.redis, quiet: a.quiet, force: a.force })),
     )
     .command(
       'worker',
@@ -108,9 +109,14 @@ async function main(argv: string[]): Promise<void> {
     )
     .command(
       'schema',
-      'Print the JSON Schema of scenario, phone-profile or behaviour files (for editor autocompletion)',
-      (y) => y.option('kind', { type: 'string', choices: ['scenario', 'phone', 'behaviour'], default: 'scenario', describe: 'which file kind the schema is for' }),
+      'Print the JSON Schema of scenario, phone-profile, behaviour or sweep files (for editor autocompletion)',
+      (y) => y.option('kind', { type: 'string', choices: ['scenario', 'phone', 'behaviour', 'sweep'], default: 'scenario', describe: 'which file kind the schema is for' }),
       (a) => guard(async () => {
+        if (a.kind === 'sweep') {
+          const { sweepJsonSchema } = await import('./cli/sweep/spec.js');
+          process.stdout.write(JSON.stringify(sweepJsonSchema(), null, 2) + '\n');
+          return;
+        }
         const { fileJsonSchema } = await import('./scenario/schema.js');
         const { builtinPlugins } = await import('./plugins.js');
         process.stdout.write(JSON.stringify(fileJsonSchema(a.kind as 'scenario' | 'phone' | 'behaviour', builtinPlugins), null, 2) + '\n');

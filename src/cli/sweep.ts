@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { displayPath } from '../core/paths.js';
 import { writeTable } from '../output/tables.js';
-import { connectRedis, runDistributed, runLocal, startWorker, type Progress } from '../sweep/execute.js';
-import { mergeTables, readSummaries } from '../sweep/merge.js';
-import { planSweep } from '../sweep/plan.js';
-import { sweepReport } from '../sweep/report.js';
+import { connectRedis, runDistributed, runLocal, startWorker, type Progress } from './sweep/execute.js';
+import { mergeTables, readSummaries } from './sweep/merge.js';
+import { planSweep } from './sweep/plan.js';
+import { sweepReport } from './sweep/report.js';
 import { fmt } from './common.js';
 
 export interface SweepOptions {
@@ -16,18 +16,21 @@ export interface SweepOptions {
   jobs?: number;
   redis?: string;
   quiet?: boolean;
+  force?: boolean;
 }
 
 /** Progress of a sweep on stderr: a line rewritten in place on a TTY, plain lines every 10 s (HAZARDSIM_PROGRESS_MS) in a log. */
 function progressPrinter(name: string, enabled: boolean) {
   const tty = process.stderr.isTTY === true, every = Number(process.env.HAZARDSIM_PROGRESS_MS ?? 10_000);
   const started = Date.now();
-  let lastLine = 0, shown = false;
+  let lastLine = 0, shown = false, first: number | undefined;
   return {
     update(p: Progress) {
       if (!enabled) return;
       const now = Date.now(), secs = (now - started) / 1000, ran = p.done - p.already;
-      const rate = secs > 0 ? ran / secs : 0, left = rate > 0 ? (p.total - p.done) / rate : NaN;
+      // Time left from the estimated work done (big runs weigh more), measured since this invocation began.
+      first ??= p.fraction;
+      const rate = secs > 0 ? ran / secs : 0, workRate = secs > 0 ? (p.fraction - first) / secs : 0, left = workRate > 0 ? (1 - p.fraction) / workRate : NaN;
       const eta = Number.isFinite(left) && p.done < p.total ? `, about ${left < 90 ? `${Math.round(left)} s` : `${Math.round(left / 60)} min`} left` : '';
       const line = `hazardsim sweep ${name}: ${p.done}/${p.total} runs done${p.already ? ` (${p.already} from before)` : ''}, ${fmt(rate * 60, 1)} runs/min${eta}`;
       if (tty) { process.stderr.write(`\r${line}\x1b[K`); shown = true; }
@@ -47,7 +50,7 @@ function checkSweepFolder(dir: string): void {
 
 export async function sweepCommand(o: SweepOptions): Promise<number> {
   if (o.jobs !== undefined && (!Number.isInteger(o.jobs) || o.jobs < 1 || o.jobs > 256)) throw new InputError('--jobs', `expected a whole number of parallel runs from 1 to 256, found ${o.jobs}`);
-  const plan = planSweep(o.sweep, { out: o.out });
+  const plan = planSweep(o.sweep, { out: o.out, force: o.force });
   checkSweepFolder(plan.outDir);
   // An unreachable Redis is bad input, found before anything is written.
   if (o.redis) (await connectRedis(o.redis)).disconnect();

@@ -118,6 +118,14 @@ describe('hazardsim validate and schema', () => {
         expect(readFileSync(join(ROOT, 'agents', folder, f), 'utf8').split('\n')[0], f).toBe(`# yaml-language-server: $schema=../../schema/${kind}.schema.json`);
       }
     }
+    // And for sweep files.
+    const sw = cli(['schema', '--kind', 'sweep']);
+    expect(sw.code).toBe(0);
+    expect(JSON.parse(sw.stdout).title).toBe('hazardsim sweep');
+    expect(readFileSync(join(ROOT, 'schema/sweep.schema.json'), 'utf8')).toBe(sw.stdout);
+    for (const f of readdirSync(join(ROOT, 'sweeps')).filter((n) => n.endsWith('.yaml'))) {
+      expect(readFileSync(join(ROOT, 'sweeps', f), 'utf8').split('\n')[0], f).toBe('# yaml-language-server: $schema=../schema/sweep.schema.json');
+    }
   });
 
   it('plugins lists every type a scenario can name, with what each declares', () => {

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { describeValue, InputError } from '../core/errors.js';
-import { displayPath } from '../core/paths.js';
+import { describeValue, InputError } from '../../core/errors.js';
+import { displayPath } from '../../core/paths.js';
 
 export interface CatalogueEvent {
   /** Line in the file (1 = header). */

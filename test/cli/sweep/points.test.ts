@@ -7,10 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expandPoints, unitSample } from '../../src/sweep/points.js';
-import { sweepSchema } from '../../src/sweep/spec.js';
-import { localClock, readCatalogue } from '../../src/sweep/catalogue.js';
-import { tempDir } from '../helpers.js';
+import { expandPoints, unitSample } from '../../../src/cli/sweep/points.js';
+import { sweepSchema } from '../../../src/cli/sweep/spec.js';
+import { localClock, readCatalogue } from '../../../src/cli/sweep/catalogue.js';
+import { tempDir } from '../../helpers.js';
 
 const base = { config: { hazards: [{ origin_time: 60 }], seed: 1 } } as never;
 const expand = (raw: object) => expandPoints(sweepSchema.parse({ name: 's', scenario: 'x.yaml', ...raw }), base, undefined);

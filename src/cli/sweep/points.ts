@@ -3,8 +3,8 @@
  * the sample's points and the catalogue's events. Each point is a list of `--set` overrides plus the
  * parameter values shown in the merged table.
  */
-import { FastRandom } from '../core/random.js';
-import type { ResolvedScenario } from '../scenario/load.js';
+import { FastRandom } from '../../core/random.js';
+import type { ResolvedScenario } from '../../scenario/load.js';
 import { localClock, type CatalogueEvent } from './catalogue.js';
 import type { SweepConfig } from './spec.js';
 

@@ -5,9 +5,11 @@
  * and seeds: the list of jobs.
  */
 import { resolve } from 'node:path';
-import { InputError, isInputError } from '../core/errors.js';
-import { loadScenario, type ResolvedScenario } from '../scenario/load.js';
-import { builtinPlugins } from '../plugins.js';
+import { InputError, isInputError } from '../../core/errors.js';
+import { loadScenario, type ResolvedScenario } from '../../scenario/load.js';
+import { keepWorldsLoaded, loadWorld } from '../../world/load.js';
+import { checkEstimate, estimateRun } from '../../engine/estimate.js';
+import { builtinPlugins } from '../../plugins.js';
 import { readCatalogue } from './catalogue.js';
 import { pointHash, type PointJob } from './job.js';
 import { expandPoints, type SweepPoint } from './points.js';
@@ -16,6 +18,8 @@ import { loadSweep, type Sweep } from './spec.js';
 export interface PlannedPoint extends SweepPoint {
   hash: string;
   seeds: number[];
+  /** Estimated wall time of one of its runs on one thread, s (progress weights and the order jobs start in). */
+  cost: number;
 }
 
 export interface SweepPlan {
@@ -44,8 +48,9 @@ function origin(sweep: Sweep, override: string): string {
   return 'catalogue.file';
 }
 
-export function planSweep(file: string, options: { out?: string } = {}): SweepPlan {
+export function planSweep(file: string, options: { out?: string; force?: boolean } = {}): SweepPlan {
   const sweep = loadSweep(file);
+  keepWorldsLoaded(); // every point's estimate reads its world: once each
   const c = sweep.config;
   const base = (() => {
     try { return loadScenario(sweep.scenarioFile, { plugins: builtinPlugins, overrides: c.set }); } catch (err) {
@@ -68,7 +73,12 @@ export function planSweep(file: string, options: { out?: string } = {}): SweepPl
       const where = p.event ? `catalogue.file (line ${p.event.line})` : origin(sweep, culprit);
       throw new InputError(sweep.file, { path: where, message: `point ${p.index + 1} (${culprit}): ${(err as Error).message}` });
     }
-    return { ...p, hash: pointHash(scenario), seeds };
+    // A point that would not fit this machine's memory is refused up front, as `run` refuses it.
+    const e = estimateRun(scenario, builtinPlugins, loadWorld(scenario.worldFile), 1);
+    try { checkEstimate(e, sweep.file, options.force ?? false); } catch (err) {
+      throw new InputError(sweep.file, { path: p.event ? `catalogue.file (line ${p.event.line})` : 'grid', message: `point ${p.index + 1} (${p.overrides.join(' ')}): ${(err as InputError).problems?.[0]?.message ?? (err as Error).message}` });
+    }
+    return { ...p, hash: pointHash(scenario), seeds, cost: e.wallSeconds };
   });
   const params: string[] = [];
   for (const p of points) for (const [k] of p.params) if (!params.includes(k)) params.push(k);
@@ -80,7 +90,7 @@ export function planSweep(file: string, options: { out?: string } = {}): SweepPl
     const key = `${p.hash}/${seed}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    jobs.push({ sweep: sweep.file, scenarioFile: sweep.scenarioFile, overrides: p.overrides, seed, hash: p.hash, outDir });
+    jobs.push({ sweep: sweep.file, scenarioFile: sweep.scenarioFile, overrides: p.overrides, seed, hash: p.hash, outDir, cost: p.cost });
   }
   return { sweep, base, points, params, jobs, outDir };
 }

@@ -9,8 +9,8 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { InputError } from '../core/errors.js';
-import { compiledModule } from '../core/paths.js';
+import { InputError } from '../../core/errors.js';
+import { compiledModule } from '../../core/paths.js';
 import { jobFile, type JobResult, type PointJob } from './job.js';
 
 /** The BullMQ queue every sweep's jobs go through (jobs carry their sweep). */
@@ -21,26 +21,37 @@ export interface Progress {
   total: number;
   /** Jobs found done before this invocation started. */
   already: number;
+  /** Share of the estimated work done (jobs weighted by their estimated cost). */
+  fraction: number;
+}
+
+/** Progress of `all` given which jobs are done. */
+function progressOf(all: readonly PointJob[], doneJobs: readonly PointJob[], already: number): Progress {
+  const total = all.reduce((s, j) => s + j.cost, 0), done = doneJobs.reduce((s, j) => s + j.cost, 0);
+  return { done: doneJobs.length, total: all.length, already, fraction: total > 0 ? done / total : doneJobs.length / Math.max(1, all.length) };
 }
 
 const pending = (jobs: readonly PointJob[]) => jobs.filter((j) => !existsSync(jobFile(j.outDir, j.hash, j.seed)));
 
 /** A pool of point workers (worlds stay loaded in each). */
 export function pointPool(threads: number): Piscina {
-  return new Piscina({ filename: compiledModule('sweep/point-worker.js'), minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+  return new Piscina({ filename: compiledModule('cli/sweep/point-worker.js'), minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
 }
 
 /** Runs the jobs on `jobs` worker threads of this machine. */
 export async function runLocal(all: readonly PointJob[], o: { jobs?: number; onProgress?: (p: Progress) => void } = {}): Promise<void> {
   const todo = pending(all), already = all.length - todo.length;
-  let done = already;
-  o.onProgress?.({ done, total: all.length, already });
+  const waiting = new Set(todo), finished = all.filter((j) => !waiting.has(j));
+  o.onProgress?.(progressOf(all, finished, already));
   if (!todo.length) return;
   const pool = pointPool(Math.max(1, Math.min(o.jobs ?? availableParallelism(), todo.length)));
   try {
-    await Promise.all(todo.map(async (job) => {
+    // The largest runs start first, so the last minutes are not one big run on one thread.
+    const order = [...todo].sort((a, b) => b.cost - a.cost);
+    await Promise.all(order.map(async (job) => {
       await (pool.run(job) as Promise<JobResult>);
-      o.onProgress?.({ done: ++done, total: all.length, already });
+      finished.push(job);
+      o.onProgress?.(progressOf(all, finished, already));
     }));
   } finally {
     await pool.destroy();
@@ -88,12 +99,12 @@ export async function runDistributed(all: readonly PointJob[], o: { redis: strin
       }
       fresh.push(j);
     }
-    await queue.addBulk(fresh.map((j) => ({ name: 'point', data: j, opts: { jobId: jobId(j), attempts: 3, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: { count: 10_000 }, removeOnFail: { count: 10_000 } } })));
+    await queue.addBulk([...fresh].sort((a, b) => b.cost - a.cost).map((j) => ({ name: 'point', data: j, opts: { jobId: jobId(j), attempts: 3, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: { count: 10_000 }, removeOnFail: { count: 10_000 } } })));
     let last = -1;
     for (;;) {
       const left = pending(all);
       const done = all.length - left.length;
-      if (done !== last) { o.onProgress?.({ done, total: all.length, already }); last = done; }
+      if (done !== last) { const open = new Set(left); o.onProgress?.(progressOf(all, all.filter((j) => !open.has(j)), already)); last = done; }
       if (!left.length) return;
       for (const j of left.slice(0, 200)) {
         const job = await queue.getJob(jobId(j));

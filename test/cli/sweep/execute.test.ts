@@ -11,7 +11,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { CLI, cli, smallScenario, tempDir, writeScenario } from '../helpers.js';
+import { CLI, cli, smallScenario, tempDir, writeScenario } from '../../helpers.js';
 
 const hasRedis = !spawnSync('redis-server', ['--version']).error;
 

@@ -5,7 +5,7 @@
  * other parameters (a log axis for adoption, or when the values span more than a factor of 20), and
  * the table of points.
  */
-import { esc, fmtNum, scale, ticks } from '../report/svg.js';
+import { esc, fmtNum, scale, ticks } from '../../report/svg.js';
 import type { MergedTable } from './merge.js';
 
 type Row = Record<string, unknown>;

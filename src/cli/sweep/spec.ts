@@ -5,10 +5,10 @@
  */
 import * as z from 'zod';
 import { dirname, resolve } from 'node:path';
-import { describeValue, InputError } from '../core/errors.js';
-import { displayPath } from '../core/paths.js';
-import { readYaml } from '../scenario/load.js';
-import { issuesToProblems } from '../plugin/issues.js';
+import { describeValue, InputError } from '../../core/errors.js';
+import { displayPath } from '../../core/paths.js';
+import { readYaml } from '../../scenario/load.js';
+import { issuesToProblems } from '../../plugin/issues.js';
 
 const path = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+|\[\d+\])*$/, { error: 'expected a --set path such as population.adoption or hazards.0.magnitude' });
 const value = z.union([z.number(), z.string(), z.boolean()]);
@@ -77,6 +77,12 @@ export const sweepSchema = z
       try { new Intl.DateTimeFormat('en-US', { timeZone: s.catalogue.time_zone }); } catch { ctx.addIssue({ code: 'custom', path: ['catalogue', 'time_zone'], message: `expected an IANA time zone such as America/Los_Angeles, found ${describeValue(s.catalogue.time_zone)}` }); }
     }
   });
+
+/** JSON Schema of sweep files (for editor autocompletion: `hazardsim schema --kind sweep`). */
+export function sweepJsonSchema(): unknown {
+  const json = z.toJSONSchema(sweepSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return { ...json, $id: 'https://hazardsim.dev/schema/sweep.json', title: 'hazardsim sweep' };
+}
 
 export type SweepConfig = z.output<typeof sweepSchema>;
 

@@ -1,5 +1,5 @@
 /** Worker-thread entry (piscina) of a sweep's pool: runs point jobs, keeping worlds loaded across them. */
-import { keepWorldsLoaded } from '../world/load.js';
+import { keepWorldsLoaded } from '../../world/load.js';
 import { runPointJob, type JobResult, type PointJob } from './job.js';
 
 keepWorldsLoaded();

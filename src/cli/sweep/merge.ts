@@ -7,10 +7,10 @@
  * jobs were run.
  */
 import { readFileSync } from 'node:fs';
-import type { TableColumn } from '../output/tables.js';
-import { wilson, type Interval } from '../score/intervals.js';
-import { poolReplicates } from '../score/replicates.js';
-import type { Summary } from '../score/score.js';
+import type { TableColumn } from '../../output/tables.js';
+import { wilson, type Interval } from '../../score/intervals.js';
+import { poolReplicates } from '../../score/replicates.js';
+import type { Summary } from '../../score/score.js';
 import { jobFile } from './job.js';
 import type { SweepPlan } from './plan.js';
 

@@ -5,11 +5,11 @@
  */
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { canonicalJson, sha256 } from '../core/canonical.js';
-import { loadScenario, type ResolvedScenario } from '../scenario/load.js';
-import { builtinPlugins } from '../plugins.js';
-import { runScenario } from '../engine/run.js';
-import { buildSummary } from '../cli/run.js';
+import { canonicalJson, sha256 } from '../../core/canonical.js';
+import { loadScenario, type ResolvedScenario } from '../../scenario/load.js';
+import { builtinPlugins } from '../../plugins.js';
+import { runScenario } from '../../engine/run.js';
+import { buildSummary } from '../run.js';
 
 export interface PointJob {
   /** The sweep's name and file (for messages). */
@@ -22,6 +22,8 @@ export interface PointJob {
   hash: string;
   /** Absolute folder of the sweep's output (points/ lies in it). */
   outDir: string;
+  /** Estimated wall time on one thread, s (weights progress; the largest start first). */
+  cost: number;
 }
 
 export interface JobResult {
