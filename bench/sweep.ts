@@ -1,7 +1,9 @@
 /**
- * Sweeps: points per hour of a 12-point sweep of small runs (400 phones, 90 s, signal fidelity) on
+ * Sweeps: points per hour of a 12-point sweep of small runs (2,000 phones, 90 s, signal fidelity) on
  * 1 and 2 local workers and through Redis with 2 `hazardsim worker`s (a real redis-server on a free
- * loopback port, when installed); the overhead per job beyond the run itself (ms); and the wall time
+ * loopback port, when installed); the fixed cost of a sweep command (start, plan, merge: the same
+ * sweep again with every run done) and the overhead per job beyond the run itself and that fixed
+ * cost (ms); and the wall time
  * of the shipped sweeps/california-adoption.yaml (40 runs; HAZARDSIM_BENCH_SWEEP_CALIFORNIA=0 skips it).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -42,7 +44,7 @@ export const sweepBench: Bench = {
     try {
       writeFileSync(join(dir, 'scenario.yaml'), stringify({
         name: 'small', seed: 7, duration: '90s', tick: '1s', world: join(PACKAGE_ROOT, 'worlds/grid-city.geojson'),
-        population: { devices: 400, phones: [{ profile: join(PACKAGE_ROOT, 'agents/phones/mid-range.yaml') }], behaviours: [{ profile: join(PACKAGE_ROOT, 'agents/behaviours/on-table.yaml') }] },
+        population: { devices: 2000, phones: [{ profile: join(PACKAGE_ROOT, 'agents/phones/mid-range.yaml') }], behaviours: [{ profile: join(PACKAGE_ROOT, 'agents/behaviours/on-table.yaml') }] },
         hazards: [{ type: 'earthquake', origin_time: '20s', lon: -120.09, lat: 36.0, depth_km: 8, magnitude: 5.5 }],
         detector: { type: 'sta-lta' }, server: { type: 'cell-ratio', cell_km: 5, min_active: 5, min_fraction: 0.3 },
       }));
@@ -56,10 +58,12 @@ export const sweepBench: Bench = {
       for (const j of plan.jobs.slice(1, 5)) { const r = await runPointJob(j); runS += r.seconds; }
       runS /= 4;
       record('run_s', runS, 's per run, in-process');
+      const fixed = (() => { sweepSeconds([sweep, '--out', join(dir, 'fixed')]); return sweepSeconds([sweep, '--out', join(dir, 'fixed')]); })();
+      record('fixed_s', fixed, 's per sweep command (start, plan, merge, report)');
       for (const jobs of [1, 2]) {
         const s = sweepSeconds([sweep, '--out', join(dir, `local-${jobs}`), '--jobs', String(jobs)]);
         record(`local_${jobs}_worker_points_per_hour`, (N / s) * 3600, 'points/h');
-        record(`local_${jobs}_worker_overhead_per_job_ms`, ((s * jobs) / N - runS) * 1000, 'ms');
+        record(`local_${jobs}_worker_overhead_per_job_ms`, (((s - fixed) * jobs) / N - runS) * 1000, 'ms');
       }
       if (!spawnSync('redis-server', ['--version']).error) {
         const port = await freePort();
@@ -71,7 +75,7 @@ export const sweepBench: Bench = {
           await new Promise((r) => setTimeout(r, 1500)); // workers up (their start is not the sweep's cost)
           const s = sweepSeconds([sweep, '--out', join(dir, 'redis'), '--redis', url]);
           record('redis_2_workers_points_per_hour', (N / s) * 3600, 'points/h');
-          record('redis_2_workers_overhead_per_job_ms', ((s * 2) / N - runS) * 1000, 'ms');
+          record('redis_2_workers_overhead_per_job_ms', (((s - fixed) * 2) / N - runS) * 1000, 'ms');
           for (const w of workers) w.kill('SIGTERM');
           await Promise.all(workers.map(exited));
           if (readFileSync(join(dir, 'redis', 'sweep.csv'), 'utf8') !== readFileSync(join(dir, 'local-2', 'sweep.csv'), 'utf8')) throw new Error('the Redis sweep merged another table than the local one');

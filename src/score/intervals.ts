@@ -26,6 +26,13 @@ export function bootstrapQuantile(values: readonly number[], q: number, o: { res
   return { value: quantileSorted(sorted, q), lo: quantileSorted(stats, 0.025), hi: quantileSorted(stats, 0.975) };
 }
 
+/** Score interval (95 %) of a Poisson count k, as a rate per `exposure` × `per`. */
+export function poissonRate(k: number, exposure: number, per: number): Interval {
+  if (!(exposure > 0)) return { value: null, lo: null, hi: null };
+  const z2 = 1.959964 ** 2, c = k + z2 / 2, h = Math.sqrt(z2 * (k + z2 / 4));
+  return { value: (k / exposure) * per, lo: (Math.max(0, c - h) / exposure) * per, hi: ((c + h) / exposure) * per };
+}
+
 /** Two-sided p-value that k1/n1 and k2/n2 share one proportion (pooled z test). */
 export function twoProportionP(k1: number, n1: number, k2: number, n2: number): number {
   if (n1 <= 0 || n2 <= 0) return 1;

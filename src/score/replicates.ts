@@ -6,7 +6,7 @@
  */
 import { mean } from 'simple-statistics';
 import { FastRandom } from '../core/random.js';
-import { wilson, type Interval } from './intervals.js';
+import { poissonRate, wilson, type Interval } from './intervals.js';
 import type { Summary } from './score.js';
 
 /** Mean of per-replicate values with a 95 % bootstrap interval over replicates. */
@@ -21,13 +21,6 @@ function meanInterval(values: (number | null | undefined)[], seed: number): Inte
   }
   means.sort((a, b) => a - b);
   return { value: mean(xs), lo: means[25]!, hi: means[974]!, n: xs.length };
-}
-
-/** Score interval of a Poisson count k (95 %), as a rate per `exposure`. */
-function poissonRate(k: number, exposure: number, per: number): Interval {
-  if (!(exposure > 0)) return { value: null, lo: null, hi: null };
-  const z2 = 1.959964 ** 2, c = k + z2 / 2, h = Math.sqrt(z2 * (k + z2 / 4));
-  return { value: (k / exposure) * per, lo: (Math.max(0, c - h) / exposure) * per, hi: ((c + h) / exposure) * per };
 }
 
 export function poolReplicates(runs: { seed: number; summary: Summary & Record<string, any> }[]) {

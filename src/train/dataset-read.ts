@@ -4,6 +4,7 @@
  * (truncation), label ids, the metadata split column, and X.npy/y.npy against their SHA-256 in
  * dataset.json. X.npy is streamed in chunks of windows, so only features stay in memory.
  */
+import { csvFields } from '../core/csv.js';
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -36,24 +37,6 @@ export interface DatasetLabels {
   peakG: Float64Array;
   /** Earthquake phase of each window: '', 'P' or 'S'. */
   phase: string[];
-}
-
-/** Splits a CSV line (fields may be double-quoted with "" escapes). */
-function csvFields(line: string): string[] {
-  const out: string[] = [];
-  let cur = '', quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') { cur += '"'; i++; }
-      else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') { out.push(cur); cur = ''; }
-    else cur += ch;
-  }
-  out.push(cur);
-  return out;
 }
 
 /** Reads dataset.json and checks the files against it (not yet their hashes). */

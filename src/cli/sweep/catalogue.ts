@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { describeValue, InputError } from '../../core/errors.js';
 import { displayPath } from '../../core/paths.js';
+import { csvFields } from '../../core/csv.js';
 
 export interface CatalogueEvent {
   /** Line in the file (1 = header). */
@@ -21,24 +22,6 @@ export interface CatalogueEvent {
   world?: string;
 }
 
-/** Splits one CSV line into fields (RFC 4180 quotes: "a,b" and "" inside quotes). */
-function fields(line: string): string[] {
-  const out: string[] = [];
-  let cur = '', quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') { cur += '"'; i++; }
-      else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') { out.push(cur); cur = ''; }
-    else cur += ch;
-  }
-  out.push(cur);
-  return out.map((f) => f.trim());
-}
-
 const REQUIRED = ['origin_time', 'lon', 'lat', 'depth_km', 'magnitude'] as const;
 
 /** Reads a catalogue CSV; every problem names the file, the line and the column. */
@@ -47,14 +30,14 @@ export function readCatalogue(file: string): CatalogueEvent[] {
   let text: string;
   try { text = readFileSync(file, 'utf8'); } catch (err) { throw new InputError(shown, `cannot read the catalogue (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`); }
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const header = fields(lines[0] ?? '').map((h) => h.toLowerCase());
+  const header = csvFields(lines[0] ?? '').map((f) => f.trim()).map((h) => h.toLowerCase());
   const missing = REQUIRED.filter((c) => !header.includes(c));
   if (missing.length) throw new InputError(shown, { path: 'line 1', message: `expected columns ${REQUIRED.join(', ')} (optional: name, world); missing ${missing.join(', ')}` });
   const col = (name: string) => header.indexOf(name);
   const events: CatalogueEvent[] = [];
   for (let i = 1; i < lines.length; i++) {
     if (!lines[i]!.trim() || lines[i]!.trimStart().startsWith('#')) continue;
-    const f = fields(lines[i]!), line = i + 1;
+    const f = csvFields(lines[i]!).map((x) => x.trim()), line = i + 1;
     const bad = (c: string, expected: string) => new InputError(shown, { path: `line ${line}, ${c}`, message: `expected ${expected}, found ${describeValue(f[col(c)] ?? '')}` });
     const num = (c: string, lo: number, hi: number, what: string) => {
       const s = f[col(c)] ?? '', v = Number(s);

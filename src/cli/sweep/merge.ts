@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { TableColumn } from '../../output/tables.js';
-import { wilson, type Interval } from '../../score/intervals.js';
+import { poissonRate, wilson, type Interval } from '../../score/intervals.js';
 import { poolReplicates } from '../../score/replicates.js';
 import type { Summary } from '../../score/score.js';
 import { jobFile } from './job.js';
@@ -81,12 +81,6 @@ const withInterval = (name: string, doc: string, unit = ''): TableColumn[] => [
 ];
 const spread = (name: string, i: Interval | undefined) => ({ [name]: i?.value ?? null, [`${name}_lo`]: i?.lo ?? null, [`${name}_hi`]: i?.hi ?? null });
 
-/** Score interval (95 %) of a Poisson count k as a rate per `exposure` × `per`. */
-function poissonRate(k: number, exposure: number, per: number): Interval {
-  if (!(exposure > 0)) return { value: null, lo: null, hi: null };
-  const z2 = 1.959964 ** 2, c = k + z2 / 2, h = Math.sqrt(z2 * (k + z2 / 4));
-  return { value: (k / exposure) * per, lo: (Math.max(0, c - h) / exposure) * per, hi: ((c + h) / exposure) * per };
-}
 
 export function mergeTables(plan: SweepPlan, summaries: Map<string, AnySummary>): MergedTable[] {
   const catalogue = plan.points.some((p) => p.event);

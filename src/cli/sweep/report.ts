@@ -74,7 +74,7 @@ export function sweepReport(o: { name: string; description?: string; params: str
     if (byBand.size) figures.push(plot(`Timely share by distance from the source${groups[0] ? ` (${groups[0]})` : ''}`, x, 'timely share', [...byBand].slice(0, COLOURS.length).map(([band, m]) => ({ name: band, points: [...m].map(([xv, v]) => ({ x: xv, y: v.reduce((a, b) => a + b, 0) / v.length })) })), [0, 1]));
   }
   const cols = ['point', ...o.params, ...(pooled.rows[0] && 'event' in pooled.rows[0] ? ['event'] : []), 'seeds', 'detected_share', 'timely_share', 'warned_10s_share', 'warning_p50_s', 'alert_latency_s', 'false_alerts_per_day'];
-  const cell = (v: unknown, c: string) => (typeof v === 'number' ? (Number.isInteger(v) && !c.includes('share') ? String(v) : fmtNum(v, c.includes('share') ? 3 : 2)) : esc(v ?? '–'));
+  const cell = (v: unknown, c: string) => (typeof v === 'number' ? (o.params.includes(c) ? String(+v.toPrecision(4)) : Number.isInteger(v) && !c.includes('share') ? String(v) : fmtNum(v, c.includes('share') ? 3 : 2)) : esc(v ?? '–'));
   const ci = (r: Row, c: string) => (typeof r[`${c}_lo`] === 'number' ? ` <small>[${fmtNum(r[`${c}_lo`] as number, c.includes('share') ? 3 : 2)}, ${fmtNum(r[`${c}_hi`] as number, c.includes('share') ? 3 : 2)}]</small>` : '');
   const table = `<table><tr>${cols.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>${pooled.rows.map((r) => `<tr>${cols.map((c) => `<td>${cell(r[c], c)}${ci(r, c)}</td>`).join('')}</tr>`).join('')}</table>`;
   return `<!doctype html>
