@@ -93,6 +93,25 @@ async function main(argv: string[]): Promise<void> {
       (a) => guard(async () => (await import('./cli/sweep.js')).workerCommand({ redis: a.redis!, jobs: a.jobs, lockS: a.lock, idleExitS: a['idle-exit'] as number | undefined, quiet: a.quiet })),
     )
     .command(
+      'replay <logs..>',
+      'Run phone logs (phyphox, Sensor Logger, generic CSV, hazardsim record NPY) through a detector as the simulator runs it; write the triggers and their rates',
+      (y) =>
+        y
+          .positional('logs', { type: 'string', array: true, demandOption: true, describe: 'log files or export folders' })
+          .option('detector', { type: 'string', demandOption: true, describe: 'a detector file (type: sta-lta, ...) or a scenario (its detector and first phone profile)' })
+          .option('phone', { type: 'string', describe: 'phone profile for a detector file (default agents/phones/mid-range.yaml): its rates' })
+          .option('labels', { type: 'string', describe: 'CSV of labelled intervals: start, end (s from the log\'s start), class [, log]' })
+          .option('rate', { type: 'number', describe: 'resample to this rate, Hz (default: the phone profile\'s accelerometer rate)' })
+          .option('units', { type: 'string', choices: ['g', 'm/s2'], describe: 'declare the acceleration unit (default: detected from the norm)' })
+          .option('gravity', { type: 'string', choices: ['included', 'removed'], describe: 'declare whether gravity is in the acceleration (default: detected)' })
+          .option('out', { type: 'string', describe: 'output folder (default out/replay)' })
+          .option('json', { type: 'boolean', default: false, describe: 'print the summary JSON' })
+          .option('quiet', { type: 'boolean', default: false, describe: 'print nothing on success' })
+          .example('$0 replay drive.csv --detector scenarios/crash.yaml', 'a real drive through the crash detector')
+          .example('$0 replay phyphox-export/ --detector det.yaml --labels labels.csv', 'per-class trigger rates and recall'),
+      (a) => guard(async () => (await import('./cli/replay.js')).replayCommand({ logs: a.logs as string[], detector: a.detector!, phone: a.phone, labels: a.labels, rate: a.rate, units: a.units, gravity: a.gravity, out: a.out, json: a.json, quiet: a.quiet })),
+    )
+    .command(
       'validate <files..>',
       'Check scenario, world and profile files (exit 0 when all are valid, 2 otherwise)',
       (y) => y.positional('files', { type: 'string', array: true, demandOption: true, describe: 'scenario, world (.geojson) and profile files' }).option('quiet', { type: 'boolean', default: false, describe: 'print only problems' })
@@ -275,7 +294,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 /** Every top-level command, for the message when none is named. */
-const COMMANDS = ['run', 'sweep', 'worker', 'validate', 'score', 'report', 'compare', 'plugins', 'schema', 'shaking', 'calibrate', 'record', 'dataset', 'train', 'world'];
+const COMMANDS = ['run', 'sweep', 'worker', 'replay', 'validate', 'score', 'report', 'compare', 'plugins', 'schema', 'shaking', 'calibrate', 'record', 'dataset', 'train', 'world'];
 
 main(hideBin(process.argv)).catch((err) => {
   process.stderr.write(`hazardsim: internal error: ${(err as Error).message}\n`);
