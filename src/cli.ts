@@ -112,6 +112,25 @@ async function main(argv: string[]): Promise<void> {
       (a) => guard(async () => (await import('./cli/replay.js')).replayCommand({ logs: a.logs as string[], detector: a.detector!, phone: a.phone, labels: a.labels, rate: a.rate, units: a.units, gravity: a.gravity, out: a.out, json: a.json, quiet: a.quiet })),
     )
     .command(
+      'replay-triggers <triggers>',
+      'Feed a log of real or external phone triggers (MyShake\'s published shape, or phone,time,lon,lat,amplitude) to a scenario\'s consensus server and score its alerts against a catalogue event',
+      (y) =>
+        y
+          .positional('triggers', { type: 'string', demandOption: true, describe: 'trigger log (CSV)' })
+          .option('scenario', { type: 'string', demandOption: true, describe: 'the scenario whose server (and world: frame, site Vs30) to use' })
+          .option('catalogue', { type: 'string', demandOption: true, describe: 'CSV with origin_time, lon, lat, depth_km, magnitude[, name]: the event to score against' })
+          .option('event', { type: 'string', describe: 'the catalogue event\'s name (default: its first row)' })
+          .option('heartbeats', { type: 'string', describe: 'heartbeat log: phone, time, lon, lat[, monitoring] (default: only the phones that triggered are known)' })
+          .option('latency', { type: 'number', describe: 'seconds from a phone\'s message to the server (default 0.5)' })
+          .option('set', { type: 'string', array: true, describe: 'override a field of the scenario, e.g. --set server.min_active=2' })
+          .option('peak-after', { type: 'number', describe: 'seconds after its trigger at which a phone\'s logged peak reaches the server as an update (default 3; 0: with the trigger)' })
+          .option('out', { type: 'string', describe: 'output folder (default out/replay-triggers)' })
+          .option('json', { type: 'boolean', default: false, describe: 'print the summary JSON' })
+          .option('quiet', { type: 'boolean', default: false, describe: 'print nothing on success' })
+          .example('$0 replay-triggers berkeley.csv --scenario scenarios/california-m7.yaml --catalogue events.csv', 'MyShake\'s Berkeley M4.4 triggers into cell-ratio'),
+      (a) => guard(async () => (await import('./cli/replay-triggers.js')).replayTriggersCommand({ triggers: a.triggers!, scenario: a.scenario!, catalogue: a.catalogue!, event: a.event, heartbeats: a.heartbeats, latency: a.latency, peakAfter: a['peak-after'] as number | undefined, set: a.set as string[] | undefined, out: a.out, json: a.json, quiet: a.quiet })),
+    )
+    .command(
       'validate <files..>',
       'Check scenario, world and profile files (exit 0 when all are valid, 2 otherwise)',
       (y) => y.positional('files', { type: 'string', array: true, demandOption: true, describe: 'scenario, world (.geojson) and profile files' }).option('quiet', { type: 'boolean', default: false, describe: 'print only problems' })
@@ -294,7 +313,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 /** Every top-level command, for the message when none is named. */
-const COMMANDS = ['run', 'sweep', 'worker', 'replay', 'validate', 'score', 'report', 'compare', 'plugins', 'schema', 'shaking', 'calibrate', 'record', 'dataset', 'train', 'world'];
+const COMMANDS = ['run', 'sweep', 'worker', 'replay', 'replay-triggers', 'validate', 'score', 'report', 'compare', 'plugins', 'schema', 'shaking', 'calibrate', 'record', 'dataset', 'train', 'world'];
 
 main(hideBin(process.argv)).catch((err) => {
   process.stderr.write(`hazardsim: internal error: ${(err as Error).message}\n`);
