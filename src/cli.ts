@@ -59,10 +59,11 @@ async function main(argv: string[]): Promise<void> {
           .positional('a', { type: 'string', demandOption: true, describe: 'baseline run folder' })
           .positional('b', { type: 'string', demandOption: true, describe: 'candidate run folder' })
           .option('alpha', { type: 'number', default: 0.05, describe: 'significance level' })
-          .option('fail-on', { type: 'string', array: true, default: [], describe: 'metrics that must not get significantly worse: timely_share, missed_share, warning_time_s, unnecessary_share, recall, false_alerts' })
+          .option('fail-on', { type: 'string', array: true, default: [], describe: 'metrics that must not get significantly worse, e.g. timely_share, warning_time_s, false_alerts, false_triggers_per_phone_hour, paired.timely_people, paired.false_triggers_per_device (an unknown name lists the valid ones)' })
+          .option('allow-different', { type: 'boolean', default: false, describe: 'compare runs whose scenarios differ beyond the detector' })
           .option('json', { type: 'boolean', default: false, describe: 'print the comparison as JSON' })
           .example('$0 compare out/baseline out/new-model --fail-on timely_share false_alerts', 'gate a new model in CI'),
-      (a) => guard(async () => (await import('./cli/score.js')).compareCommand({ a: a.a!, b: a.b!, alpha: a.alpha, failOn: (a['fail-on'] as string[]) ?? [], json: a.json })),
+      (a) => guard(async () => (await import('./cli/score.js')).compareCommand({ a: a.a!, b: a.b!, alpha: a.alpha, failOn: (a['fail-on'] as string[]) ?? [], json: a.json, allowDifferent: a['allow-different'] as boolean })),
     )
     .command(
       'sweep <sweep>',

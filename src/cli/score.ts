@@ -26,9 +26,9 @@ export async function reportCommand(o: { run: string }): Promise<number> {
   return 0;
 }
 
-export async function compareCommand(o: { a: string; b: string; alpha: number; failOn: string[]; json: boolean }): Promise<number> {
+export async function compareCommand(o: { a: string; b: string; alpha: number; failOn: string[]; json: boolean; allowDifferent?: boolean }): Promise<number> {
   if (!(o.alpha > 0 && o.alpha < 1)) throw new InputError('--alpha', `expected a significance level between 0 and 1, found ${o.alpha}`);
-  const rows = await compareRuns(resolve(o.a), resolve(o.b), { alpha: o.alpha });
+  const rows = await compareRuns(resolve(o.a), resolve(o.b), { alpha: o.alpha, allowDifferent: o.allowDifferent });
   const bad = failing(rows, o.failOn);
   if (o.json) process.stdout.write(JSON.stringify({ a: o.a, b: o.b, alpha: o.alpha, metrics: rows, failed: bad.map((r) => r.metric) }, null, 2) + '\n');
   else {

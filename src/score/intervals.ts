@@ -89,3 +89,41 @@ function lgamma(x: number): number {
   for (let i = 0; i < 8; i++) a += g[i]! / (x + i + 1);
   return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
 }
+
+/**
+ * McNemar's exact test of paired binary outcomes: of the pairs that disagree, `b` went one way and
+ * `c` the other; under no difference b is Binomial(b + c, ½). Two-sided p-value (twice the smaller tail).
+ */
+export function mcnemarP(b: number, c: number): number {
+  const n = b + c;
+  if (n === 0) return 1;
+  const k = Math.min(b, c);
+  let tail = 0;
+  for (let i = 0; i <= k; i++) tail += Math.exp(lgamma(n + 1) - lgamma(i + 1) - lgamma(n - i + 1) - n * Math.LN2);
+  return Math.min(1, 2 * tail);
+}
+
+/**
+ * Wilcoxon signed-rank test of paired differences (zero differences dropped, average ranks for
+ * ties, normal approximation with the tie correction and a continuity correction, as scipy's
+ * `wilcoxon(..., zero_method='wilcox', correction=True, method='approx')`): W+ and the two-sided p-value.
+ */
+export function wilcoxonSignedRank(diffs: readonly number[]): { w: number; p: number; n: number } {
+  const d = diffs.filter((v) => v !== 0 && Number.isFinite(v)).map((v) => [Math.abs(v), v > 0] as const).sort((a, b) => a[0] - b[0]);
+  const n = d.length;
+  if (n === 0) return { w: 0, p: 1, n };
+  let wPlus = 0, ties = 0;
+  for (let i = 0; i < n;) {
+    let j = i;
+    while (j < n && d[j]![0] === d[i]![0]) j++;
+    const rank = (i + 1 + j) / 2, t = j - i;
+    ties += t * t * t - t;
+    for (let k = i; k < j; k++) if (d[k]![1]) wPlus += rank;
+    i = j;
+  }
+  const mean = (n * (n + 1)) / 4, sd = Math.sqrt((n * (n + 1) * (2 * n + 1)) / 24 - ties / 48);
+  if (!(sd > 0)) return { w: wPlus, p: 1, n };
+  // scipy tests the smaller of W+ and W−; the two give the same |W − mean|.
+  const z = Math.max(0, Math.abs(wPlus - mean) - 0.5) / sd;
+  return { w: wPlus, p: Math.min(1, 2 * (1 - normalCdf(z))), n };
+}

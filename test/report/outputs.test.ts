@@ -87,9 +87,16 @@ describe('run outputs, score, report and compare', () => {
   }, 60_000);
 
   it('`compare` finds the slow network significantly worse and gates on it; a run against itself passes', () => {
-    const r = cli(['compare', A, B, '--fail-on', 'timely_share', 'false_alerts']);
+    // The runs differ in their network, not their detector: refused unless allowed.
+    const refused = cli(['compare', A, B]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/scenarios differ beyond the detector \(in network\).*--allow-different/);
+    const r = cli(['compare', A, B, '--allow-different', '--fail-on', 'timely_share', 'false_alerts']);
     expect(r.stdout).toMatch(/hazard0\.timely_share .* B worse/);
     expect(r.stdout).toMatch(/hazard0\.warning_time_s .* B worse/);
+    // Same seed, same phones: the paired tests see it person by person too.
+    expect(r.stdout).toMatch(/paired\.timely_people .* B worse/);
+    expect(r.stdout).toMatch(/paired\.warning_time_s .* B worse/);
     expect(r.stdout).toContain('FAIL: B is significantly worse on hazard0.timely_share');
     expect(r.code).toBe(1);
     const same = cli(['compare', A, A, '--fail-on', 'timely_share', '--json']);
@@ -98,7 +105,31 @@ describe('run outputs, score, report and compare', () => {
     expect(j.failed).toEqual([]);
     expect(j.metrics.every((m: any) => m.verdict !== 'B worse' && m.verdict !== 'B better')).toBe(true);
     expect(cli(['compare', A, B, '--alpha', '2']).code).toBe(2);
+    // An unknown --fail-on name is bad input, and the message lists the valid ones.
+    const typo = cli(['compare', A, A, '--fail-on', 'timley_share']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/--fail-on: unknown metric "timley_share"; these runs have: .*timely_share/);
   });
+
+  it('`compare` gates a candidate detector with more false triggers on the same phones (paired tests)', () => {
+    // The same quiet hour of 1,000 phones on tables. The baseline high-passes at 5 Hz; the candidate
+    // at the quickstart's 1 Hz lets more everyday motion through (about 1.4 times the triggers).
+    const quiet = ['--set', 'population.devices=1000', '--set', 'duration=1h', '--set', 'hazards=[]', '--quiet'];
+    const Q = join(dir, 'quiet-a'), C = join(dir, 'quiet-b');
+    expect(cli(['run', 'scenarios/quickstart.yaml', '--out', Q, ...quiet, '--set', 'detector.highpass_hz=5']).code).toBe(0);
+    expect(cli(['run', 'scenarios/quickstart.yaml', '--out', C, ...quiet]).code).toBe(0);
+    const r = cli(['compare', Q, C, '--json', '--fail-on', 'false_triggers_per_phone_hour', 'paired.false_triggers_per_device']);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout), m = (name: string) => j.metrics.find((x: any) => x.metric === name);
+    expect(m('false_triggers_per_phone_hour').b).toBeGreaterThan(1.25 * m('false_triggers_per_phone_hour').a);
+    expect(m('false_triggers_per_phone_hour').verdict).toBe('B worse');
+    expect(m('paired.false_triggers_per_device').verdict).toBe('B worse');
+    expect(j.failed).toEqual(['false_triggers_per_phone_hour', 'paired.false_triggers_per_device']);
+    // Against itself: nothing differs, paired or not.
+    const same = JSON.parse(cli(['compare', Q, Q, '--json']).stdout);
+    expect(same.metrics.some((x: any) => x.metric === 'paired.false_triggers_per_device')).toBe(true);
+    expect(same.metrics.every((x: any) => x.verdict !== 'B worse' && x.verdict !== 'B better')).toBe(true);
+  }, 120_000);
 
   it('--replicates runs seeds in turn and pools them: shares over all phones, with intervals', () => {
     const R = join(dir, 'rep');

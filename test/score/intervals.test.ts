@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapQuantile, mannWhitney, poissonRatesP, twoProportionP, wilson } from '../../src/score/intervals.js';
+import { bootstrapQuantile, mannWhitney, mcnemarP, poissonRatesP, twoProportionP, wilcoxonSignedRank, wilson } from '../../src/score/intervals.js';
 
 describe('intervals and tests', () => {
   it('Wilson interval matches the textbook value (Newcombe 1998: 81 of 263 → 0.2553–0.3662)', () => {
@@ -34,5 +34,24 @@ describe('intervals and tests', () => {
     expect(a.lo!).toBeLessThanOrEqual(a.value!);
     expect(a.hi!).toBeGreaterThanOrEqual(a.value!);
     expect(a.hi! - a.lo!).toBeLessThan(20);
+  });
+});
+
+describe('paired tests against scipy 1.x (stats.binomtest, stats.wilcoxon approx with continuity correction)', () => {
+  it("McNemar's exact test is the two-sided binomial test of the discordant pairs", () => {
+    expect(mcnemarP(3, 12)).toBeCloseTo(0.03515625, 10); // binomtest(3, 15, 0.5)
+    expect(mcnemarP(30, 10)).toBeCloseTo(0.0022214337732293643, 10); // binomtest(10, 40, 0.5)
+    expect(mcnemarP(0, 0)).toBe(1);
+  });
+
+  it('Wilcoxon signed-rank: statistic and p-value as scipy gives them, zeros dropped, ties averaged', () => {
+    const d = [1.5, -0.3, 2.2, 0.7, -1.1, 0.4, 0.9, 0, 1.3, -0.2, 0.8, 0.6, 2.0, -0.5, 1.0, 0.4];
+    const r = wilcoxonSignedRank(d);
+    expect(Math.min(r.w, (r.n * (r.n + 1)) / 2 - r.w)).toBe(19);
+    expect(r.p).toBeCloseTo(0.021408066479066686, 6);
+    const x = [0.6, 1.1, 0.6, -1.0, 1.2, 0.7, -0.2, 0.9, 0.7, 0.6, 0.3, 0.8, -0.4, 0.1, -0.2, 0.9, 0.3, 0.0, -0.5, 0.0, 0.3, 0.0, 1.6, 1.3, -2.4, -1.6, 0.1, -0.1, 0.5, 0.5, 2.4, -0.8, -0.1, 2.3, 0.9, 1.0, -0.2, -1.3, 0.5, 0.4, -0.9, -0.4, 0.2, -0.6, 0.2, 0.4, 0.3, -0.2, 0.9, 1.2, 0.6, -0.5, 1.0, -0.2, 1.2, -0.8, 1.2, 0.3, -0.9, -0.0];
+    const s = wilcoxonSignedRank(x);
+    expect(Math.min(s.w, (s.n * (s.n + 1)) / 2 - s.w)).toBe(502.5);
+    expect(s.p).toBeCloseTo(0.016028164070130677, 6);
   });
 });
