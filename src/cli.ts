@@ -132,6 +132,21 @@ async function main(argv: string[]): Promise<void> {
       (a) => guard(async () => (await import('./cli/replay-triggers.js')).replayTriggersCommand({ triggers: a.triggers!, scenario: a.scenario!, catalogue: a.catalogue!, event: a.event, heartbeats: a.heartbeats, latency: a.latency, peakAfter: a['peak-after'] as number | undefined, set: a.set as string[] | undefined, out: a.out, json: a.json, quiet: a.quiet })),
     )
     .command(
+      'regress <suite>',
+      'Run a regression suite with a baseline and a candidate detector on identical inputs; exit 1 when the candidate fails a case the baseline passes, naming it',
+      (y) =>
+        y
+          .positional('suite', { type: 'string', demandOption: true, describe: 'suite file (YAML): cases of scenarios, seeds and what must hold' })
+          .option('candidate', { type: 'string', demandOption: true, describe: 'the detector under test (a detector file: type: sta-lta, ... or an ONNX detector with its model)' })
+          .option('baseline', { type: 'string', describe: 'the detector to compare with (default: each case scenario\'s own)' })
+          .option('out', { type: 'string', describe: 'output folder (default out/regress-<suite>); runs already in it are reused' })
+          .option('jobs', { type: 'number', describe: 'runs at a time (default: CPU count)' })
+          .option('json', { type: 'boolean', default: false, describe: 'print the result JSON' })
+          .option('quiet', { type: 'boolean', default: false, describe: 'print nothing' })
+          .example('$0 regress suites/quake-detector.yaml --candidate my-detector.yaml', 'gate a detector on the shipped suite'),
+      (a) => guard(async () => (await import('./cli/regress.js')).regressCommand({ suite: a.suite!, candidate: a.candidate!, baseline: a.baseline, out: a.out, jobs: a.jobs, json: a.json, quiet: a.quiet })),
+    )
+    .command(
       'validate <files..>',
       'Check scenario, world and profile files (exit 0 when all are valid, 2 otherwise)',
       (y) => y.positional('files', { type: 'string', array: true, demandOption: true, describe: 'scenario, world (.geojson) and profile files' }).option('quiet', { type: 'boolean', default: false, describe: 'print only problems' })
@@ -314,7 +329,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 /** Every top-level command, for the message when none is named. */
-const COMMANDS = ['run', 'sweep', 'worker', 'replay', 'replay-triggers', 'validate', 'score', 'report', 'compare', 'plugins', 'schema', 'shaking', 'calibrate', 'record', 'dataset', 'train', 'world'];
+const COMMANDS = ['run', 'sweep', 'worker', 'replay', 'replay-triggers', 'regress', 'validate', 'score', 'report', 'compare', 'plugins', 'schema', 'shaking', 'calibrate', 'record', 'dataset', 'train', 'world'];
 
 main(hideBin(process.argv)).catch((err) => {
   process.stderr.write(`hazardsim: internal error: ${(err as Error).message}\n`);

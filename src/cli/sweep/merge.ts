@@ -51,7 +51,8 @@ export const METRICS: TableColumn[] = [
   { name: 'simulated_s', type: 'double', unit: 's', doc: 'Simulated time' },
 ];
 
-function metrics(s: AnySummary): Record<string, unknown> {
+/** The headline metrics of one run, by METRICS column. */
+export function metrics(s: AnySummary): Record<string, unknown> {
   const h: any = mainHazard(s);
   return {
     devices: s.devices, phone_hours: s.device_hours, triggers_per_phone_hour: s.device_hours > 0 ? s.triggers / s.device_hours : null,

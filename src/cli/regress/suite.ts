@@ -1,0 +1,66 @@
+/**
+ * Regression suites: a list of cases — a scenario with overrides and seeds, and what must hold of its
+ * headline metrics (the sweep table's columns: detected, alert_latency_s, false_alerts,
+ * magnitude_error_last, triggers_per_phone_hour, ...) — that a detector under test must pass. The
+ * detector under test replaces each case's scenario detector; cases run as sweep jobs (content-
+ * hashed, cached, on the local pool).
+ */
+import * as z from 'zod';
+import { dirname, resolve } from 'node:path';
+import { describeValue, InputError } from '../../core/errors.js';
+import { displayPath } from '../../core/paths.js';
+import { issuesToProblems } from '../../plugin/issues.js';
+import { readYaml } from '../../scenario/load.js';
+import { METRICS } from '../sweep/merge.js';
+
+const bound = z.strictObject({
+  min: z.number().optional(),
+  max: z.number().optional(),
+  within: z.number().positive().optional().describe('|value| at most this'),
+  equals: z.union([z.number(), z.boolean()]).optional(),
+}).refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'expected at least one of min, max, within, equals' });
+
+const metricNames = METRICS.map((m) => m.name);
+
+export const suiteSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'expected a short name of letters, digits, ".", "_" or "-"' }),
+  description: z.string().optional(),
+  cases: z.array(z.strictObject({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'expected a short name of letters, digits, ".", "_" or "-"' }),
+    why: z.string().optional().describe('What the case guards against.'),
+    scenario: z.string().min(1).describe('Relative to the suite file.'),
+    set: z.array(z.string()).default([]),
+    seeds: z.array(z.number().int().min(0)).min(1).optional().describe('Default: the scenario\'s own seed.'),
+    expect: z.record(z.string(), bound).refine((e) => Object.keys(e).length > 0, { message: 'expected at least one metric that must hold' }),
+  })).min(1),
+}).superRefine((s, ctx) => {
+  const seen = new Set<string>();
+  s.cases.forEach((c, i) => {
+    if (seen.has(c.name)) ctx.addIssue({ code: 'custom', path: ['cases', i, 'name'], message: `expected a name no other case has, found ${JSON.stringify(c.name)} again` });
+    seen.add(c.name);
+    for (const k of Object.keys(c.expect)) if (!metricNames.includes(k)) ctx.addIssue({ code: 'custom', path: ['cases', i, 'expect', k], message: `unknown metric; expected one of ${metricNames.join(', ')}` });
+  });
+});
+
+export type Suite = z.output<typeof suiteSchema> & { file: string; dir: string };
+
+export function loadSuite(file: string): Suite {
+  const abs = resolve(file), shown = displayPath(abs);
+  const raw = readYaml(abs);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new InputError(shown, `expected a mapping (name, cases), found ${describeValue(raw)}`);
+  const r = suiteSchema.safeParse(raw, { reportInput: true });
+  if (!r.success) throw new InputError(shown, issuesToProblems(r.error.issues, suiteSchema, raw));
+  return { ...r.data, file: shown, dir: dirname(abs) };
+}
+
+export type Bound = z.output<typeof bound>;
+
+/** Whether a value holds a bound; the reason when it does not. */
+export function check(value: unknown, b: Bound): string | null {
+  if (b.equals !== undefined) return value === b.equals ? null : `expected ${b.equals}, found ${value ?? 'nothing'}`;
+  if (typeof value !== 'number' || !Number.isFinite(value)) return `expected a number, found ${value ?? 'nothing'}`;
+  if (b.min !== undefined && value < b.min) return `expected at least ${b.min}, found ${+value.toPrecision(4)}`;
+  if (b.max !== undefined && value > b.max) return `expected at most ${b.max}, found ${+value.toPrecision(4)}`;
+  if (b.within !== undefined && Math.abs(value) > b.within) return `expected within ±${b.within}, found ${+value.toPrecision(4)}`;
+  return null;
+}

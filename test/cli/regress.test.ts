@@ -1,0 +1,41 @@
+/**
+ * `hazardsim regress` on the shipped suite (suites/quake-detector.yaml, 23 cases): the shipped
+ * STA/LTA against itself has no regression (exit 0; its known failures are reported, not held
+ * against it); a detector made worse on purpose (amplitude gate 0.2 g) fails with exit 1 and names
+ * the cases it breaks; a suite naming an unknown metric is bad input.
+ */
+import { describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli, tempDir } from '../helpers.js';
+
+describe('hazardsim regress', () => {
+  const dir = tempDir(), out = join(dir, 'regress');
+
+  it('the baseline against itself: no regression, known failures reported', () => {
+    const r = cli(['regress', 'suites/quake-detector.yaml', '--baseline', 'suites/detectors/sta-lta.yaml', '--candidate', 'suites/detectors/sta-lta.yaml', '--out', out, '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.pooled.baseline.cases).toBeGreaterThanOrEqual(20);
+    expect(j.regressions).toEqual([]);
+    expect(j.pooled.candidate.failed).toEqual(j.pooled.baseline.failed);
+    // Every problem-signal case holds for the shipped detector.
+    for (const c of ['stadium-crowd', 'construction-site', 'walking-city', 'driving-city', 'phone-drops', 'quiet-city']) expect(j.pooled.baseline.failed).not.toContain(c);
+  }, 200_000);
+
+  it('a detector made worse fails with exit 1, naming the cases it breaks', () => {
+    const r = cli(['regress', 'suites/quake-detector.yaml', '--baseline', 'suites/detectors/sta-lta.yaml', '--candidate', 'suites/detectors/sta-lta-deaf.yaml', '--out', out]);
+    expect(r.code).toBe(1);
+    const regressed = /FAIL: the candidate regresses on (.*)/.exec(r.stdout)![1]!.split(', ');
+    expect(regressed).toEqual(expect.arrayContaining(['m5-under-city', 'm65-dense', 'm7-rupture']));
+    const j = JSON.parse(readFileSync(join(out, 'regress.json'), 'utf8'));
+    expect(j.pooled.candidate.mean_timely_share).toBeLessThan(j.pooled.baseline.mean_timely_share);
+  }, 200_000);
+
+  it('a suite naming an unknown metric is bad input', () => {
+    writeFileSync(join(dir, 'bad.yaml'), 'name: bad\ncases:\n  - name: one\n    scenario: ' + join(process.cwd(), 'scenarios/quickstart.yaml') + '\n    expect: { timley_share: { min: 0.5 } }\n');
+    const r = cli(['regress', join(dir, 'bad.yaml'), '--candidate', 'suites/detectors/sta-lta.yaml', '--out', join(dir, 'bad-out')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad\.yaml: cases\[0\]\.expect\.timley_share: unknown metric; expected one of .*timely_share/);
+  });
+});
