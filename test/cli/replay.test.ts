@@ -111,6 +111,25 @@ describe('hazardsim replay', () => {
     expect(Math.abs(Number(rows[0]![3]) - 10)).toBeLessThan(0.1);
   });
 
+  it('a real phone (Oxford step-counter data, a Pixel in hand while walking, CC BY 4.0) through sta-lta, bump and crash: read as it was recorded, and a minute of walking trips none of them, as a rendered walk does not', () => {
+    const log = 'data/phone-logs/oxford-pixel-walk-in-hand.csv';
+    const s = JSON.parse(replay([log, '--out', join(dir, 'ox1')]).stdout).logs[0];
+    // The file's own timestamps: 2.46 ms apart (406 Hz), 60 s; m/s² with gravity, as Android records.
+    expect(s.rate_hz_in).toBeGreaterThan(400);
+    expect(s.rate_hz_in).toBeLessThan(412);
+    expect(s.duration_s).toBeGreaterThan(59.9);
+    expect([s.units, s.gravity]).toEqual(['m/s2', 'included']);
+    expect(s.triggers).toBe(0);
+    for (const type of ['bump', 'crash']) {
+      writeFileSync(join(dir, `${type}.yaml`), `type: ${type}\n`);
+      const r = JSON.parse(cli(['replay', log, '--detector', join(dir, `${type}.yaml`), '--json', '--out', join(dir, `ox-${type}`)]).stdout).logs[0];
+      expect(r.triggers, type).toBe(0);
+    }
+    // The simulator's own walk in hand, a minute of it, agrees.
+    expect(cli(['record', 'agents/phones/mid-range.yaml', '--duration', '1m', '--activity', 'walking', '--context', 'hand', '--seed', '2', '--out', join(dir, 'walk-hand.csv')]).code).toBe(0);
+    expect(JSON.parse(replay([join(dir, 'walk-hand.csv'), '--out', join(dir, 'ox2')]).stdout).logs[0].triggers).toBe(0);
+  });
+
   describe('bad logs exit 2 naming file, line and problem, writing nothing', () => {
     const bad = (name: string, text: string | null, pattern: RegExp) => {
       const file = join(dir, name);
