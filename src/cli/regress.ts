@@ -8,13 +8,16 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describeValue, InputError, isInputError } from '../core/errors.js';
-import { displayPath } from '../core/paths.js';
+import { displayPath, PACKAGE_ROOT } from '../core/paths.js';
 import { writeTable, type TableColumn } from '../output/tables.js';
 import { builtinPlugins } from '../plugins.js';
 import { loadScenario, readYaml } from '../scenario/load.js';
 import { issuesToProblems } from '../plugin/issues.js';
 import { fmt } from './common.js';
-import { check, loadSuite } from './regress/suite.js';
+import { check, loadSuite, type Bound } from './regress/suite.js';
+import { readLog } from './replay/logs.js';
+import { loadReplayDetector, replayLog } from './replay/replay-detector.js';
+import { InferencePool } from '../detect/inference/pool.js';
 import { runLocal } from './sweep/execute.js';
 import { jobFile, pointHash, type PointJob } from './sweep/job.js';
 import { metrics } from './sweep/merge.js';
@@ -48,20 +51,22 @@ const COLUMNS: TableColumn[] = [
   { name: 'passed', type: 'bool' }, { name: 'failures', type: 'string', doc: 'What did not hold' },
   { name: 'detected', type: 'bool' }, { name: 'alert_latency_s', type: 'double', unit: 's' }, { name: 'timely_share', type: 'double' },
   { name: 'warning_p50_s', type: 'double', unit: 's' }, { name: 'magnitude_error_last', type: 'double' }, { name: 'false_alerts', type: 'int' },
-  { name: 'triggers_per_phone_hour', type: 'double', unit: '1/h' }, { name: 'hash', type: 'string' },
+  { name: 'triggers_per_phone_hour', type: 'double', unit: '1/h' }, { name: 'triggers', type: 'int', doc: 'Log cases: triggers over the log' }, { name: 'triggers_per_hour', type: 'double', unit: '1/h', doc: 'Log cases' }, { name: 'hash', type: 'string' },
 ];
 
 export async function regressCommand(o: RegressOptions): Promise<number> {
   const suite = loadSuite(o.suite);
   const models = [
-    { name: 'baseline', set: o.baseline ? [detectorOverride(o.baseline, '--baseline')] : [], source: o.baseline ? displayPath(resolve(o.baseline)) : "each scenario's own detector" },
-    { name: 'candidate', set: [detectorOverride(o.candidate, '--candidate')], source: displayPath(resolve(o.candidate)) },
+    { name: 'baseline', set: o.baseline ? [detectorOverride(o.baseline, '--baseline')] : [], file: o.baseline, source: o.baseline ? displayPath(resolve(o.baseline)) : "each scenario's own detector" },
+    { name: 'candidate', set: [detectorOverride(o.candidate, '--candidate')], file: o.candidate as string | undefined, source: displayPath(resolve(o.candidate)) },
   ];
+  const scenarioCases = suite.cases.filter((c) => c.scenario), logCases = suite.cases.filter((c) => c.log);
+  for (const c of logCases) if (!o.baseline && !c.detector) throw new InputError(suite.file, { path: `cases (${c.name})`, message: 'a log case needs its baseline detector: give the case a detector, or pass --baseline' });
   const outDir = resolve(o.out ?? `out/regress-${suite.name}`);
   if (existsSync(outDir) && (!statSync(outDir).isDirectory() || (readdirSync(outDir).length && !readdirSync(outDir).includes('points')))) throw new InputError('--out', `${displayPath(outDir)} is not a folder hazardsim wrote (no points/ in it); choose a new or empty folder`);
   // Every case is resolved for both models before anything runs.
-  const plan = suite.cases.flatMap((c, i) => models.flatMap((m) => (c.seeds ?? [undefined]).map((given) => {
-    const scenarioFile = resolve(suite.dir, c.scenario), overrides = [...c.set, ...m.set];
+  const plan = scenarioCases.flatMap((c, i) => models.flatMap((m) => (c.seeds ?? [undefined]).map((given) => {
+    const scenarioFile = resolve(suite.dir, c.scenario!), overrides = [...c.set, ...m.set];
     let hash: string, seed: number;
     try { const sc = loadScenario(scenarioFile, { plugins: builtinPlugins, overrides }); hash = pointHash(sc); seed = given ?? sc.config.seed; } catch (err) {
       if (isInputError(err)) throw new InputError(suite.file, { path: `cases[${i}] (${c.name})`, message: `with the ${m.name} detector: ${(err as Error).message}` });
@@ -74,12 +79,30 @@ export async function regressCommand(o: RegressOptions): Promise<number> {
   const unique = [...new Map(plan.map((p) => [`${p.job.hash}/${p.seed}`, p.job])).values()];
   await runLocal(unique, { jobs: o.jobs, onProgress: o.quiet || o.json ? undefined : (p) => process.stderr.write(`\rhazardsim regress ${suite.name}: ${p.done}/${p.total} runs${p.already ? ` (${p.already} from before)` : ''}`) });
   if (!o.quiet && !o.json && process.stderr.isTTY) process.stderr.write('\n');
-  const rows = plan.map((p) => {
+  const judge = (expect: Record<string, Bound>, m: Record<string, unknown>) => Object.entries(expect).map(([k, b]) => { const why = check(m[k], b); return why ? `${k}: ${why}` : null; }).filter((x): x is string => !!x);
+  // Phone-log cases: replayed through each model's detector, in this process (they are short).
+  const logRows: Record<string, any>[] = [];
+  for (const c of logCases) {
+    const log = readLog(resolve(suite.dir, c.log!));
+    for (const m of models) {
+      const rd = loadReplayDetector(m.file ? resolve(m.file) : resolve(suite.dir, c.detector!), builtinPlugins, join(PACKAGE_ROOT, 'agents/phones/mid-range.yaml'));
+      const pool = rd.det.model ? new InferencePool([rd.det.model], { threads: 1 }) : undefined;
+      await pool?.start();
+      try {
+        const r = await replayLog(log, rd, builtinPlugins, { pool });
+        const seconds = log.t[log.t.length - 1]!, triggers = r.messages.filter((x) => x.kind === 'trigger').length;
+        const mm = { triggers, triggers_per_hour: seconds > 0 ? (triggers / seconds) * 3600 : null };
+        const failures = judge(c.expect, mm);
+        logRows.push({ case: c.name, model: m.name, seed: null, passed: failures.length === 0, failures: failures.join('; '), ...mm, hash: null });
+      } finally { await pool?.close(); }
+    }
+  }
+  const rows = [...plan.map((p) => {
     const s = JSON.parse(readFileSync(jobFile(outDir, p.job.hash, p.seed), 'utf8'));
     const m = metrics(s);
-    const failures = Object.entries(p.case.expect).map(([k, b]) => { const why = check(m[k], b); return why ? `${k}: ${why}` : null; }).filter((x): x is string => !!x);
+    const failures = judge(p.case.expect, m);
     return { case: p.case.name, model: p.model, seed: p.seed, passed: failures.length === 0, failures: failures.join('; '), ...m, hash: p.job.hash } as Record<string, any> & { case: string; model: string; passed: boolean; failures: string };
-  });
+  }), ...(logRows as (Record<string, any> & { case: string; model: string; passed: boolean; failures: string })[])];
   const byModel = (model: string) => rows.filter((r) => r.model === model);
   const failed = (model: string) => [...new Set(byModel(model).filter((r) => !r.passed).map((r) => r.case))];
   const mean = (xs: unknown[]) => { const v = xs.filter((x): x is number => typeof x === 'number' && Number.isFinite(x)); return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null; };

@@ -21,6 +21,8 @@ const bound = z.strictObject({
 }).refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'expected at least one of min, max, within, equals' });
 
 const metricNames = METRICS.map((m) => m.name);
+/** What a phone-log case measures (replayed through the detector, as `hazardsim replay` does). */
+export const LOG_METRICS = ['triggers', 'triggers_per_hour'];
 
 export const suiteSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'expected a short name of letters, digits, ".", "_" or "-"' }),
@@ -28,7 +30,9 @@ export const suiteSchema = z.strictObject({
   cases: z.array(z.strictObject({
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'expected a short name of letters, digits, ".", "_" or "-"' }),
     why: z.string().optional().describe('What the case guards against.'),
-    scenario: z.string().min(1).describe('Relative to the suite file.'),
+    scenario: z.string().min(1).optional().describe('Relative to the suite file.'),
+    log: z.string().min(1).optional().describe('A phone log (any format `hazardsim replay` reads), relative to the suite file: replayed through the detector instead of a scenario.'),
+    detector: z.string().min(1).optional().describe('Log cases: the baseline detector when --baseline is not given (a detector file or a scenario).'),
     set: z.array(z.string()).default([]),
     seeds: z.array(z.number().int().min(0)).min(1).optional().describe('Default: the scenario\'s own seed.'),
     expect: z.record(z.string(), bound).refine((e) => Object.keys(e).length > 0, { message: 'expected at least one metric that must hold' }),
@@ -38,7 +42,9 @@ export const suiteSchema = z.strictObject({
   s.cases.forEach((c, i) => {
     if (seen.has(c.name)) ctx.addIssue({ code: 'custom', path: ['cases', i, 'name'], message: `expected a name no other case has, found ${JSON.stringify(c.name)} again` });
     seen.add(c.name);
-    for (const k of Object.keys(c.expect)) if (!metricNames.includes(k)) ctx.addIssue({ code: 'custom', path: ['cases', i, 'expect', k], message: `unknown metric; expected one of ${metricNames.join(', ')}` });
+    if (!c.scenario === !c.log) ctx.addIssue({ code: 'custom', path: ['cases', i], message: 'expected a scenario or a log (one of them)' });
+    const names = c.log ? LOG_METRICS : metricNames;
+    for (const k of Object.keys(c.expect)) if (!names.includes(k)) ctx.addIssue({ code: 'custom', path: ['cases', i, 'expect', k], message: `unknown metric; expected one of ${names.join(', ')}` });
   });
 });
 
