@@ -35,7 +35,7 @@ async function load(dir: string) {
   const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
   const devices = (await readTable(dir, 'devices')) as Row[];
   const manifest = existsSync(join(dir, 'manifest.json')) ? JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) : undefined;
-  const triggers = existsSync(join(dir, 'triggers.parquet')) ? (await readTableSample(dir, 'triggers', ['device', 'kind', 'time_s'], Infinity)).rows : [];
+  const triggers = existsSync(join(dir, 'triggers.parquet')) ? (await readTableSample(dir, 'triggers', ['device', 'kind', 'time_s', 'score'], Infinity)).rows : [];
   return { summary, devices, manifest, triggers };
 }
 
@@ -120,6 +120,10 @@ export async function compareRuns(dirA: string, dirB: string, o: { alpha?: numbe
   }
   const calls = (run: typeof A) => { const b = (run.summary.detector_budget ?? []) as Row[]; const h = b.reduce((s, x) => s + (x.monitored_device_hours ?? 0), 0); return h > 0 ? b.reduce((s, x) => s + (x.inference_calls ?? 0), 0) / h : null; };
   out.push({ metric: 'inference_calls_per_device_hour', a: calls(A), b: calls(B), better: 'lower', test: 'one value per run', p: null, verdict: 'not testable' });
+  // Model-based detectors: the share of the windows scored that the model confirmed (triggers sent with a score).
+  const scored = (run: typeof A) => ((run.summary.detector_budget ?? []) as Row[]).reduce((s, x) => s + (x.inference_calls ?? 0), 0);
+  const confirmed = (run: typeof A) => run.triggers.filter((t) => t.kind === 'trigger' && typeof t.score === 'number' && Number.isFinite(t.score)).length;
+  if (scored(A) > 0 && scored(B) > 0) share('model_confirmation_share', confirmed(A), scored(A), confirmed(B), scored(B), 'lower');
   // Paired tests: the same seed and the same phones in the same places.
   const same = A.summary.scenario?.seed === B.summary.scenario?.seed && A.summary.devices === B.summary.devices && A.devices.length === B.devices.length && A.devices.every((d, i) => d.device === B.devices[i]!.device && d.lon === B.devices[i]!.lon && d.lat === B.devices[i]!.lat);
   if (same) {

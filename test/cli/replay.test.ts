@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { zipSync } from 'fflate';
 import { cli, tempDir } from '../helpers.js';
 
 const G = 9.80665;
@@ -48,7 +49,7 @@ describe('hazardsim replay', () => {
     expect(peak / (0.05 * G)).toBeLessThan(1.3);
   });
 
-  it('reads the same log in g, as a phyphox export and as a Sensor Logger export without gravity, to the same trigger', () => {
+  it('reads the same log in g, as a phyphox export and as a Sensor Logger export without gravity (a folder and its ZIP), to the same trigger', () => {
     const onset = (out: string) => readFileSync(join(out, 'triggers.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')).filter((f) => f[1] === 'trigger').map((f) => Number(f[3]));
     const ref = onset(join(dir, 'o1'));
     // In g.
@@ -66,7 +67,12 @@ describe('hazardsim replay', () => {
     const sl = replay([join(dir, 'sensorlogger'), '--out', join(dir, 'o4')]);
     expect(sl.code).toBe(0);
     expect(JSON.parse(sl.stdout).logs[0].format).toBe('sensor-logger');
-    for (const o of ['o2', 'o3', 'o4']) {
+    // ...and as the ZIP the app shares (files in a folder inside it).
+    writeFileSync(join(dir, 'sensorlogger.zip'), zipSync({ 'Walk-2024-05-01/Accelerometer.csv': readFileSync(join(dir, 'sensorlogger', 'Accelerometer.csv')), 'Walk-2024-05-01/Gravity.csv': readFileSync(join(dir, 'sensorlogger', 'Gravity.csv')) }));
+    const zipped = replay([join(dir, 'sensorlogger.zip'), '--out', join(dir, 'o5z')]);
+    expect(zipped.code).toBe(0);
+    expect(JSON.parse(zipped.stdout).logs[0].format).toBe('sensor-logger');
+    for (const o of ['o2', 'o3', 'o4', 'o5z']) {
       const got = onset(join(dir, o));
       expect(got, o).toHaveLength(1);
       expect(Math.abs(got[0]! - ref[0]!), o).toBeLessThan(0.05);

@@ -1,12 +1,14 @@
 /**
  * Real and rendered phone logs for replay: readers for phyphox exports (one CSV per sensor in a
- * folder, or one combined CSV), Sensor Logger exports (a folder of CSVs), the generic
+ * folder or a ZIP, or one combined CSV), Sensor Logger exports (a folder of CSVs or its ZIP), the generic
  * `t,ax,ay,az[,gx,gy,gz][,p][,lat,lon,speed]` CSV and `hazardsim record`'s NPY (with its JSON
  * sidecar); units and gravity detected or declared; irregular timestamps resampled to a detector's
  * rate by linear interpolation between the two neighbouring samples.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { unzipSync } from 'fflate';
 import { csvFields } from '../../core/csv.js';
 import { describeValue, InputError } from '../../core/errors.js';
 import { displayPath } from '../../core/paths.js';
@@ -208,10 +210,33 @@ function readNpy(file: string, o: ReadOptions): PhoneLog {
   return log;
 }
 
-/** Reads a log in whatever format it is: a folder (phyphox or Sensor Logger), .npy, or .csv. */
+/**
+ * A zipped export (Sensor Logger's and phyphox's "share" files): unpacked into a temporary folder,
+ * read from the folder holding its CSVs, and removed again. fflate unzips (small, no native code).
+ */
+function readZip(path: string, o: ReadOptions): PhoneLog {
+  const shown = displayPath(path);
+  let files: Record<string, Uint8Array>;
+  try { files = unzipSync(readFileSync(path)); } catch (err) { throw new InputError(shown, `not a readable ZIP archive (${(err as Error).message})`); }
+  const csvs = Object.keys(files).filter((f) => f.toLowerCase().endsWith('.csv') && !f.startsWith('__MACOSX/'));
+  if (!csvs.length) throw new InputError(shown, 'the archive holds no CSV files: expected a phyphox or Sensor Logger export');
+  const tmp = mkdtempSync(join(tmpdir(), 'hazardsim-log-'));
+  try {
+    for (const f of csvs) { const out = join(tmp, f); mkdirSync(dirname(out), { recursive: true }); writeFileSync(out, files[f]!); }
+    // The folder of the export: the one holding an accelerometer file, else the first with CSVs.
+    const folder = dirname(join(tmp, csvs.find((f) => /(^|\/)(TotalAcceleration|Accelerometer)\.csv$/i.test(f)) ?? csvs[0]!));
+    const log = readLog(folder, o);
+    return { ...log, file: path };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Reads a log in whatever format it is: a folder or .zip (phyphox or Sensor Logger), .npy, or .csv. */
 export function readLog(path: string, o: ReadOptions = {}): PhoneLog {
   const shown = displayPath(path);
   if (!existsSync(path)) throw new InputError(shown, 'no such file or folder');
+  if (/\.zip$/i.test(path) && statSync(path).isFile()) return readZip(path, o);
   if (statSync(path).isDirectory()) {
     const acc = join(path, 'Accelerometer.csv');
     if (existsSync(join(path, 'TotalAcceleration.csv')) || (existsSync(acc) && readFileSync(acc, 'utf8').split('\n')[0]!.includes('seconds_elapsed'))) return readSensorLogger(path, o);
@@ -225,7 +250,7 @@ export function readLog(path: string, o: ReadOptions = {}): PhoneLog {
     if (/seconds_elapsed/.test(head)) throw new InputError(shown, 'a Sensor Logger CSV on its own: replay the export\'s folder (Accelerometer.csv with its Gravity.csv, or TotalAcceleration.csv)');
     return readGeneric(path, o);
   }
-  throw new InputError(shown, `unknown log format (${basename(path).includes('.') ? `".${basename(path).split('.').pop()}"` : 'no extension'}): expected a .csv (generic, phyphox), a .npy from hazardsim record, or an export folder (phyphox, Sensor Logger); unzip a .zip export first`);
+  throw new InputError(shown, `unknown log format (${basename(path).includes('.') ? `".${basename(path).split('.').pop()}"` : 'no extension'}): expected a .csv (generic, phyphox), a .npy from hazardsim record, or an export folder or .zip (phyphox, Sensor Logger)`);
 }
 
 /** Linear interpolation of (t, v) at `at` (clamped to the ends). */
