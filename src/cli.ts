@@ -147,6 +147,18 @@ async function main(argv: string[]): Promise<void> {
       (a) => guard(async () => (await import('./cli/regress.js')).regressCommand({ suite: a.suite!, candidate: a.candidate!, baseline: a.baseline, out: a.out, jobs: a.jobs, json: a.json, quiet: a.quiet })),
     )
     .command(
+      'budget <model>',
+      'What an ONNX detector model costs a phone, measured: latency per window (ONNX Runtime, 1 thread, p50/p99), size, parameters, multiply-adds, memory, an energy proxy',
+      (y) =>
+        y
+          .positional('model', { type: 'string', demandOption: true, describe: 'ONNX model (with its sidecar JSON)' })
+          .option('windows', { type: 'number', describe: 'windows to time (default 500)' })
+          .option('windows-per-second', { type: 'number', describe: 'windows the detector scores per monitored second, for the energy per hour (default 1)' })
+          .option('json', { type: 'boolean', default: false, describe: 'print JSON' })
+          .example('$0 budget models/quake-baseline.onnx', 'the shipped model\'s budget'),
+      (a) => guard(async () => (await import('./cli/budget.js')).budgetCommand({ model: a.model!, windows: a.windows, windowsPerSecond: a['windows-per-second'] as number | undefined, json: a.json })),
+    )
+    .command(
       'validate <files..>',
       'Check scenario, world and profile files (exit 0 when all are valid, 2 otherwise)',
       (y) => y.positional('files', { type: 'string', array: true, demandOption: true, describe: 'scenario, world (.geojson) and profile files' }).option('quiet', { type: 'boolean', default: false, describe: 'print only problems' })
@@ -329,7 +341,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 /** Every top-level command, for the message when none is named. */
-const COMMANDS = ['run', 'sweep', 'worker', 'replay', 'replay-triggers', 'regress', 'validate', 'score', 'report', 'compare', 'plugins', 'schema', 'shaking', 'calibrate', 'record', 'dataset', 'train', 'world'];
+const COMMANDS = ['run', 'sweep', 'worker', 'replay', 'replay-triggers', 'regress', 'budget', 'validate', 'score', 'report', 'compare', 'plugins', 'schema', 'shaking', 'calibrate', 'record', 'dataset', 'train', 'world'];
 
 main(hideBin(process.argv)).catch((err) => {
   process.stderr.write(`hazardsim: internal error: ${(err as Error).message}\n`);

@@ -1,0 +1,37 @@
+/**
+ * `hazardsim budget` on the shipped model: its size and parameters as the model's README states
+ * its architecture (10 window features → 16 ReLU → 1: 10·16 + 16 + 16·1 + 1 = 193 parameters, at
+ * least 10·16 + 16·1 = 176 multiply-adds in its dense layers), the energy proxy as the hand
+ * product of its MACs and Horowitz's 4.6 pJ, latency measured (not bounded: speed belongs to
+ * benchmarks), and bad input refused.
+ */
+import { describe, expect, it } from 'vitest';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli, ROOT } from '../helpers.js';
+
+describe('hazardsim budget', () => {
+  it('measures the shipped model: size, 193 parameters, its multiply-adds and their energy, latency p50 ≤ p99', () => {
+    const r = cli(['budget', 'models/quake-baseline.onnx', '--windows', '50', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const b = JSON.parse(r.stdout);
+    expect(b.bytes).toBe(statSync(join(ROOT, 'models/quake-baseline.onnx')).size);
+    expect(b.parameters).toBe(193);
+    expect(b.macs_per_window).toBeGreaterThanOrEqual(176);
+    expect(b.input).toEqual({ channels: ['ax', 'ay', 'az'], samples: 100, rate_hz: 50 });
+    expect(b.energy.uj_per_window).toBeCloseTo((b.macs_per_window * 4.6) / 1e6, 12);
+    expect(b.energy.mj_per_hour).toBeCloseTo((b.macs_per_window * 4.6 * 3600) / 1e9, 12);
+    expect(b.latency_ms.p50).toBeGreaterThan(0);
+    expect(b.latency_ms.p99).toBeGreaterThanOrEqual(b.latency_ms.p50);
+  });
+
+  it('refuses what is not a model, and a bad window count, with exit 2', () => {
+    const a = cli(['budget', 'README.md']);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/README\.md: expected an ONNX model/);
+    const b = cli(['budget', 'models/quake-baseline.onnx', '--windows', '3']);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/--windows: expected a whole number of windows from 10 to 100000, found 3/);
+  });
+});
