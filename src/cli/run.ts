@@ -108,6 +108,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
   const estimate = estimateRun(scenario, builtinPlugins, loadWorld(scenario.worldFile), threads);
   if (!o.quiet && !o.json) process.stdout.write(`hazardsim: ${describeEstimate(estimate)}\n`);
   checkEstimate(estimate, scenario.file, o.force ?? false);
+  if (scenario.config.budget) scenario.warnings.push(...(await (await import('./budget.js')).budgetWarnings(scenario, builtinPlugins)));
   if (!o.quiet) for (const w of scenario.warnings) process.stderr.write(`hazardsim: warning: ${scenario.file}: ${w}\n`);
   if (replicates === 1) {
     const { summary, figures } = await runOnce(scenario, builtinPlugins, outDir, threads, !o.quiet && !o.json);

@@ -34,7 +34,7 @@ interface Verdict {
   estimate?: { phones: number; device_hours: number; memory_bytes: number; limit_bytes: number; wall_seconds: number; threads: number };
 }
 
-export function validateCommand(files: string[], quiet = false, plugins: PluginSet = builtinPlugins, force = false, json = false): number {
+export async function validateCommand(files: string[], quiet = false, plugins: PluginSet = builtinPlugins, force = false, json = false): Promise<number> {
   let bad = 0;
   const verdicts: Verdict[] = [];
   for (const file of files) {
@@ -52,7 +52,7 @@ export function validateCommand(files: string[], quiet = false, plugins: PluginS
         v.estimate = { phones: e.phones, device_hours: e.deviceHours, memory_bytes: e.memoryBytes, limit_bytes: e.limitBytes, wall_seconds: e.wallSeconds, threads: e.threads };
         checkEstimate(e, s.file, force);
         note = ` — ${describeEstimate(e)}`;
-        v.warnings = s.warnings;
+        v.warnings = [...s.warnings, ...(s.config.budget ? await (await import('./budget.js')).budgetWarnings(s, plugins) : [])];
       }
       if (json) continue;
       for (const w of v.warnings) process.stderr.write(`hazardsim: warning: ${displayPath(file)}: ${w}\n`);

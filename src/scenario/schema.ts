@@ -125,6 +125,16 @@ export function buildScenarioSchema(plugins: PluginSet) {
       server: oneOrList(server),
       scoring: scoringSchema.prefault({}),
       environment: environmentSchema.prefault({}),
+      budget: z
+        .strictObject({
+          model_bytes: z.number().positive().optional(),
+          parameters: z.number().int().positive().optional(),
+          macs_per_window: z.number().positive().optional(),
+          inference_calls_per_device_hour: z.number().positive().optional().describe('Windows a model may score per monitored hour (its detector\'s highest rate).'),
+          latency_p99_ms: z.number().positive().optional().describe('99th-percentile inference time per window, ONNX Runtime on one thread, measured on this machine by run and validate.'),
+        })
+        .optional()
+        .describe('On-device limits for model-based detectors: `run` and `validate` warn when a model exceeds one (hazardsim budget measures them).'),
     })
     .superRefine((c, ctx) => {
       // A tick longer than the run would simulate nothing (and score every hazard as missed).

@@ -35,3 +35,18 @@ describe('hazardsim budget', () => {
     expect(b.stderr).toMatch(/--windows: expected a whole number of windows from 10 to 100000, found 3/);
   });
 });
+
+describe('a scenario budget', () => {
+  it('makes run warn, naming the model and the limit, when a model exceeds it (and stays quiet when it fits)', () => {
+    const dir = join(ROOT, 'out', 'test-budget');
+    const small = ['--set', 'population.devices=200', '--set', 'duration=30s', '--set', 'hazards=[]', '--json', '--out', dir];
+    const over = cli(['run', 'scenarios/quickstart-onnx.yaml', ...small, '--set', 'budget={model_bytes: 1000, parameters: 100, latency_p99_ms: 0.000001}']);
+    expect(over.code).toBe(0);
+    expect(over.stderr).toMatch(/budget: the model of detector \(models\/quake-baseline\.onnx\) has 38599 bytes, over the budget's 1000 bytes/);
+    expect(over.stderr).toMatch(/has 193 parameters, over the budget's 100 parameters/);
+    expect(over.stderr).toMatch(/takes \(p99, ONNX Runtime on 1 thread, this machine\) .* ms per window, over the budget's 0\.000001 ms per window/);
+    const fits = cli(['run', 'scenarios/quickstart-onnx.yaml', ...small, '--set', 'budget={model_bytes: 100000, parameters: 1000, macs_per_window: 100000}']);
+    expect(fits.code).toBe(0);
+    expect(fits.stderr).not.toMatch(/budget:/);
+  }, 60_000);
+});
