@@ -159,6 +159,21 @@ async function main(argv: string[]): Promise<void> {
       (a) => guard(async () => (await import('./cli/budget.js')).budgetCommand({ model: a.model!, windows: a.windows, windowsPerSecond: a['windows-per-second'] as number | undefined, json: a.json })),
     )
     .command(
+      'drift <reference> <current>',
+      'Which numeric features of a current table (telemetry, a dataset, a run\'s rows) drifted from a reference one, per slice, by how much and since when (PSI, KS, Wasserstein, Page-Hinkley)',
+      (y) =>
+        y
+          .positional('reference', { type: 'string', demandOption: true, describe: 'reference table (.parquet or .csv): what the model was trained or validated on' })
+          .positional('current', { type: 'string', demandOption: true, describe: 'current table (.parquet or .csv)' })
+          .option('features', { type: 'string', array: true, describe: 'numeric columns to test (default: every numeric column both have)' })
+          .option('by', { type: 'string', describe: 'a column to slice by (phone model, firmware, context)' })
+          .option('time', { type: 'string', describe: 'the current table\'s time column: says when a drifted feature began to move' })
+          .option('threshold', { type: 'number', describe: 'normed Wasserstein distance that counts as drift above 1,000 reference rows (default 0.1)' })
+          .option('out', { type: 'string', describe: 'also write DIR/drift.json' })
+          .option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
+      (a) => guard(async () => (await import('./cli/drift.js')).driftCommand({ reference: a.reference!, current: a.current!, features: a.features as string[] | undefined, by: a.by, time: a.time, threshold: a.threshold, out: a.out, json: a.json })),
+    )
+    .command(
       'validate <files..>',
       'Check scenario, world and profile files (exit 0 when all are valid, 2 otherwise)',
       (y) => y.positional('files', { type: 'string', array: true, demandOption: true, describe: 'scenario, world (.geojson) and profile files' }).option('quiet', { type: 'boolean', default: false, describe: 'print only problems' })
@@ -341,7 +356,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 /** Every top-level command, for the message when none is named. */
-const COMMANDS = ['run', 'sweep', 'worker', 'replay', 'replay-triggers', 'regress', 'budget', 'validate', 'score', 'report', 'compare', 'plugins', 'schema', 'shaking', 'calibrate', 'record', 'dataset', 'train', 'world'];
+const COMMANDS = ['run', 'sweep', 'worker', 'replay', 'replay-triggers', 'regress', 'budget', 'drift', 'validate', 'score', 'report', 'compare', 'plugins', 'schema', 'shaking', 'calibrate', 'record', 'dataset', 'train', 'world'];
 
 main(hideBin(process.argv)).catch((err) => {
   process.stderr.write(`hazardsim: internal error: ${(err as Error).message}\n`);
