@@ -19,6 +19,7 @@ import { readLog } from './replay/logs.js';
 import { loadReplayDetector, replayLog } from './replay/replay-detector.js';
 import { InferencePool } from '../detect/inference/pool.js';
 import { runLocal } from './sweep/execute.js';
+import { progressPrinter } from './sweep.js';
 import { jobFile, pointHash, type PointJob } from './sweep/job.js';
 import { metrics } from './sweep/merge.js';
 
@@ -77,8 +78,12 @@ export async function regressCommand(o: RegressOptions): Promise<number> {
   })));
   mkdirSync(join(outDir, 'points'), { recursive: true });
   const unique = [...new Map(plan.map((p) => [`${p.job.hash}/${p.seed}`, p.job])).values()];
-  await runLocal(unique, { jobs: o.jobs, onProgress: o.quiet || o.json ? undefined : (p) => process.stderr.write(`\rhazardsim regress ${suite.name}: ${p.done}/${p.total} runs${p.already ? ` (${p.already} from before)` : ''}`) });
-  if (!o.quiet && !o.json && process.stderr.isTTY) process.stderr.write('\n');
+  const progress = progressPrinter(suite.name, !o.quiet && !o.json, 'regress');
+  try {
+    await runLocal(unique, { jobs: o.jobs, onProgress: (p) => progress.update(p) });
+  } finally {
+    progress.stop();
+  }
   const judge = (expect: Record<string, Bound>, m: Record<string, unknown>) => Object.entries(expect).map(([k, b]) => { const why = check(m[k], b); return why ? `${k}: ${why}` : null; }).filter((x): x is string => !!x);
   // Phone-log cases: replayed through each model's detector, in this process (they are short).
   const logRows: Record<string, any>[] = [];

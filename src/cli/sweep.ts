@@ -19,8 +19,8 @@ export interface SweepOptions {
   force?: boolean;
 }
 
-/** Progress of a sweep on stderr: a line rewritten in place on a TTY, plain lines every 10 s (HAZARDSIM_PROGRESS_MS) in a log. */
-function progressPrinter(name: string, enabled: boolean) {
+/** Progress of a sweep (or a regression suite) on stderr: a line rewritten in place on a TTY, plain lines every 10 s (HAZARDSIM_PROGRESS_MS) in a log. */
+export function progressPrinter(name: string, enabled: boolean, what = 'sweep') {
   const tty = process.stderr.isTTY === true, every = Number(process.env.HAZARDSIM_PROGRESS_MS ?? 10_000);
   const started = Date.now();
   let lastLine = 0, shown = false, first: number | undefined;
@@ -32,7 +32,7 @@ function progressPrinter(name: string, enabled: boolean) {
       first ??= p.fraction;
       const rate = secs > 0 ? ran / secs : 0, workRate = secs > 0 ? (p.fraction - first) / secs : 0, left = workRate > 0 ? (1 - p.fraction) / workRate : NaN;
       const eta = Number.isFinite(left) && p.done < p.total ? `, about ${left < 90 ? `${Math.round(left)} s` : `${Math.round(left / 60)} min`} left` : '';
-      const line = `hazardsim sweep ${name}: ${p.done}/${p.total} runs done${p.already ? ` (${p.already} from before)` : ''}, ${fmt(rate * 60, 1)} runs/min${eta}`;
+      const line = `hazardsim ${what} ${name}: ${p.done}/${p.total} runs done${p.already ? ` (${p.already} from before)` : ''}, ${fmt(rate * 60, 1)} runs/min${eta}`;
       if (tty) { process.stderr.write(`\r${line}\x1b[K`); shown = true; }
       else if (now - lastLine >= every || p.done === p.total) { process.stderr.write(`${line}\n`); lastLine = now; }
     },
