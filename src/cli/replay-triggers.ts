@@ -60,7 +60,8 @@ export async function replayTriggersCommand(o: ReplayTriggersOptions): Promise<n
   // Run time 0 is a minute before the first thing known; the phones are numbered as they appear.
   const origin = ev.originUtc.getTime() / 1000;
   const all: LoggedMessage[] = [...beats, ...trig.rows];
-  const t0 = Math.min(origin, ...all.map((m) => m.time)) - 60;
+  // (reduce, not Math.min(...): a national trigger log has more rows than a call takes arguments)
+  const t0 = all.reduce((lo, m) => Math.min(lo, m.time), origin) - 60;
   const ids = new Map<string, number>();
   for (const m of all) if (!ids.has(m.phone)) ids.set(m.phone, ids.size);
   const msg = (m: LoggedMessage, kind: TriggerMessage['kind']): TriggerMessage => {
@@ -81,7 +82,7 @@ export async function replayTriggersCommand(o: ReplayTriggersOptions): Promise<n
     const seen = new Set<number>();
     for (const m of trig.rows) { const d = ids.get(m.phone)!; if (!seen.has(d)) { seen.add(d); messages.push({ ...msg(m, 'heartbeat'), time: 0, deviceTime: 0, onsetDeviceTime: 0, amplitude: 0 }); } }
   }
-  const until = Math.max(...messages.map((m) => m.time)) + 120;
+  const until = messages.reduce((hi, m) => Math.max(hi, m.time), 0) + 120;
   messages.sort((a, b) => a.time - b.time || a.device - b.device);
   const alerts: { server: number; a: AlertRecord }[] = [];
   servers.forEach((c, si) => {

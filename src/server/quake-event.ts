@@ -333,6 +333,8 @@ export class QuakeEvent {
     const share = picked / active;
     let extent = 0;
     for (const p of picks) extent = Math.max(extent, Math.hypot(p.x - cx, p.y - cy));
+    // The cells a candidate can lie among: the first locate searches 60 km around the picks' centre
+    // and its finer grids reach half as far again, so 90 km beyond the picks' extent.
     const around = A.cellsAround(cx, cy, extent + 90_000);
     const telling = around.filter((q) => binomialHead(q.active, (inCell.get(q.key) ?? 0) + q.free, share) < NOT_YET_ARRIVED_ALPHA / around.length);
     if (!telling.length) return undefined;
