@@ -160,18 +160,18 @@ async function main(argv: string[]): Promise<void> {
     )
     .command(
       'drift <reference> <current>',
-      'Which numeric features of a current table (telemetry, a dataset, a run\'s rows) drifted from a reference one, per slice, by how much and since when (PSI, KS, Wasserstein, Page-Hinkley)',
+      'Which features of a current table (telemetry, a dataset, a run\'s rows; a run folder means its telemetry) drifted from a reference one, per slice, by how much and since when (PSI, KS, Wasserstein, Page-Hinkley; trigger rates and model scores on telemetry)',
       (y) =>
         y
           .positional('reference', { type: 'string', demandOption: true, describe: 'reference table (.parquet or .csv): what the model was trained or validated on' })
           .positional('current', { type: 'string', demandOption: true, describe: 'current table (.parquet or .csv)' })
-          .option('features', { type: 'string', array: true, describe: 'numeric columns to test (default: every numeric column both have)' })
-          .option('by', { type: 'string', describe: 'a column to slice by (phone model, firmware, context)' })
-          .option('time', { type: 'string', describe: 'the current table\'s time column: says when a drifted feature began to move' })
+          .option('features', { type: 'string', array: true, describe: 'numeric columns to test (default: every numeric column both have; for telemetry, its sensor and score features)' })
+          .option('by', { type: 'string', array: true, describe: 'columns to slice by (default for telemetry: phone_model firmware context)' })
+          .option('time', { type: 'string', describe: 'the current table\'s time column: says when a drifted feature began to move (default for telemetry: end_s)' })
           .option('threshold', { type: 'number', describe: 'normed Wasserstein distance that counts as drift above 1,000 reference rows (default 0.1)' })
-          .option('out', { type: 'string', describe: 'also write DIR/drift.json' })
+          .option('out', { type: 'string', describe: 'also write DIR/drift.json and DIR/drift.html' })
           .option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
-      (a) => guard(async () => (await import('./cli/drift.js')).driftCommand({ reference: a.reference!, current: a.current!, features: a.features as string[] | undefined, by: a.by, time: a.time, threshold: a.threshold, out: a.out, json: a.json })),
+      (a) => guard(async () => (await import('./cli/drift.js')).driftCommand({ reference: a.reference!, current: a.current!, features: a.features as string[] | undefined, by: a.by as string[] | undefined, time: a.time, threshold: a.threshold, out: a.out, json: a.json })),
     )
     .command(
       'validate <files..>',

@@ -1,4 +1,5 @@
 /** `hazardsim run`: runs a scenario and writes summary.json and manifest.json. */
+import { withFleetScore } from '../fleet/score.js';
 import { join, relative, resolve } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -58,11 +59,11 @@ export function buildSummary(result: RunResult, devices?: DeviceRows): Record<st
     kmDriven: counts.km_driven,
     onDevice: devices?.add,
   });
-  return {
+  return withFleetScore({
     scenario: { name: s.config.name, hash: s.hash, seed: s.config.seed },
     ...counts,
     ...scored,
-  } as Record<string, unknown> & Summary;
+  }) as Record<string, unknown> & Summary;
 }
 
 function printHuman(summary: ReturnType<typeof buildSummary>, figures: RunFigures, outDir: string): void {
@@ -93,7 +94,18 @@ function printHuman(summary: ReturnType<typeof buildSummary>, figures: RunFigure
     }
   }
   w(`  false alerts: ${summary.false_alerts}`);
-  w(`  wrote ${relative(process.cwd(), outDir) || '.'}/: summary.json, manifest.json, report.html, devices/triggers/alerts/receipts (.parquet, and .csv up to 250,000 rows), alerts.geojson, truth.geojson`);
+  const fleet = summary.fleet as { telemetry: { rows_received: number; rows_lost: number }; firmware_updates: { firmware: string; at_s: number; devices: number }[]; rollout?: Record<string, any> } | undefined;
+  if (fleet) {
+    w(`  fleet: ${fmtInt(fleet.telemetry.rows_received)} telemetry rows (${fmtInt(fleet.telemetry.rows_lost)} lost)${fleet.firmware_updates.map((u) => `; firmware ${u.firmware} reached ${fmtInt(u.devices)} phones at ${formatDuration(u.at_s)}`).join('')}`);
+    const r = fleet.rollout;
+    if (r) {
+      const outcome = r.status === 'rolled_back' ? `ROLLED BACK at ${formatDuration(r.alarm_s)} (${r.alarm_reason}); every phone back ${fmt(r.time_to_roll_back_s, 0)} s later`
+        : r.status === 'halted' ? `HALTED at ${formatDuration(r.alarm_s)} (${r.alarm_reason})` : r.status === 'completed' ? `reached 100 % at ${formatDuration(r.completed_s)}` : `${r.status}, at ${fmt(r.final_share * 100, 0)} %`;
+      w(`  rollout of ${r.candidate}: ${outcome}`);
+      w(`    ${fmt(r.candidate_phone_hours, 1)} phone-hours on it; false triggers ${fmtInt(r.candidate_false_triggers)} (${fmt(r.excess_false_triggers, 1)} beyond the baseline's rate); false alerts while it ran: ${r.false_alerts_during}`);
+    }
+  }
+  w(`  wrote ${relative(process.cwd(), outDir) || '.'}/: summary.json, manifest.json, report.html, devices/triggers/alerts/receipts${fleet ? '/telemetry' : ''} (.parquet, and .csv up to 250,000 rows), alerts.geojson, truth.geojson`);
 }
 
 export async function runCommand(o: RunCommandOptions): Promise<number> {

@@ -24,6 +24,10 @@ import { stagePlan } from './fidelities.js';
 import type { DetectorCoordinator, HazardTruth, TriggerMessage, WindowRequest } from '../plugin/index.js';
 import { InferencePool, type InferencePoolOptions, type ModelStats } from '../detect/inference/pool.js';
 import { detectorBudget, type DetectorBudget } from './budget.js';
+import { TelemetryCollector, type TelemetryRow } from '../fleet/telemetry-table.js';
+import { RolloutController } from '../fleet/rollout.js';
+import { nextHeartbeat } from './setup.js';
+import { componentKey } from '../core/random.js';
 
 export interface RunOptions {
   /** The plug-ins the scenario's `type` names refer to (the composition root's set). */
@@ -78,6 +82,10 @@ export interface RunResult {
   plan: { fidelity: string; stages: { name: string; reads: readonly string[]; writes: readonly string[] }[] };
   /** Cost of each detector on each phone profile (the on-device budget view). */
   budget: DetectorBudget[];
+  /** The fleet backend's telemetry table (scenarios with a fleet section). */
+  telemetry?: TelemetryCollector;
+  /** The staged rollout's decisions and state. */
+  rollout?: RolloutController;
 }
 
 export { compareMessages };
@@ -129,7 +137,7 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
 
   const init = workerInit(state);
   const local = threads === 0 ? createRuntimes(state) : undefined;
-  const plan = { fidelity: cfg.fidelity, stages: stagePlan(cfg.fidelity) };
+  const plan = { fidelity: cfg.fidelity, stages: stagePlan(scenario) };
   const runChunk = (task: ChunkTask): Promise<ChunkResult> => (pool ? pool.run({ ...task, init }) : Promise.resolve(simulateChunk(local!, task)));
 
   const outages = new Outages({
@@ -139,6 +147,24 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
   const uplink = new Link(cfg.network.uplink, cfg.seed, 'uplink', { table: scenario.latencyTables.uplink, outages, devices: n });
   const push = new Link(cfg.network.push, cfg.seed, 'push', { table: scenario.latencyTables.push, outages, devices: n });
   const monitoring = state.columns.u8('monitoring');
+  // Fleet operations: the telemetry phones upload (on the uplink, its own random stream) and a staged rollout run on it.
+  const fleet = cfg.fleet, every = fleet?.telemetry_every ?? 3600;
+  const telemetry = fleet ? new TelemetryCollector({
+    every, periods: Math.ceil(cfg.duration / every), unproject: (x, y) => state.world.frame.unproject(x, y),
+    link: new Link(cfg.network.uplink, cfg.seed, 'uplink', { table: scenario.latencyTables.uplink, outages, devices: n, stream: 'telemetry' }),
+    labels: { phones: scenario.phones.map((p) => p.name), firmware: [fleet.firmware, ...fleet.updates.map((u) => u.firmware)], models: [fleet.rollout?.baseline_name ?? 'baseline', fleet.rollout?.name ?? 'candidate'] },
+  }) : undefined;
+  const candidate = scenario.candidate;
+  const rollout = candidate && fleet?.rollout ? new RolloutController(fleet.rollout, {
+    seed: cfg.seed, devices: n, phone: phoneOf, eligible: candidate.phones, tick: cfg.tick,
+    target: state.columns.u8('fleet.target'), switchAt: state.columns.f64('fleet.switch_at'),
+    heartbeat: (d, t) => nextHeartbeat(componentKey(cfg.seed, 'heartbeat'), d, cfg.network.heartbeat_every, t),
+  }) : undefined;
+  /** The detector that produced device d's messages at time t (a rollout switches some phones). */
+  const detectorAt = (d: number, t: number) => (rollout && rollout.modelAt(d, t) ? candidate!.detector : scenario.phoneDetector[phoneOf[d]!]!);
+  const decisionTimes = rollout ? rollout.decisionTimes(every, cfg.duration) : [];
+  /** Telemetry that crossed the network and awaits the rollout's next decision, by arrival. */
+  let inbox: TelemetryRow[] = [];
   // Tests poison truth here too: nothing the server starts with may come from the simulator's state.
   const restoreSetup = options.beforeServer?.(state);
   // The server's directory of where each phone last said it was: empty at the start, then whatever
@@ -161,6 +187,7 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
   // Scoring truth: triggers a model confirms count under the context the phone was in at its window
   // (the workers count the triggers detectors send directly).
   const contextTriggers = state.columns.u32('truth.context_triggers');
+  const candidateTriggers = scenario.candidate ? state.columns.u32('truth.candidate_triggers') : undefined;
   const counts = { triggers: 0, updates: 0, heartbeats: 0 };
   const sentTriggers = new TriggerLog();
   const truthRows: import('../plugin/index.js').TruthRow[] = [];
@@ -234,11 +261,23 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
   try {
     await inference?.start();
     const ticks = state.clock.ticks;
+    // Epochs: `epochTicks` long, cut at the rollout's decision times (a decision must be taken
+    // before any phone simulates past it; the cuts depend on the scenario only).
+    const cuts = decisionTimes.map((t) => Math.round(t / cfg.tick)).filter((c) => c > 0 && c < ticks);
+    const bounds: number[] = [];
+    for (let t = 0; t < ticks;) {
+      bounds.push(t);
+      let next = Math.min(ticks, t + epochTicks);
+      for (const c of cuts) if (c > t && c < next) next = c;
+      t = next;
+    }
+    bounds.push(ticks);
+    const epochs = bounds.length - 1;
     /** The last task of each device chunk: a chunk's next epoch starts when its previous one is done. */
     const tails: Promise<unknown>[] = [];
-    /** Starts simulating the devices over the epoch from `tickFrom`, each chunk after its own previous epoch. */
-    const dispatch = (tickFrom: number): Promise<ChunkResult[]> => {
-      const tickTo = Math.min(ticks, tickFrom + epochTicks);
+    /** Starts simulating the devices over epoch e, each chunk after its own previous epoch. */
+    const dispatch = (e: number): Promise<ChunkResult[]> => {
+      const tickFrom = bounds[e]!, tickTo = bounds[e + 1]!;
       const tasks: Promise<ChunkResult>[] = [];
       for (let from = 0, c = 0; from < n; from += chunkSize, c++) {
         const task = { tickFrom, tickTo, deviceFrom: from, deviceTo: Math.min(n, from + chunkSize), everyTick: options.stepping === 'every-tick' };
@@ -256,14 +295,15 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
     // Trigger fidelity's epochs are small (messages as columns, no windows) and uneven (the first
     // carries every phone's warm-up heartbeats, the origin's every phone's shaking): workers run
     // three epochs ahead so the server rarely waits for them.
-    const ahead = options.beforeServer ? 0 : cfg.fidelity === 'trigger' ? 3 : 1;
+    // A rollout's decisions feed back into the phones: no epoch runs ahead of them.
+    const ahead = options.beforeServer || rollout ? 0 : cfg.fidelity === 'trigger' ? 3 : 1;
     let dispatched = 0;
     const fill = () => {
-      while (inFlight.length <= ahead && dispatched < ticks) { inFlight.push(dispatch(dispatched)); dispatched += epochTicks; }
+      while (inFlight.length <= ahead && dispatched < epochs) inFlight.push(dispatch(dispatched++));
     };
     fill();
-    for (let tickFrom = 0; tickFrom < ticks; tickFrom += epochTicks) {
-      const tickTo = Math.min(ticks, tickFrom + epochTicks);
+    for (let e = 0; e < epochs; e++) {
+      const tickFrom = bounds[e]!, tickTo = bounds[e + 1]!;
       const results = await inFlight.shift()!;
       if (ahead) fill();
       const blocks: MessageBlock[] = [];
@@ -276,19 +316,20 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
         simulateMs += r.busyMs;
         r.monitoredTicks.forEach((v, p) => { monitoredTicks[p] += v; });
         for (const row of r.truth) truthRows.push(row);
+        telemetry?.take(r.telemetry);
         if (!coordinators.some((c) => c?.keep)) blocks.push(r.messages);
         else {
           // Model-based detectors may hold back some of what their phones sent (in order, so the block stays sorted).
           const kept: TriggerMessage[] = [];
           for (let i = 0; i < r.messages.count; i++) {
-            const m = messageAt(r.messages, i), co = coordinators[scenario.phoneDetector[phoneOf[m.device]!]!];
+            const m = messageAt(r.messages, i), co = coordinators[detectorAt(m.device, m.time)];
             if (!co?.keep || co.keep(m)) kept.push(m);
           }
           blocks.push(packMessages(kept));
         }
         for (let i = 0; i < r.windows.count; i++) {
           const w = unpackWindow(r.windows, i);
-          const p = phoneOf[w.device]!, det = scenario.phoneDetector[p]!;
+          const p = phoneOf[w.device]!, det = r.windows.detector[i]!;
           windows[det]!.push(w);
           windowContext.set(w, r.windows.context[i]!);
           windowCounts[det]![p]++;
@@ -301,12 +342,15 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
         if (!list.length) continue;
         list.sort((a, b) => a.time - b.time || a.device - b.device);
         const scores = await inference!.score(scenario.detectors[di]!.model!, { count: list.length, fill: (i, out, off) => out.set(list[i]!.data, off) });
+        if (telemetry) list.forEach((w, i) => telemetry.addScore(w.device, w.time, scores[i]!));
         // Each device's windows in time order, to find the window a confirmed trigger came from.
         const byDevice = new Map<number, WindowRequest[]>();
         for (const w of list) { const l = byDevice.get(w.device); if (l) l.push(w); else byDevice.set(w.device, [w]); }
         for (const m of coordinators[di]!.resolve(list, scores)) {
           modelMessages.push(m);
           if (m.kind !== 'trigger') continue;
+          telemetry?.addModelTrigger(m.device, m.time);
+          if (candidateTriggers && di === candidate!.detector) candidateTriggers[m.device]!++;
           let from: WindowRequest | undefined;
           for (const w of byDevice.get(m.device) ?? []) if (w.time <= m.time + 1e-9) from = w;
           if (from) contextTriggers[CONTEXT_SLOTS * m.device + windowContext.get(from)!]!++;
@@ -315,7 +359,7 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
       inferenceMs += performance.now() - ti;
       if (modelMessages.length) blocks.push(packMessages(modelMessages.sort(compareMessages)));
       // The epoch's messages in (time, device, kind) order (each block is sorted already), onto the network.
-      const epoch = mergeSorted(blocks), epochId = tickFrom / epochTicks;
+      const epoch = mergeSorted(blocks), epochId = e;
       const restore = options.beforeServer?.(state);
       let pending = 0;
       for (let i = 0; i < epoch.count; i++) {
@@ -328,6 +372,15 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
       if (pending) inFlightBlocks.set(epochId, { block: epoch, pending });
       advanceServer(state.clock.timeOf(tickTo));
       restore?.();
+      // Telemetry of periods that ended crosses the network; the rollout decides on what has arrived.
+      if (telemetry) { const got = telemetry.deliver(); if (rollout) for (const r of got) inbox.push(r); }
+      const now = state.clock.timeOf(tickTo);
+      if (rollout && cuts.includes(tickTo)) {
+        inbox.sort((a, b) => a.received - b.received || a.device - b.device);
+        const arrived = inbox.filter((r) => r.received <= now + 1e-9);
+        inbox = inbox.filter((r) => !(r.received <= now + 1e-9));
+        rollout.decide(now, arrived);
+      }
       if (!ahead) fill();
       options.onProgress?.(tickTo / ticks);
     }
@@ -355,6 +408,8 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
     pushes: { sent: push.sent, lost: push.lost, lostToOutage: push.lostToOutage },
     figures: { samples, deviceSteps, deviceSeconds: monitored * cfg.duration, wallSeconds, setupSeconds, simulateSeconds: simulateMs / 1000 / Math.max(1, threads), serverSeconds: serverMs / 1000, inferenceSeconds: inferenceMs / 1000 },
     plan,
+    telemetry,
+    rollout,
     budget: detectorBudget({ scenario, plugins, windowCounts, monitoredSeconds: monitoredTicks.map((k) => k * cfg.tick), stats: (m) => inference?.statsOf(m) as ModelStats }),
   };
 }

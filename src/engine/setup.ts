@@ -26,6 +26,14 @@ import type { DetectorContext, DetectorRuntime, HazardContext, HazardRuntime, Pl
 import { RestrictedColumns } from '../plugin/columns.js';
 import { TRIGGER_STAGE_COLUMNS } from './trigger-columns.js';
 import { readResponseCurves } from '../detect/response-curves.js';
+import { TELEMETRY_COLUMNS } from '../fleet/telemetry.js';
+import { FirmwareMap } from '../fleet/firmware.js';
+
+/** Columns of a staged rollout: the detector each phone runs, the one it was told to run and when that reaches it; truth of its exposure. */
+export const ROLLOUT_COLUMNS: ColumnSpec[] = [
+  { name: 'fleet.model', type: 'u8' }, { name: 'fleet.target', type: 'u8' }, { name: 'fleet.switch_at', type: 'f64', fill: Infinity },
+  { name: 'truth.candidate_s', type: 'f64' }, { name: 'truth.candidate_triggers', type: 'u32' },
+];
 
 /** Prefix of hazard i's columns. */
 export const hazardPrefix = (i: number): string => `hazard${i}.`;
@@ -33,7 +41,8 @@ export const hazardPrefix = (i: number): string => `hazard${i}.`;
 export const detectorPrefix = (i: number): string => (i === 0 ? 'detector.' : `detector${i}.`);
 
 /** The phone profiles that run detector i. */
-export const phonesOfDetector = (scenario: ResolvedScenario, i: number) => scenario.phones.filter((_, p) => scenario.phoneDetector[p] === i);
+export const phonesOfDetector = (scenario: ResolvedScenario, i: number) =>
+  scenario.phones.filter((_, p) => scenario.phoneDetector[p] === i || (scenario.candidate?.detector === i && scenario.candidate.phones.includes(p)));
 
 /** Slots of the per-context scoring truth: each context not driving, then each while driving. */
 export const CONTEXT_SLOTS = 2 * PHONE_CONTEXTS.length;
@@ -53,6 +62,8 @@ export function stageColumnSpecs(scenario: ResolvedScenario, plugins: PluginSet,
     for (const c of plugins.hazards[h.type]!.columns(h, rows, scenario.config.fidelity)) specs.push({ ...c, name: hazardPrefix(i) + c.name });
   });
   specs.push({ name: 'trigger.onset', type: 'f64' });
+  if (scenario.config.fleet) specs.push(...TELEMETRY_COLUMNS);
+  if (scenario.candidate) specs.push(...ROLLOUT_COLUMNS);
   // Truth kept for scoring only (no detector or server sees it): monitored seconds and triggers sent
   // by the phone's true context (table, hand, pocket, bag, vehicle-mount), not driving then driving.
   specs.push({ name: 'truth.context_s', type: 'f64', width: CONTEXT_SLOTS }, { name: 'truth.context_triggers', type: 'u32', width: CONTEXT_SLOTS });
@@ -81,17 +92,22 @@ export function checkTiming(scenario: ResolvedScenario): void {
     if (Math.abs(per - Math.round(per)) > 1e-6) {
       throw new InputError(scenario.file, { path: 'tick', message: `expected a tick holding a whole number of samples at ${p.accelerometer.rate_hz} Hz (phone profile ${p.name}), found ${tick} s` });
     }
-    // What the phone's detector needs from its sensors.
-    const det = scenario.detectors[scenario.phoneDetector[i]!]!;
-    const m = det.model;
-    if (!m) return;
-    if (p.accelerometer.rate_hz < m.rateHz) {
-      throw new InputError(scenario.file, { path: `${det.field}.model`, message: `expected phones sampling at least at the model's ${m.rateHz} Hz, found phone profile ${p.name} at ${p.accelerometer.rate_hz} Hz` });
-    }
-    if (m.channelIndex.some((c) => c >= 3) && !p.gyroscope) {
-      throw new InputError(scenario.file, { path: `${det.field}.model`, message: `the model reads the gyroscope (${m.channels.join(', ')}), but phone profile ${p.name} has none` });
-    }
+    // What the phone's detectors (its own, and a rollout's candidate) need from its sensors.
+    const mine = [scenario.phoneDetector[i]!, ...(scenario.candidate?.phones.includes(i) ? [scenario.candidate.detector] : [])];
+    for (const di of mine) checkModelInputs(scenario, p, scenario.detectors[di]!);
   });
+}
+
+/** Checks that phones of profile p give a model-based detector the rate and channels its model reads. */
+function checkModelInputs(scenario: ResolvedScenario, p: ResolvedScenario['phones'][number], det: ResolvedScenario['detectors'][number]): void {
+  const m = det.model;
+  if (!m) return;
+  if (p.accelerometer.rate_hz < m.rateHz) {
+    throw new InputError(scenario.file, { path: `${det.field}.model`, message: `expected phones sampling at least at the model's ${m.rateHz} Hz, found phone profile ${p.name} at ${p.accelerometer.rate_hz} Hz` });
+  }
+  if (m.channelIndex.some((c) => c >= 3) && !p.gyroscope) {
+    throw new InputError(scenario.file, { path: `${det.field}.model`, message: `the model reads the gyroscope (${m.channels.join(', ')}), but phone profile ${p.name} has none` });
+  }
 }
 
 export interface SimulationState {
@@ -250,6 +266,10 @@ export interface Runtimes {
   gnss: Gnss;
   clocks: Clocks;
   motion: EverydayMotion;
+  /** Which firmware each phone runs when (the scenario's fleet updates). */
+  firmware: FirmwareMap;
+  /** Key of the battery levels phones start the run with (telemetry). */
+  batteryKey: number;
   /** Render gyroscope and barometer readings even when no detector needs them. */
   wantGyro: boolean;
   wantBaro: boolean;
@@ -265,11 +285,14 @@ export function createRuntimes(state: Runtimes['state']): Runtimes {
   const sc = state.scenario;
   const signal = cfg.fidelity === 'signal';
   const detectors = sc.detectors.map((det, i) => (signal && phonesOfDetector(sc, i).length ? P.detectors[det.config.type]!.create(det, detectorContext(state, i)) : undefined));
-  const detectorGyro = sc.phoneDetector.map((i) => P.detectors[sc.detectors[i]!.config.type]!.needsGyro?.(sc.detectors[i]!) ?? false);
-  const detectorBaro = sc.phoneDetector.map((i) => P.detectors[sc.detectors[i]!.config.type]!.needsBarometer?.(sc.detectors[i]!) ?? false);
+  // Per phone profile: its detectors (its own, and a rollout's candidate where it is eligible).
+  const detectorsOf = (p: number) => [sc.phoneDetector[p]!, ...(sc.candidate?.phones.includes(p) ? [sc.candidate.detector] : [])].map((i) => sc.detectors[i]!);
+  const detectorGyro = sc.phoneDetector.map((_, p) => detectorsOf(p).some((d) => P.detectors[d.config.type]!.needsGyro?.(d) ?? false));
+  const detectorBaro = sc.phoneDetector.map((_, p) => detectorsOf(p).some((d) => P.detectors[d.config.type]!.needsBarometer?.(d) ?? false));
   const sensors = { seed: cfg.seed, columns: state.columns, phones: state.scenario.phones };
   const hasGyro = state.columns.has('gyro.rng'), hasBaro = state.columns.has('baro.rng');
-  const accelerometer = signal ? new ImuModel('accel', sensors) : NO_SENSOR;
+  const firmware = new FirmwareMap({ seed: cfg.seed, fleet: cfg.fleet, phones: sc.phones, file: sc.file });
+  const accelerometer = signal ? new ImuModel('accel', { ...sensors, variants: firmware.variants }) : NO_SENSOR;
   const gyroscope = hasGyro ? new ImuModel('gyro', sensors) : (accelerometer as never as ImuModel);
   const barometer = hasBaro ? new BarometerModel({ ...sensors, weather: new Weather(cfg.seed, cfg.duration, cfg.environment.weather_drift_pa_per_sqrt_h) }) : undefined;
   const { mobility, contexts } = createPopulationRuntimes(state);
@@ -280,6 +303,8 @@ export function createRuntimes(state: Runtimes['state']): Runtimes {
     gnss: new Gnss(sensors),
     clocks: new Clocks({ seed: cfg.seed, phones: state.scenario.phones, phone: state.columns.u8('phone') }),
     motion: signal ? new EverydayMotion({ seed: cfg.seed, columns: state.columns, behaviours: state.scenario.behaviours, roads: state.roads }) : (undefined as never as EverydayMotion),
+    firmware,
+    batteryKey: componentKey(cfg.seed, 'battery'),
     wantGyro: false,
     wantBaro: false,
     heartbeatKey: componentKey(cfg.seed, 'heartbeat'),

@@ -9,6 +9,7 @@ import { TickFrame, type DeviceStage } from './stages.js';
 import { deviceStages } from './fidelities.js';
 import type { TriggerMessage, TruthRow, WindowRequest } from '../plugin/index.js';
 import type { MessageBlock } from './message-block.js';
+import type { TelemetryRows } from '../fleet/telemetry.js';
 
 export interface ChunkTask {
   /** First and last-plus-one tick of the epoch. */
@@ -34,6 +35,8 @@ export interface ChunkWindows {
   messages: TriggerMessage[];
   /** Scoring truth: the phone's context at each window (for triggers by context; never sent). */
   context: Uint8Array;
+  /** The detector (index into the scenario's detectors) that submitted each window. */
+  detector: Uint8Array;
 }
 
 export interface ChunkResult {
@@ -46,6 +49,8 @@ export interface ChunkResult {
   /** Ticks phones of each profile spent monitoring (integers, so sums do not depend on chunking). */
   monitoredTicks: Float64Array;
   windows: ChunkWindows;
+  /** Telemetry rows of periods that ended in the chunk (scenarios with a fleet section). */
+  telemetry?: TelemetryRows;
   /** Times a device went through the stage list (devices × ticks, fewer with event stepping). */
   steps: number;
   /** Milliseconds the chunk took on its thread. */
@@ -53,7 +58,7 @@ export interface ChunkResult {
 }
 
 /** Packs windows for transfer. */
-export function packWindows(list: WindowRequest[], contexts: readonly number[] = []): ChunkWindows {
+export function packWindows(list: WindowRequest[], contexts: readonly number[] = [], detectors: readonly number[] = []): ChunkWindows {
   const count = list.length;
   const offset = new Int32Array(count + 1);
   for (let i = 0; i < count; i++) offset[i + 1] = offset[i]! + list[i]!.data.length;
@@ -61,6 +66,7 @@ export function packWindows(list: WindowRequest[], contexts: readonly number[] =
   list.forEach((w, i) => data.set(w.data, offset[i]!));
   return {
     count, data, offset, device: Int32Array.from(list, (w) => w.device), time: Float64Array.from(list, (w) => w.time), messages: list.map((w) => w.message), context: Uint8Array.from(list, (_, i) => contexts[i] ?? 0),
+    detector: Uint8Array.from(list, (_, i) => detectors[i] ?? 0),
   };
 }
 
@@ -127,5 +133,5 @@ export function simulateChunk(rt: Runtimes, task: ChunkTask): ChunkResult {
   const frame = TickFrame.of(rt);
   const stages = deviceStages(rt.state.scenario.config.fidelity, rt);
   const steps = !task.everyTick && stages.every((s) => s.next) ? runDevicesByEvent(frame, stages, rt, task) : runDevices(frame, stages, rt, task);
-  return { messages: frame.messages.finish(), samples: frame.samples, truth: rt.truth.take(), monitoredTicks: frame.monitoredTicks, steps, windows: packWindows(frame.windows, frame.windowContexts), busyMs: performance.now() - started };
+  return { messages: frame.messages.finish(), samples: frame.samples, truth: rt.truth.take(), monitoredTicks: frame.monitoredTicks, steps, windows: packWindows(frame.windows, frame.windowContexts, frame.windowDetectors), telemetry: frame.telemetry?.rows, busyMs: performance.now() - started };
 }

@@ -18,6 +18,7 @@ import { Activity } from '../population/mobility.js';
 import type { Block, DetectorRuntime, DetectorSink, SensorBlock, TriggerMessage, WindowRequest } from '../plugin/index.js';
 import type { SensorOutput } from './tap.js';
 import { MessageBuilder } from './message-block.js';
+import { TelemetryRecorder } from '../fleet/telemetry.js';
 
 /** Sample index of time t at rate fs (ticks hold whole numbers of samples). */
 export const sampleIndex = (t: number, fs: number): number => Math.ceil(t * fs - 1e-6);
@@ -67,6 +68,8 @@ export class TickFrame {
   readonly windows: WindowRequest[] = [];
   /** Scoring truth: the phone's true context slot (context, driving or not) when it submitted each window (never sent anywhere). */
   readonly windowContexts: number[] = [];
+  /** The detector (index into the scenario's detectors) that submitted each window. */
+  readonly windowDetectors: number[] = [];
   samples = 0;
   /** Ticks phones of each profile spent monitoring. */
   readonly monitoredTicks: Float64Array;
@@ -76,6 +79,14 @@ export class TickFrame {
   pfs = 0;
   hasGyro = false;
   detector: DetectorRuntime | undefined;
+  /** Its index into the scenario's detectors. */
+  detectorIndex = 0;
+  /** The firmware variant the current device runs this tick (0: its profile as it is). */
+  firmware = 0;
+  /** Per-period telemetry of the chunk's phones (scenarios with a fleet section). */
+  readonly telemetry: TelemetryRecorder | undefined;
+  /** Which detector each phone runs in a staged rollout (0 its own, 1 the candidate). */
+  readonly model: Uint8Array | undefined;
   /** Current tick. */
   i = 0;
   t0 = 0;
@@ -120,6 +131,10 @@ export class TickFrame {
     const trueContext = cols.u8('ctx.context'), contextTriggers = cols.u32('truth.context_triggers'), activity = rt.mobility.activity;
     const slot = () => contextSlot(trueContext[this.d]!, activity[this.d] === Activity.Drive);
     const { clocks, gnss } = rt;
+    const fleet = rt.state.scenario.config.fleet;
+    this.telemetry = fleet ? new TelemetryRecorder({ columns: cols, every: fleet.telemetry_every, batteryKey: rt.batteryKey }) : undefined;
+    this.model = rt.state.scenario.candidate ? cols.u8('fleet.model') : undefined;
+    const candidateTriggers = this.model ? cols.u32('truth.candidate_triggers') : undefined;
     // Phones stamp messages with their own clock and report where their GNSS says they are.
     const stamp = (m: TriggerMessage) => {
       m.deviceTime = clocks.time(this.d, m.time);
@@ -132,6 +147,8 @@ export class TickFrame {
         if (m.kind === 'trigger') {
           triggerOnset[this.d] = m.onsetDeviceTime;
           contextTriggers[CONTEXT_SLOTS * this.d + slot()]!++;
+          this.telemetry?.countTrigger(this.d);
+          if (candidateTriggers && this.model![this.d]) candidateTriggers[this.d]!++;
         }
         stamp(m);
         this.messages.push(m);
@@ -141,6 +158,7 @@ export class TickFrame {
         stamp(w.message);
         this.windows.push(w);
         this.windowContexts.push(slot());
+        this.windowDetectors.push(this.detectorIndex);
       },
     };
   }
@@ -156,7 +174,8 @@ export class TickFrame {
     this.fs = this.rates[p]!;
     this.pfs = (rt.wantBaro || rt.detectorBaro[p]!) && rt.barometer.has(d) ? this.baroRates[p]! : 0;
     this.hasGyro = (rt.wantGyro || rt.detectorGyro[p]!) && rt.gyroscope.has(d);
-    this.detector = rt.detectors[rt.phoneDetector[p]!]!;
+    this.detectorIndex = this.model?.[d] ? rt.state.scenario.candidate!.detector : rt.phoneDetector[p]!;
+    this.detector = rt.detectors[this.detectorIndex];
   }
 
   /** Starts tick i = [t0, t1) of the current device. */
@@ -292,7 +311,7 @@ export function senseStage(rt: Runtimes): DeviceStage {
       if (b.swung) swingBlock(n, b.sx, b.sy, b.sz, b.ae, b.an, b.au);
       const dt = f.t1 - f.t0;
       if (hasGyro) gyroscope.apply(d, n, dt, gyro.x, gyro.y, gyro.z, b.ae, b.an, b.au);
-      accelerometer.apply(d, n, dt, b.ae, b.an, b.au);
+      accelerometer.apply(d, n, dt, b.ae, b.an, b.au, undefined, undefined, undefined, f.firmware);
       if (b.pn > 0) barometer.read(d, f.t0, f.t1, b.pk0, b.pn, f.pfs, b.alt0, b.alt1, b.dp, f.baro);
       tap?.({ d, block: b, ax: b.ae, ay: b.an, az: b.au, gx: hasGyro ? gyro.x : null, gy: hasGyro ? gyro.y : null, gz: hasGyro ? gyro.z : null, p: b.pn > 0 ? f.baro : null, hazard: f.before.m } satisfies SensorOutput);
     },

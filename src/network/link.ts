@@ -27,12 +27,15 @@ export class Link {
   private readonly name: 'uplink' | 'push';
   private readonly table: Float64Array | undefined;
   private readonly outages: Outages | undefined;
+  /** Component name of the random streams (the link's name unless told). */
+  private readonly stream: string;
   sent = 0;
   lost = 0;
   /** Of the lost: lost to an outage. */
   lostToOutage = 0;
 
-  constructor(config: LinkConfig, seed: Seed, name: 'uplink' | 'push', options: { table?: Float64Array; outages?: Outages; devices?: number } = {}) {
+  constructor(config: LinkConfig, seed: Seed, name: 'uplink' | 'push', options: { table?: Float64Array; outages?: Outages; devices?: number; stream?: string } = {}) {
+    this.stream = options.stream ?? name;
     if (options.devices !== undefined) { this.states = new Int32Array(4 * options.devices); this.seeded = new Uint8Array(options.devices); }
     this.config = config;
     this.seed = seed;
@@ -44,12 +47,12 @@ export class Link {
   private rng(device: number): FastRandom {
     const states = this.states;
     if (states && device < this.seeded!.length) {
-      if (!this.seeded![device]) { seedFastState(states, 4 * device, this.seed, this.name, device); this.seeded![device] = 1; }
+      if (!this.seeded![device]) { seedFastState(states, 4 * device, this.seed, this.stream, device); this.seeded![device] = 1; }
       return new FastRandom(states, 4 * device);
     }
     let r = this.streams.get(device);
     if (!r) {
-      r = FastRandom.of(this.seed, this.name, device);
+      r = FastRandom.of(this.seed, this.stream, device);
       this.streams.set(device, r);
     }
     return r;

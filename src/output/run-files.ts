@@ -15,6 +15,7 @@ import type { HazardTruth } from '../plugin/index.js';
 import type { AlertRecord } from '../plugin/index.js';
 import { OUTCOMES, type Outcome } from '../score/score.js';
 import { writeTables, type ColumnSource, type TableColumn } from './tables.js';
+import { TELEMETRY_TABLE_COLUMNS } from '../fleet/telemetry-table.js';
 
 const col = (name: string, type: TableColumn['type'], unit: string, doc: string): TableColumn => ({ name, type, unit, doc });
 const TIME = 's after the run start (simulation clock)';
@@ -210,6 +211,7 @@ export async function writeRunFiles(dir: string, result: RunResult, devices: Dev
     { dir, name: 'triggers', columns: withUtc(TRIGGER_COLUMNS, t), data: t, rows: nt, meta },
     { dir, name: 'alerts', columns: withUtc(ALERT_COLUMNS, alerts), data: alerts, rows: result.alerts.length, meta },
     { dir, name: 'receipts', columns: withUtc(RECEIPT_COLUMNS, r), data: r, rows: nr, meta },
+    ...(result.telemetry ? [{ dir, name: 'telemetry', columns: TELEMETRY_TABLE_COLUMNS, data: result.telemetry.columns() as Record<string, ColumnSource>, rows: result.telemetry.rows, meta }] : []),
   ], { threads: options.threads ?? 2 });
   writeFileSync(join(dir, 'truth.json'), JSON.stringify(truthRecord(result.truths), null, 1) + '\n');
   writeFileSync(join(dir, 'alerts.geojson'), geoJsonText(alertsGeoJson(result.alerts, result.truths)));

@@ -1,4 +1,5 @@
 /** Writes a finished run to its output folder: summary.json (metrics only) and manifest.json. */
+import { fleetCounts } from '../fleet/score.js';
 import { CONTEXT_SLOTS, contextSlot } from '../engine/setup.js';
 import { PHONE_CONTEXTS } from '../population/behaviour.js';
 import { writeFileSync } from 'node:fs';
@@ -85,6 +86,8 @@ export function runCounts(result: RunResult) {
     pushes_lost_to_outage: result.pushes.lostToOutage,
     /** The on-device budget view, per detector and phone profile (measured timings are in the manifest). */
     detector_budget: result.budget.map(({ timing: _timing, ...row }) => row),
+    /** Fleet operations: telemetry, firmware updates, a staged rollout and what it cost (scenarios with a fleet section). */
+    ...(result.state.scenario.config.fleet ? { fleet: fleetCounts(result) } : {}),
   };
 }
 

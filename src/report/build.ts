@@ -166,6 +166,33 @@ const table = (head: string[], rows: (string | number)[][]): string =>
 
 const ci = (i: Row | undefined, k = 100, d = 1) => (i && i.value !== null ? `${fmtNum(i.value * k, d)} (${fmtNum(i.lo * k, d)}–${fmtNum(i.hi * k, d)})` : '–');
 
+/** The fleet section: telemetry, firmware updates, and a rollout's decisions and cost. */
+function fleetSection(fleet: Row | undefined): string {
+  if (!fleet) return '';
+  const t = fleet.telemetry ?? {}, r = fleet.rollout as Row | undefined;
+  const updates = ((fleet.firmware_updates ?? []) as Row[]).map((u) => [u.firmware, fmtNum(u.at_s / 3600, 2), (u.phones ?? []).join(', '), fmtNum(u.share * 100, 0), u.devices]);
+  let out = `<h2>Fleet</h2>
+<p>Telemetry every ${fmtNum(t.every_s / 60, 0)} min: ${esc(t.rows_received)} rows received, ${esc(t.rows_lost)} lost on the uplink (telemetry.parquet; <code>hazardsim drift</code> compares two of them).</p>
+${updates.length ? table(['firmware update', 'at, h', 'phone models', 'share %', 'phones reached'], updates) : ''}`;
+  if (!r) return out;
+  const rate = (i: Row | undefined) => (i && i.value !== null ? `${fmtNum(i.value, 2)} (${fmtNum(i.lo, 2)}–${fmtNum(i.hi, 2)})` : '–');
+  const facts = [
+    ['candidate / baseline', `${r.candidate} / ${r.baseline}`], ['outcome', `${String(r.status).replace('_', ' ')}; reached step ${r.final_step + 1} (${fmtNum(r.reached_share * 100, 0)} % of eligible phones), ended on ${fmtNum(r.final_share * 100, 0)} %`],
+    ['alarm', r.alarm_s === null ? 'none' : `${fmtNum(r.alarm_s / 3600, 2)} h: ${r.alarm_reason}`],
+    ['time to detect / to roll back', `${r.time_to_detect_s === null ? '–' : `${fmtNum(r.time_to_detect_s / 60, 1)} min`} / ${r.time_to_roll_back_s === null ? '–' : `${fmtNum(r.time_to_roll_back_s, 0)} s`}`],
+    ['phone-hours on the candidate', fmtNum(r.candidate_phone_hours, 1)],
+    ['false triggers per phone-hour: candidate / baseline (95 % CI)', `${rate(r.candidate_false_triggers_per_phone_hour)} / ${rate(r.baseline_false_triggers_per_phone_hour)}`],
+    ['false triggers the candidate sent (beyond the baseline\'s rate)', `${r.candidate_false_triggers} (${r.excess_false_triggers === null ? '–' : fmtNum(r.excess_false_triggers, 1)})`],
+    ['false alerts while it ran', r.false_alerts_during ?? '–'],
+    ...((r.hazards ?? []) as Row[]).map((h) => [`hazard ${h.hazard} at ${fmtNum(h.start_s / 3600, 2)} h`, `candidate on ${fmtNum(h.candidate_share * 100, 0)} % of eligible phones`]),
+  ];
+  const decisions = ((r.decisions ?? []) as Row[]).filter((d) => d.action !== 'watch' || d.candidate_phone_hours > 0).map((d) => [fmtNum(d.time_s / 3600, 2), d.action, fmtNum(d.share * 100, 0), fmtNum(d.log_lr, 2), fmtNum(d.candidate_phone_hours, 1), d.candidate_triggers, fmtNum(d.control_phone_hours, 1), d.control_triggers, d.score_psi === null ? '–' : fmtNum(d.score_psi, 3), d.reason ?? '']);
+  out += `<h3>Staged rollout</h3>${table(['', ''], facts)}
+<p class="muted">Decisions (Wald SPRT on triggers per phone-hour, candidate against control; alarm at log LR ≥ ln((1 − β)/α), a step starts when it is ≤ ln(β/(1 − α))):</p>
+${table(['time, h', 'action', 'share %', 'log LR', 'candidate phone-h', 'candidate triggers', 'control phone-h', 'control triggers', 'score PSI', 'reason'], decisions)}`;
+  return out;
+}
+
 /** The report's HTML for the run in `dir`. */
 export async function buildReport(dir: string): Promise<string> {
   const run = await readRun(dir);
@@ -209,6 +236,7 @@ ${table(['event', 'kind', 'first alert, s', 'updates', 'first magnitude', 'take 
 <h2>The run</h2>
 ${table(['figure', 'value'], figures)}
 ${budget.length ? table(['detector', 'phone', 'model', 'inference calls per phone-hour', 'multiply–adds per phone-hour'], budget) : ''}
+${fleetSection(s.fleet as Row | undefined)}
 </body></html>
 `;
 }

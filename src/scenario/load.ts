@@ -150,6 +150,8 @@ export interface ResolvedScenario {
   detectors: ResolvedDetector[];
   /** Index into `detectors` of each entry of `phones`. */
   phoneDetector: number[];
+  /** A staged rollout's candidate: its index into `detectors` and the phone profiles (indices into `phones`) eligible for it. */
+  candidate?: { detector: number; phones: number[] };
   /** Trigger fidelity: the response curves of the scenario's detector and phone profiles. */
   responses?: ResponseCurves;
   /** Empirical latency tables of the uplink and push links (sorted seconds), when they use one. */
@@ -249,6 +251,7 @@ export function loadScenario(file: string, options: {
     ...config.population.phones.map((m, i) => (m.detector ? addDetector(m.detector as PluginConfig, `population.phones[${i}].detector`) : 0)),
     ...config.population.groups.map((g, i) => (g.detector ? addDetector(g.detector as PluginConfig, `population.groups[${i}].detector`) : 0)),
   ];
+  const candidate = fleetDetectors(shown, config, phones, addDetector);
   if (phones.length > 255 || behaviours.length > 255) throw new InputError(shown, { path: 'population', message: 'expected at most 255 phone and 255 behaviour profiles in all' });
   const hazardFiles: Record<string, string> = {};
   const warnings: string[] = [];
@@ -285,7 +288,27 @@ export function loadScenario(file: string, options: {
   }
   const responses = config.fidelity === 'trigger' ? triggerFidelityCurves({ shown, config, detectors, phones, HAZARDS, track }) : undefined;
   const hash = sha256(canonicalJson({ config, files: files.map((f) => ({ field: f.field, sha256: f.sha256 })) }));
-  return { file: shown, dir, config, worldFile, phones, behaviours, files, hash, overrides, warnings, hazardFiles, groups, detectors, phoneDetector, latencyTables, responses };
+  return { file: shown, dir, config, worldFile, phones, behaviours, files, hash, overrides, warnings, hazardFiles, groups, detectors, phoneDetector, candidate, latencyTables, responses };
+}
+
+/**
+ * The fleet section's checks (signal fidelity, phone profile names) and the rollout's candidate
+ * detector, added to the scenario's detectors.
+ */
+function fleetDetectors(shown: string, config: ScenarioConfig, phones: PhoneProfile[], addDetector: (cfg: PluginConfig, field: string) => number): ResolvedScenario['candidate'] {
+  const fleet = config.fleet;
+  if (!fleet) return undefined;
+  if (config.fidelity !== 'signal') throw new InputError(shown, { path: 'fleet', message: 'expected signal fidelity: telemetry, firmware updates and rollouts work on sensor samples, which trigger fidelity does not render' });
+  const names = phones.map((p) => p.name);
+  const known = (list: string[] | undefined, field: string) => list?.forEach((nm, j) => {
+    if (!names.includes(nm)) throw new InputError(shown, { path: `${field}[${j}]`, message: `expected the name of a phone profile of the population (${names.map((x) => JSON.stringify(x)).join(', ')}), found ${JSON.stringify(nm)}` });
+  });
+  fleet.updates.forEach((u, i) => known(u.phones, `fleet.updates[${i}].phones`));
+  const r = fleet.rollout;
+  if (!r) return undefined;
+  known(r.phones, 'fleet.rollout.phones');
+  const eligible = phones.flatMap((p, i) => (!r.phones || r.phones.includes(p.name) ? [i] : []));
+  return { detector: addDetector(r.candidate as PluginConfig, 'fleet.rollout.candidate'), phones: eligible };
 }
 
 /**

@@ -10,6 +10,7 @@ import { outageSchema, randomOutagesSchema } from '../network/outage.js';
 import { duration, filePath } from '../plugin/fields.js';
 import { phoneProfileSchema } from '../sensors/profile.js';
 import { behaviourProfileSchema } from '../population/behaviour.js';
+import { fleetSchema } from '../fleet/schema.js';
 
 function union<T extends z.ZodType[]>(key: string, schemas: T) {
   return z.discriminatedUnion(key, schemas as unknown as [z.ZodObject<any>, ...z.ZodObject<any>[]]);
@@ -125,6 +126,7 @@ export function buildScenarioSchema(plugins: PluginSet) {
       server: oneOrList(server),
       scoring: scoringSchema.prefault({}),
       environment: environmentSchema.prefault({}),
+      fleet: fleetSchema(detector).nullish().transform((f) => f ?? undefined).describe('Fleet operations (signal fidelity): telemetry, firmware updates, a staged rollout; null or absent: none.'),
       budget: z
         .strictObject({
           model_bytes: z.number().positive().optional(),

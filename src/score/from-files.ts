@@ -9,6 +9,7 @@ import { InputError } from '../core/errors.js';
 import type { HazardTruth } from '../plugin/index.js';
 import type { AlertRecord } from '../plugin/index.js';
 import { readTable } from '../output/tables.js';
+import { withFleetScore } from '../fleet/score.js';
 import { score, type ReceiptRecord, type ScoringConfig, type Summary } from './score.js';
 
 const num = (v: unknown): number => (v === null || v === undefined ? NaN : Number(v));
@@ -60,5 +61,5 @@ export async function summaryFromFiles(dir: string, o: { scoring?: Partial<Scori
     truths: full, alerts, receipts, devices: n, durationS: config.duration, config: { ...config.scoring, ...o.scoring },
     positions: { lon, lat }, phoneHours: counts.device_hours, kmDriven: counts.km_driven,
   });
-  return { scenario: { name: config.name, hash: manifest.scenario_hash, seed: config.seed }, ...counts, ...scored } as Record<string, unknown> & Summary;
+  return withFleetScore({ scenario: { name: config.name, hash: manifest.scenario_hash, seed: config.seed }, ...counts, ...scored }) as Record<string, unknown> & Summary;
 }

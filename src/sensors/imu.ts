@@ -43,10 +43,20 @@ interface Params {
   lpf?: Biquad;
   /** Gyroscope only: rad/s per m/s² of specific force. */
   gSens: number;
+  /** Multiplies the output (a firmware's gain error; 1 otherwise). */
+  gain: number;
 }
 
-function params(kind: ImuKind, p: AccelerometerProfile | GyroscopeProfile | undefined): Params | undefined {
+/** What a firmware update changes in a sensor: noise density and output gain multipliers, a new low-pass bandwidth. */
+export interface SensorVariant {
+  noiseScale: number;
+  gain: number;
+  lowpassHz?: number;
+}
+
+function params(kind: ImuKind, p: AccelerometerProfile | GyroscopeProfile | undefined, v?: SensorVariant): Params | undefined {
   if (!p) return undefined;
+  if (v?.lowpassHz !== undefined) p = { ...p, bandwidth_hz: v.lowpassHz };
   const a = kind === 'accel';
   const unitNoise = a ? 1e-6 * G : 1e-3 * DEG; // µg or mdps → SI
   const unitBias = a ? 1e-3 * G : DEG; // mg or °/s
@@ -58,7 +68,7 @@ function params(kind: ImuKind, p: AccelerometerProfile | GyroscopeProfile | unde
   const lsb = bits === undefined ? 0 : (2 * range) / 2 ** bits;
   return {
     rate: p.rate_hz,
-    sigma: nd * unitNoise * Math.sqrt(bw),
+    sigma: nd * unitNoise * Math.sqrt(bw) * (v?.noiseScale ?? 1) * (v?.gain ?? 1),
     range,
     lsb,
     codeMin: bits === undefined ? -Infinity : -(2 ** (bits - 1)),
@@ -75,6 +85,7 @@ function params(kind: ImuKind, p: AccelerometerProfile | GyroscopeProfile | unde
       && (a || !(p as GyroscopeProfile).g_sensitivity_dps_per_g),
     lpf: p.bandwidth_hz !== undefined && p.bandwidth_hz < 0.45 * p.rate_hz ? lowpass(p.bandwidth_hz, p.rate_hz) : undefined,
     gSens: !a ? ((p as GyroscopeProfile).g_sensitivity_dps_per_g ?? 0) * (DEG / G) : 0,
+    gain: v?.gain ?? 1,
   };
 }
 
@@ -97,7 +108,8 @@ export function imuColumns(kind: ImuKind): ColumnSpec[] {
 
 export class ImuModel {
   readonly kind: ImuKind;
-  private readonly params: (Params | undefined)[];
+  /** Per phone profile, per firmware variant (0: the profile as it is). */
+  private readonly params: (Params | undefined)[][];
   private readonly phone: Uint8Array;
   private readonly rng: Int32Array;
   private readonly noiseState: Int32Array;
@@ -117,9 +129,12 @@ export class ImuModel {
   dropped = new Uint8Array(0);
   private droppedAny = false;
 
-  constructor(kind: ImuKind, o: { seed: Seed; columns: ColumnSet; phones: readonly PhoneProfile[] }) {
+  constructor(kind: ImuKind, o: { seed: Seed; columns: ColumnSet; phones: readonly PhoneProfile[]; variants?: readonly SensorVariant[] }) {
     this.kind = kind;
-    this.params = o.phones.map((p) => params(kind, kind === 'accel' ? p.accelerometer : p.gyroscope));
+    this.params = o.phones.map((p) => {
+      const profile = kind === 'accel' ? p.accelerometer : p.gyroscope;
+      return [params(kind, profile), ...(o.variants ?? []).map((v) => params(kind, profile, v))];
+    });
     const c = o.columns;
     this.phone = c.u8('phone');
     this.rng = c.i32(`${kind}.rng`);
@@ -138,12 +153,12 @@ export class ImuModel {
 
   /** Whether device d's phone has this sensor. */
   has(d: number): boolean {
-    return this.params[this.phone[d]!] !== undefined;
+    return this.params[this.phone[d]!]![0] !== undefined;
   }
 
   /** Output rate of device d's sensor, Hz (0 without the sensor). */
   rate(d: number): number {
-    return this.params[this.phone[d]!]?.rate ?? 0;
+    return this.params[this.phone[d]!]![0]?.rate ?? 0;
   }
 
   private gauss3(d: number, sigma: number): Float32Array {
@@ -179,13 +194,16 @@ export class ImuModel {
   /**
    * Turns device d's physical signal (device frame, SI units, n samples) into sensor output in
    * place. `dt` is the tick length (bias drift step). For gyroscopes, (fx, fy, fz) is the specific
-   * force in the device frame, for g-sensitivity.
+   * force in the device frame, for g-sensitivity. `variant`: the firmware the phone runs (0: as its profile says).
    */
-  apply(d: number, n: number, dt: number, x: Float32Array, y: Float32Array, z: Float32Array, fx?: Float32Array, fy?: Float32Array, fz?: Float32Array): void {
-    const p = this.params[this.phone[d]!];
+  apply(d: number, n: number, dt: number, x: Float32Array, y: Float32Array, z: Float32Array, fx?: Float32Array, fy?: Float32Array, fz?: Float32Array, variant = 0): void {
+    const byVariant = this.params[this.phone[d]!]!, p = byVariant[variant];
     if (!p) return;
+    // A firmware gain multiplies the signal the sensor sees (and its noise, scaled in sigma).
+    if (p.gain !== 1) for (let i = 0; i < n; i++) { x[i] = x[i]! * p.gain; y[i] = y[i]! * p.gain; z[i] = z[i]! * p.gain; }
     if (!this.seeded[d]) {
-      this.init(d, p);
+      // Manufacturing errors are drawn once, from the profile as it is (a firmware update does not change them).
+      this.init(d, byVariant[0]!);
       // The low-pass has been running long before the first sample: prime it at steady state.
       if (p.lpf && n > 0) {
         const { b0, b2, a2 } = p.lpf, st = this.lpf, o = 6 * d;

@@ -1,0 +1,99 @@
+/**
+ * The fleet stages in a small run: telemetry rows for every phone and period (less what the uplink
+ * lost), a noise floor that matches the profile's noise by hand calculation and doubles for the
+ * phones a firmware update reached (and only from the update on), identical telemetry and rollout
+ * decisions whatever the threads and epochs, and a bad candidate rolled back end to end.
+ */
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { loadScenario } from '../../src/scenario/load.js';
+import { runScenario } from '../../src/engine/run.js';
+import { buildSummary } from '../../src/cli/run.js';
+import { builtinPlugins } from '../../src/plugins.js';
+import { ROOT, smallScenario, tempDir, writeScenario } from '../helpers.js';
+
+const staLta = { type: 'sta-lta', highpass_hz: 1, sta: '0.5s', lta: '10s', on_ratio: 4, off_ratio: 1.5, min_amplitude_g: 0.01 };
+
+describe('fleet stages', () => {
+  const dir = tempDir();
+  const base = smallScenario(dir, {
+    duration: '2h', local_start: '01:00', hazards: [], detector: staLta,
+    population: {
+      devices: 80,
+      phones: [{ profile: join(ROOT, 'agents/phones/mid-range.yaml') }, { profile: join(ROOT, 'agents/phones/budget.yaml') }],
+      behaviours: [{ profile: join(ROOT, 'agents/behaviours/on-table.yaml') }],
+    },
+    fleet: { telemetry_every: '30m', firmware: '1.0', updates: [{ firmware: '1.1', at: '1h', phones: ['budget'], share: 0.5, accelerometer: { noise_scale: 2 } }] },
+  });
+  const file = writeScenario(dir, base);
+
+  it('writes telemetry whose noise floor follows the profile and the firmware update', async () => {
+    const s = loadScenario(file, { plugins: builtinPlugins });
+    const r = await runScenario(s, { plugins: builtinPlugins, threads: 2 });
+    const t = r.telemetry!, c = t.columns();
+    expect(t.rows + t.lost).toBe(80 * 4); // 80 phones × 4 half-hours
+    expect(t.lost / (t.rows + t.lost)).toBeLessThan(0.06); // uplink loss 2 %
+    const floor = (model: string, fw: string, from: number) => {
+      const v: number[] = [];
+      for (let i = 0; i < t.rows; i++) if (c.phone_model![i] === model && c.firmware![i] === fw && (c.start_s![i] as number) >= from && c.monitored_s![i] === 1800) v.push(c.accel_noise_floor_mg![i] as number);
+      v.sort((a, b) => a - b);
+      return v[v.length >> 1]!;
+    };
+    // Hand calculation: σ = 180 µg/√Hz × √25 Hz = 0.90 mg per axis (the magnitude of a phone at rest
+    // moves with its vertical axis), with 16-bit codes over ±8 g (0.244 mg, /√12 = 0.070 mg) in
+    // quadrature: 0.903 mg. The 10th percentile of an RMS of 50 samples about their mean is
+    // σ √(χ²₄₉(0.1) / 50) = 0.860 σ (Wilson–Hilferty): 0.776 mg.
+    const sigma = Math.hypot(0.9, (16 * 1000) / 65536 / Math.sqrt(12));
+    const q10 = Math.sqrt((49 * (1 - 2 / (9 * 49) - 1.2816 * Math.sqrt(2 / (9 * 49))) ** 3) / 50);
+    expect(floor('budget', '1.0', 0) / (sigma * q10)).toBeGreaterThan(0.94);
+    expect(floor('budget', '1.0', 0) / (sigma * q10)).toBeLessThan(1.06);
+    expect(floor('budget', '1.1', 3600) / floor('budget', '1.0', 3600)).toBeGreaterThan(1.85);
+    expect(floor('budget', '1.1', 3600) / floor('budget', '1.0', 3600)).toBeLessThan(2.15);
+    // The mid-range phones (110 µg/√Hz) are untouched: 0.55 mg × 0.860 with their quantisation.
+    expect(floor('mid-range', '1.0', 3600) / floor('mid-range', '1.0', 0)).toBeCloseTo(1, 1);
+    // Before the update no phone reports 1.1; after it, half the budget phones (± 3 σ of 40 × 0.5).
+    const updated = new Set<number>();
+    for (let i = 0; i < t.rows; i++) {
+      if (c.firmware![i] !== '1.1') continue;
+      expect(c.start_s![i]).toBeGreaterThanOrEqual(3600);
+      updated.add(c.device![i] as number);
+    }
+    const budget = new Set<number>();
+    for (let i = 0; i < t.rows; i++) if (c.phone_model![i] === 'budget') budget.add(c.device![i] as number);
+    expect(Math.abs(updated.size - budget.size / 2)).toBeLessThan(3 * Math.sqrt(budget.size / 4));
+    const summary = buildSummary(r) as Record<string, any>;
+    expect(summary.fleet.firmware_updates[0].devices).toBe(updated.size);
+  });
+
+  it('rolls back a more sensitive candidate, and decides the same whatever the threads and epochs', async () => {
+    const rolloutFile = writeScenario(dir, {
+      ...base, duration: '70m', population: { ...(base.population as object), devices: 300 },
+      fleet: {
+        telemetry_every: '10m',
+        rollout: {
+          name: 'sensitive', candidate: { ...staLta, sta: '0.2s', on_ratio: 2.5, min_amplitude_g: 0.003 },
+          steps: [{ share: 0.1, at: '10m' }, { share: 0.5, at: '40m' }, { share: 1, at: '60m' }],
+          monitor: { delay: '2m' },
+        },
+      },
+    }, 'rollout.yaml');
+    const s = loadScenario(rolloutFile, { plugins: builtinPlugins });
+    const runs = [
+      await runScenario(s, { plugins: builtinPlugins, threads: 2 }),
+      await runScenario(s, { plugins: builtinPlugins, threads: 1, chunkSize: 37, epochTicks: 7 }),
+    ];
+    const [a, b] = runs.map((r) => buildSummary(r) as Record<string, any>);
+    expect(JSON.stringify(b!.fleet)).toBe(JSON.stringify(a!.fleet));
+    const ro = a!.fleet.rollout;
+    expect(ro.status).toBe('rolled_back');
+    expect(ro.final_step).toBe(0); // before 50 %
+    expect(ro.alarm_reason).toMatch(/false triggers/);
+    expect(ro.time_to_roll_back_s).toBeLessThanOrEqual(61); // every phone's next heartbeat (every 60 s)
+    expect(ro.candidate_false_triggers).toBeGreaterThan(0);
+    expect(ro.excess_false_triggers).toBeGreaterThan(0);
+    expect(ro.candidate_false_triggers_per_phone_hour.lo).toBeGreaterThan(ro.baseline_false_triggers_per_phone_hour.hi);
+    // After the roll-back no phone runs the candidate.
+    const model = runs[0]!.state.columns.u8('fleet.model');
+    expect(model.every((v) => v === 0)).toBe(true);
+  });
+});
