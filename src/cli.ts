@@ -264,6 +264,7 @@ async function main(argv: string[]): Promise<void> {
           .option('min-signal-g', { type: 'number', default: 0.005, describe: 'hazard windows need at least this true hazard acceleration inside them, g (weaker ones are skipped as ambiguous)' })
           .option('split', { type: 'string', choices: ['device', 'scenario'], default: 'device', describe: 'what train/val/test never share: a device, or a scenario (the last scenarios given are the test set)' })
           .option('stratify', { type: 'string', choices: ['label', 'none'], default: 'label', describe: 'spread each class evenly over its labels and earthquake phases (oversamples rare ones), or keep natural proportions' })
+          .option('match', { type: 'string', choices: ['context', 'none'], default: 'context', describe: 'give every class the same mix of phone context × motion, so a model cannot learn where the phone was instead of the hazard (none: each class as it comes)' })
           .option('val-share', { type: 'number', default: 0.15, describe: 'share of devices (or scenarios) whose windows go to validation' })
           .option('test-share', { type: 'number', default: 0.15, describe: 'share of devices (or scenarios) whose windows go to test' })
           .option('force', { type: 'boolean', default: false, describe: 'replace an existing output folder' })
@@ -275,7 +276,7 @@ async function main(argv: string[]): Promise<void> {
           .example('$0 dataset scenarios/dataset-quake.yaml --out out/datasets/quake --windows 4000', 'a balanced earthquake dataset'),
       (a) => guard(async () => (await import('./cli/dataset.js')).datasetCommand({
         scenarios: a.scenarios as string[], out: a.out, windows: a.windows, window: a.window, hop: a.hop, rate: a.rate, channels: a.channels,
-        balance: a.balance, hardNegatives: a['hard-negatives'], minSignalG: a['min-signal-g'], split: a.split, stratify: a.stratify, valShare: a['val-share'], testShare: a['test-share'],
+        balance: a.balance, hardNegatives: a['hard-negatives'], minSignalG: a['min-signal-g'], split: a.split, stratify: a.stratify, match: a.match as 'context' | 'none', valShare: a['val-share'], testShare: a['test-share'],
         force: a.force, threads: a.threads, seed: a.seed, set: a.set, quiet: a.quiet, json: a.json,
       })),
     )

@@ -27,7 +27,8 @@ import { packageVersions } from '../output/versions.js';
 import { CLASSES, LABELS } from './labels.js';
 import { simulateCandidates, type PartitionTask } from './simulate.js';
 import { stratumOf, type Candidates } from './cutter.js';
-import { classQuotas, evenShares } from './select.js';
+import { rocAuc } from '../train/metrics.js';
+import { classQuotas, evenShares, matchedTakes, motionOf, MOTIONS } from './select.js';
 import type { PluginSet } from '../plugin/index.js';
 
 export interface DatasetOptions {
@@ -51,6 +52,8 @@ export interface DatasetOptions {
   split: 'device' | 'scenario';
   /** Spread each class evenly over its labels (and earthquake phases), or keep natural proportions. */
   stratify: 'label' | 'none';
+  /** Give every class the same mix of phone context × motion (default), or take each class as it comes. */
+  match?: 'context' | 'none';
   valShare: number;
   testShare: number;
   force: boolean;
@@ -194,26 +197,6 @@ export async function buildDataset(o: DatasetOptions): Promise<DatasetSummary> {
     const [pos, hard, bg] = available;
     const N = o.windows;
     const quotas = classQuotas({ windows: N, balance: o.balance, hardNegatives: o.hardNegatives, available });
-    const [qPos] = quotas;
-    const chosen: Pick[] = [];
-    strata.forEach((m, ci) => {
-      const lists = [...m.entries()].sort((a, b) => a[0] - b[0]).map(([, l]) => l.sort(byHash));
-      if (o.stratify === 'none') {
-        chosen.push(...lists.flat().sort(byHash).slice(0, quotas[ci]));
-        return;
-      }
-      const take = evenShares(lists.map((l) => l.length), quotas[ci]!);
-      lists.forEach((l, k) => chosen.push(...l.slice(0, take[k])));
-    });
-    const warnings: string[] = [];
-    const askedPos = Math.round(N * o.balance);
-    if (qPos < askedPos) warnings.push(`only ${qPos} positive windows (asked for ${askedPos}): the scenarios hold no more hazard windows strong enough (--min-signal-g ${o.minSignalG}); lengthen them, add devices near hazards, or lower --windows`);
-    const askedHard = Math.round((N - askedPos) * o.hardNegatives);
-    if (hard < askedHard) warnings.push(`only ${hard} hard-negative windows available (asked for ${askedHard})`);
-    if (chosen.length > 0 && chosen.length < N) warnings.push(`only ${chosen.length} windows available (asked for ${N})`);
-    if (chosen.length === 0) throw new InputError(o.scenarios.join(', '), 'the window set is empty: no candidate windows (is the scenario shorter than a window, or --windows 0?)');
-    chosen.sort((a, b) => a.scenario - b.scenario || a.part.device[a.i]! - b.part.device[b.i]! || a.part.window[a.i]! - b.part.window[b.i]!);
-
     // Splits: by device from stable hashes; or by scenario: the last scenarios given are the test set
     // (a --test-share of them, at least one) and validation devices are drawn from the others.
     const splitKey = componentKey(scenarios[0]!.config.seed, 'dataset-split');
@@ -223,6 +206,51 @@ export async function buildDataset(o: DatasetOptions): Promise<DatasetSummary> {
       if (o.split === 'scenario') return scenario >= testFrom ? 'test' : u < o.valShare / (1 - o.testShare) ? 'val' : 'train';
       return u < o.testShare ? 'test' : u < o.testShare + o.valShare ? 'val' : 'train';
     };
+
+    const chosen: Pick[] = [];
+    // Cells of phone context × motion: with matching, every class takes the same mix of them, in
+    // every split (cells are split × context × motion), so a model trained on the training split
+    // cannot learn where the phone was instead of the hazard, nor be tested on a different mix.
+    const CELLS = PHONE_CONTEXTS.length * MOTIONS.length;
+    const SPLITS = ['train', 'val', 'test'];
+    const cellOf = (p: Pick) => p.part.context[p.i]! * MOTIONS.length + motionOf(p.part.activity[p.i]!);
+    const matchCellOf = (p: Pick) => SPLITS.indexOf(splitOf(p.scenario, p.part.device[p.i]!)) * CELLS + cellOf(p);
+    const byCell = strata.map((m) => {
+      const cells = Array.from({ length: SPLITS.length * CELLS }, () => new Map<number, Pick[]>());
+      // Each stratum's candidates: its smallest hashes, as many as a partition keeps (the same set whatever the partitioning).
+      for (const [key, list] of [...m.entries()].sort((a, b) => a[0] - b[0])) {
+        for (const p of list.sort(byHash).slice(0, N)) { const g = cells[matchCellOf(p)]!; let l = g.get(key); if (!l) g.set(key, (l = [])); l.push(p); }
+      }
+      return cells.map((g) => [...g.values()].map((l) => l.sort(byHash)));
+    });
+    const match = (o.match ?? 'context') === 'context';
+    // Positives against all negatives (hard and background together): nothing to match without positives.
+    const avail = byCell.map((cells) => cells.map((lists) => lists.reduce((a, l) => a + l.length, 0)));
+    const matched = match && quotas[0]! > 0 && quotas[1]! + quotas[2]! > 0 ? splitNegatives(matchedTakes([avail[0]!, avail[1]!.map((h, c) => h + avail[2]![c]!)], [quotas[0]!, quotas[1]! + quotas[2]!]), avail, quotas) : undefined;
+    strata.forEach((m, ci) => {
+      if (!matched) {
+        const lists = [...m.entries()].sort((a, b) => a[0] - b[0]).map(([, l]) => l.sort(byHash));
+        if (o.stratify === 'none') { chosen.push(...lists.flat().sort(byHash).slice(0, quotas[ci])); return; }
+        const take = evenShares(lists.map((l) => l.length), quotas[ci]!);
+        lists.forEach((l, k) => chosen.push(...l.slice(0, take[k])));
+        return;
+      }
+      byCell[ci]!.forEach((lists, c) => {
+        const q = matched.take[ci]![c]!;
+        if (o.stratify === 'none') { chosen.push(...lists.flat().sort(byHash).slice(0, q)); return; }
+        const take = evenShares(lists.map((l) => l.length), q);
+        lists.forEach((l, k) => chosen.push(...l.slice(0, take[k])));
+      });
+    });
+    const warnings: string[] = [];
+    const askedPos = Math.round(N * o.balance);
+    if (pos < askedPos) warnings.push(`only ${pos} positive windows (asked for ${askedPos}): the scenarios hold no more hazard windows strong enough (--min-signal-g ${o.minSignalG}); lengthen them, add devices near hazards, or lower --windows`);
+    const askedHard = Math.round((N - askedPos) * o.hardNegatives);
+    if (hard < askedHard) warnings.push(`only ${hard} hard-negative windows available (asked for ${askedHard})`);
+    if (matched && matched.scale < 1) warnings.push(`matching context and motion between positives and negatives leaves ${chosen.length} windows (asked for ${N}): the classes share too few contexts; add scenarios with the missing contexts, or pass --match none`);
+    else if (chosen.length > 0 && chosen.length < N) warnings.push(`only ${chosen.length} windows available (asked for ${N})`);
+    if (chosen.length === 0) throw new InputError(o.scenarios.join(', '), 'the window set is empty: no candidate windows (is the scenario shorter than a window, or --windows 0?)');
+    chosen.sort((a, b) => a.scenario - b.scenario || a.part.device[a.i]! - b.part.device[b.i]! || a.part.window[a.i]! - b.part.window[b.i]!);
 
     // Stream the files.
     const X = new NpyWriter(join(tmp, 'X.npy'), [channels, samples]);
@@ -268,6 +296,8 @@ export async function buildDataset(o: DatasetOptions): Promise<DatasetSummary> {
       for (const c of columns) batch[c] = [];
     };
     let csvBuf = '';
+    /** Per window: split, positive or not, context × motion cell (for the shortcut check). */
+    const shortcut: [string, number, number][] = [];
     chosen.forEach((c, index) => {
       const p = c.part, i = c.i;
       let fd = fds.get(p.tempFile);
@@ -278,6 +308,7 @@ export async function buildDataset(o: DatasetOptions): Promise<DatasetSummary> {
       Y.write(label);
       const s = scenarios[c.scenario]!, d = p.device[i]!;
       const split = splitOf(c.scenario, d);
+      shortcut.push([split, p.cls[i] === 0 ? 1 : 0, cellOf(c)]);
       const [lon, lat] = stage1[c.scenario]!.frame.unproject(p.x[i]!, p.y[i]!);
       const row: Record<string, unknown> = {
         index, scenario: s.config.name, scenario_hash: s.hash, device: d, split,
@@ -317,8 +348,11 @@ export async function buildDataset(o: DatasetOptions): Promise<DatasetSummary> {
       classes: { positive: ['earthquake', 'road-anomaly', 'crash'], 'hard-negative': ['door-slam', 'knock', 'drop', 'handling', 'stairs', 'elevator', 'crowd', 'construction', 'traffic-vibration', 'any window where the detector fired'], background: ['quiet', 'walking', 'running', 'driving'] },
       counts,
       candidates_available: { positive: pos, 'hard-negative': hard, background: bg },
+      /** Each class's mix of phone context and motion (shares), and the largest difference between two classes' mixes (total variation). */
+      shortcut: contextOnlyAuc(shortcut, CELLS),
+      balance: balanceReport(chosen.map((p) => [p.part.cls[p.i]!, p.part.context[p.i]!, motionOf(p.part.activity[p.i]!)])),
       warnings,
-      options: { windows: o.windows, balance: o.balance, hard_negatives: o.hardNegatives, min_signal_g: o.minSignalG, split: o.split, stratify: o.stratify, val_share: o.valShare, test_share: o.testShare },
+      options: { windows: o.windows, balance: o.balance, hard_negatives: o.hardNegatives, min_signal_g: o.minSignalG, split: o.split, stratify: o.stratify, match: o.match ?? 'context', val_share: o.valShare, test_share: o.testShare },
       files: { X: 'X.npy', y: 'y.npy', metadata: ['metadata.parquet', 'metadata.csv'] },
       sha256: { 'X.npy': await sha256File(join(tmp, 'X.npy')), 'y.npy': await sha256File(join(tmp, 'y.npy')) },
     };
@@ -335,3 +369,61 @@ export async function buildDataset(o: DatasetOptions): Promise<DatasetSummary> {
 }
 
 export const defaultThreads = () => Math.min(availableParallelism(), 4);
+
+/**
+ * Shares a matched negative take between hard negatives and background cell by cell, in proportion
+ * to their quotas where both have windows (what one lacks the other gives, as far as it can).
+ */
+export function splitNegatives(m: { take: number[][]; scale: number }, avail: number[][], quotas: readonly number[]): { take: number[][]; scale: number } {
+  const [pos, neg] = m.take as [number[], number[]];
+  const hard = neg.map(() => 0), bg = neg.map(() => 0);
+  const share = quotas[1]! / Math.max(1, quotas[1]! + quotas[2]!);
+  neg.forEach((t, c) => {
+    let h = Math.min(avail[1]![c]!, Math.round(t * share));
+    const b = Math.min(avail[2]![c]!, t - h);
+    h = Math.min(avail[1]![c]!, t - b);
+    hard[c] = h; bg[c] = b;
+  });
+  return { take: [pos, hard, bg], scale: m.scale };
+}
+
+/**
+ * The shortcut check: how well a model that sees only the phone's context and motion could tell
+ * positives from negatives — the best such model scores a window by its cell's positive rate in the
+ * training split (Laplace-smoothed); its ROC AUC on the test split (0.5: no shortcut).
+ */
+export function contextOnlyAuc(rows: readonly (readonly [string, number, number])[], cells: number): { context_only_test_auc: number | null; context_only_train_auc: number | null } {
+  const pos = new Float64Array(cells), all = new Float64Array(cells);
+  for (const [split, y, c] of rows) if (split === 'train') { pos[c] += y; all[c]++; }
+  const rate = (c: number) => (pos[c]! + 1) / (all[c]! + 2);
+  const auc = (split: string) => {
+    const sel = rows.filter((r) => r[0] === split);
+    return rocAuc(sel.map((r) => rate(r[2])), sel.map((r) => r[1]));
+  };
+  return { context_only_test_auc: auc('test'), context_only_train_auc: auc('train') };
+}
+
+/** Shares of each context and motion per class, and the total-variation distance between the context × motion mixes of positives and negatives. */
+export function balanceReport(rows: readonly (readonly [number, number, number])[]): Record<string, unknown> {
+  const per = CLASSES.map((name, ci) => {
+    const mine = rows.filter((r) => r[0] === ci), n = mine.length;
+    const share = (f: (r: readonly [number, number, number]) => boolean) => (n ? mine.filter(f).length / n : 0);
+    return {
+      name, n,
+      context: Object.fromEntries(PHONE_CONTEXTS.map((c, k) => [c, share((r) => r[1] === k)])),
+      motion: Object.fromEntries(MOTIONS.map((m, k) => [m, share((r) => r[2] === k)])),
+      cells: PHONE_CONTEXTS.flatMap((_, k) => MOTIONS.map((__, j) => share((r) => r[1] === k && r[2] === j))),
+    };
+  }).filter((c) => c.n > 0);
+  // Positives against all negatives together: what a model could use to tell them apart.
+  const cellsOf = (f: (r: readonly [number, number, number]) => boolean) => {
+    const sel = rows.filter(f), n = sel.length;
+    return PHONE_CONTEXTS.flatMap((_, k) => MOTIONS.map((__, j) => (n ? sel.filter((r) => r[1] === k && r[2] === j).length / n : 0)));
+  };
+  const a = cellsOf((r) => r[0] === 0), b = cellsOf((r) => r[0] !== 0);
+  return {
+    by_class: Object.fromEntries(per.map(({ name, n, context, motion }) => [name, { windows: n, context, motion }])),
+    /** Total variation distance between the context × motion mixes of positives and of all negatives (0: identical). */
+    positive_negative_total_variation: 0.5 * a.reduce((s, x, i) => s + Math.abs(x - b[i]!), 0),
+  };
+}

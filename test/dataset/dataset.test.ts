@@ -93,6 +93,39 @@ describe('hazardsim dataset', () => {
     expect(new Set(rows.filter((r) => r.class === 'hard-negative').map((r) => r.label)).size).toBeGreaterThanOrEqual(3);
   });
 
+  it('gives every class the same mix of context and motion by default, so context alone cannot tell them apart', () => {
+    // The mix read back from metadata.csv (not from dataset.json), positives against negatives: context × (walking, driving, still).
+    const mix = (dirOf: string) => {
+      const [head, ...rows] = readFileSync(join(dirOf, 'metadata.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+      const at = (n: string) => head!.indexOf(n);
+      const by = new Map<string, Map<string, number>>();
+      for (const r of rows) {
+        const cls = r[at('class')] === 'positive' ? 'positive' : 'negative', act = r[at('activity')]!, cell = `${r[at('context')]}/${act === 'walk' ? 'walk' : act === 'drive' ? 'drive' : 'still'}`;
+        const m = by.get(cls) ?? new Map<string, number>();
+        m.set(cell, (m.get(cell) ?? 0) + 1);
+        by.set(cls, m);
+      }
+      let tv = 0;
+      for (const [, a] of by) for (const [, b] of by) {
+        const na = [...a.values()].reduce((x, y) => x + y, 0), nb = [...b.values()].reduce((x, y) => x + y, 0);
+        const cells = new Set([...a.keys(), ...b.keys()]);
+        tv = Math.max(tv, 0.5 * [...cells].reduce((s, c) => s + Math.abs((a.get(c) ?? 0) / na - (b.get(c) ?? 0) / nb), 0));
+      }
+      return tv;
+    };
+    const info = JSON.parse(readFileSync(join(a, 'dataset.json'), 'utf8'));
+    expect(info.options.match).toBe('context');
+    expect(mix(a)).toBeLessThan(0.03);
+    expect(info.balance.positive_negative_total_variation).toBeCloseTo(mix(a), 6);
+    expect(Math.abs(info.shortcut.context_only_test_auc - 0.5)).toBeLessThan(0.1);
+    // Without matching, positives sit on tables far more often than background windows (walkers): a shortcut.
+    const none = join(dir, 'unmatched');
+    expect(cli(['dataset', scenario, '--out', none, '--windows', '800', '--match', 'none', '--quiet']).code).toBe(0);
+    const raw = JSON.parse(readFileSync(join(none, 'dataset.json'), 'utf8'));
+    expect(mix(none)).toBeGreaterThan(0.2);
+    expect(raw.shortcut.context_only_test_auc).toBeGreaterThan(0.6);
+  });
+
   it('never puts one device in two splits', async () => {
     const rows = await parquetReadObjects({ file: new Uint8Array(readFileSync(join(a, 'metadata.parquet'))).buffer });
     const splitOf = new Map<number, unknown>();
