@@ -45,6 +45,10 @@ function tableFile(path: string): string {
   const abs = resolve(path);
   if (existsSync(abs) && statSync(abs).isDirectory()) {
     const t = join(abs, 'telemetry.parquet');
+    if (!existsSync(t) && existsSync(join(abs, 'dataset.json'))) {
+      const names = (JSON.parse(readFileSync(join(abs, 'dataset.json'), 'utf8')).scenarios ?? []).map((x: { file: string }) => x.file).join(' ');
+      throw new InputError(displayPath(abs), `a dataset: its 2 s windows and a fleet's per-period telemetry summarise the sensors at different scales, so they would differ with no drift at all; compare against telemetry of the scenarios the dataset was cut from instead: run ${names ? `each of them (${names})` : 'them'} with --set fleet.telemetry_every=1h and give drift that run's folder`);
+    }
     if (!existsSync(t)) throw new InputError(displayPath(abs), 'a folder without telemetry.parquet: give a table (.parquet or .csv) or a run folder of a scenario with a fleet section');
     return t;
   }
