@@ -154,9 +154,10 @@ async function main(argv: string[]): Promise<void> {
           .positional('model', { type: 'string', demandOption: true, describe: 'ONNX model (with its sidecar JSON)' })
           .option('windows', { type: 'number', describe: 'windows to time (default 500)' })
           .option('windows-per-second', { type: 'number', describe: 'windows the detector scores per monitored second, for the energy per hour (default 1)' })
+          .option('phones', { type: 'string', array: true, describe: 'phone profiles to report per class (default: the shipped budget, mid-range and flagship)' })
           .option('json', { type: 'boolean', default: false, describe: 'print JSON' })
           .example('$0 budget models/quake-baseline.onnx', 'the shipped model\'s budget'),
-      (a) => guard(async () => (await import('./cli/budget.js')).budgetCommand({ model: a.model!, windows: a.windows, windowsPerSecond: a['windows-per-second'] as number | undefined, json: a.json })),
+      (a) => guard(async () => (await import('./cli/budget.js')).budgetCommand({ model: a.model!, phones: a.phones as string[] | undefined, windows: a.windows, windowsPerSecond: a['windows-per-second'] as number | undefined, json: a.json })),
     )
     .command(
       'drift <reference> <current>',

@@ -7,7 +7,9 @@
  * hour at a given rate of windows.
  */
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { loadPhoneProfile } from '../scenario/load.js';
+import { PACKAGE_ROOT } from '../core/paths.js';
 import * as ort from 'onnxruntime-node';
 import { quantileSorted } from 'simple-statistics';
 import { InputError } from '../core/errors.js';
@@ -19,7 +21,12 @@ import type { PluginSet } from '../plugin/index.js';
 import type { ResolvedScenario } from '../scenario/load.js';
 import { fmt, fmtInt } from './common.js';
 
+/** The phone profiles `budget` reports per class unless told: the shipped ones with their power figures. */
+const SHIPPED_PHONES = ['budget', 'mid-range', 'flagship'].map((n) => `agents/phones/${n}.yaml`);
+
 export interface BudgetOptions {
+  /** Phone profiles to report per class (default: the shipped budget, mid-range and flagship). */
+  phones?: string[];
   model: string;
   windows?: number;
   windowsPerSecond?: number;
@@ -71,6 +78,26 @@ export async function budgetWarnings(s: ResolvedScenario, plugins: PluginSet): P
   return out;
 }
 
+/**
+ * Per phone class: the measured per-window cost (latency and memory measured here: the same model
+ * on this machine), the class's sample rate, and its energy per hour — the model's arithmetic at
+ * the window rate plus keeping the IMU on (the profile's datasheet current × supply voltage) — and
+ * the share of a day's battery (15.4 Wh) that takes.
+ */
+function phoneClasses(files: string[] | undefined, m: { macs: number; rate: number; p50: number; p99: number; rssMb: number }) {
+  const list = files?.length ? files : SHIPPED_PHONES.map((f) => join(PACKAGE_ROOT, f));
+  return list.map((f) => {
+    const p = loadPhoneProfile(resolve(f));
+    const imu = p.power ? (p.power.imu_current_ua * 1e-6 * p.power.supply_v * 3600 * 1000) : null; // mJ per hour
+    const model = (m.macs * PJ_PER_FP32_MAC * m.rate * 3600) / 1e9;
+    return {
+      phone: p.name, rate_hz: p.accelerometer.rate_hz, imu_current_ua: p.power?.imu_current_ua ?? null, imu_source: p.power?.source ?? null,
+      latency_ms: { p50: m.p50, p99: m.p99, measured_on: 'this machine' }, memory_mb: m.rssMb, macs_per_window: m.macs,
+      model_mj_per_hour: model, imu_mj_per_hour: imu, battery_share_per_day: imu === null ? null : ((imu + model) * 24) / (15.4 * 3600 * 1000),
+    };
+  });
+}
+
 export async function budgetCommand(o: BudgetOptions): Promise<number> {
   const windows = o.windows ?? 500, rate = o.windowsPerSecond ?? 1;
   if (!Number.isInteger(windows) || windows < 10 || windows > 100_000) throw new InputError('--windows', `expected a whole number of windows from 10 to 100000, found ${o.windows}`);
@@ -86,6 +113,7 @@ export async function budgetCommand(o: BudgetOptions): Promise<number> {
     macs_per_window: macs, macs_source: m.macsSource,
     latency_ms: { p50: lat.p50, p99: lat.p99, windows, threads: 1, machine: 'this machine' },
     peak_rss_growth_mb: lat.rssGrowthMb,
+    phone_classes: phoneClasses(o.phones, { macs, rate, p50: lat.p50, p99: lat.p99, rssMb: lat.rssGrowthMb }),
     energy: {
       source: ENERGY_SOURCE,
       uj_per_window: (macs * PJ_PER_FP32_MAC) / 1e6, uj_per_window_with_sram: (macs * PJ_PER_FP32_MAC_WITH_SRAM) / 1e6,
@@ -99,6 +127,12 @@ export async function budgetCommand(o: BudgetOptions): Promise<number> {
     w(`  size ${fmtInt(result.bytes)} bytes, ${fmtInt(m.parameters)} parameters, ${fmtInt(macs)} multiply-adds per window (${m.macsSource})`);
     w(`  latency per window (ONNX Runtime, 1 thread, ${windows} windows, this machine): p50 ${fmt(result.latency_ms.p50, 3)} ms, p99 ${fmt(result.latency_ms.p99, 3)} ms`);
     w(`  resident memory grew ${fmt(result.peak_rss_growth_mb, 1)} MB while the session loaded and ran`);
+    w(`  per phone class (latency measured here, on one thread of this machine, not on the class's processor; energy = the model's arithmetic + keeping the IMU on):`);
+    w(`    ${'class'.padEnd(11)} ${'IMU'.padEnd(9)} ${'rate'.padStart(6)} ${'latency p50/p99'.padStart(16)} ${'memory'.padStart(8)} ${'MACs/window'.padStart(12)} ${'model mJ/h'.padStart(11)} ${'IMU mJ/h'.padStart(9)} ${'battery/day'.padStart(11)}`);
+    for (const c of result.phone_classes) {
+      w(`    ${c.phone.padEnd(11)} ${String(c.imu_current_ua ?? '–').padStart(5)} µA ${String(c.rate_hz).padStart(4)} Hz ${`${fmt(c.latency_ms.p50, 3)}/${fmt(c.latency_ms.p99, 3)} ms`.padStart(16)} ${`${fmt(c.memory_mb, 1)} MB`.padStart(8)} ${fmtInt(c.macs_per_window).padStart(12)} ${fmt(c.model_mj_per_hour, 3).padStart(11)} ${c.imu_mj_per_hour === null ? '–'.padStart(9) : fmt(c.imu_mj_per_hour, 0).padStart(9)} ${c.battery_share_per_day === null ? '–'.padStart(11) : `${fmt(100 * c.battery_share_per_day, 2)} %`.padStart(11)}`);
+    }
+    w(`    (IMU currents from each profile's datasheet; battery: 15.4 Wh, a 4,000 mAh cell at 3.85 V)`);
     w(`  energy (arithmetic; with operands from SRAM): ${fmt(result.energy.uj_per_window * 1000, 3)} / ${fmt(result.energy.uj_per_window_with_sram * 1000, 3)} nJ per window, ${fmt(result.energy.mj_per_hour, 4)} / ${fmt(result.energy.mj_per_hour_with_sram, 4)} mJ per hour at ${rate} window/s [${ENERGY_SOURCE}]`);
   }
   return 0;

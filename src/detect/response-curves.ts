@@ -134,8 +134,8 @@ export type ResponseCurves = z.infer<typeof responseCurvesSchema>;
 
 /** The hash of a detector configuration (resolved, defaults included) that a calibration is tied to. */
 export const detectorHash = (config: Record<string, unknown>): string => sha256(canonicalJson(config));
-/** The hash of a resolved phone profile that a calibration is tied to (its name left out). */
-export const profileHash = (profile: Record<string, unknown>): string => sha256(canonicalJson({ ...profile, name: undefined }));
+/** The hash of a resolved phone profile that a calibration is tied to (its name and power figures left out: they do not change what the sensors record). */
+export const profileHash = (profile: Record<string, unknown>): string => sha256(canonicalJson({ ...profile, name: undefined, power: undefined }));
 
 /** Where `hazardsim calibrate` keeps the response curves of a detector configuration. */
 export const responseFileName = (config: Record<string, unknown>): string => `responses/${config.type as string}-${detectorHash(config).slice(0, 12)}.json`;

@@ -74,6 +74,14 @@ export const phoneProfileSchema = z
     barometer: barometerSchema.optional(),
     gnss: gnssSchema.prefault({}),
     clock: clockSchema.prefault({}),
+    power: z
+      .strictObject({
+        imu_current_ua: z.number().positive().describe('Supply current of the IMU while it streams (datasheet), µA.'),
+        supply_v: z.number().positive().default(1.8).describe('IMU supply voltage, V.'),
+        source: z.string().min(1).describe('Where the current comes from (datasheet and mode).'),
+      })
+      .optional()
+      .describe('The sensor side of the on-device budget: what keeping the IMU on costs (hazardsim budget).'),
   })
   .superRefine((p, ctx) => {
     for (const kind of ['accelerometer', 'gyroscope', 'barometer'] as const) {

@@ -24,6 +24,16 @@ describe('hazardsim budget', () => {
     expect(b.energy.mj_per_hour).toBeCloseTo((b.macs_per_window * 4.6 * 3600) / 1e9, 12);
     expect(b.latency_ms.p50).toBeGreaterThan(0);
     expect(b.latency_ms.p99).toBeGreaterThanOrEqual(b.latency_ms.p50);
+    // Per phone class: the shipped profiles, each with its IMU's datasheet current; by hand, the
+    // LSM6DSO's 0.55 mA at 1.8 V for an hour is 3,564 mJ, 0.15 % of a 15.4 Wh battery a day with the model's arithmetic.
+    expect(b.phone_classes.map((c: any) => c.phone)).toEqual(['budget', 'mid-range', 'flagship']);
+    const mid = b.phone_classes.find((c: any) => c.phone === 'mid-range');
+    expect(mid.imu_current_ua).toBe(550);
+    expect(mid.imu_mj_per_hour).toBeCloseTo(550e-6 * 1.8 * 3600 * 1000, 9);
+    expect(mid.battery_share_per_day).toBeCloseTo(((3564 + b.energy.mj_per_hour) * 24) / (15.4 * 3.6e6), 9);
+    expect(mid.macs_per_window).toBe(b.macs_per_window);
+    expect(mid.latency_ms.p99).toBe(b.latency_ms.p99);
+    expect(b.phone_classes.find((c: any) => c.phone === 'flagship').rate_hz).toBe(100);
   });
 
   it('refuses what is not a model, and a bad window count, with exit 2', () => {
