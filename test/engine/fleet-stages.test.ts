@@ -10,7 +10,7 @@ import { loadScenario } from '../../src/scenario/load.js';
 import { runScenario } from '../../src/engine/run.js';
 import { buildSummary } from '../../src/cli/run.js';
 import { builtinPlugins } from '../../src/plugins.js';
-import { ROOT, smallScenario, tempDir, writeScenario } from '../helpers.js';
+import { ROOT, cli, smallScenario, tempDir, writeScenario } from '../helpers.js';
 
 const staLta = { type: 'sta-lta', highpass_hz: 1, sta: '0.5s', lta: '10s', on_ratio: 4, off_ratio: 1.5, min_amplitude_g: 0.01 };
 
@@ -95,5 +95,20 @@ describe('fleet stages', () => {
     // After the roll-back no phone runs the candidate.
     const model = runs[0]!.state.columns.u8('fleet.model');
     expect(model.every((v) => v === 0)).toBe(true);
+  });
+
+  it('refuses a fleet section that names no phone model of the population, or trigger fidelity, naming the field', () => {
+    const bad = writeScenario(dir, { ...base, fleet: { updates: [{ firmware: '2', at: '1h', phones: ['nokia-3310'] }] } }, 'bad-phone.yaml');
+    const r = cli(['validate', bad]);
+    expect(r.code).toBe(2);
+    expect(r.stdout + r.stderr).toMatch(/bad-phone\.yaml: fleet\.updates\[0\]\.phones\[0\]: expected the name of a phone profile of the population \("mid-range", "budget"\), found "nokia-3310"/);
+    const trig = writeScenario(dir, { ...base, fidelity: 'trigger' }, 'trigger-fleet.yaml');
+    const t = cli(['validate', trig]);
+    expect(t.code).toBe(2);
+    expect(t.stdout + t.stderr).toMatch(/trigger-fleet\.yaml: fleet: expected signal fidelity/);
+    const steps = writeScenario(dir, { ...base, fleet: { rollout: { candidate: staLta, steps: [{ share: 0.5, at: '1h' }, { share: 0.1, at: '2h' }] } } }, 'steps.yaml');
+    const u = cli(['validate', steps]);
+    expect(u.code).toBe(2);
+    expect(u.stdout + u.stderr).toMatch(/steps\.yaml: fleet\.rollout\.steps\[1\]\.share: expected a share above the previous step's 0\.5/);
   });
 });
