@@ -50,6 +50,7 @@ export function telemetryStage(rt: Runtimes): DeviceStage | undefined {
   return {
     name: 'telemetry', ...FLEET_DECLARATIONS.telemetry!,
     step(f) {
+      if (f.t0 < rt.firmware.joinsAt[f.profile]!) return; // not in the fleet yet: no telemetry
       const d = f.d, rec = f.telemetry!, on = monitoring[d] === 1;
       if (on && f.sensed) { samples.ax = f.block.ae; samples.ay = f.block.an; samples.az = f.block.au; samples.n = f.n; samples.fs = f.fs; }
       rec.tick(d, f.i, f.t0, f.t1, context[d]!, charging[d] === 1, on, on && f.sensed ? samples : undefined);

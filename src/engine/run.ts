@@ -90,6 +90,15 @@ export interface RunResult {
 
 export { compareMessages };
 
+/** A rollout region as the backend tests it: a lon/lat box in the world frame, and where each phone last said it was. */
+function regionTest(box: readonly [number, number, number, number], frame: { project(p: readonly number[]): [number, number] }, lastX: Float64Array, lastY: Float64Array) {
+  const [x0, y0] = frame.project([box[0], box[1]]), [x1, y1] = frame.project([box[2], box[3]]);
+  return {
+    inRegion: (x: number, y: number) => x >= Math.min(x0, x1) && x <= Math.max(x0, x1) && y >= Math.min(y0, y1) && y <= Math.max(y0, y1),
+    lastPosition: (d: number): [number, number] => [lastX[d]!, lastY[d]!],
+  };
+}
+
 export async function runScenario(scenario: ResolvedScenario, options: RunOptions): Promise<RunResult> {
   const started = performance.now();
   const threads = Math.max(0, Math.floor(options.threads));
@@ -147,6 +156,9 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
   const uplink = new Link(cfg.network.uplink, cfg.seed, 'uplink', { table: scenario.latencyTables.uplink, outages, devices: n });
   const push = new Link(cfg.network.push, cfg.seed, 'push', { table: scenario.latencyTables.push, outages, devices: n });
   const monitoring = state.columns.u8('monitoring');
+  // The server's directory of where each phone last said it was: empty at the start, then whatever
+  // heartbeats and triggers that crossed the network report. Alerts are pushed to phones by it.
+  const lastX = new Float64Array(n).fill(NaN), lastY = new Float64Array(n).fill(NaN);
   // Fleet operations: the telemetry phones upload (on the uplink, its own random stream) and a staged rollout run on it.
   const fleet = cfg.fleet, every = fleet?.telemetry_every ?? 3600;
   const telemetry = fleet ? new TelemetryCollector({
@@ -159,6 +171,7 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
     seed: cfg.seed, devices: n, phone: phoneOf, eligible: candidate.phones, tick: cfg.tick,
     target: state.columns.u8('fleet.target'), switchAt: state.columns.f64('fleet.switch_at'),
     heartbeat: (d, t) => nextHeartbeat(componentKey(cfg.seed, 'heartbeat'), d, cfg.network.heartbeat_every, t),
+    ...(fleet?.rollout?.region ? regionTest(fleet.rollout.region, state.world.frame, lastX, lastY) : {}),
   }) : undefined;
   /** The detector that produced device d's messages at time t (a rollout switches some phones). */
   const detectorAt = (d: number, t: number) => (rollout && rollout.modelAt(d, t) ? candidate!.detector : scenario.phoneDetector[phoneOf[d]!]!);
@@ -167,9 +180,6 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
   let inbox: TelemetryRow[] = [];
   // Tests poison truth here too: nothing the server starts with may come from the simulator's state.
   const restoreSetup = options.beforeServer?.(state);
-  // The server's directory of where each phone last said it was: empty at the start, then whatever
-  // heartbeats and triggers that crossed the network report. Alerts are pushed to phones by it.
-  const lastX = new Float64Array(n).fill(NaN), lastY = new Float64Array(n).fill(NaN);
   const serverCtx = { seed: cfg.seed, world: state.world, durationS: cfg.duration, devices: n };
   const servers = serversOf(cfg).map((c) => plugins.servers[c.type]!.create(c, serverCtx));
   const heartbeatsDirect = servers.every((srv) => srv.heartbeat);

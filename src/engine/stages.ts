@@ -229,6 +229,7 @@ export function contextStage(rt: Runtimes): DeviceStage {
   const activity = rt.mobility.activity;
   const context = rt.state.columns.u8('ctx.context');
   const exposure = rt.state.columns.f64('truth.context_s');
+  const joinsAt = rt.firmware.joinsAt;
   return {
     ...declared('context'),
     step(f) {
@@ -237,6 +238,7 @@ export function contextStage(rt: Runtimes): DeviceStage {
       f.heldMonitoring = was; f.heldContext = context[f.d]!;
       if (f.gapTicks > 0 && was) exposure[CONTEXT_SLOTS * f.d + contextSlot(f.heldContext, false)]! += f.t0 - f.since;
       rt.contexts.update(f.d, activity[f.d]!, f.t1, f.changed);
+      if (f.t0 < joinsAt[f.profile]!) monitoring[f.d] = 0; // a phone model that has not joined the fleet yet
       if (monitoring[f.d] && !was) f.detector?.reset(f.d);
       if (monitoring[f.d]) exposure[CONTEXT_SLOTS * f.d + contextSlot(context[f.d]!, activity[f.d] === Activity.Drive)]! += f.t1 - f.t0;
     },
@@ -347,13 +349,15 @@ export function reportStage(rt: Runtimes): DeviceStage {
   const activity = rt.mobility.activity;
   const every = cfg.network.heartbeat_every, warmup = cfg.network.warmup, outdoor = cfg.environment.outdoor;
   const { gnss, clocks } = rt;
+  const joinsAt = rt.firmware.joinsAt;
   let phaseOf = -1, phase = 0;
   return {
     ...declared('report'),
     step(f) {
       const d = f.d, a = activity[d]!;
       gnss.update(d, f.t1 - f.since, a === Activity.Home || a === Activity.Work ? 'indoor' : outdoor);
-      const from = f.i === 0 ? f.t0 - warmup : f.t0;
+      // A phone model that has not joined the fleet sends nothing (its first heartbeat comes when it joins).
+      const from = Math.max(f.i === 0 ? f.t0 - warmup : f.t0, joinsAt[f.profile]!);
       // The device's heartbeat phase, kept while its ticks run one after another.
       if (d !== phaseOf) { phaseOf = d; phase = heartbeatPhase(rt.heartbeatKey, d, every); }
       for (let hb = heartbeatAfter(phase, every, from); hb < f.t1; hb += every) {

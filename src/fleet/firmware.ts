@@ -1,5 +1,5 @@
 /**
- * Which firmware each phone runs at a given time: the scenario's firmware updates reach a share of
+ * When each phone model joins the fleet, and which firmware each phone runs at a given time: the scenario's firmware updates reach a share of
  * the named phone models at their time; a phone takes the last update that reached it. Which phones
  * take an update is a stable draw per (seed, update, device), so it does not depend on threads.
  */
@@ -19,6 +19,8 @@ export class FirmwareMap {
   private readonly keys: number[];
   /** Per update, per phone profile: whether it reaches that profile. */
   private readonly reaches: Uint8Array[];
+  /** Per phone profile: when its phones join the fleet (0: from the start). */
+  readonly joinsAt: Float64Array;
 
   constructor(o: { seed: number; fleet?: FleetConfig; phones: readonly PhoneProfile[]; file?: string }) {
     const updates = o.fleet?.updates ?? [];
@@ -28,6 +30,7 @@ export class FirmwareMap {
     this.at = Float64Array.from(updates, (u) => u.at);
     this.share = Float64Array.from(updates, (u) => u.share);
     this.keys = updates.map((_, i) => componentKey(o.seed, `firmware.update.${i}`));
+    this.joinsAt = Float64Array.from(names, (nm) => Math.max(0, ...(o.fleet?.arrivals ?? []).filter((a) => a.phones.includes(nm)).map((a) => a.at)));
     this.reaches = updates.map((u, i) => {
       for (const [j, name] of (u.phones ?? []).entries()) {
         if (!names.includes(name)) throw new InputError(o.file ?? 'scenario', { path: `fleet.updates[${i}].phones[${j}]`, message: `no phone profile named ${JSON.stringify(name)} in the population (its profiles: ${names.map((s) => JSON.stringify(s)).join(', ')})` });

@@ -76,6 +76,9 @@ export class RolloutController {
     target: Uint8Array; switchAt: Float64Array;
     /** Device d's first heartbeat at or after t. */
     heartbeat: (d: number, t: number) => number;
+    /** With a rollout region: whether a position (world frame) lies in it, and where the backend last heard device d was. */
+    inRegion?: (x: number, y: number) => boolean;
+    lastPosition?: (d: number) => [number, number];
   }) {
     const m = cfg.monitor;
     this.upper = Math.log((1 - m.beta) / m.alpha);
@@ -106,15 +109,17 @@ export class RolloutController {
     return share;
   }
 
-  private eligible(phone: number): boolean {
-    return this.o.eligible.includes(phone);
+  /** Whether a phone of this model at (x, y) may run the candidate (its model, and the region if one is set). */
+  private eligible(phone: number, x: number, y: number): boolean {
+    return this.o.eligible.includes(phone) && (!this.o.inRegion || this.o.inRegion(x, y));
   }
 
   /** Tells every phone whose detector should change (its next heartbeat brings it). */
   private assign(t: number, share: number): void {
     const { phone, target, switchAt, devices, tick } = this.o;
     for (let d = 0; d < devices; d++) {
-      const want = this.eligible(phone[d]!) && stableUniform(this.key, d, 0) < share ? 1 : 0;
+      const [x, y] = this.o.lastPosition?.(d) ?? [NaN, NaN];
+      const want = this.eligible(phone[d]!, x, y) && stableUniform(this.key, d, 0) < share ? 1 : 0;
       const now = this.modelAt(d, Infinity);
       if (want === now && target[d] === want) continue;
       const at = Math.ceil(this.o.heartbeat(d, t) / tick - 1e-9) * tick;
@@ -131,7 +136,7 @@ export class RolloutController {
   decide(t: number, rows: readonly TelemetryRow[]): void {
     const m = this.cfg.monitor, cur = new Float64Array(SCORE_BINS);
     for (const r of rows) {
-      if (!(r.end > this.startedAt) || !this.eligible(r.phone)) continue;
+      if (!(r.end > this.startedAt) || !this.eligible(r.phone, r.x, r.y)) continue;
       if (r.model === 1) {
         this.candH += r.monitored / 3600; this.candN += r.triggers;
         if (r.scores) for (let b = 0; b < SCORE_BINS; b++) { cur[b] += r.scores[b]!; if (this.step === 0) this.refScores[b] += r.scores[b]!; }

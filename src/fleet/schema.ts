@@ -34,6 +34,8 @@ export const rolloutSchema = (detector: z.ZodType) => z
     name: z.string().min(1).max(40).default('candidate').describe('Label of the candidate in telemetry (`model`).'),
     baseline_name: z.string().min(1).max(40).default('baseline').describe('Label of the detector phones run otherwise.'),
     phones: z.array(z.string().min(1)).min(1).optional().describe('Phone profile names eligible for the rollout; default: every profile.'),
+    region: z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90), z.number().min(-180).max(180), z.number().min(-90).max(90)]).optional()
+      .describe('Only phones whose last reported position lies in this box are eligible: [lon_min, lat_min, lon_max, lat_max].'),
     steps: z.array(rolloutStepSchema).min(1).default([{ share: 0.01, at: 3600 }, { share: 0.1, at: 3 * 3600 }, { share: 0.5, at: 6 * 3600 }, { share: 1, at: 9 * 3600 }] as never)
       .describe('The cohort schedule (default 1 % → 10 % → 50 % → 100 % at hours 1, 3, 6, 9).'),
     monitor: z
@@ -50,6 +52,7 @@ export const rolloutSchema = (detector: z.ZodType) => z
     on_alarm: z.enum(['rollback', 'halt']).default('rollback').describe('`rollback`: every phone returns to the baseline; `halt`: the cohort stays, no further steps.'),
   })
   .superRefine((r, ctx) => {
+    if (r.region && !(r.region[0] < r.region[2] && r.region[1] < r.region[3])) ctx.addIssue({ code: 'custom', path: ['region'], message: 'expected [lon_min, lat_min, lon_max, lat_max] with min < max', input: r.region });
     r.steps.forEach((s, i) => {
       const prev = r.steps[i - 1];
       if (prev && !(s.share > prev.share)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'share'], message: `expected a share above the previous step's ${prev.share}`, input: s.share });
@@ -62,6 +65,10 @@ export const fleetSchema = (detector: z.ZodType) => z
     telemetry_every: duration({ min: 60 }).default(3600).describe('Period of the per-phone telemetry summaries (default one hour).'),
     firmware: z.string().min(1).max(40).default('base').describe('Firmware version every phone starts on.'),
     updates: z.array(firmwareUpdateSchema).default([]).describe('Firmware updates during the run.'),
+    arrivals: z.array(z.strictObject({
+      phones: z.array(z.string().min(1)).min(1).describe('Phone profile names that join the fleet.'),
+      at: duration({ min: 0 }).describe('When they join: before it they neither monitor, report nor send heartbeats.'),
+    })).default([]).describe('New phone models joining the fleet during the run.'),
     rollout: rolloutSchema(detector).nullish().transform((r) => r ?? undefined).describe('A staged rollout of a candidate detector with monitors and a rollback rule.'),
   })
   .describe('Fleet operations: telemetry (written to telemetry.parquet), firmware updates and a staged rollout (signal fidelity).');

@@ -44,6 +44,9 @@ export interface TelemetryRow {
   monitored: number;
   triggers: number;
   scores: Float64Array | undefined;
+  /** Where the phone said it was at upload (world frame, m). */
+  x: number;
+  y: number;
 }
 
 export class TelemetryCollector {
@@ -117,7 +120,7 @@ export class TelemetryCollector {
       for (let b = 0; b < SCORE_BINS; b++) values[`score_bin_${b}`] = s ? s[b]! : 0;
       for (const name of Object.keys(c)) c[name]!.push(values[name]);
       this.rows++;
-      out.push({ device: d, period, end, received, phone: r.phone[i]!, model: r.model[i]!, monitored, triggers, scores: s });
+      out.push({ device: d, period, end, received, phone: r.phone[i]!, model: r.model[i]!, monitored, triggers, scores: s, x: r.x[i]!, y: r.y[i]! });
     }
     return out;
   }

@@ -304,6 +304,7 @@ function fleetDetectors(shown: string, config: ScenarioConfig, phones: PhoneProf
     if (!names.includes(nm)) throw new InputError(shown, { path: `${field}[${j}]`, message: `expected the name of a phone profile of the population (${names.map((x) => JSON.stringify(x)).join(', ')}), found ${JSON.stringify(nm)}` });
   });
   fleet.updates.forEach((u, i) => known(u.phones, `fleet.updates[${i}].phones`));
+  fleet.arrivals.forEach((a, i) => known(a.phones, `fleet.arrivals[${i}].phones`));
   const r = fleet.rollout;
   if (!r) return undefined;
   known(r.phones, 'fleet.rollout.phones');

@@ -67,12 +67,12 @@ describe('fleet stages', () => {
 
   it('rolls back a more sensitive candidate, and decides the same whatever the threads and epochs', async () => {
     const rolloutFile = writeScenario(dir, {
-      ...base, duration: '70m', population: { ...(base.population as object), devices: 300 },
+      ...base, duration: '45m', population: { ...(base.population as object), devices: 200 },
       fleet: {
         telemetry_every: '10m',
         rollout: {
           name: 'sensitive', candidate: { ...staLta, sta: '0.2s', on_ratio: 2.5, min_amplitude_g: 0.003 },
-          steps: [{ share: 0.1, at: '10m' }, { share: 0.5, at: '40m' }, { share: 1, at: '60m' }],
+          steps: [{ share: 0.1, at: '10m' }, { share: 0.5, at: '30m' }, { share: 1, at: '40m' }],
           monitor: { delay: '2m' },
         },
       },
@@ -110,5 +110,37 @@ describe('fleet stages', () => {
     const u = cli(['validate', steps]);
     expect(u.code).toBe(2);
     expect(u.stdout + u.stderr).toMatch(/steps\.yaml: fleet\.rollout\.steps\[1\]\.share: expected a share above the previous step's 0\.5/);
+  });
+
+  it('keeps a new phone model silent until it joins, and rolls out only inside a region', async () => {
+    const file2 = writeScenario(dir, {
+      ...base, duration: '1h', population: { ...(base.population as object), devices: 120 },
+      fleet: {
+        telemetry_every: '15m', arrivals: [{ phones: ['budget'], at: '30m' }],
+        // The candidate is the baseline itself (nothing to alarm on); only phones west of the city's centre meridian are eligible.
+        rollout: { candidate: staLta, steps: [{ share: 1, at: '10m' }], region: [-121, 35, -120, 37] },
+      },
+    }, 'arrivals.yaml');
+    const s = loadScenario(file2, { plugins: builtinPlugins });
+    const r = await runScenario(s, { plugins: builtinPlugins, threads: 2 });
+    const c = r.telemetry!.columns(), phone = r.state.columns.u8('phone');
+    const budget = s.phones.findIndex((p) => p.name === 'budget');
+    let early = 0, late = 0;
+    for (let i = 0; i < r.telemetry!.rows; i++) if (c.phone_model![i] === 'budget') (c.start_s![i] as number) < 1800 ? early++ : late++;
+    expect(early).toBe(0);
+    expect(late).toBeGreaterThan(0);
+    // No message of any kind from a budget phone before it joined.
+    const log = r.triggers.columns();
+    for (let i = 0; i < log.count; i++) if (phone[log.device[i]!] === budget) expect(log.time[i]).toBeGreaterThanOrEqual(1800);
+    // The candidate ran only on phones the backend last heard from west of −120° (the grid city's centre).
+    let west = 0, eastOnCandidate = 0;
+    for (let i = 0; i < r.telemetry!.rows; i++) {
+      if (c.model![i] !== 'candidate') continue;
+      if ((c.lon![i] as number) <= -120.0005) west++; else if ((c.lon![i] as number) > -119.9995) eastOnCandidate++;
+    }
+    expect(west).toBeGreaterThan(20);
+    expect(eastOnCandidate).toBe(0);
+    const ro = (buildSummary(r) as Record<string, any>).fleet.rollout;
+    expect(ro.status).toBe('completed');
   });
 });

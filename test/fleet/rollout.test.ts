@@ -38,7 +38,7 @@ function simulate(ratio: number, n = 4000, hours = 6) {
     if (end > period * 3600) {
       for (let d = 0; d < n; d++) {
         const m = c.modelAt(d, end - 1);
-        rows.push({ device: d, period, end, received: end + 1, phone: 0, model: m, monitored: 3600, triggers: poisson(r, m ? 2 * ratio : 2), scores: undefined });
+        rows.push({ device: d, period, end, received: end + 1, phone: 0, model: m, monitored: 3600, triggers: poisson(r, m ? 2 * ratio : 2), scores: undefined, x: 0, y: 0 });
       }
       period++;
     }
@@ -51,7 +51,7 @@ describe('rollout controller', () => {
   it('computes Wald\'s log likelihood ratio as by hand', () => {
     const c = new RolloutController(cfg(), { seed: 1, devices: 1, phone: new Uint8Array(1), eligible: [0], tick: 1, target: new Uint8Array(1), switchAt: new Float64Array(1), heartbeat: (_, t) => t });
     c.decide(3600, []); // starts the first step
-    const row = (model: number, hours: number, triggers: number): TelemetryRow => ({ device: 0, period: 1, end: 7200, received: 7201, phone: 0, model, monitored: hours * 3600, triggers, scores: undefined });
+    const row = (model: number, hours: number, triggers: number): TelemetryRow => ({ device: 0, period: 1, end: 7200, received: 7201, phone: 0, model, monitored: hours * 3600, triggers, scores: undefined, x: 0, y: 0 });
     c.decide(7500, [row(1, 10, 30), row(0, 90, 90)]);
     // p0 = 10/100 = 0.1, p1 = 20/110; 30 ln(p1/p0) + 90 ln((1 − p1)/(1 − p0)) = 9.356
     expect(c.logLr()).toBeCloseTo(30 * Math.log((20 / 110) / 0.1) + 90 * Math.log((90 / 110) / 0.9), 9);
