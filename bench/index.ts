@@ -11,8 +11,9 @@ import { serverBench } from './server.js';
 import { peerBench } from './peer.js';
 import { triggerBench } from './trigger.js';
 import { sweepBench } from './sweep.js';
+import { fleetBench } from './fleet.js';
 
-const BENCHES: Bench[] = [noiseBench, sensorBench, placementBench, mobilityBench, hazardBench, pipelineBench, movingBench, drivingBench, datasetBench, datasetWriteBench, inferenceBench, serverBench, peerBench, triggerBench, sweepBench];
+const BENCHES: Bench[] = [noiseBench, sensorBench, placementBench, mobilityBench, hazardBench, pipelineBench, movingBench, drivingBench, datasetBench, datasetWriteBench, inferenceBench, serverBench, peerBench, triggerBench, sweepBench, fleetBench];
 
 runBenches(BENCHES, process.argv.slice(2)).catch((err) => {
   process.stderr.write(`bench: ${(err as Error).message}\n`);
