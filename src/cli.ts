@@ -341,6 +341,7 @@ async function main(argv: string[]): Promise<void> {
     )
     .demandCommand(1, `name a command: ${COMMANDS.join(', ')}`)
     .recommendCommands()
+    .middleware(((a: Record<string, unknown>, y: unknown) => checkFlagValues(a, y as { getOptions(): { array: string[]; number: string[] } }, argv)) as never)
     .strict()
     .help()
     .alias('help', 'h')
@@ -350,11 +351,35 @@ async function main(argv: string[]): Promise<void> {
       if (err) throw err;
       const suggestion = /^Did you mean (\S+)\?$/.exec(msg ?? '');
       if (suggestion) msg = `unknown command ${JSON.stringify(argv[0])}; did you mean ${suggestion[1]}?`;
+      // yargs' "Invalid values: Argument: units, Given: "x", Choices: …" as one line naming the flag.
+      const choice = /Argument: (\S+), Given: (.+), Choices: (.+)$/m.exec(msg ?? '');
+      if (choice) msg = `--${choice[1]}: expected one of ${choice[3]!.trim()}, found ${choice[2]!.trim()}`;
+      const missing = /^Missing required arguments?: (.+)$/.exec(msg ?? '');
+      if (missing) msg = missing[1]!.split(', ').map((k) => `--${k}: missing; this command needs it`).join('; ');
       process.stderr.write(`hazardsim: ${msg}\n(see hazardsim --help)\n`);
       process.exit(EXIT_INPUT);
       void y;
     });
   await cli.parseAsync();
+}
+
+/**
+ * Flag values yargs lets through: a single-valued flag given twice (yargs makes it a list, which a
+ * command would misread) and a number flag given text (yargs makes it NaN, and the message would
+ * say "NaN"). Either is bad input: one line naming the flag and what was given, exit 2.
+ */
+function checkFlagValues(a: Record<string, unknown>, y: { getOptions(): { array: string[]; number: string[] } }, raw: readonly string[]): void {
+  const o = y.getOptions(), arrays = new Set(o.array), numbers = new Set(o.number);
+  const given = (k: string) => raw.flatMap((t, i) => (t === `--${k}` ? [raw[i + 1] ?? ''] : t.startsWith(`--${k}=`) ? [t.slice(k.length + 3)] : []));
+  for (const [k, v] of Object.entries(a)) {
+    if (k === '_' || k === '$0' || k.length < 2 || /[A-Z]/.test(k)) continue;
+    let problem: string | undefined;
+    if (Array.isArray(v) && !arrays.has(k) && given(k).length > 1) problem = `given ${given(k).length} times (${given(k).map((x) => JSON.stringify(x)).join(', ')}); give it once`;
+    else if (numbers.has(k) && typeof v === 'number' && Number.isNaN(v)) problem = `expected a number, found ${JSON.stringify(given(k)[0] ?? '')}`;
+    if (!problem) continue;
+    process.stderr.write(`hazardsim: --${k}: ${problem}\n`);
+    process.exit(EXIT_INPUT);
+  }
 }
 
 /** Every top-level command, for the message when none is named. */

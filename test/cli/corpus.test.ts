@@ -4,10 +4,10 @@
  * trace, and leave no output folder.
  */
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { ROOT, cli, smallScenario, tempDir, writeScenario } from '../helpers.js';
+import { ROOT, cliAsync, smallScenario, tempDir, writeScenario } from '../helpers.js';
 
 const dir = tempDir();
 const base = smallScenario(dir);
@@ -120,8 +120,82 @@ const PROFILES: [string, () => string, RegExp][] = [
   ['an unknown road class', () => withBehaviour('road', (b) => { b.motion = { road_class: 'F' }; }), /road\.yaml: motion\.road_class: expected one of "A", "B", "C", "D", "E"/],
 ];
 
-function expectRefused(args: string[], first: RegExp, out: string) {
-  const r = cli(args);
+/** Files the other groups need, written beside the scenario. */
+function file(name: string, text: string | Buffer): string {
+  const f = join(dir, name);
+  writeFileSync(f, text);
+  return f;
+}
+const grid = JSON.parse(readFileSync(join(ROOT, 'worlds/grid-city.geojson'), 'utf8'));
+function world(name: string, patch: (w: any) => void): string {
+  const w = structuredClone(grid);
+  patch(w);
+  return file(`${name}.geojson`, JSON.stringify(w));
+}
+const swap = (c: any): any => (typeof c[0] === 'number' ? [c[1], c[0], ...c.slice(2)] : c.map(swap));
+function model(name: string, sidecar: ((s: any) => void) | null, bytes?: Buffer): string {
+  const onnx = join(dir, `${name}.onnx`);
+  writeFileSync(onnx, bytes ?? readFileSync(join(ROOT, 'models/quake-baseline.onnx')));
+  if (sidecar) {
+    const s = JSON.parse(readFileSync(join(ROOT, 'models/quake-baseline.json'), 'utf8'));
+    sidecar(s);
+    writeFileSync(join(dir, `${name}.json`), JSON.stringify(s));
+  }
+  return onnx;
+}
+const onnxScenario = writeScenario(dir, { ...base, detector: { type: 'two-stage', gate: { type: 'sta-lta' }, model: join(ROOT, 'models/quake-baseline.onnx') } }, 'onnx.yaml');
+function sweep(name: string, body: Record<string, unknown>): string {
+  return file(`${name}.yaml`, stringify({ name, scenario: scenario, ...body }));
+}
+const log = join(ROOT, 'data/phone-logs/oxford-pixel-walk-in-hand.csv'), detector = join(ROOT, 'suites/detectors/sta-lta.yaml');
+const fleet = (f: unknown) => set(`fleet=${JSON.stringify(f)}`);
+
+/** Every other kind of input: worlds, models, phone logs, sweeps, fleets and flags. Each makes its own arguments (files written when the case runs). */
+const OTHERS: Record<string, [string, () => string[], RegExp][]> = {
+  worlds: [
+    ['swapped longitude and latitude (one message, with a count)', () => ['run', scenario, ...set(`world=${world('swapped', (w) => { for (const f of w.features) if (f.geometry) f.geometry.coordinates = swap(f.geometry.coordinates); })}`)], /swapped\.geojson: \d+ coordinates have a latitude outside −90…90, e\.g\. .*are longitude and latitude swapped\?/],
+    ['truncated JSON', () => ['run', scenario, ...set(`world=${file('cut.geojson', '{"type": "FeatureCollection", "features": [')}`)], /cut\.geojson: not valid JSON/],
+    ['no boundary', () => ['run', scenario, ...set(`world=${world('noboundary', (w) => { w.features = w.features.filter((f: any) => f.properties.role !== 'boundary'); })}`)], /noboundary\.geojson: a world needs one feature with properties\.role "boundary"/],
+    ['a missing world file', () => ['run', scenario, ...set(`world=${join(dir, 'nowhere.geojson')}`)], /base\.yaml: world: file not found/],
+  ],
+  models: [
+    ['bytes that are not ONNX', () => ['run', onnxScenario, ...set(`detector.model=${model('garbage', (s) => s, Buffer.from('not a model at all'.repeat(8)))}`)], /garbage\.onnx: not an ONNX model/],
+    ['no sidecar', () => ['run', onnxScenario, ...set(`detector.model=${model('lonely', null)}`)], /lonely\.onnx: its sidecar JSON is missing: expected .*lonely\.json/],
+    ['a sidecar rate of 0', () => ['run', onnxScenario, ...set(`detector.model=${model('rate0', (s) => { s.rate_hz = 0; })}`)], /rate0\.json: rate_hz: expected the sample rate in Hz, found 0/],
+    ['a sidecar whose channels do not match the input', () => ['run', onnxScenario, ...set(`detector.model=${model('chans', (s) => { s.channels = ['ax', 'ay']; })}`)], /chans\.json: input\.shape: expected 2 channels/],
+    ['budget of a file that is not a model', () => ['budget', join(ROOT, 'README.md')], /README\.md: expected an ONNX model/],
+  ],
+  'phone logs': [
+    ['an empty CSV', () => ['replay', file('empty.csv', ''), '--detector', detector, '--out', join(dir, 'never')], /empty\.csv: the file is empty/],
+    ['a sample that is text', () => ['replay', file('text.csv', 'time,ax,ay,az\n0,x,y,z\n0.02,1,2,3\n'), '--detector', detector, '--out', join(dir, 'never')], /text\.csv: line 2, ax: expected a number, found "x"/],
+    ['a ZIP that is not one', () => ['replay', file('bad.zip', Buffer.from('PK\x03\x04garbage')), '--detector', detector, '--out', join(dir, 'never')], /bad\.zip: not a readable ZIP archive/],
+    ['units no phone writes', () => ['replay', log, '--detector', detector, '--units', 'furlongs', '--out', join(dir, 'never')], /^hazardsim: --units: expected one of "g", "m\/s2", found "furlongs"/],
+  ],
+  sweeps: [
+    ['a misspelt key', () => ['sweep', sweep('misspelt', { grdi: [{ path: 'seed', values: [1] }] }), '--out', join(dir, 'never')], /misspelt\.yaml: grdi: unknown key "grdi" \(did you mean "grid"\?\)/],
+    ['an empty grid axis', () => ['sweep', sweep('empty-axis', { grid: [{ path: 'seed', values: [] }] }), '--out', join(dir, 'never')], /empty-axis\.yaml: grid\[0\]\.values: expected at least one value/],
+    ['a grid path the scenario does not have', () => ['sweep', sweep('devicez', { grid: [{ path: 'population.devicez', values: [10] }] }), '--out', join(dir, 'never')], /devicez\.yaml: grid\[0\]\.path: point 1 \(population\.devicez=10\): .*unknown key "devicez" \(did you mean "devices"\?\)/],
+    ['a value the scenario refuses', () => ['sweep', sweep('negative', { grid: [{ path: 'population.devices', values: [-100] }] }), '--out', join(dir, 'never')], /negative\.yaml: grid\[0\]\.path: point 1 \(population\.devices=-100\): .*population\.devices: expected a value > 0/],
+    ['no seeds', () => ['sweep', sweep('seedless', { seeds: 0, grid: [{ path: 'seed', values: [1] }] }), '--out', join(dir, 'never')], /seedless\.yaml: seeds: expected a value ≥ 1/],
+  ],
+  fleets: [
+    ['a firmware update for a phone model the population lacks', () => ['run', scenario, ...fleet({ updates: [{ firmware: '2', at: '10s', phones: ['nokia-3310'] }] }), '--out', join(dir, 'never')], /base\.yaml: fleet\.updates\[0\]\.phones\[0\]: expected the name of a phone profile of the population \("mid-range"\), found "nokia-3310"/],
+    ['a rollout step that shrinks', () => ['run', scenario, ...fleet({ rollout: { candidate: { type: 'sta-lta' }, steps: [{ share: 0.5, at: '10s' }, { share: 0.1, at: '20s' }] } }), '--out', join(dir, 'never')], /base\.yaml: fleet\.rollout\.steps\[1\]\.share: expected a share above the previous step's 0\.5/],
+    ['a rollout region with its corners swapped', () => ['run', scenario, ...fleet({ rollout: { candidate: { type: 'sta-lta' }, region: [-119, 37, -121, 35] } }), '--out', join(dir, 'never')], /base\.yaml: fleet\.rollout\.region: expected \[lon_min, lat_min, lon_max, lat_max\] with min < max/],
+    ['telemetry more often than a minute', () => ['run', scenario, ...set('fleet.telemetry_every=10s'), '--out', join(dir, 'never')], /base\.yaml: fleet\.telemetry_every: expected a duration of at least 60 s/],
+  ],
+  flags: [
+    ['a single-valued flag given twice', () => ['run', scenario, '--out', join(dir, 'never'), '--out', join(dir, 'never2')], /^hazardsim: --out: given 2 times \(.*\); give it once/],
+    ['text for a number', () => ['run', scenario, '--seed', 'abc', '--out', join(dir, 'never')], /^hazardsim: --seed: expected a number, found "abc"/],
+    ['no threads', () => ['run', scenario, '--threads', '0', '--out', join(dir, 'never')], /^hazardsim: --threads: expected a whole number of threads from 1 to 256, found 0/],
+    ['a missing required flag', () => ['worker'], /^hazardsim: --redis: missing; this command needs it/],
+    ['a misspelt command', () => ['runn', scenario], /^hazardsim: unknown command "runn"; did you mean run\?/],
+    ['a drift reference that is a dataset', () => ['drift', (mkdirSync(join(dir, 'ds'), { recursive: true }), file('ds/dataset.json', '{}'), join(dir, 'ds')), join(dir, 'ds')], /ds: a dataset: /],
+  ],
+};
+
+async function expectRefused(args: string[], first: RegExp, out: string) {
+  const r = await cliAsync(args);
   expect(r.code, `${args.join(' ')}\n${r.stderr}`).toBe(2);
   const line = r.stderr.trim().split('\n')[0]!;
   expect(line).toMatch(/^hazardsim: /);
@@ -130,15 +204,26 @@ function expectRefused(args: string[], first: RegExp, out: string) {
   expect(existsSync(out)).toBe(false);
 }
 
-describe('bad-input corpus', () => {
+// Each case is a separate process: they run side by side (the corpus is a hundred CLI starts).
+describe.concurrent('bad-input corpus', () => {
   for (const [group, cases] of Object.entries(CASES)) {
-    it.each(cases)(`${group}: %s`, (_what, args, first) => {
+    it.each(cases)(`${group}: %s`, async (_what, args, first) => {
       const out = join(dir, 'never');
-      expectRefused(['run', scenario, '--out', out, ...args], first, out);
+      await expectRefused(['run', scenario, '--out', out, ...args], first, out);
     });
   }
-  it.each(PROFILES)('profiles and behaviours: %s', (_what, make, first) => {
+  it.each(PROFILES)('profiles and behaviours: %s', async (_what, make, first) => {
     const out = join(dir, 'never');
-    expectRefused(['run', make(), '--out', out], first, out);
+    await expectRefused(['run', make(), '--out', out], first, out);
+  });
+  for (const [group, cases] of Object.entries(OTHERS)) {
+    it.each(cases)(`${group}: %s`, async (_what, make, first) => {
+      const args = make();
+      await expectRefused(args.includes('--out') || args[0] !== 'run' ? args : [...args, '--out', join(dir, 'never')], first, join(dir, 'never'));
+    });
+  }
+  it('holds at least 80 cases across scenarios, --set, profiles, worlds, models, phone logs, sweeps, fleets and flags', () => {
+    const n = Object.values(CASES).flat().length + PROFILES.length + Object.values(OTHERS).flat().length;
+    expect(n).toBeGreaterThanOrEqual(80);
   });
 });

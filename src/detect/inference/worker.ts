@@ -33,7 +33,8 @@ const sessions = new Map<string, Promise<ort.InferenceSession>>();
 export function sessionFor(model: string): Promise<ort.InferenceSession> {
   let s = sessions.get(model);
   if (!s) {
-    s = ort.InferenceSession.create(model, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
+    // logSeverityLevel 3: ONNX Runtime's own warnings stay off stderr (errors still come back as exceptions, named by the pool).
+    s = ort.InferenceSession.create(model, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all', logSeverityLevel: 3 });
     sessions.set(model, s);
   }
   return s;
