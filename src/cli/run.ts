@@ -1,5 +1,6 @@
 /** `hazardsim run`: runs a scenario and writes summary.json and manifest.json. */
 import { withFleetScore } from '../fleet/score.js';
+import { unreachableHazardWarnings } from '../engine/reach.js';
 import { join, relative, resolve } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -117,7 +118,9 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
   const scenario = loadScenario(o.scenario, { plugins: builtinPlugins, overrides: o.set ?? [], seed: o.seed });
   const outDir = resolve(o.out ?? `out/${scenario.config.name}`);
   checkOutputFolder(outDir); // before simulating: a bad --out should not cost a run
-  const estimate = estimateRun(scenario, builtinPlugins, loadWorld(scenario.worldFile), threads);
+  const world = loadWorld(scenario.worldFile);
+  scenario.warnings.push(...unreachableHazardWarnings(scenario, world));
+  const estimate = estimateRun(scenario, builtinPlugins, world, threads);
   if (!o.quiet && !o.json) process.stdout.write(`hazardsim: ${describeEstimate(estimate)}\n`);
   checkEstimate(estimate, scenario.file, o.force ?? false);
   if (scenario.config.budget) scenario.warnings.push(...(await (await import('./budget.js')).budgetWarnings(scenario, builtinPlugins)));

@@ -1,4 +1,5 @@
 /** `hazardsim validate`: checks scenario, world and profile files; exit 0 when all are valid, 2 otherwise. */
+import { unreachableHazardWarnings } from '../engine/reach.js';
 import { availableParallelism } from 'node:os';
 import { checkEstimate, describeEstimate, estimateRun } from '../engine/estimate.js';
 import { isInputError, type InputError } from '../core/errors.js';
@@ -48,7 +49,9 @@ export async function validateCommand(files: string[], quiet = false, plugins: P
       else if (kind === 'behaviour') loadBehaviourProfile(file);
       else {
         const s = loadScenario(file, { plugins });
-        const e = estimateRun(s, plugins, loadWorld(s.worldFile), Math.min(availableParallelism(), 4));
+        const world = loadWorld(s.worldFile);
+        s.warnings.push(...unreachableHazardWarnings(s, world));
+        const e = estimateRun(s, plugins, world, Math.min(availableParallelism(), 4));
         v.estimate = { phones: e.phones, device_hours: e.deviceHours, memory_bytes: e.memoryBytes, limit_bytes: e.limitBytes, wall_seconds: e.wallSeconds, threads: e.threads };
         checkEstimate(e, s.file, force);
         note = ` — ${describeEstimate(e)}`;

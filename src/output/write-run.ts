@@ -86,6 +86,8 @@ export function runCounts(result: RunResult) {
     pushes_lost_to_outage: result.pushes.lostToOutage,
     /** The on-device budget view, per detector and phone profile (measured timings are in the manifest). */
     detector_budget: result.budget.map(({ timing: _timing, ...row }) => row),
+    /** What the scenario was warned about (a hazard no phone could observe, a magnitude outside a model's range, a budget exceeded…). */
+    ...(result.state.scenario.warnings.length ? { warnings: result.state.scenario.warnings } : {}),
     /** Fleet operations: telemetry, firmware updates, a staged rollout and what it cost (scenarios with a fleet section). */
     ...(result.state.scenario.config.fleet ? { fleet: fleetCounts(result) } : {}),
   };

@@ -220,6 +220,7 @@ table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:
 <body>
 <h1>hazardsim report: ${esc(s.scenario.name)}</h1>
 <p class="muted">seed ${esc(s.scenario.seed)} · scenario hash ${esc(String(s.scenario.hash).slice(0, 12))} · ${esc(m.created ?? '')} · hazardsim ${esc(m.versions?.hazardsim ?? '')}</p>
+${(s.warnings ?? []).length ? `<p class="warning"><b>Warnings:</b> ${(s.warnings as string[]).map(esc).join('; ')}</p>` : ''}
 <h2>Hazards</h2>
 ${table(['hazard', 'kind', 'matched', 'alert latency, s', 'timely share % (95 % CI) / targets', 'median warning, s (95 % CI)', 'first estimate', 'last estimate'], hazards)}
 <p>False alerts: <b>${s.false_alerts}</b> (${fmtNum(s.false_alerts_per_day, 2)} per day; ${fmtNum(s.false_alerts_per_million_phone_hours, 1)} per million phone-hours) · missed hazards: <b>${s.missed_hazards ?? '–'}</b></p>

@@ -51,6 +51,19 @@ describe('no silent wrong result, nothing lost', () => {
     refused(['run', file, '--out', join(dir, 'tick'), '--set', 'tick=2m'], /^hazardsim: .*scenario\.yaml: tick: expected a tick no longer than the duration \(60 s\), found 120/, join(dir, 'tick'));
   });
 
+  it('warns, in the output, the summary and the report, about a hazard no phone could observe, with lon and lat swapped', () => {
+    // The small city lies at 36.0° N, 120.0° W; [lat, lon] given as [lon, lat] puts the quake in Antarctica.
+    const out = join(dir, 'far');
+    const r = cli(['run', file, '--out', out, '--set', 'hazards.0.lon=36.0', '--set', 'hazards.0.lat=-89.5', '--set', 'duration=30s', '--set', 'hazards.0.origin_time=5s']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: .*scenario\.yaml: hazards\[0\]: lon 36, lat -89\.5 lies [\d,]+ km outside world small-city: no phone can observe it/);
+    expect(r.stdout).not.toMatch(/MISSED/);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.missed_hazards).toBe(0);
+    expect(summary.warnings.join()).toMatch(/no phone can observe it/);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/Warnings:.*no phone can observe it/);
+  });
+
   it('names the field and lists the choices for an unknown server type, alone or in a list', () => {
     refused(['run', file, '--out', join(dir, 'sv1'), '--set', 'server={type: quake}'], /^hazardsim: .*scenario\.yaml: server\.type: unknown value "quake"; expected one of "cell-ratio", "binomial"/);
     refused(['run', file, '--out', join(dir, 'sv2'), '--set', 'server=[{type: cell-ratio}, {type: quake}]'], /^hazardsim: .*scenario\.yaml: server\[1\]\.type: unknown value "quake"/);
