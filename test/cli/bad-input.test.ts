@@ -154,4 +154,28 @@ describe('interrupted while writing', () => {
     expect(readdirSync(dir).filter((e) => e.startsWith('.run.'))).toEqual([]);
     expect(readFileSync(join(out, 'summary.json'), 'utf8')).toBe(before);
   }, 60_000);
+
+  it.each([['SIGTERM', 143], ['SIGINT', 130]] as const)('%s during the simulation leaves nothing and the earlier result intact', async (signal, code) => {
+    const { spawn } = await import('node:child_process');
+    const { CLI } = await import('../helpers.js');
+    const dir = tempDir();
+    const file = writeScenario(dir, smallScenario(dir, { duration: '30m' }));
+    const out = join(dir, 'run');
+    expect(cli(['run', file, '--out', out, '--quiet', '--set', 'duration=60s']).code).toBe(0);
+    const before = readFileSync(join(out, 'summary.json'), 'utf8');
+    // 30 simulated minutes take several seconds: the signal comes while the phones are being simulated.
+    const child = spawn(process.execPath, [CLI, 'run', file, '--out', out, '--seed', '99'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d) => { stdout += String(d); });
+    child.stderr.on('data', (d) => { stderr += String(d); });
+    for (let i = 0; i < 600 && !/estimate:/.test(stdout); i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(readdirSync(dir).some((e) => e.startsWith('.run.tmp-'))).toBe(false); // not writing yet
+    child.kill(signal);
+    // It stops as the signal asks (killed by it, or exiting with 128 + its number) and writes nothing.
+    const [exit, by] = await new Promise<[number | null, string | null]>((r) => child.on('exit', (c, sig) => r([c, sig])));
+    expect(exit === code || by === signal, `exit ${exit}, signal ${by}; ${stderr}`).toBe(true);
+    expect(readdirSync(dir).filter((e) => e.startsWith('.run.'))).toEqual([]);
+    expect(readFileSync(join(out, 'summary.json'), 'utf8')).toBe(before);
+  }, 60_000);
 });
