@@ -16,7 +16,10 @@ export const fleetBench: Bench = {
       record(`fleet.telemetry.${label}.device_seconds_per_s`, r.figures.deviceSeconds / r.figures.wallSeconds, 'device-s/s');
       if (r.telemetry) record('fleet.telemetry.rows', r.telemetry.rows, 'rows');
     }
-    const r = await runScenario(loadScenario(join(PACKAGE_ROOT, 'scenarios/rollout-bad.yaml'), { plugins: builtinPlugins, overrides: ['duration=1h'] }), { plugins: builtinPlugins, threads: 2 });
+    const rollout = join(PACKAGE_ROOT, 'scenarios/rollout-bad.yaml');
+    const plain = await runScenario(loadScenario(rollout, { plugins: builtinPlugins, overrides: ['duration=1h', 'hazards=[]', 'fleet=null'] }), { plugins: builtinPlugins, threads: 2 });
+    record('fleet.rollout.without_fleet.device_seconds_per_s', plain.figures.deviceSeconds / plain.figures.wallSeconds, 'device-s/s');
+    const r = await runScenario(loadScenario(rollout, { plugins: builtinPlugins, overrides: ['duration=1h', 'hazards=[]'] }), { plugins: builtinPlugins, threads: 2 });
     record('fleet.rollout.device_seconds_per_s', r.figures.deviceSeconds / r.figures.wallSeconds, 'device-s/s');
     record('fleet.rollout.time_to_detect_s', r.rollout!.alarmAt - r.rollout!.startedAt, 's');
   },
