@@ -357,7 +357,8 @@ export function reportStage(rt: Runtimes): DeviceStage {
       const d = f.d, a = activity[d]!;
       gnss.update(d, f.t1 - f.since, a === Activity.Home || a === Activity.Work ? 'indoor' : outdoor);
       // A phone model that has not joined the fleet sends nothing (its first heartbeat comes when it joins).
-      const from = Math.max(f.i === 0 ? f.t0 - warmup : f.t0, joinsAt[f.profile]!);
+      const joins = joinsAt[f.profile]!;
+      const from = joins > 0 ? Math.max(f.t0, joins) : f.i === 0 ? f.t0 - warmup : f.t0;
       // The device's heartbeat phase, kept while its ticks run one after another.
       if (d !== phaseOf) { phaseOf = d; phase = heartbeatPhase(rt.heartbeatKey, d, every); }
       for (let hb = heartbeatAfter(phase, every, from); hb < f.t1; hb += every) {

@@ -18,13 +18,15 @@ import { writeTables, type ColumnSource, type TableColumn } from './tables.js';
 import { TELEMETRY_TABLE_COLUMNS } from '../fleet/telemetry-table.js';
 
 const col = (name: string, type: TableColumn['type'], unit: string, doc: string): TableColumn => ({ name, type, unit, doc });
+/** The device, trigger and alert tables' positions, as GeoParquet geometry (points in OGC:CRS84). */
+const LON_LAT = { lon: 'lon', lat: 'lat' } as const;
 const TIME = 's after the run start (simulation clock)';
 
 export const DEVICE_COLUMNS: TableColumn[] = [
   col('device', 'int', '', 'device index'), col('hazard', 'int', '', 'hazard index in the scenario'),
   col('lon', 'double', 'degree', 'longitude (WGS84) where the phone was at the end of the run'), col('lat', 'double', 'degree', 'latitude (WGS84)'),
   col('reached', 'bool', '', 'the hazard reached this phone'), col('should_alert', 'bool', '', 'the phone deserved an alert (its intensity reached the alert level)'),
-  col('intensity', 'double', 'g or hPa', 'peak intensity at the phone: PGA in g for earthquakes, pressure step in hPa for pressure fronts'),
+  col('pga_g', 'double', 'g', 'earthquakes: peak ground acceleration at the phone'), col('pressure_step_hpa', 'double', 'hPa', 'pressure fronts: the pressure step at the phone'),
   col('mmi', 'double', 'MMI', 'modified Mercalli intensity (earthquakes; Worden et al. 2012 from PGA and PGV)'),
   col('first_s', 'double', 's', `first arrival (P wave for earthquakes), ${TIME}`), col('impact_s', 'double', 's', `damaging arrival (S wave for earthquakes), ${TIME}`),
   col('receipt_s', 'double', 's', `first alert received, ${TIME}; empty when none`), col('warning_s', 'double', 's', 'impact_s − receipt_s: warning time (negative: the alert came late)'),
@@ -34,10 +36,10 @@ export const TRIGGER_COLUMNS: TableColumn[] = [
   col('device', 'int', '', 'device index'), col('kind', 'string', '', 'trigger or update'), col('channel', 'string', '', 'shaking, bump, crash or pressure'),
   col('time_s', 'double', 's', `when the phone sent it, ${TIME}`), col('device_time_s', 'double', 's', 'the same on the phone\'s own clock (offset and drift)'),
   col('onset_device_time_s', 'double', 's', 'onset of the event the trigger reports, on the phone\'s clock'), col('arrival_s', 'double', 's', `arrival at the server, ${TIME}; empty: lost`),
-  col('amplitude_ms2', 'double', 'm/s²', 'peak acceleration the detector measured (m/s², not milliseconds)'), col('ratio', 'double', '', 'detector ratio (STA/LTA, or amplitude over the threshold)'),
+  col('amplitude_m_s2', 'double', 'm/s²', 'peak acceleration the detector measured'), col('ratio', 'double', '', 'detector ratio (STA/LTA, or amplitude over the threshold)'),
   col('score', 'double', '', 'model probability (two-stage and onnx-window detectors); empty otherwise'),
   col('lon', 'double', 'degree', 'longitude of the phone\'s own GNSS fix (WGS84)'), col('lat', 'double', 'degree', 'latitude of the phone\'s own GNSS fix (WGS84)'),
-  col('speed_ms', 'double', 'm/s', 'GNSS speed when the trigger began (metres per second, not milliseconds)'), col('speed_after_ms', 'double', 'm/s', 'crash: GNSS speed read again later (m/s)'),
+  col('speed_m_s', 'double', 'm/s', 'GNSS speed when the trigger began'), col('speed_after_m_s', 'double', 'm/s', 'crash: GNSS speed read again later'),
   col('step_pa', 'double', 'Pa', 'pressure step (pressure-step detector)'),
 ];
 export const ALERT_COLUMNS: TableColumn[] = [
@@ -97,7 +99,9 @@ export class DeviceRows {
       device: d.slice(0, n), hazard: this.hazard.slice(0, n),
       lon: gather((i) => this.positions.lon[d[i]!]!), lat: gather((i) => this.positions.lat[d[i]!]!),
       reached: { constant: true }, should_alert: Uint8Array.from({ length: n }, (_, i) => this.flags[i]! & 1),
-      intensity: gather((i) => dev(i).intensity[d[i]!]!), mmi: gather((i) => dev(i).mmi[d[i]!]!),
+      pga_g: gather((i) => (this.truths[this.hazard[i]!]!.kind === 'earthquake' ? dev(i).intensity[d[i]!]! : NaN)),
+      pressure_step_hpa: gather((i) => (this.truths[this.hazard[i]!]!.kind === 'pressure-front' ? dev(i).intensity[d[i]!]! : NaN)),
+      mmi: gather((i) => dev(i).mmi[d[i]!]!),
       first_s: gather((i) => dev(i).first[d[i]!]!), impact_s: gather((i) => dev(i).impact[d[i]!]!),
       receipt_s: this.receipt.slice(0, n), warning_s: this.warning.slice(0, n),
       outcome: { codes: outcome, labels: OUTCOMES }, take_action: Uint8Array.from({ length: n }, (_, i) => (this.flags[i]! >> 1) & 1),
@@ -192,8 +196,8 @@ export async function writeRunFiles(dir: string, result: RunResult, devices: Dev
     device: log.device, kind: { codes: log.kind, labels: ['trigger', 'update'] },
     channel: log.otherChannel ? Array.from({ length: nt }, (_, i) => result.triggers.channelAt(i) ?? 'shaking') : { codes: log.channel, labels: channels },
     time_s: log.time, device_time_s: log.deviceTime, onset_device_time_s: log.onsetDeviceTime, arrival_s: log.arrival,
-    amplitude_ms2: log.amplitude, ratio: log.ratio, score: log.score ?? { constant: null }, lon: tlon, lat: tlat,
-    speed_ms: log.speed ?? { constant: null }, speed_after_ms: log.speedAfter ?? { constant: null }, step_pa: log.step ?? { constant: null },
+    amplitude_m_s2: log.amplitude, ratio: log.ratio, score: log.score ?? { constant: null }, lon: tlon, lat: tlat,
+    speed_m_s: log.speed ?? { constant: null }, speed_after_m_s: log.speedAfter ?? { constant: null }, step_pa: log.step ?? { constant: null },
   };
   const rc = result.receipts.columns(), nr = result.receipts.length;
   const r: Record<string, ColumnSource> = { device: rc.device, event: rc.event, seq: rc.seq, time_s: rc.time, tier: { codes: rc.tier, labels: TIERS } };
@@ -207,9 +211,9 @@ export async function writeRunFiles(dir: string, result: RunResult, devices: Dev
   };
   const alerts = alertRows(result.alerts);
   await writeTables([
-    { dir, name: 'devices', columns: DEVICE_COLUMNS, data: devices.sources(), rows: devices.rows, meta },
-    { dir, name: 'triggers', columns: withUtc(TRIGGER_COLUMNS, t), data: t, rows: nt, meta },
-    { dir, name: 'alerts', columns: withUtc(ALERT_COLUMNS, alerts), data: alerts, rows: result.alerts.length, meta },
+    { dir, name: 'devices', columns: DEVICE_COLUMNS, data: devices.sources(), rows: devices.rows, meta, geometry: LON_LAT },
+    { dir, name: 'triggers', columns: withUtc(TRIGGER_COLUMNS, t), data: t, rows: nt, meta, geometry: LON_LAT },
+    { dir, name: 'alerts', columns: withUtc(ALERT_COLUMNS, alerts), data: alerts, rows: result.alerts.length, meta, geometry: LON_LAT },
     { dir, name: 'receipts', columns: withUtc(RECEIPT_COLUMNS, r), data: r, rows: nr, meta },
     ...(result.telemetry ? [{ dir, name: 'telemetry', columns: TELEMETRY_TABLE_COLUMNS, data: result.telemetry.columns() as Record<string, ColumnSource>, rows: result.telemetry.rows, meta }] : []),
   ], { threads: options.threads ?? 2 });

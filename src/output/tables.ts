@@ -19,16 +19,19 @@ export interface TableColumn {
 }
 
 const PARQUET: Record<ColumnType, object> = {
-  int: { type: 'INT32' },
+  // 64-bit, as pandas, polars and DuckDB read whole numbers from the CSV beside it.
+  int: { type: 'INT64' },
   double: { type: 'DOUBLE' },
   string: { type: 'BYTE_ARRAY', converted_type: 'UTF8' },
   bool: { type: 'BOOLEAN' },
 };
 
-const cell = (v: unknown): string => {
+const cell = (v: unknown, type: ColumnType): string => {
   if (v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v))) return '';
   if (typeof v === 'string') return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
   if (typeof v === 'boolean') return v ? 'true' : 'false';
+  // A whole number in a double column keeps its decimal point, so readers infer the Parquet's type.
+  if (type === 'double' && typeof v === 'number' && Number.isInteger(v) && Math.abs(v) < 1e21) return `${v}.0`;
   return String(v);
 };
 
@@ -50,14 +53,15 @@ export type ColumnValues = ArrayLike<unknown> | ((row: number) => unknown);
  * table of millions of rows never exists as one array of boxed values or one string. Returns the
  * files written.
  */
-export async function writeTable(dir: string, name: string, columns: readonly TableColumn[], data: Record<string, ColumnValues>, rows: number, meta: Record<string, string> = {}): Promise<string[]> {
+export async function writeTable(dir: string, name: string, columns: readonly TableColumn[], data: Record<string, ColumnValues>, rows: number, meta: Record<string, string> = {}, geometry?: GeometryColumns): Promise<string[]> {
   /** Rows [from, to) of column c, as Parquet and CSV take them (nulls for missing, booleans for bool). */
   const slice = (c: TableColumn, from: number, to: number): unknown[] => {
     const src = data[c.name]!, out = new Array(to - from);
     const get = typeof src === 'function' ? src : (i: number) => src[i];
     for (let i = from; i < to; i++) {
       const v = get(i);
-      out[i - from] = v === undefined || v === null || (typeof v === 'number' && !Number.isFinite(v)) ? null : c.type === 'bool' ? Boolean(v) : v;
+      // Missing values (and empty strings, which the CSV cannot tell from them) are nulls.
+      out[i - from] = v === undefined || v === null || v === '' || (typeof v === 'number' && !Number.isFinite(v)) ? null : c.type === 'bool' ? Boolean(v) : c.type === 'int' ? BigInt(v as number) : v;
     }
     return out;
   };
@@ -65,22 +69,30 @@ export async function writeTable(dir: string, name: string, columns: readonly Ta
   const kvMetadata = [
     ...Object.entries(meta).map(([key, value]) => ({ key, value })),
     { key: 'hazardsim:columns', value: JSON.stringify(Object.fromEntries(columns.map((c) => [c.name, { type: c.type, unit: c.unit ?? '', description: c.doc ?? '' }]))) },
+    ...(geometry ? [{ key: 'geo', value: JSON.stringify(geoMetadata(data, rows, geometry)) }] : []),
   ];
+  // GeoParquet: a WKB point per row from the longitude and latitude columns (Parquet only; the CSV has them as columns).
+  const geomField = geometry ? [{ name: 'geometry', repetition_type: 'OPTIONAL', type: 'BYTE_ARRAY' }] : [];
   const pw = new ParquetWriter({
     kvMetadata,
     writer: fileWriter(join(dir, `${name}.parquet`)),
-    schema: [{ name: 'root', num_children: columns.length }, ...columns.map((c) => ({ name: c.name, repetition_type: 'OPTIONAL', ...PARQUET[c.type] }))] as never,
+    schema: [{ name: 'root', num_children: columns.length + geomField.length }, ...columns.map((c) => ({ name: c.name, repetition_type: 'OPTIONAL', ...PARQUET[c.type] })), ...geomField] as never,
   });
   const csv = rows <= CSV_MAX_ROWS ? createWriteStream(join(dir, `${name}.csv`)) : undefined;
+  // A stream error (the folder went away, the disk filled) is kept and thrown at the end, never left unhandled.
+  let csvError: Error | undefined;
+  csv?.on('error', (err) => { csvError ??= err; });
   csv?.write(columns.map((c) => c.name).join(',') + '\n');
   for (let from = 0; from < Math.max(rows, 1); from += ROW_GROUP) {
     const to = Math.min(rows, from + ROW_GROUP);
     const group = columns.map((c) => slice(c, from, to));
-    pw.write({ columnData: columns.map((c, k) => ({ name: c.name, data: group[k]! })), rowGroupSize: ROW_GROUP });
+    const columnData = columns.map((c, k) => ({ name: c.name, data: group[k]! }));
+    if (geometry) columnData.push({ name: 'geometry', data: wkbPoints(data, geometry, from, to) });
+    pw.write({ columnData, rowGroupSize: ROW_GROUP });
     if (csv) {
       let buf = '';
       for (let i = 0; i < to - from; i++) {
-        buf += group.map((g) => cell(g[i])).join(',') + '\n';
+        buf += group.map((g, k) => cell(g[i], columns[k]!.type)).join(',') + '\n';
         if (buf.length > 1 << 20) { csv.write(buf); buf = ''; }
       }
       csv.write(buf);
@@ -88,8 +100,43 @@ export async function writeTable(dir: string, name: string, columns: readonly Ta
     if (rows === 0) break;
   }
   pw.finish();
-  if (csv) await new Promise<void>((resolve, reject) => csv.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  if (csv) await new Promise<void>((resolve, reject) => csv.end((err?: Error | null) => (err ?? csvError ? reject(err ?? csvError) : resolve())));
   return csv ? [`${name}.parquet`, `${name}.csv`] : [`${name}.parquet`];
+}
+
+/** Which columns hold a table's longitude and latitude (WGS84 degrees), for its GeoParquet geometry. */
+export interface GeometryColumns {
+  lon: string;
+  lat: string;
+}
+
+const valueAt = (v: ColumnValues, i: number): unknown => (typeof v === 'function' ? v(i) : v[i]);
+
+/** Rows [from, to) as WKB points (little-endian, type 1, x = longitude, y = latitude); null where either is missing. */
+function wkbPoints(data: Record<string, ColumnValues>, g: GeometryColumns, from: number, to: number): (Uint8Array | null)[] {
+  const out: (Uint8Array | null)[] = new Array(to - from);
+  for (let i = from; i < to; i++) {
+    const x = Number(valueAt(data[g.lon]!, i)), y = Number(valueAt(data[g.lat]!, i));
+    if (!Number.isFinite(x) || !Number.isFinite(y)) { out[i - from] = null; continue; }
+    const b = new Uint8Array(21), v = new DataView(b.buffer);
+    b[0] = 1; v.setUint32(1, 1, true); v.setFloat64(5, x, true); v.setFloat64(13, y, true);
+    out[i - from] = b;
+  }
+  return out;
+}
+
+/** The GeoParquet 1.1 file metadata: a WKB point column in OGC:CRS84 (longitude, latitude), with its bounding box. */
+function geoMetadata(data: Record<string, ColumnValues>, rows: number, g: GeometryColumns) {
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (let i = 0; i < rows; i++) {
+    const x = Number(valueAt(data[g.lon]!, i)), y = Number(valueAt(data[g.lat]!, i));
+    if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+    if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; if (y > y1) y1 = y;
+  }
+  return {
+    version: '1.1.0', primary_column: 'geometry',
+    columns: { geometry: { encoding: 'WKB', geometry_types: ['Point'], ...(x0 <= x1 ? { bbox: [x0, y0, x1, y1] } : {}) } },
+  };
 }
 
 /**
@@ -111,6 +158,8 @@ export interface TableTask {
   data: Record<string, ColumnSource>;
   rows: number;
   meta?: Record<string, string>;
+  /** Longitude and latitude columns: the Parquet file also gets a GeoParquet geometry column. */
+  geometry?: GeometryColumns;
 }
 
 /** The column values a task's sources stand for. */
@@ -131,7 +180,7 @@ export function resolveSources(data: Record<string, ColumnSource>): Record<strin
 
 /** Writes a task's table (in this thread). */
 export function writeTableTask(t: TableTask): Promise<string[]> {
-  return writeTable(t.dir, t.name, t.columns, resolveSources(t.data), t.rows, t.meta);
+  return writeTable(t.dir, t.name, t.columns, resolveSources(t.data), t.rows, t.meta, t.geometry);
 }
 
 /** Tables with at least this many rows in all are written on worker threads, side by side. */
@@ -169,10 +218,19 @@ export async function writeTables(tasks: readonly TableTask[], options: { thread
   }
 }
 
+/** 64-bit integers as numbers (hyparquet reads them as BigInt; table values stay far below 2^53). */
+export const plain = (v: unknown): unknown => (typeof v === 'bigint' ? Number(v) : v);
+
+/** Rows with 64-bit integers as numbers. */
+export function plainRows(rows: Record<string, unknown>[]): Record<string, unknown>[] {
+  for (const r of rows) for (const k in r) if (typeof r[k] === 'bigint') r[k] = Number(r[k]);
+  return rows;
+}
+
 /** Reads `name.parquet` from `dir` as row objects. */
 export async function readTable(dir: string, name: string): Promise<Record<string, unknown>[]> {
   const bytes = readFileSync(join(dir, `${name}.parquet`));
-  return (await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) })) as Record<string, unknown>[];
+  return plainRows((await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) })) as Record<string, unknown>[]);
 }
 
 /**
@@ -193,7 +251,7 @@ export async function readTableSample(dir: string, name: string, columns: readon
     await parquetRead({
       file, metadata, columns: [c],
       onChunk: ({ columnData, rowStart }) => {
-        for (let i = Math.ceil(rowStart / stride) * stride; i < rowStart + columnData.length; i += stride) rows[i / stride]![c] = columnData[i - rowStart] ?? null;
+        for (let i = Math.ceil(rowStart / stride) * stride; i < rowStart + columnData.length; i += stride) rows[i / stride]![c] = plain(columnData[i - rowStart]) ?? null;
       },
     });
   }

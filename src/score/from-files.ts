@@ -41,7 +41,7 @@ export async function summaryFromFiles(dir: string, o: { scoring?: Partial<Scori
     if (!dev || !(d >= 0 && d < n)) throw new InputError(join(dir, 'devices.parquet'), { path: `device ${r.device}`, message: 'refers to a phone or hazard the run does not have' });
     dev.reached[d] = r.reached ? 1 : 0;
     dev.shouldAlert[d] = r.should_alert ? 1 : 0;
-    dev.intensity[d] = num(r.intensity);
+    dev.intensity[d] = num(r.pga_g ?? r.pressure_step_hpa);
     dev.mmi[d] = num(r.mmi);
     dev.first[d] = num(r.first_s);
     dev.impact[d] = num(r.impact_s);

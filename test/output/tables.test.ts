@@ -23,8 +23,8 @@ describe('self-describing tables', () => {
       for (const name of header) expect(columns[name].description, `${table}.${name}`).not.toBe('');
       if (table === 'triggers') {
         // The names that read as milliseconds say what they are.
-        expect(columns.speed_ms.unit).toBe('m/s');
-        expect(columns.amplitude_ms2.unit).toBe('m/s²');
+        expect(columns.speed_m_s.unit).toBe('m/s');
+        expect(columns.amplitude_m_s2.unit).toBe('m/s²');
         expect(columns.time_s.unit).toBe('s');
       }
       if (table === 'alerts') expect(columns.x.description).toMatch(/east of the world's origin/);
