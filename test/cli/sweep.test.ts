@@ -27,7 +27,7 @@ describe('hazardsim sweep (local)', () => {
     expect(r.stderr).not.toMatch(/error/i);
     expect(r.stdout).toMatch(/2 points × 2 seeds = 4 runs/);
     const rows = csv(join(out, 'sweep.csv'));
-    expect(rows.map((x) => [x['hazards.0.magnitude'], x.seed])).toEqual([['5', '7'], ['5', '8'], ['6', '7'], ['6', '8']]);
+    expect(rows.map((x) => [Number(x['hazards.0.magnitude']), Number(x.seed)])).toEqual([[5, 7], [5, 8], [6, 7], [6, 8]]);
     const single = cli(['run', scenario, '--set', 'hazards.0.magnitude=6', '--seed', '8', '--out', join(dir, 'single'), '--quiet']);
     expect(single.code).toBe(0);
     const s = JSON.parse(readFileSync(join(dir, 'single', 'summary.json'), 'utf8')), h = s.hazards[0];
