@@ -191,9 +191,14 @@ async function main(argv: string[]): Promise<void> {
     )
     .command(
       'schema',
-      'Print the JSON Schema of scenario, phone-profile, behaviour or sweep files (for editor autocompletion)',
-      (y) => y.option('kind', { type: 'string', choices: ['scenario', 'phone', 'behaviour', 'sweep'], default: 'scenario', describe: 'which file kind the schema is for' }),
+      'Print the JSON Schema of scenario, phone-profile, behaviour or sweep files (for editor autocompletion), of a run\'s summary.json, or of a model sidecar',
+      (y) => y.option('kind', { type: 'string', choices: ['scenario', 'phone', 'behaviour', 'sweep', 'summary', 'sidecar'], default: 'scenario', describe: 'which file kind the schema is for' }),
       (a) => guard(async () => {
+        if (a.kind === 'summary' || a.kind === 'sidecar') {
+          const schema = a.kind === 'summary' ? (await import('./score/summary-schema.js')).summaryJsonSchema() : (await import('./detect/sidecar.js')).sidecarJsonSchema();
+          process.stdout.write(JSON.stringify(schema, null, 2) + '\n');
+          return;
+        }
         if (a.kind === 'sweep') {
           const { sweepJsonSchema } = await import('./cli/sweep/spec.js');
           process.stdout.write(JSON.stringify(sweepJsonSchema(), null, 2) + '\n');

@@ -10,12 +10,14 @@ import { createRequire } from 'node:module';
 import type onnxProto from 'onnx-proto';
 import { InputError } from '../core/errors.js';
 import { displayPath } from '../core/paths.js';
+import { CHANNELS, sidecarSchema } from './sidecar.js';
+import { issuesToProblems } from '../plugin/issues.js';
 
 /** onnx-proto, loaded on first use: worker threads import this module but never read a graph. */
 let proto: typeof onnxProto | undefined;
 const onnxOf = (): typeof onnxProto.onnx => (proto ??= createRequire(import.meta.url)('onnx-proto') as typeof onnxProto).onnx;
 
-export const CHANNEL_NAMES = ['ax', 'ay', 'az', 'gx', 'gy', 'gz'] as const;
+export const CHANNEL_NAMES = CHANNELS;
 
 export type { ModelInfo } from '../plugin/model.js';
 import type { ModelInfo } from '../plugin/model.js';
@@ -53,12 +55,9 @@ export function loadModel(modelPath: string, sidecarPath = modelPath.replace(/\.
   const need = (ok: boolean, path: string, what: string, found: unknown) => {
     if (!ok) throw new InputError(shownSide, { path, message: `expected ${what}, found ${JSON.stringify(found) ?? 'nothing'}` });
   };
-  need(typeof side.input?.name === 'string', 'input.name', 'the name of the model input', side.input?.name);
-  need(Array.isArray(side.input?.shape) && side.input.shape.length === 3, 'input.shape', 'the input shape [batch, channels, samples]', side.input?.shape);
-  need(typeof side.output?.name === 'string', 'output.name', 'the name of the model output', side.output?.name);
-  need(Array.isArray(side.channels) && side.channels.length > 0 && side.channels.every((c: unknown) => CHANNEL_NAMES.includes(c as never)), 'channels', `a list of channels from ${CHANNEL_NAMES.join(', ')}`, side.channels);
-  need(typeof side.rate_hz === 'number' && side.rate_hz > 0, 'rate_hz', 'the sample rate in Hz', side.rate_hz);
-  need(side.threshold === undefined || (typeof side.threshold === 'number' && side.threshold >= 0 && side.threshold <= 1), 'threshold', 'a probability threshold from 0 to 1', side.threshold);
+  // The contract's fields (schema/sidecar.schema.json), then what ties them to each other and to the graph.
+  const checked = sidecarSchema.safeParse(side, { reportInput: true });
+  if (!checked.success) throw new InputError(shownSide, issuesToProblems(checked.error.issues, sidecarSchema, side));
   const channels: string[] = side.channels;
   const [, C, S] = side.input.shape as [unknown, number, number];
   need(C === channels.length, 'input.shape', `${channels.length} channels (the channels list)`, C);

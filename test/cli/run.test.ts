@@ -123,6 +123,12 @@ describe('hazardsim validate and schema', () => {
     expect(sw.code).toBe(0);
     expect(JSON.parse(sw.stdout).title).toBe('hazardsim sweep');
     expect(readFileSync(join(ROOT, 'schema/sweep.schema.json'), 'utf8')).toBe(sw.stdout);
+    // And for what runs and training write: summary.json and the model sidecar.
+    for (const kind of ['summary', 'sidecar']) {
+      const k = cli(['schema', '--kind', kind]);
+      expect(k.code).toBe(0);
+      expect(readFileSync(join(ROOT, `schema/${kind}.schema.json`), 'utf8')).toBe(k.stdout);
+    }
     for (const f of readdirSync(join(ROOT, 'sweeps')).filter((n) => n.endsWith('.yaml'))) {
       expect(readFileSync(join(ROOT, 'sweeps', f), 'utf8').split('\n')[0], f).toBe('# yaml-language-server: $schema=../schema/sweep.schema.json');
     }

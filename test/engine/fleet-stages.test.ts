@@ -10,6 +10,7 @@ import { loadScenario } from '../../src/scenario/load.js';
 import { runScenario } from '../../src/engine/run.js';
 import { buildSummary } from '../../src/cli/run.js';
 import { builtinPlugins } from '../../src/plugins.js';
+import { summarySchema } from '../../src/score/summary-schema.js';
 import { ROOT, cli, smallScenario, tempDir, writeScenario } from '../helpers.js';
 
 const staLta = { type: 'sta-lta', highpass_hz: 1, sta: '0.5s', lta: '10s', on_ratio: 4, off_ratio: 1.5, min_amplitude_g: 0.01 };
@@ -84,6 +85,7 @@ describe('fleet stages', () => {
     ];
     const [a, b] = runs.map((r) => buildSummary(r) as Record<string, any>);
     expect(JSON.stringify(b!.fleet)).toBe(JSON.stringify(a!.fleet));
+    expect(summarySchema.safeParse(a).success).toBe(true); // the fleet block as schema/summary.schema.json describes it
     const ro = a!.fleet.rollout;
     expect(ro.status).toBe('rolled_back');
     expect(ro.final_step).toBe(0); // before 50 %

@@ -1,3 +1,4 @@
+import { summarySchema } from '../../src/score/summary-schema.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +24,9 @@ describe('run outputs, score, report and compare', () => {
   it('writes the row tables as Parquet and CSV that agree, and GeoJSON of alerts and truth', async () => {
     for (const f of ['summary.json', 'manifest.json', 'report.html', 'truth.json', 'alerts.geojson', 'truth.geojson']) expect(existsSync(join(A, f))).toBe(true);
     const summary = JSON.parse(readFileSync(join(A, 'summary.json'), 'utf8'));
+    // summary.json follows its schema (schema/summary.schema.json): no field the schema does not describe.
+    const checked = summarySchema.safeParse(summary);
+    expect(checked.success, JSON.stringify(checked.error?.issues.slice(0, 3))).toBe(true);
     for (const t of ['devices', 'triggers', 'alerts', 'receipts']) {
       const rows = await readTable(A, t);
       const csv = readFileSync(join(A, `${t}.csv`), 'utf8').trimEnd().split('\n');
