@@ -18,7 +18,7 @@ import { writeTables, type ColumnSource, type TableColumn } from './tables.js';
 import { TELEMETRY_TABLE_COLUMNS } from '../fleet/telemetry-table.js';
 
 const col = (name: string, type: TableColumn['type'], unit: string, doc: string): TableColumn => ({ name, type, unit, doc });
-/** The device, trigger and alert tables' positions, as GeoParquet geometry (points in OGC:CRS84). */
+/** The device and alert tables' positions, as GeoParquet geometry (points in OGC:CRS84). */
 const LON_LAT = { lon: 'lon', lat: 'lat' } as const;
 const TIME = 's after the run start (simulation clock)';
 
@@ -212,7 +212,7 @@ export async function writeRunFiles(dir: string, result: RunResult, devices: Dev
   const alerts = alertRows(result.alerts);
   await writeTables([
     { dir, name: 'devices', columns: DEVICE_COLUMNS, data: devices.sources(), rows: devices.rows, meta, geometry: LON_LAT },
-    { dir, name: 'triggers', columns: withUtc(TRIGGER_COLUMNS, t), data: t, rows: nt, meta, geometry: LON_LAT },
+    { dir, name: 'triggers', columns: withUtc(TRIGGER_COLUMNS, t), data: t, rows: nt, meta },
     { dir, name: 'alerts', columns: withUtc(ALERT_COLUMNS, alerts), data: alerts, rows: result.alerts.length, meta, geometry: LON_LAT },
     { dir, name: 'receipts', columns: withUtc(RECEIPT_COLUMNS, r), data: r, rows: nr, meta },
     ...(result.telemetry ? [{ dir, name: 'telemetry', columns: TELEMETRY_TABLE_COLUMNS, data: result.telemetry.columns() as Record<string, ColumnSource>, rows: result.telemetry.rows, meta }] : []),

@@ -86,9 +86,10 @@ export async function writeTable(dir: string, name: string, columns: readonly Ta
   for (let from = 0; from < Math.max(rows, 1); from += ROW_GROUP) {
     const to = Math.min(rows, from + ROW_GROUP);
     const group = columns.map((c) => slice(c, from, to));
-    const columnData = columns.map((c, k) => ({ name: c.name, data: group[k]! }));
+    // 64-bit integers plain-encoded: hyparquet-writer's dictionary and delta paths for INT64 run on BigInt arithmetic, too slow for millions of rows.
+    const columnData: { name: string; data: unknown[]; encoding?: 'PLAIN' }[] = columns.map((c, k) => ({ name: c.name, data: group[k]!, ...(c.type === 'int' ? { encoding: 'PLAIN' as const } : {}) }));
     if (geometry) columnData.push({ name: 'geometry', data: wkbPoints(data, geometry, from, to) });
-    pw.write({ columnData, rowGroupSize: ROW_GROUP });
+    pw.write({ columnData: columnData as never, rowGroupSize: ROW_GROUP });
     if (csv) {
       let buf = '';
       for (let i = 0; i < to - from; i++) {
@@ -115,12 +116,14 @@ const valueAt = (v: ColumnValues, i: number): unknown => (typeof v === 'function
 /** Rows [from, to) as WKB points (little-endian, type 1, x = longitude, y = latitude); null where either is missing. */
 function wkbPoints(data: Record<string, ColumnValues>, g: GeometryColumns, from: number, to: number): (Uint8Array | null)[] {
   const out: (Uint8Array | null)[] = new Array(to - from);
+  // One buffer for the row group, one view per row (a national run writes millions of points).
+  const buf = new Uint8Array(21 * (to - from)), v = new DataView(buf.buffer);
   for (let i = from; i < to; i++) {
     const x = Number(valueAt(data[g.lon]!, i)), y = Number(valueAt(data[g.lat]!, i));
     if (!Number.isFinite(x) || !Number.isFinite(y)) { out[i - from] = null; continue; }
-    const b = new Uint8Array(21), v = new DataView(b.buffer);
-    b[0] = 1; v.setUint32(1, 1, true); v.setFloat64(5, x, true); v.setFloat64(13, y, true);
-    out[i - from] = b;
+    const o = 21 * (i - from);
+    buf[o] = 1; v.setUint32(o + 1, 1, true); v.setFloat64(o + 5, x, true); v.setFloat64(o + 13, y, true);
+    out[i - from] = buf.subarray(o, o + 21);
   }
   return out;
 }
