@@ -56,19 +56,21 @@ function boundary(manifest: Row): number[][][] {
 }
 
 function mapSvg(run: Awaited<ReturnType<typeof readRun>>, rings: number[][][]): string {
-  const W = 720, H = 560;
-  // Extent: the world, else everything drawn.
+  // The map on the left, its legend in a margin of its own (never over the data).
+  const MW = 720, W = MW + 170, H = 560;
+  // Extent: the world (else the phones), and always the hazards' true sources (a quake offshore or beyond the world stays in frame).
   const pts: number[][] = rings.flat();
-  if (!pts.length) {
-    for (const d of run.devices) pts.push([d.lon, d.lat]);
-    for (const f of run.truthFeatures) if (f.geometry.type === 'Point') pts.push(f.geometry.coordinates);
-  }
+  if (!pts.length) for (const d of run.devices) pts.push([d.lon, d.lat]);
+  for (const f of run.truthFeatures) if (f.geometry.type === 'Point' && f.properties.role === 'source') pts.push(f.geometry.coordinates);
   if (!pts.length) pts.push([0, 0]);
   let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
   for (const [x, y] of pts) { x0 = Math.min(x0, x!); x1 = Math.max(x1, x!); y0 = Math.min(y0, y!); y1 = Math.max(y1, y!); }
+  // A margin of 4 % so a source at the edge of the extent is drawn whole.
+  const mx = 0.04 * Math.max(1e-4, x1 - x0), my = 0.04 * Math.max(1e-4, y1 - y0);
+  x0 -= mx; x1 += mx; y0 -= my; y1 += my;
   const k = Math.cos((((y0 + y1) / 2) * Math.PI) / 180);
-  const spanX = Math.max(1e-4, (x1 - x0) * k), spanY = Math.max(1e-4, y1 - y0), s = Math.min((W - 20) / spanX, (H - 20) / spanY);
-  const px = (lon: number) => 10 + (lon - x0) * k * s + (W - 20 - spanX * s) / 2, py = (lat: number) => H - 10 - (lat - y0) * s - (H - 20 - spanY * s) / 2;
+  const spanX = Math.max(1e-4, (x1 - x0) * k), spanY = Math.max(1e-4, y1 - y0), s = Math.min((MW - 20) / spanX, (H - 20) / spanY);
+  const px = (lon: number) => 10 + (lon - x0) * k * s + (MW - 20 - spanX * s) / 2, py = (lat: number) => H - 10 - (lat - y0) * s - (H - 20 - spanY * s) / 2;
   const path = (ring: number[][]) => 'M' + ring.map(([x, y]) => `${px(x!).toFixed(1)},${py(y!).toFixed(1)}`).join('L') + 'Z';
   const out: string[] = [];
   for (const r of rings) out.push(`<path d="${path(r)}" fill="#f4f1ea" stroke="#888"/>`);
@@ -83,7 +85,8 @@ function mapSvg(run: Awaited<ReturnType<typeof readRun>>, rings: number[][][]): 
   }
   for (const fs of last.values()) for (const f of fs) {
     const polys = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
-    for (const poly of polys) out.push(`<path d="${path(poly[0])}" fill="${f.properties.role === 'take-action' ? '#d7302722' : '#fdae6122'}" stroke="${f.properties.role === 'take-action' ? '#d73027' : '#f46d43'}" stroke-dasharray="4 3"><title>event ${f.properties.event} ${esc(f.properties.role)} (${fmtNum(f.properties.radius_km)} km)</title></path>`);
+    // Outlines only: the phones under a region (often the whole map) stay readable.
+    for (const poly of polys) out.push(`<path d="${path(poly[0])}" fill="none" stroke="${f.properties.role === 'take-action' ? '#d73027' : '#f46d43'}" stroke-dasharray="4 3"><title>event ${f.properties.event} ${esc(f.properties.role)} (${fmtNum(f.properties.radius_km)} km)</title></path>`);
   }
   // A sample of at most 4,000 phones, coloured by outcome for the first hazard with per-phone truth.
   const hazard = run.devices.length ? run.devices[0]!.hazard : -1;
@@ -121,8 +124,14 @@ function mapSvg(run: Awaited<ReturnType<typeof readRun>>, rings: number[][][]): 
     const [x, y] = f.geometry.coordinates;
     out.push(`<text class="estimate" x="${px(x)}" y="${py(y) + 4}" text-anchor="middle" fill="#2166ac" font-size="12">✕<title>event ${f.properties.event} update ${f.properties.seq}: ${esc(f.properties.kind)} ${f.properties.magnitude ? 'M' + fmtNum(f.properties.magnitude) : ''}</title></text>`);
   }
-  const legend = Object.entries(OUTCOME_COLOUR).map(([k, c], i) => `<circle cx="${W - 150}" cy="${20 + i * 16}" r="4" fill="${c}"/><text x="${W - 140}" y="${24 + i * 16}">${k.replace('_', ' ')}</text>`).join('');
-  return `<svg class="plot" data-plot="map" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}">${out.join('')}${legend}<text x="12" y="${H - 14}">★ truth · ✕ estimates · dashed: alert regions (last update), blue: median warning contours</text></svg>`;
+  // Scale bar: a round number of km near a fifth of the map's width.
+  const kmPerPx = 111.32 / s, target = (MW / 5) * kmPerPx, step = 10 ** Math.floor(Math.log10(target)), km = [1, 2, 5, 10].map((m) => m * step).filter((v) => v <= target).pop() ?? step;
+  const bar = km / kmPerPx;
+  const scale = `<g class="scale-bar"><rect x="${MW - 20 - bar}" y="${H - 30}" width="${bar.toFixed(1)}" height="4" fill="#333"/><text x="${MW - 20 - bar / 2}" y="${H - 36}" text-anchor="middle">${km >= 1 ? km : km.toFixed(1)} km</text></g>`;
+  const L = MW + 12;
+  const legend = `<g class="legend"><rect x="${MW}" y="0" width="${W - MW}" height="${H}" fill="#fff"/>` + Object.entries(OUTCOME_COLOUR).map(([k, c], i) => `<circle cx="${L + 6}" cy="${20 + i * 16}" r="4" fill="${c}"/><text x="${L + 16}" y="${24 + i * 16}">${k.replace('_', ' ')}</text>`).join('')
+    + ['★ true source', '✕ estimates', 'dashed: alert regions', '(last update)', 'blue: median warning', 'contours'].map((t, i) => `<text x="${L}" y="${120 + i * 16}">${t}</text>`).join('') + '</g>';
+  return `<svg class="plot" data-plot="map" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}">${out.join('')}${scale}${legend}</svg>`;
 }
 
 function warningSvg(run: Awaited<ReturnType<typeof readRun>>): string {

@@ -91,6 +91,31 @@ describe('run outputs, score, report and compare', () => {
     }
   }, 60_000);
 
+  it('the map keeps a source outside the world in frame, its legend off the data and a scale bar (replay-ridgecrest: the station is 100 km from the epicentre)', async () => {
+    const out = join(dir, 'ridgecrest');
+    const r = cli(['run', join(ROOT, 'scenarios/replay-ridgecrest.yaml'), '--out', out, '--quiet', '--set', 'population.devices=800']);
+    expect(r.code, r.stderr).toBe(0);
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      await page.goto('file://' + join(out, 'report.html'));
+      const map = (await page.locator('svg[data-plot=map]').boundingBox())!;
+      const star = (await page.locator('svg[data-plot=map] text.truth').first().boundingBox())!;
+      // The true epicentre is drawn inside the map, not clipped off it.
+      expect(star.x).toBeGreaterThanOrEqual(map.x);
+      expect(star.x + star.width).toBeLessThanOrEqual(map.x + map.width);
+      expect(star.y).toBeGreaterThanOrEqual(map.y);
+      expect(star.y + star.height).toBeLessThanOrEqual(map.y + map.height);
+      // The legend sits right of every phone dot.
+      const legend = (await page.locator('svg[data-plot=map] g.legend').boundingBox())!;
+      const right = await page.$$eval('svg[data-plot=map] circle.phone', (els) => Math.max(...els.map((e) => e.getBoundingClientRect().right)));
+      expect(legend.x).toBeGreaterThanOrEqual(right - 1);
+      expect(await page.locator('svg[data-plot=map] g.scale-bar text').textContent()).toMatch(/^\d+(\.\d)? km$/);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+
   it('`compare` finds the slow network significantly worse and gates on it; a run against itself passes', () => {
     // The runs differ in their network, not their detector: refused unless allowed.
     const refused = cli(['compare', A, B]);
