@@ -4,7 +4,7 @@
  * regions, warning-time contours), warning time against distance, a timeline of triggers, alerts
  * and the evolving estimate, the false-alarm table and the run's own figures.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { FastRandom } from '../core/random.js';
@@ -150,15 +150,20 @@ function warningSvg(run: Awaited<ReturnType<typeof readRun>>): string {
   return `<svg class="plot" data-plot="warning" viewBox="0 0 720 320" width="720" height="320">${a.parts.join('')}<line x1="${a.sx(0)}" y1="${a.sy(0)}" x2="${a.sx(Math.max(1, ...xs))}" y2="${a.sy(0)}" stroke="#000" stroke-dasharray="3 3"/>${dots.join('')}</svg>`;
 }
 
-function timelineSvg(run: Awaited<ReturnType<typeof readRun>>, durationS: number): string {
+/**
+ * Triggers, alerts and the magnitude estimate over [t0, t1) — the whole run, or the window around
+ * one hazard (from a minute before it starts to half a minute after its event's last alert), so the
+ * event fills the figure instead of a few pixels of a long run.
+ */
+function timelineSvg(run: Awaited<ReturnType<typeof readRun>>, t0: number, t1: number, label = 'timeline'): string {
   const trig = run.triggers.filter((t) => t.kind === 'trigger').map((t) => t.time_s as number);
-  const alerts = run.alerts;
-  const t1 = Math.max(1, durationS);
-  const binS = Math.max(1, Math.ceil(t1 / 300));
-  const counts = new Array(Math.ceil(t1 / binS)).fill(0);
-  for (const t of trig) if (t >= 0 && t < t1) counts[Math.floor(t / binS)]++;
-  const a = axes({ width: 720, height: 300, x: [0, t1], y: [0, Math.max(1, ...counts)], xLabel: 'simulated time, s', yLabel: `triggers per ${binS} s` });
-  const bars = counts.map((c, i) => (c ? `<rect x="${a.sx(i * binS).toFixed(1)}" y="${a.sy(c).toFixed(1)}" width="${Math.max(0.5, a.sx(binS) - a.sx(0)).toFixed(1)}" height="${(a.sy(0) - a.sy(c)).toFixed(1)}" fill="#74add1"/>` : ''));
+  const alerts = run.alerts.filter((al) => al.time_s >= t0 && al.time_s < t1);
+  const span = Math.max(1, t1 - t0);
+  const binS = Math.max(1, Math.ceil(span / 300));
+  const counts = new Array(Math.ceil(span / binS)).fill(0);
+  for (const t of trig) if (t >= t0 && t < t1) counts[Math.floor((t - t0) / binS)]++;
+  const a = axes({ width: 720, height: 300, x: [t0, t0 + span], y: [0, Math.max(1, ...counts)], xLabel: 's after the run start', yLabel: `triggers per ${binS} s` });
+  const bars = counts.map((c, i) => (c ? `<rect x="${a.sx(t0 + i * binS).toFixed(1)}" y="${a.sy(c).toFixed(1)}" width="${Math.max(0.5, a.sx(t0 + binS) - a.sx(t0)).toFixed(1)}" height="${(a.sy(0) - a.sy(c)).toFixed(1)}" fill="#74add1"/>` : ''));
   const marks = alerts.map((al) => `<line x1="${a.sx(al.time_s).toFixed(1)}" y1="12" x2="${a.sx(al.time_s).toFixed(1)}" y2="${a.sy(0)}" stroke="${al.cancelled ? '#7b3294' : '#d73027'}" stroke-width="${al.seq === 0 ? 2 : 0.7}"><title>event ${al.event} ${al.cancelled ? 'cancelled' : al.seq === 0 ? 'first alert' : 'update ' + al.seq} at ${fmtNum(al.time_s)} s${Number.isFinite(al.magnitude) ? ', M' + fmtNum(al.magnitude) : ''}</title></line>`);
   // The magnitude estimate as it evolves, on a right-hand scale from M3 to M9.
   const mags = alerts.filter((al) => al.kind === 'earthquake' && al.magnitude !== null && !al.cancelled);
@@ -166,8 +171,8 @@ function timelineSvg(run: Awaited<ReturnType<typeof readRun>>, durationS: number
   const byEvent = new Map<number, Row[]>();
   for (const m of mags) { if (!byEvent.has(m.event)) byEvent.set(m.event, []); byEvent.get(m.event)!.push(m); }
   const lines = [...byEvent.values()].map((ms) => `<polyline points="${ms.map((m) => `${a.sx(m.time_s).toFixed(1)},${sm(m.magnitude).toFixed(1)}`).join(' ')}" fill="none" stroke="#000" stroke-width="1.5"/>` + ms.map((m) => `<circle cx="${a.sx(m.time_s).toFixed(1)}" cy="${sm(m.magnitude).toFixed(1)}" r="2.5"><title>M${fmtNum(m.magnitude, 2)} at ${fmtNum(m.time_s)} s</title></circle>`).join('')).join('');
-  const right = mags.length ? [3, 5, 7, 9].map((m) => `<text x="704" y="${sm(m) + 4}" text-anchor="end">M${m}</text>`).join('') : '';
-  return `<svg class="plot" data-plot="timeline" viewBox="0 0 720 300" width="720" height="300">${a.parts.join('')}${bars.join('')}${marks.join('')}${lines}${right}</svg>`;
+  const right = mags.length ? [3, 5, 7, 9].map((m) => `<text x="704" y="${sm(m) + 4}" text-anchor="end">M${m}</text>`).join('') + `<text transform="translate(714,${((a.sy(0) + 12) / 2).toFixed(0)}) rotate(90)" text-anchor="middle">magnitude estimate</text>` : '';
+  return `<svg class="plot" data-plot="timeline" data-label="${esc(label)}" viewBox="0 0 720 300" width="720" height="300">${a.parts.join('')}${bars.join('')}${marks.join('')}${lines}${right}</svg>`;
 }
 
 const table = (head: string[], rows: (string | number)[][]): string =>
@@ -202,8 +207,8 @@ ${table(['time, h', 'action', 'share %', 'log LR', 'candidate phone-h', 'candida
   return out;
 }
 
-/** The report's HTML for the run in `dir`. */
-export async function buildReport(dir: string): Promise<string> {
+/** The report's HTML for the run in `dir`; `svgs` receives each figure's SVG by name. */
+export async function buildReport(dir: string, svgs: Record<string, string> = {}): Promise<string> {
   const run = await readRun(dir);
   const s = run.summary, m = run.manifest, f = m.figures ?? {};
   const hazards = (s.hazards as Row[]).map((h) => [
@@ -222,6 +227,19 @@ export async function buildReport(dir: string): Promise<string> {
   ];
   const budget = ((m.detector_budget ?? []) as Row[]).map((b) => [b.detector, b.phone, b.model ?? '–', fmtNum(b.inference_calls_per_device_hour, 2), Math.round(b.macs_per_device_hour ?? 0).toLocaleString('en-US')]);
   const duration = m.scenario?.config?.duration ?? s.simulated_s;
+  // One timeline per hazard with a start, zoomed to it; the whole run when there is none.
+  const windows = (s.hazards as Row[]).flatMap((h) => {
+    const start = run.truthFeatures.find((f) => f.properties.hazard === h.index && typeof f.properties.start_s === 'number')?.properties.start_s as number | undefined;
+    if (start === undefined) return [];
+    const last = run.alerts.filter((al) => al.event === h.event).reduce((t, al) => Math.max(t, al.time_s), start);
+    return [{ name: h.name as string, t0: Math.max(0, start - 60), t1: Math.min(duration, Math.max(start + 120, last + 30)) }];
+  });
+  const timelines = windows.length ? windows.map((w) => ({ caption: `${w.name}: ${fmtNum(w.t0, 0)}–${fmtNum(w.t1, 0)} s`, svg: timelineSvg(run, w.t0, w.t1, w.name) })) : [{ caption: 'the whole run', svg: timelineSvg(run, 0, duration) }];
+  // The warning-time figure only where some hazard had people who deserved an alert (earthquakes, fronts).
+  const warning = (s.hazards as Row[]).some((h) => h.deserving > 0) ? warningSvg(run) : '';
+  svgs.map = mapSvg(run, boundary(m));
+  if (warning) svgs.warning = warning;
+  timelines.forEach((t, i) => { svgs[`timeline-${i + 1}`] = t.svg; });
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>hazardsim report: ${esc(s.scenario.name)}</title>
 <style>body{font:14px/1.4 system-ui,sans-serif;margin:24px;max-width:1100px;color:#222}h1{font-size:22px}h2{font-size:17px;margin-top:28px}
@@ -234,13 +252,13 @@ ${(s.warnings ?? []).length ? `<p class="warning"><b>Warnings:</b> ${(s.warnings
 ${table(['hazard', 'kind', 'matched', 'alert latency, s', 'timely share % (95 % CI) / targets', 'median warning, s (95 % CI)', 'first estimate', 'last estimate'], hazards)}
 <p>False alerts: <b>${s.false_alerts}</b> (${fmtNum(s.false_alerts_per_day, 2)} per day; ${fmtNum(s.false_alerts_per_million_phone_hours, 1)} per million phone-hours) · missed hazards: <b>${s.missed_hazards ?? '–'}</b></p>
 <h2>Map</h2>
-${mapSvg(run, boundary(m))}
-<h2>Warning time against distance</h2>
-${warningSvg(run)}
-${bands.length ? table(['hazard', 'distance', 'deserved', 'warned', 'timely', 'p10, s', 'p50, s', 'p90, s'], bands) : ''}
+${svgs.map}
+${warning ? `<h2>Warning time against distance</h2>
+${warning}
+${bands.length ? table(['hazard', 'distance', 'deserved', 'warned', 'timely', 'p10, s', 'p50, s', 'p90, s'], bands) : ''}` : ''}
 <h2>Timeline</h2>
-<p class="muted">Triggers per bin (blue), alerts (red; first alert thick, cancellations purple) and the magnitude estimate (black, right-hand scale).</p>
-${timelineSvg(run, duration)}
+<p class="muted">Triggers per bin (blue), alerts (red; first alert thick, cancellations purple) and the magnitude estimate (black, right-hand scale), around each hazard. Every figure is also in figures/ as its own SVG.</p>
+${timelines.map((t) => `<p class="muted">${esc(t.caption)}</p>\n${t.svg}`).join('\n')}
 <h2>False alarms</h2>
 ${table(['event', 'kind', 'first alert, s', 'updates', 'first magnitude', 'take action', 'cancelled', 'receipts'], falseRows)}
 <h2>The run</h2>
@@ -251,6 +269,15 @@ ${fleetSection(s.fleet as Row | undefined)}
 `;
 }
 
+/** A figure of the page as a file of its own: SVG with its namespace, font and background, for papers and slides. */
+export function standaloneSvg(svg: string): string {
+  return '<?xml version="1.0" encoding="UTF-8"?>\n' + svg.replace(/^<svg /, '<svg xmlns="http://www.w3.org/2000/svg" ').replace(/^(<svg[^>]*>)/, '$1<style>text{font:11px system-ui,Helvetica,Arial,sans-serif}</style><rect width="100%" height="100%" fill="#fff"/>') + '\n';
+}
+
+/** Writes report.html and each of its figures as figures/<name>.svg. */
 export async function writeReport(dir: string): Promise<void> {
-  writeFileSync(join(dir, 'report.html'), await buildReport(dir));
+  const figures: Record<string, string> = {};
+  writeFileSync(join(dir, 'report.html'), await buildReport(dir, figures));
+  mkdirSync(join(dir, 'figures'), { recursive: true });
+  for (const [name, svg] of Object.entries(figures)) writeFileSync(join(dir, 'figures', `${name}.svg`), standaloneSvg(svg));
 }

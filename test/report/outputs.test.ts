@@ -83,6 +83,20 @@ describe('run outputs, score, report and compare', () => {
       expect(by.timeline!.shapes).toBeGreaterThan(10);
       for (const p of plots) expect(p.width).toBeGreaterThan(300);
       expect(await page.locator('h1').textContent()).toContain('quickstart');
+      // The timeline is zoomed to the quake: its first alert falls well inside the axis, not in a corner of the run.
+      const tl = (await page.locator('svg[data-plot=timeline]').boundingBox())!;
+      const first = await page.$$eval('svg[data-plot=timeline] line[stroke-width="2"]', (els) => els.map((e) => e.getBoundingClientRect().x));
+      expect(first.length).toBeGreaterThan(0);
+      expect((first[0]! - tl.x) / tl.width).toBeGreaterThan(0.2); // 0.11 when the axis spanned the whole 10-minute run
+      expect((first[0]! - tl.x) / tl.width).toBeLessThan(0.8);
+      // Every figure is also its own SVG file, which a browser opens as SVG without errors.
+      for (const f of ['map', 'warning', 'timeline-1']) {
+        const fig = await browser.newPage();
+        await fig.goto('file://' + join(A, 'figures', `${f}.svg`));
+        expect(await fig.evaluate(() => document.documentElement.namespaceURI)).toBe('http://www.w3.org/2000/svg');
+        expect(await fig.locator('circle,rect,path,line').count()).toBeGreaterThan(5);
+        await fig.close();
+      }
       mkdirSync(join(ROOT, 'out'), { recursive: true });
       await page.screenshot({ path: join(ROOT, 'out', 'report-test.png'), fullPage: true });
       expect(errors).toEqual([]);
