@@ -74,6 +74,14 @@ function mapSvg(run: Awaited<ReturnType<typeof readRun>>, rings: number[][][]): 
   const path = (ring: number[][]) => 'M' + ring.map(([x, y]) => `${px(x!).toFixed(1)},${py(y!).toFixed(1)}`).join('L') + 'Z';
   const out: string[] = [];
   for (const r of rings) out.push(`<path d="${path(r)}" fill="#f4f1ea" stroke="#888"/>`);
+  // Graticule: meridians and parallels at a round step (at most about six of each), labelled at the edges.
+  const gstep = (span: number) => [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20].find((g) => span / g <= 6) ?? 30;
+  const deg = (v: number, pos: string, neg: string, g: number) => `${Math.abs(v).toFixed(Math.max(0, -Math.floor(Math.log10(g) + 1e-9)))}°${v >= 0 ? pos : neg}`;
+  const gx = gstep(x1 - x0), gy = gstep(y1 - y0);
+  const grat: string[] = [];
+  for (let v = Math.ceil(x0 / gx) * gx; v <= x1 + 1e-9; v += gx) grat.push(`<line x1="${px(v).toFixed(1)}" y1="${py(y0).toFixed(1)}" x2="${px(v).toFixed(1)}" y2="${py(y1).toFixed(1)}"/>${px(v) > 30 && px(v) < MW - 30 ? `<text class="tick" x="${px(v).toFixed(1)}" y="${(H - 2).toFixed(1)}" text-anchor="middle" fill="#666">${deg(v, 'E', 'W', gx)}</text>` : ''}`);
+  for (let v = Math.ceil(y0 / gy) * gy; v <= y1 + 1e-9; v += gy) grat.push(`<line x1="${px(x0).toFixed(1)}" y1="${py(v).toFixed(1)}" x2="${px(x1).toFixed(1)}" y2="${py(v).toFixed(1)}"/><text class="tick" x="2" y="${(py(v) - 2).toFixed(1)}" fill="#666">${deg(v, 'N', 'S', gy)}</text>`);
+  out.push(`<g class="graticule" stroke="#ddd" stroke-width="0.6">${grat.join('')}</g>`);
   // Alert regions: the last issued alert of each event.
   const last = new Map<number, Feature[]>();
   for (const f of run.alertFeatures) {
@@ -129,8 +137,18 @@ function mapSvg(run: Awaited<ReturnType<typeof readRun>>, rings: number[][][]): 
   const bar = km / kmPerPx;
   const scale = `<g class="scale-bar"><rect x="${MW - 20 - bar}" y="${H - 30}" width="${bar.toFixed(1)}" height="4" fill="#333"/><text x="${MW - 20 - bar / 2}" y="${H - 36}" text-anchor="middle">${km >= 1 ? km : km.toFixed(1)} km</text></g>`;
   const L = MW + 12;
-  const legend = `<g class="legend"><rect x="${MW}" y="0" width="${W - MW}" height="${H}" fill="#fff"/>` + Object.entries(OUTCOME_COLOUR).map(([k, c], i) => `<circle cx="${L + 6}" cy="${20 + i * 16}" r="4" fill="${c}"/><text x="${L + 16}" y="${24 + i * 16}">${k.replace('_', ' ')}</text>`).join('')
-    + ['★ true source', '✕ estimates', 'dashed: alert regions', '(last update)', 'blue: median warning', 'contours'].map((t, i) => `<text x="${L}" y="${120 + i * 16}">${t}</text>`).join('') + '</g>';
+  // The legend lists what this map draws: outcome colours only when phones are coloured by outcome,
+  // warning contours only for an earthquake (a crash or pothole run shows neither).
+  const keys = [
+    ...(run.truthFeatures.some((f) => f.properties.role === 'source') ? ['★ true source'] : []),
+    ...(run.truthFeatures.some((f) => f.geometry.type === 'Point' && f.properties.role !== 'source') ? ['□ true targets'] : []),
+    ...(run.alertFeatures.some((f) => f.properties.role === 'estimate') ? ['✕ estimates'] : []),
+    ...(last.size ? ['dashed: alert regions', '(last update)'] : []),
+    ...(quake && rows.length ? ['blue: median warning', 'contours'] : []),
+  ];
+  const outcomes = rows.length ? Object.entries(OUTCOME_COLOUR) : [];
+  const legend = `<g class="legend"><rect x="${MW}" y="0" width="${W - MW}" height="${H}" fill="#fff"/>` + outcomes.map(([k, c], i) => `<circle cx="${L + 6}" cy="${20 + i * 16}" r="4" fill="${c}"/><text x="${L + 16}" y="${24 + i * 16}">${k.replace('_', ' ')}</text>`).join('')
+    + keys.map((t, i) => `<text x="${L}" y="${(outcomes.length ? 120 : 24) + i * 16}">${t}</text>`).join('') + '</g>';
   return `<svg class="plot" data-plot="map" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}">${out.join('')}${scale}${legend}</svg>`;
 }
 

@@ -1,6 +1,6 @@
 import { summarySchema } from '../../src/score/summary-schema.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
@@ -93,12 +93,19 @@ describe('run outputs, score, report and compare', () => {
       for (const f of ['map', 'warning', 'timeline-1']) {
         const fig = await browser.newPage();
         await fig.goto('file://' + join(A, 'figures', `${f}.svg`));
-        expect(await fig.evaluate(() => document.documentElement.namespaceURI)).toBe('http://www.w3.org/2000/svg');
+        expect(await fig.evaluate(() => (globalThis as unknown as { document: { documentElement: { namespaceURI: string } } }).document.documentElement.namespaceURI)).toBe('http://www.w3.org/2000/svg');
         expect(await fig.locator('circle,rect,path,line').count()).toBeGreaterThan(5);
         await fig.close();
       }
       mkdirSync(join(ROOT, 'out'), { recursive: true });
       await page.screenshot({ path: join(ROOT, 'out', 'report-test.png'), fullPage: true });
+      // PNG copies of each figure, as a paper takes them (out/report-figures/).
+      mkdirSync(join(ROOT, 'out', 'report-figures'), { recursive: true });
+      for (const name of ['map', 'warning', 'timeline']) {
+        const png = join(ROOT, 'out', 'report-figures', `${name}.png`);
+        await page.locator(`svg[data-plot=${name}]`).first().screenshot({ path: png });
+        expect(statSync(png).size).toBeGreaterThan(5000);
+      }
       expect(errors).toEqual([]);
     } finally {
       await browser.close();
@@ -125,6 +132,9 @@ describe('run outputs, score, report and compare', () => {
       const right = await page.$$eval('svg[data-plot=map] circle.phone', (els) => Math.max(...els.map((e) => e.getBoundingClientRect().right)));
       expect(legend.x).toBeGreaterThanOrEqual(right - 1);
       expect(await page.locator('svg[data-plot=map] g.scale-bar text').textContent()).toMatch(/^\d+(\.\d)? km$/);
+      // A graticule labelled in degrees, and a legend that lists only what this map draws (no outcome colours without per-phone outcomes).
+      expect(await page.locator('svg[data-plot=map] g.graticule text.tick').allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^\d+(\.\d+)?°[NS]$/), expect.stringMatching(/^\d+(\.\d+)?°[EW]$/)]));
+      expect(await page.locator('svg[data-plot=map] g.legend').textContent()).toMatch(/timely.*true source/);
     } finally {
       await browser.close();
     }
