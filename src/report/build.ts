@@ -36,26 +36,34 @@ async function readRun(dir: string) {
 }
 
 /** The world's boundary rings, when the manifest's world file can still be read. */
-function boundary(manifest: Row): number[][][] {
+/** Most road lines a map draws (a national road network would bloat the page; the main classes come first). */
+const MAX_ROADS = 5000;
+const ROAD_RANK: Record<string, number> = { motorway: 0, trunk: 1, primary: 2, secondary: 3, tertiary: 4 };
+
+/** The world's boundary rings and road lines (lon/lat), read from the run's world file. */
+function worldShapes(manifest: Row): { rings: number[][][]; roads: number[][][] } {
   const file = manifest.world?.file, base = manifest.scenario?.file;
-  if (typeof file !== 'string') return [];
+  if (typeof file !== 'string') return { rings: [], roads: [] };
   for (const p of [file, base ? resolve(base, '..', file) : '']) {
     if (!p || !existsSync(p)) continue;
     try {
       const gj = JSON.parse(readFileSync(p, 'utf8'));
-      const rings: number[][][] = [];
+      const rings: number[][][] = [], roads: [number, number[][]][] = [];
       for (const f of gj.features ?? []) {
+        if (f.properties?.role === 'road' && f.geometry?.type === 'LineString') roads.push([ROAD_RANK[f.properties.class] ?? 9, f.geometry.coordinates]);
         if (f.properties?.role !== 'boundary') continue;
         const polys = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
         for (const poly of polys) rings.push(poly[0]);
       }
-      return rings;
-    } catch { return []; }
+      roads.sort((a, b) => a[0] - b[0]);
+      return { rings, roads: roads.slice(0, MAX_ROADS).map(([, c]) => c) };
+    } catch { return { rings: [], roads: [] }; }
   }
-  return [];
+  return { rings: [], roads: [] };
 }
 
-function mapSvg(run: Awaited<ReturnType<typeof readRun>>, rings: number[][][]): string {
+function mapSvg(run: Awaited<ReturnType<typeof readRun>>, world: { rings: number[][][]; roads: number[][][] }): string {
+  const rings = world.rings;
   // The map on the left, its legend in a margin of its own (never over the data).
   const MW = 720, W = MW + 170, H = 560;
   // Extent: the world (else the phones), and always the hazards' true sources (a quake offshore or beyond the world stays in frame).
@@ -82,6 +90,8 @@ function mapSvg(run: Awaited<ReturnType<typeof readRun>>, rings: number[][][]): 
   for (let v = Math.ceil(x0 / gx) * gx; v <= x1 + 1e-9; v += gx) grat.push(`<line x1="${px(v).toFixed(1)}" y1="${py(y0).toFixed(1)}" x2="${px(v).toFixed(1)}" y2="${py(y1).toFixed(1)}"/>${px(v) > 30 && px(v) < MW - 30 ? `<text class="tick" x="${px(v).toFixed(1)}" y="${(H - 2).toFixed(1)}" text-anchor="middle" fill="#666">${deg(v, 'E', 'W', gx)}</text>` : ''}`);
   for (let v = Math.ceil(y0 / gy) * gy; v <= y1 + 1e-9; v += gy) grat.push(`<line x1="${px(x0).toFixed(1)}" y1="${py(v).toFixed(1)}" x2="${px(x1).toFixed(1)}" y2="${py(v).toFixed(1)}"/><text class="tick" x="2" y="${(py(v) - 2).toFixed(1)}" fill="#666">${deg(v, 'N', 'S', gy)}</text>`);
   out.push(`<g class="graticule" stroke="#ddd" stroke-width="0.6">${grat.join('')}</g>`);
+  // The world's roads, thin and grey under everything else.
+  if (world.roads.length) out.push(`<g class="roads" stroke="#c8c2b4" stroke-width="0.7" fill="none">${world.roads.map((l) => `<path d="M${l.map(([x, y]) => `${px(x!).toFixed(1)},${py(y!).toFixed(1)}`).join('L')}"/>`).join('')}</g>`);
   // Alert regions: the last issued alert of each event.
   const last = new Map<number, Feature[]>();
   for (const f of run.alertFeatures) {
@@ -255,7 +265,7 @@ export async function buildReport(dir: string, svgs: Record<string, string> = {}
   const timelines = windows.length ? windows.map((w) => ({ caption: `${w.name}: ${fmtNum(w.t0, 0)}–${fmtNum(w.t1, 0)} s`, svg: timelineSvg(run, w.t0, w.t1, w.name) })) : [{ caption: 'the whole run', svg: timelineSvg(run, 0, duration) }];
   // The warning-time figure only where some hazard had people who deserved an alert (earthquakes, fronts).
   const warning = (s.hazards as Row[]).some((h) => h.deserving > 0) ? warningSvg(run) : '';
-  svgs.map = mapSvg(run, boundary(m));
+  svgs.map = mapSvg(run, worldShapes(m));
   if (warning) svgs.warning = warning;
   timelines.forEach((t, i) => { svgs[`timeline-${i + 1}`] = t.svg; });
   return `<!doctype html>

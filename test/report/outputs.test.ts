@@ -83,6 +83,8 @@ describe('run outputs, score, report and compare', () => {
       expect(by.timeline!.shapes).toBeGreaterThan(10);
       for (const p of plots) expect(p.width).toBeGreaterThan(300);
       expect(await page.locator('h1').textContent()).toContain('quickstart');
+      // The world's roads are on the map (grid-city has 420 road lines).
+      expect(await page.locator('svg[data-plot=map] g.roads path').count()).toBe(420);
       // The timeline is zoomed to the quake: its first alert falls well inside the axis, not in a corner of the run.
       const tl = (await page.locator('svg[data-plot=timeline]').boundingBox())!;
       const first = await page.$$eval('svg[data-plot=timeline] line[stroke-width="2"]', (els) => els.map((e) => e.getBoundingClientRect().x));
