@@ -19,6 +19,8 @@ export class FirmwareMap {
   private readonly keys: number[];
   /** Per update, per phone profile: whether it reaches that profile. */
   private readonly reaches: Uint8Array[];
+  /** The earliest update (before it every phone runs the base firmware). */
+  private readonly first: number;
   /** Per phone profile: when its phones join the fleet (0: from the start). */
   readonly joinsAt: Float64Array;
 
@@ -29,6 +31,7 @@ export class FirmwareMap {
     this.variants = updates.map((u) => ({ noiseScale: u.accelerometer.noise_scale, gain: u.accelerometer.gain, lowpassHz: u.accelerometer.lowpass_hz }));
     this.at = Float64Array.from(updates, (u) => u.at);
     this.share = Float64Array.from(updates, (u) => u.share);
+    this.first = Math.min(Infinity, ...updates.map((u) => u.at));
     this.keys = updates.map((_, i) => componentKey(o.seed, `firmware.update.${i}`));
     this.joinsAt = Float64Array.from(names, (nm) => Math.max(0, ...(o.fleet?.arrivals ?? []).filter((a) => a.phones.includes(nm)).map((a) => a.at)));
     this.reaches = updates.map((u, i) => {
@@ -46,6 +49,7 @@ export class FirmwareMap {
 
   /** The firmware variant (0 base, i + 1 update i) device d of phone profile `phone` runs at time t. */
   variant(d: number, phone: number, t: number): number {
+    if (t < this.first) return 0; // called every tick: no hashing before any update
     let v = 0;
     for (let u = 0; u < this.at.length; u++) {
       if (t >= this.at[u]! && this.reaches[u]![phone] && stableUniform(this.keys[u]!, d, 0) < this.share[u]!) v = u + 1;

@@ -1,7 +1,7 @@
 /**
  * Scoring of fleet operations (truth side, after the run): how many phones each firmware update
  * reached, and for a staged rollout what it cost — phone-hours on the candidate, the triggers and
- * false triggers (outside every hazard's match window) it sent against the baseline's rate, false alerts while it ran, the time to detect
+ * false triggers (outside every hazard's match window) it sent against the rate of the eligible phone models on the baseline, false alerts while it ran, the time to detect
  * a bad candidate and to roll it back, and the candidate's share when a hazard struck.
  */
 import type { RunResult } from '../engine/run.js';
@@ -29,10 +29,12 @@ export function fleetCounts(result: RunResult): Record<string, unknown> | undefi
   // Truth: monitored time and triggers on the candidate, and on the baseline.
   const candS = cols.f64('truth.candidate_s'), candT = cols.u32('truth.candidate_triggers'), ctxS = cols.f64('truth.context_s');
   const width = ctxS.length / n;
+  // The baseline is what phones of the eligible models sent on their own detector (other models trigger at their own rates).
+  const eligible = new Set(sc.candidate!.phones);
   let candSeconds = 0, candTriggers = 0, allSeconds = 0;
   for (let d = 0; d < n; d++) {
     candSeconds += candS[d]!; candTriggers += candT[d]!;
-    for (let k = 0; k < width; k++) allSeconds += ctxS[width * d + k]!;
+    if (eligible.has(phone[d]!)) for (let k = 0; k < width; k++) allSeconds += ctxS[width * d + k]!;
   }
   // False triggers: those sent outside every hazard's match window (start to start + scoring.match_window).
   const windows = result.truths.map((t) => [t.start, t.start + (t.matchWindowS ?? sc.config.scoring.match_window)] as const);
@@ -41,7 +43,7 @@ export function fleetCounts(result: RunResult): Record<string, unknown> | undefi
   for (let i = 0; i < log.count; i++) {
     const t = log.time[i]!;
     if (log.kind[i] !== 0 || windows.some(([a, b]) => t >= a && t <= b)) continue;
-    if (r.modelAt(log.device[i]!, t)) candFalse++; else baseFalse++;
+    if (r.modelAt(log.device[i]!, t)) candFalse++; else if (eligible.has(phone[log.device[i]!]!)) baseFalse++;
   }
   // Exposure outside the windows: the phone-hours scaled by the share of the run outside them (minutes of a run of hours).
   const covered = windows.reduce((s, [a, b]) => s + Math.max(0, Math.min(sc.config.duration, b) - Math.max(0, a)), 0);

@@ -61,7 +61,7 @@ export async function writeTable(dir: string, name: string, columns: readonly Ta
     for (let i = from; i < to; i++) {
       const v = get(i);
       // Missing values (and empty strings, which the CSV cannot tell from them) are nulls.
-      out[i - from] = v === undefined || v === null || v === '' || (typeof v === 'number' && !Number.isFinite(v)) ? null : c.type === 'bool' ? Boolean(v) : c.type === 'int' ? BigInt(v as number) : v;
+      out[i - from] = v === undefined || v === null || v === '' || (typeof v === 'number' && !Number.isFinite(v)) ? null : c.type === 'bool' ? Boolean(v) : c.type === 'int' ? BigInt(Math.trunc(Number(v))) : v;
     }
     return out;
   };
