@@ -137,7 +137,7 @@ export function alertsGeoJson(alerts: AlertRecord[], truths: HazardTruth[]): obj
     if (a.radiusKm > 0) features.push({ type: 'Feature', geometry: region(a, a.radiusKm), properties: { role: 'be-aware', ...props, radius_km: a.radiusKm, mmi: a.mmiThreshold } });
     if (a.takeActionRadiusKm > 0 && a.takeActionRadiusKm < a.radiusKm) features.push({ type: 'Feature', geometry: region(a, a.takeActionRadiusKm), properties: { role: 'take-action', ...props, radius_km: a.takeActionRadiusKm, mmi: a.takeActionMmi } });
   }
-  for (const t of truths) if (typeof t.facts.lon === 'number' && typeof t.facts.lat === 'number') features.push({ ...point([t.facts.lon, t.facts.lat]), properties: { role: 'truth', hazard: t.index, kind: t.kind, name: t.name, ...t.facts } });
+  for (const t of truths) if (typeof t.facts.lon === 'number' && typeof t.facts.lat === 'number') { const { rupture_trace: _trace, ...facts } = t.facts; features.push({ ...point([t.facts.lon, t.facts.lat]), properties: { role: 'truth', hazard: t.index, kind: t.kind, name: t.name, ...facts } }); }
   return { type: 'FeatureCollection', features };
 }
 
@@ -147,8 +147,13 @@ export function truthGeoJson(truths: HazardTruth[]): object {
     const f = t.facts;
     const props = { hazard: t.index, kind: t.kind, name: t.name, alertable: t.alertable, start_s: t.start };
     if (typeof f.lon === 'number' && typeof f.lat === 'number') {
-      features.push({ ...point([f.lon, f.lat]), properties: { role: 'source', ...props, ...f } });
-      if (typeof f.rupture_length_km === 'number' && f.rupture_length_km > 0 && typeof f.strike_deg === 'number') {
+      const { rupture_trace: _trace, ...facts } = f;
+      features.push({ ...point([f.lon, f.lat]), properties: { role: 'source', ...props, ...facts } });
+      if (typeof f.rupture_trace === 'string') {
+        // The surface trace the hazard ruptured (one segment, bilateral, or two from the hypocentre).
+        const segments = JSON.parse(f.rupture_trace) as number[][][];
+        features.push({ type: 'Feature', geometry: { type: 'MultiLineString', coordinates: segments }, properties: { role: 'rupture', ...props, length_km: f.rupture_length_km } });
+      } else if (typeof f.rupture_length_km === 'number' && f.rupture_length_km > 0 && typeof f.strike_deg === 'number') {
         const end = destination([f.lon, f.lat], f.rupture_length_km, f.strike_deg > 180 ? f.strike_deg - 360 : f.strike_deg, { units: 'kilometers' });
         features.push({ ...lineString([[f.lon, f.lat], end.geometry.coordinates]), properties: { role: 'rupture', ...props, length_km: f.rupture_length_km } });
       }

@@ -1,7 +1,6 @@
 /**
  * `out/<run>/report.html`: one self-contained page (inline SVG and CSS, no script, no network)
- * built from a run's saved outputs: a map (world, a sample of phones by outcome, hazards, alert
- * regions, warning-time contours), warning time against distance, a timeline of triggers, alerts
+ * built from a run's saved outputs: a map (map.ts), warning time against distance, a timeline of triggers, alerts
  * and the evolving estimate, the false-alarm table and the run's own figures.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,8 +13,8 @@ import { readTable, readTableSample } from '../output/tables.js';
 /** Phones' rows a report reads at most (an even stride of a larger run's): the map shows 4,000, the plots 3,000. */
 const REPORT_ROWS = 500_000;
 import { axes, esc, fmtNum, scale } from './svg.js';
+import { mapSvg, OUTCOME_COLOUR, worldShapes } from './map.js';
 
-const OUTCOME_COLOUR: Record<string, string> = { timely: '#1a9850', late: '#fdae61', missed: '#d73027', unnecessary: '#7b3294', correctly_quiet: '#bababa' };
 const REQUIRED = ['summary.json', 'manifest.json', 'devices.parquet', 'alerts.parquet', 'triggers.parquet', 'alerts.geojson', 'truth.geojson'];
 
 type Row = Record<string, any>;
@@ -28,138 +27,11 @@ async function readRun(dir: string) {
   return {
     summary: json('summary.json'), manifest: json('manifest.json'),
     // At most REPORT_ROWS phones' rows (an even stride on larger runs) and only the columns drawn.
-    devices: (await readTableSample(dir, 'devices', ['device', 'hazard', 'lon', 'lat', 'should_alert', 'warning_s', 'outcome'], REPORT_ROWS)).rows as Row[],
+    devices: (await readTableSample(dir, 'devices', ['device', 'hazard', 'lon', 'lat', 'reached', 'mmi', 'should_alert', 'warning_s', 'outcome'], REPORT_ROWS)).rows as Row[],
     alerts: (await readTable(dir, 'alerts')) as Row[],
     triggers: (await readTableSample(dir, 'triggers', ['kind', 'time_s'], Infinity)).rows as Row[],
     alertFeatures: json('alerts.geojson').features as Feature[], truthFeatures: json('truth.geojson').features as Feature[],
   };
-}
-
-/** The world's boundary rings, when the manifest's world file can still be read. */
-/** Most road lines a map draws (a national road network would bloat the page; the main classes come first). */
-const MAX_ROADS = 5000;
-const ROAD_RANK: Record<string, number> = { motorway: 0, trunk: 1, primary: 2, secondary: 3, tertiary: 4 };
-
-/** The world's boundary rings and road lines (lon/lat), read from the run's world file. */
-function worldShapes(manifest: Row): { rings: number[][][]; roads: number[][][] } {
-  const file = manifest.world?.file, base = manifest.scenario?.file;
-  if (typeof file !== 'string') return { rings: [], roads: [] };
-  for (const p of [file, base ? resolve(base, '..', file) : '']) {
-    if (!p || !existsSync(p)) continue;
-    try {
-      const gj = JSON.parse(readFileSync(p, 'utf8'));
-      const rings: number[][][] = [], roads: [number, number[][]][] = [];
-      for (const f of gj.features ?? []) {
-        if (f.properties?.role === 'road' && f.geometry?.type === 'LineString') roads.push([ROAD_RANK[f.properties.class] ?? 9, f.geometry.coordinates]);
-        if (f.properties?.role !== 'boundary') continue;
-        const polys = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
-        for (const poly of polys) rings.push(poly[0]);
-      }
-      roads.sort((a, b) => a[0] - b[0]);
-      return { rings, roads: roads.slice(0, MAX_ROADS).map(([, c]) => c) };
-    } catch { return { rings: [], roads: [] }; }
-  }
-  return { rings: [], roads: [] };
-}
-
-function mapSvg(run: Awaited<ReturnType<typeof readRun>>, world: { rings: number[][][]; roads: number[][][] }): string {
-  const rings = world.rings;
-  // The map on the left, its legend in a margin of its own (never over the data).
-  const MW = 720, W = MW + 170, H = 560;
-  // Extent: the world (else the phones), and always the hazards' true sources (a quake offshore or beyond the world stays in frame).
-  const pts: number[][] = rings.flat();
-  if (!pts.length) for (const d of run.devices) pts.push([d.lon, d.lat]);
-  for (const f of run.truthFeatures) if (f.geometry.type === 'Point' && f.properties.role === 'source') pts.push(f.geometry.coordinates);
-  if (!pts.length) pts.push([0, 0]);
-  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const [x, y] of pts) { x0 = Math.min(x0, x!); x1 = Math.max(x1, x!); y0 = Math.min(y0, y!); y1 = Math.max(y1, y!); }
-  // A margin of 4 % so a source at the edge of the extent is drawn whole.
-  const mx = 0.04 * Math.max(1e-4, x1 - x0), my = 0.04 * Math.max(1e-4, y1 - y0);
-  x0 -= mx; x1 += mx; y0 -= my; y1 += my;
-  const k = Math.cos((((y0 + y1) / 2) * Math.PI) / 180);
-  const spanX = Math.max(1e-4, (x1 - x0) * k), spanY = Math.max(1e-4, y1 - y0), s = Math.min((MW - 20) / spanX, (H - 20) / spanY);
-  const px = (lon: number) => 10 + (lon - x0) * k * s + (MW - 20 - spanX * s) / 2, py = (lat: number) => H - 10 - (lat - y0) * s - (H - 20 - spanY * s) / 2;
-  const path = (ring: number[][]) => 'M' + ring.map(([x, y]) => `${px(x!).toFixed(1)},${py(y!).toFixed(1)}`).join('L') + 'Z';
-  const out: string[] = [];
-  for (const r of rings) out.push(`<path d="${path(r)}" fill="#f4f1ea" stroke="#888"/>`);
-  // Graticule: meridians and parallels at a round step (at most about six of each), labelled at the edges.
-  const gstep = (span: number) => [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20].find((g) => span / g <= 6) ?? 30;
-  const deg = (v: number, pos: string, neg: string, g: number) => `${Math.abs(v).toFixed(Math.max(0, -Math.floor(Math.log10(g) + 1e-9)))}°${v >= 0 ? pos : neg}`;
-  const gx = gstep(x1 - x0), gy = gstep(y1 - y0);
-  const grat: string[] = [];
-  for (let v = Math.ceil(x0 / gx) * gx; v <= x1 + 1e-9; v += gx) grat.push(`<line x1="${px(v).toFixed(1)}" y1="${py(y0).toFixed(1)}" x2="${px(v).toFixed(1)}" y2="${py(y1).toFixed(1)}"/>${px(v) > 30 && px(v) < MW - 30 ? `<text class="tick" x="${px(v).toFixed(1)}" y="${(H - 2).toFixed(1)}" text-anchor="middle" fill="#666">${deg(v, 'E', 'W', gx)}</text>` : ''}`);
-  for (let v = Math.ceil(y0 / gy) * gy; v <= y1 + 1e-9; v += gy) grat.push(`<line x1="${px(x0).toFixed(1)}" y1="${py(v).toFixed(1)}" x2="${px(x1).toFixed(1)}" y2="${py(v).toFixed(1)}"/><text class="tick" x="2" y="${(py(v) - 2).toFixed(1)}" fill="#666">${deg(v, 'N', 'S', gy)}</text>`);
-  out.push(`<g class="graticule" stroke="#ddd" stroke-width="0.6">${grat.join('')}</g>`);
-  // The world's roads, thin and grey under everything else.
-  if (world.roads.length) out.push(`<g class="roads" stroke="#c8c2b4" stroke-width="0.7" fill="none">${world.roads.map((l) => `<path d="M${l.map(([x, y]) => `${px(x!).toFixed(1)},${py(y!).toFixed(1)}`).join('L')}"/>`).join('')}</g>`);
-  // Alert regions: the last issued alert of each event.
-  const last = new Map<number, Feature[]>();
-  for (const f of run.alertFeatures) {
-    const p = f.properties;
-    if (p.role !== 'be-aware' && p.role !== 'take-action') continue;
-    const prev = last.get(p.event);
-    if (!prev || prev[0]!.properties.seq < p.seq) last.set(p.event, [f]);
-    else if (prev[0]!.properties.seq === p.seq) prev.push(f);
-  }
-  for (const fs of last.values()) for (const f of fs) {
-    const polys = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
-    // Outlines only: the phones under a region (often the whole map) stay readable.
-    for (const poly of polys) out.push(`<path d="${path(poly[0])}" fill="none" stroke="${f.properties.role === 'take-action' ? '#d73027' : '#f46d43'}" stroke-dasharray="4 3"><title>event ${f.properties.event} ${esc(f.properties.role)} (${fmtNum(f.properties.radius_km)} km)</title></path>`);
-  }
-  // A sample of at most 4,000 phones, coloured by outcome for the first hazard with per-phone truth.
-  const hazard = run.devices.length ? run.devices[0]!.hazard : -1;
-  const rows = run.devices.filter((d) => d.hazard === hazard);
-  const r = FastRandom.of(1, 'report-sample'), keep = Math.min(1, 4000 / Math.max(1, rows.length));
-  for (const d of rows) if (r.uniform() < keep) out.push(`<circle class="phone" cx="${px(d.lon).toFixed(1)}" cy="${py(d.lat).toFixed(1)}" r="1.6" fill="${OUTCOME_COLOUR[d.outcome] ?? '#999'}"/>`);
-  // Warning-time contours: for an earthquake, circles where the median warning first reaches 0, 10, 20 s.
-  const quake = run.truthFeatures.find((f) => f.properties.role === 'source' && f.properties.kind === 'earthquake');
-  if (quake && rows.length) {
-    const [qlon, qlat] = quake.geometry.coordinates;
-    const bins = new Map<number, number[]>();
-    for (const d of rows) {
-      if (d.warning_s === null || d.warning_s === undefined) continue;
-      const km = Math.hypot((d.lon - qlon) * 111.32 * Math.cos((qlat * Math.PI) / 180), (d.lat - qlat) * 110.54);
-      const b = Math.floor(km / 2);
-      if (!bins.has(b)) bins.set(b, []);
-      bins.get(b)!.push(d.warning_s);
-    }
-    const med = [...bins.entries()].filter(([, v]) => v.length >= 5).map(([b, v]) => [b * 2 + 1, quantileSorted(v.sort((a, c) => a - c), 0.5)] as const).sort((a, c) => a[0] - c[0]);
-    for (const w of [0, 10, 20]) {
-      const hit = med.find(([, m]) => m >= w);
-      if (!hit) continue;
-      const rad = (hit[0] / 110.54) * s;
-      out.push(`<circle class="contour" cx="${px(qlon)}" cy="${py(qlat)}" r="${rad.toFixed(1)}" fill="none" stroke="#2166ac" stroke-width="1" stroke-dasharray="2 2"/><text x="${(px(qlon) + rad * 0.71).toFixed(1)}" y="${(py(qlat) - rad * 0.71).toFixed(1)}" fill="#2166ac">${w} s</text>`);
-    }
-  }
-  for (const f of run.truthFeatures) {
-    const p = f.properties;
-    if (f.geometry.type === 'LineString') out.push(`<path d="M${f.geometry.coordinates.map(([x, y]: number[]) => `${px(x!)},${py(y!)}`).join('L')}" stroke="#000" stroke-width="2.5" fill="none"><title>true rupture (${fmtNum(p.length_km, 0)} km)</title></path>`);
-    else if (p.role === 'source') out.push(`<text class="truth" x="${px(f.geometry.coordinates[0])}" y="${py(f.geometry.coordinates[1]) + 6}" text-anchor="middle" font-size="18">★<title>${esc(p.name)} (truth)</title></text>`);
-    else out.push(`<rect x="${px(f.geometry.coordinates[0]) - 2.5}" y="${py(f.geometry.coordinates[1]) - 2.5}" width="5" height="5" fill="none" stroke="#000"><title>${esc(p.role)} (truth)</title></rect>`);
-  }
-  for (const f of run.alertFeatures) {
-    if (f.properties.role !== 'estimate') continue;
-    const [x, y] = f.geometry.coordinates;
-    out.push(`<text class="estimate" x="${px(x)}" y="${py(y) + 4}" text-anchor="middle" fill="#2166ac" font-size="12">✕<title>event ${f.properties.event} update ${f.properties.seq}: ${esc(f.properties.kind)} ${f.properties.magnitude ? 'M' + fmtNum(f.properties.magnitude) : ''}</title></text>`);
-  }
-  // Scale bar: a round number of km near a fifth of the map's width.
-  const kmPerPx = 111.32 / s, target = (MW / 5) * kmPerPx, step = 10 ** Math.floor(Math.log10(target)), km = [1, 2, 5, 10].map((m) => m * step).filter((v) => v <= target).pop() ?? step;
-  const bar = km / kmPerPx;
-  const scale = `<g class="scale-bar"><rect x="${MW - 20 - bar}" y="${H - 30}" width="${bar.toFixed(1)}" height="4" fill="#333"/><text x="${MW - 20 - bar / 2}" y="${H - 36}" text-anchor="middle">${km >= 1 ? km : km.toFixed(1)} km</text></g>`;
-  const L = MW + 12;
-  // The legend lists what this map draws: outcome colours only when phones are coloured by outcome,
-  // warning contours only for an earthquake (a crash or pothole run shows neither).
-  const keys = [
-    ...(run.truthFeatures.some((f) => f.properties.role === 'source') ? ['★ true source'] : []),
-    ...(run.truthFeatures.some((f) => f.geometry.type === 'Point' && f.properties.role !== 'source') ? ['□ true targets'] : []),
-    ...(run.alertFeatures.some((f) => f.properties.role === 'estimate') ? ['✕ estimates'] : []),
-    ...(last.size ? ['dashed: alert regions', '(last update)'] : []),
-    ...(quake && rows.length ? ['blue: median warning', 'contours'] : []),
-  ];
-  const outcomes = rows.length ? Object.entries(OUTCOME_COLOUR) : [];
-  const legend = `<g class="legend"><rect x="${MW}" y="0" width="${W - MW}" height="${H}" fill="#fff"/>` + outcomes.map(([k, c], i) => `<circle cx="${L + 6}" cy="${20 + i * 16}" r="4" fill="${c}"/><text x="${L + 16}" y="${24 + i * 16}">${k.replace('_', ' ')}</text>`).join('')
-    + keys.map((t, i) => `<text x="${L}" y="${(outcomes.length ? 120 : 24) + i * 16}">${t}</text>`).join('') + '</g>';
-  return `<svg class="plot" data-plot="map" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}">${out.join('')}${scale}${legend}</svg>`;
 }
 
 function warningSvg(run: Awaited<ReturnType<typeof readRun>>): string {

@@ -84,7 +84,18 @@ describe('run outputs, score, report and compare', () => {
       for (const p of plots) expect(p.width).toBeGreaterThan(300);
       expect(await page.locator('h1').textContent()).toContain('quickstart');
       // The world's roads are on the map (grid-city has 420 road lines).
-      expect(await page.locator('svg[data-plot=map] g.roads path').count()).toBe(420);
+      expect((await page.locator('svg[data-plot=map] path.roads').getAttribute('d'))!.match(/M/g)!.length).toBe(420);
+      // ShakeMap-like shading shows the truth: under each phone lies the band of its own true MMI
+      // (the simulation's per-phone intensity, soft-soil sites included), within half a level.
+      const bands = await page.$$eval('svg[data-plot=map] circle.phone[data-mmi]', (els) => els.filter((_, i) => i % 10 === 0).map((e) => {
+        const r = e.getBoundingClientRect(), doc = e.ownerDocument;
+        const under = doc.elementsFromPoint(r.x + r.width / 2, r.y + r.height / 2).filter((u) => u.tagName === 'path' && u.hasAttribute('data-mmi')).map((u) => Number(u.getAttribute('data-mmi')));
+        return [Number(e.getAttribute('data-mmi')), under.length ? Math.max(...under) : NaN];
+      }));
+      expect(bands.length).toBeGreaterThan(200);
+      const agree = bands.filter(([mmi, band]) => Math.abs(mmi! - band!) <= 0.55).length;
+      expect(agree / bands.length).toBeGreaterThan(0.97);
+      expect(new Set(bands.map(([, b]) => b)).size).toBeGreaterThan(1); // more than one band across the city
       // The timeline is zoomed to the quake: its first alert falls well inside the axis, not in a corner of the run.
       const tl = (await page.locator('svg[data-plot=timeline]').boundingBox())!;
       const first = await page.$$eval('svg[data-plot=timeline] line[stroke-width="2"]', (els) => els.map((e) => e.getBoundingClientRect().x));
@@ -123,7 +134,7 @@ describe('run outputs, score, report and compare', () => {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
       await page.goto('file://' + join(out, 'report.html'));
       const map = (await page.locator('svg[data-plot=map]').boundingBox())!;
-      const star = (await page.locator('svg[data-plot=map] text.truth').first().boundingBox())!;
+      const star = (await page.locator('svg[data-plot=map] .truth').first().boundingBox())!;
       // The true epicentre is drawn inside the map, not clipped off it.
       expect(star.x).toBeGreaterThanOrEqual(map.x);
       expect(star.x + star.width).toBeLessThanOrEqual(map.x + map.width);

@@ -24,7 +24,9 @@ export const earthquakeHazard: HazardPlugin<EarthquakeConfig> = {
     return new EarthquakeRuntime(config, ctx, index);
   },
   truth(config, ctx, index) {
-    const src = sourceModel(config, ctx.world.frame.project([config.lon, config.lat]));
-    return earthquakeTruth(config, ctx, index, 'earthquake', src.lengthKm > 0 ? { rupture_length_km: src.lengthKm, rupture_duration_s: src.durationS, strike_deg: config.rupture!.strike_deg } : {});
+    const frame = ctx.world.frame, src = sourceModel(config, frame.project([config.lon, config.lat]));
+    // The surface trace as lon/lat segments (JSON, as facts are scalars): one line, bilateral, or two segments.
+    const trace = src.traces.map(([ax, ay, bx, by]) => [frame.unproject(ax, ay), frame.unproject(bx, by)].map((p) => p.map((v) => Math.round(v * 1e6) / 1e6)));
+    return earthquakeTruth(config, ctx, index, 'earthquake', src.lengthKm > 0 ? { rupture_length_km: src.lengthKm, rupture_duration_s: src.durationS, strike_deg: config.rupture!.strike_deg, rupture_trace: JSON.stringify(trace) } : {});
   },
 };
