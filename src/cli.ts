@@ -191,9 +191,14 @@ async function main(argv: string[]): Promise<void> {
     )
     .command(
       'schema',
-      'Print the JSON Schema of scenario, phone-profile, behaviour or sweep files (for editor autocompletion), of a run\'s summary.json, or of a model sidecar',
-      (y) => y.option('kind', { type: 'string', choices: ['scenario', 'phone', 'behaviour', 'sweep', 'summary', 'sidecar'], default: 'scenario', describe: 'which file kind the schema is for' }),
+      'Print the JSON Schema of scenario, phone-profile, behaviour, detector, sweep or suite files (for editor autocompletion), of a run\'s summary.json, or of a model sidecar',
+      (y) => y.option('kind', { type: 'string', choices: ['scenario', 'phone', 'behaviour', 'detector', 'sweep', 'suite', 'summary', 'sidecar'], default: 'scenario', describe: 'which file kind the schema is for' }),
       (a) => guard(async () => {
+        if (a.kind === 'suite') {
+          const { suiteJsonSchema } = await import('./cli/regress/suite.js');
+          process.stdout.write(JSON.stringify(suiteJsonSchema(), null, 2) + '\n');
+          return;
+        }
         if (a.kind === 'summary' || a.kind === 'sidecar') {
           const schema = a.kind === 'summary' ? (await import('./score/summary-schema.js')).summaryJsonSchema() : (await import('./detect/sidecar.js')).sidecarJsonSchema();
           process.stdout.write(JSON.stringify(schema, null, 2) + '\n');
@@ -206,7 +211,7 @@ async function main(argv: string[]): Promise<void> {
         }
         const { fileJsonSchema } = await import('./scenario/schema.js');
         const { builtinPlugins } = await import('./plugins.js');
-        process.stdout.write(JSON.stringify(fileJsonSchema(a.kind as 'scenario' | 'phone' | 'behaviour', builtinPlugins), null, 2) + '\n');
+        process.stdout.write(JSON.stringify(fileJsonSchema(a.kind as 'scenario' | 'phone' | 'behaviour' | 'detector', builtinPlugins), null, 2) + '\n');
       }),
     )
     .command(

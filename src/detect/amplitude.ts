@@ -14,13 +14,12 @@ import { DeviceThreshold, thresholdG } from './threshold.js';
 
 export const amplitudeSchema = z.strictObject({
   type: z.literal('amplitude'),
-  highpass_hz: z.number().positive().default(1),
-  /** Trigger threshold on the high-passed norm, g: one value, or `{median, sigma}` drawn per phone. */
-  min_amplitude_g: thresholdG().default(0.01),
+  highpass_hz: z.number().positive().default(1).describe('High-pass corner applied to each axis before the norm, Hz.'),
+  min_amplitude_g: thresholdG().default(0.01).describe('Trigger threshold on the high-passed norm, g: one value, or `{median, sigma}` drawn per phone.'),
   rearm: duration({ positive: true }).default(5).describe('Quiet time below the threshold before the next trigger, s.'),
-  max_duration: duration({ positive: true }).default(30),
-  update_every: duration({ positive: true }).default(1),
-  update_growth: z.number().min(0).default(0.1),
+  max_duration: duration({ positive: true }).default(30).describe('Longest trigger before it is closed, s.'),
+  update_every: duration({ positive: true }).default(1).describe('Shortest gap between two messages of one trigger, s.'),
+  update_growth: z.number().min(0).default(0.1).describe('Relative growth of the peak amplitude that warrants an update (0.1: 10 %).'),
   settle: duration({ min: 0 }).default(1).describe('Samples ignored after the phone starts monitoring, s.'),
 });
 

@@ -18,12 +18,12 @@ import { modelFiles, modelThreshold, prepareModel } from './two-stage.js';
 export const onnxWindowSchema = z.strictObject({
   type: z.literal('onnx-window'),
   model: filePath().describe('ONNX model (its sidecar JSON sits beside it), relative to the scenario file.'),
-  threshold: z.number().min(0).max(1).optional(),
+  threshold: z.number().min(0).max(1).optional().describe('Probability at or above which a window counts as positive (default: the sidecar\'s threshold).'),
   hop: duration({ positive: true }).default(1).describe('A window ends every hop seconds.'),
   off_windows: z.number().int().positive().default(2).describe('Negative windows in a row that end a trigger.'),
-  decision_delay: duration({ min: 0 }).default(0.05),
-  update_every: duration({ positive: true }).default(1),
-  update_growth: z.number().min(0).default(0.1),
+  decision_delay: duration({ min: 0 }).default(0.05).describe('Time the phone takes to run the model before it can send, s.'),
+  update_every: duration({ positive: true }).default(1).describe('Shortest gap between two messages of one trigger, s.'),
+  update_growth: z.number().min(0).default(0.1).describe('Relative growth of the peak amplitude that warrants an update (0.1: 10 %).'),
 });
 
 export type OnnxWindowConfig = z.output<typeof onnxWindowSchema>;

@@ -13,7 +13,7 @@ import type { DetectorPlugin, DetectorRuntime, DetectorSink, SensorBlock, Detect
 export const pressureStepSchema = z.strictObject({
   type: z.literal('pressure-step'),
   fast: duration({ positive: true }).default(30).describe('Time constants of the fast and slow averages, s.'),
-  slow: duration({ positive: true }).default(600),
+  slow: duration({ positive: true }).default(600).describe('Time constant of the slow average (the baseline the step is measured from), s.'),
   min_step_hpa: z.number().positive().default(1).describe('Step (fast − slow) that triggers, hPa.'),
   rearm: duration({ positive: true }).default(300).describe('A trigger ends when the step falls under half the threshold; the next waits at least this long, s.'),
   settle: duration({ min: 0 }).default(60).describe('Readings ignored after the phone starts monitoring while the averages settle, s.'),

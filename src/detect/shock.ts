@@ -23,17 +23,16 @@ import { HighpassBank, primeHighpass } from './sta-lta.js';
 import { DeviceThreshold, thresholdG } from './threshold.js';
 
 const common = {
-  highpass_hz: z.number().positive().default(2),
+  highpass_hz: z.number().positive().default(2).describe('High-pass corner applied to each axis before the spike test, Hz.'),
   peak_window: duration({ positive: true }).default(0.25).describe('Time after the threshold crossing over which the peak is taken, s.'),
   rearm: duration({ positive: true }).default(2).describe('Quiet time after a report before the next one, s.'),
-  settle: duration({ min: 0 }).default(1),
+  settle: duration({ min: 0 }).default(1).describe('Samples ignored after the phone starts monitoring, s.'),
 };
 
 export const bumpSchema = z.strictObject({
   type: z.literal('bump'),
   ...common,
-  /** Spike threshold on the high-passed norm, g (one value or `{median, sigma}` per phone). */
-  min_amplitude_g: thresholdG().default(0.5),
+  min_amplitude_g: thresholdG().default(0.5).describe('Spike threshold on the high-passed norm, g (one value or `{median, sigma}` per phone).'),
   min_speed_m_s: z.number().min(0).default(4).describe('Only while the phone\'s GNSS speed is at least this, m/s (a vehicle, not a walker).'),
   min_ratio: z.number().min(0).default(5).describe('The spike must be this many times the RMS of the ride\'s vibration (0: off).'),
   rms_window: duration({ positive: true }).default(5).describe('Time constant of that RMS, s.'),
@@ -42,14 +41,14 @@ export const bumpSchema = z.strictObject({
    * Pothole Patrol's x–z ratio filter (Eriksson et al. 2008, MobiSys, §4.2) learned its value; 1
    * here is the plain geometric rule "more up than sideways", set on no scenario.
    */
-  min_vertical_ratio: z.number().min(0).default(1),
+  min_vertical_ratio: z.number().min(0).default(1).describe('The spike\'s vertical part must be at least this many times its horizontal part (0: off; dimensionless).'),
   confirm_after: duration({ positive: true }).default(1.5).describe('The speed is read again this long after the spike and must still be min_speed_m_s (a car drives on over a pothole; one parking does not), s.'),
 });
 
 export const crashSchema = z.strictObject({
   type: z.literal('crash'),
   ...common,
-  min_amplitude_g: thresholdG().default(4),
+  min_amplitude_g: thresholdG().default(4).describe('Impact threshold on the high-passed norm, g (one value or `{median, sigma}` per phone).'),
   confirm_after: duration({ positive: true }).default(5).describe('How long after the spike the speed is read again, s.'),
 });
 

@@ -10,12 +10,12 @@ import { componentKey, stableUniform, type Seed } from '../core/random.js';
 /** `0.01`, or `{ median: 0.01, sigma: 0.3 }` (natural-log spread), in g. */
 export const thresholdG = () =>
   z.union([
-    z.number().min(0),
+    z.number().min(0).describe('One threshold for every phone, g.'),
     z.strictObject({
-      distribution: z.literal('lognormal').default('lognormal'),
-      median: z.number().positive(),
-      sigma: z.number().min(0).max(2),
-    }),
+      distribution: z.literal('lognormal').default('lognormal').describe('Each phone draws its threshold from a lognormal (the only distribution offered).'),
+      median: z.number().positive().describe('Median threshold over the phones, g.'),
+      sigma: z.number().min(0).max(2).describe('Spread of the threshold: standard deviation of its natural log (dimensionless).'),
+    }).describe('A threshold drawn per phone: `{median, sigma}`.'),
   ]);
 
 export type ThresholdG = z.output<ReturnType<typeof thresholdG>>;

@@ -13,17 +13,16 @@ import { addDampedSine, dampedSineDuration } from './impulse.js';
 
 export const constructionSchema = z.strictObject({
   type: z.literal('construction'),
-  name: z.string().optional(),
-  lon: longitude(),
-  lat: latitude(),
-  start: duration({ min: 0 }),
-  duration: duration({ positive: true }),
-  blows_per_min: z.number().positive().max(600).default(40),
-  /** Peak acceleration 10 m from the pile, g. */
-  amplitude_g_at_10m: z.number().positive().max(10).default(0.3),
-  frequency_hz: z.number().positive().max(100).default(15),
-  damping: z.number().positive().max(0.9).default(0.15),
-  attenuation: z.number().positive().max(3).default(1.3),
+  name: z.string().optional().describe('Label shown in outputs.'),
+  lon: longitude().describe('Longitude of the pile driver, degrees (WGS84).'),
+  lat: latitude().describe('Latitude of the pile driver, degrees (WGS84).'),
+  start: duration({ min: 0 }).describe('When the work starts, s after the run\'s start.'),
+  duration: duration({ positive: true }).describe('How long it goes on, s.'),
+  blows_per_min: z.number().positive().max(600).default(40).describe('Hammer blows per minute.'),
+  amplitude_g_at_10m: z.number().positive().max(10).default(0.3).describe('Peak acceleration 10 m from the pile, g.'),
+  frequency_hz: z.number().positive().max(100).default(15).describe('Ringing frequency of each blow, Hz.'),
+  damping: z.number().positive().max(0.9).default(0.15).describe('Damping ratio of each blow\'s ringing (dimensionless).'),
+  attenuation: z.number().positive().max(3).default(1.3).describe('Geometric decay exponent: amplitude falls as (10 m / r) to this power (dimensionless).'),
   max_distance_m: z.number().positive().default(2000).describe('Beyond this, blows are too weak to matter, m.'),
 });
 

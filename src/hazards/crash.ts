@@ -21,28 +21,28 @@ const range = (lo: number, hi: number) => z.tuple([z.number().min(lo).max(hi), z
 export const crashSchema = z
   .strictObject({
     type: z.literal('crash'),
-    name: z.string().optional(),
-    /** Crashes of given vehicles (device ids) at given times. */
+    name: z.string().optional().describe('Label shown in outputs.'),
     crashes: z
       .array(
         z.strictObject({
-          device: z.number().int().min(0),
-          time: duration({ min: 0 }),
-          peak_g: z.number().min(5).max(100).default(35),
-          duration_ms: z.number().min(20).max(300).default(100),
+          device: z.number().int().min(0).describe('Index of the phone (device id) whose vehicle crashes.'),
+          time: duration({ min: 0 }).describe('When, s after the start (or a duration).'),
+          peak_g: z.number().min(5).max(100).default(35).describe('Peak deceleration the phone feels, g (a range [low, high] for random crashes).'),
+          duration_ms: z.number().min(20).max(300).default(100).describe('Length of the impact pulse, ms (a range [low, high] for random crashes).'),
         }),
       )
-      .default([]),
-    /** ...and/or crashes of random vehicles at random times in [from, to]. */
+      .default([])
+      .describe('Crashes of given vehicles (device ids) at given times.'),
     random: z
       .strictObject({
-        count: z.number().int().min(1).max(100_000),
-        from: duration({ min: 0 }),
-        to: duration({ min: 0 }),
-        peak_g: range(5, 100).default([20, 60]),
-        duration_ms: range(20, 300).default([60, 150]),
+        count: z.number().int().min(1).max(100_000).describe('How many vehicles crash.'),
+        from: duration({ min: 0 }).describe('Earliest crash time, s after the start.'),
+        to: duration({ min: 0 }).describe('Latest crash time, s after the start.'),
+        peak_g: range(5, 100).default([20, 60]).describe('Peak deceleration the phone feels, g (a range [low, high] for random crashes).'),
+        duration_ms: range(20, 300).default([60, 150]).describe('Length of the impact pulse, ms (a range [low, high] for random crashes).'),
       })
-      .optional(),
+      .optional()
+      .describe('...and/or crashes of random vehicles at random times in [from, to].'),
   })
   .refine((c) => c.crashes.length > 0 || c.random !== undefined, { error: 'expected crashes or random (or both)' });
 

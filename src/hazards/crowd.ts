@@ -19,16 +19,15 @@ const band = (lo: number, hi: number) => z.tuple([z.number().min(lo).max(hi), z.
 
 export const crowdSchema = z.strictObject({
   type: z.literal('crowd'),
-  name: z.string().optional(),
-  venue: z.string().min(1),
-  start: duration({ min: 0 }),
-  duration: duration({ positive: true }),
-  frequency_hz: band(0.5, 5).default([2, 3]),
-  amplitude_g: band(0, 3).default([0.1, 0.5]),
-  /** Share of the phones in the venue that jump (the rest sit still). */
-  share: probability().default(0.8),
+  name: z.string().optional().describe('Label shown in outputs.'),
+  venue: z.string().min(1).describe('Name of the world\'s venue where the crowd jumps.'),
+  start: duration({ min: 0 }).describe('When the jumping starts, s after the run\'s start.'),
+  duration: duration({ positive: true }).describe('How long the event lasts, s.'),
+  frequency_hz: band(0.5, 5).default([2, 3]).describe('Jump rate range [low, high], Hz (each phone draws one).'),
+  amplitude_g: band(0, 3).default([0.1, 0.5]).describe('Peak acceleration range [low, high] of the jumps, g.'),
+  share: probability().default(0.8).describe('Share of the phones in the venue that jump (the rest sit still).'),
   on: duration({ positive: true }).default(180).describe('Songs: jumping for `on`, then a pause of `off`.'),
-  off: duration({ min: 0 }).default(60),
+  off: duration({ min: 0 }).default(60).describe('Pause between songs, s.'),
 });
 
 export type CrowdConfig = z.output<typeof crowdSchema>;

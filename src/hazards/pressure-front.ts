@@ -16,23 +16,22 @@ const AIR_DENSITY = 1.2; // kg/m³
 
 export const pressureFrontSchema = z.strictObject({
   type: z.literal('pressure-front'),
-  name: z.string().optional(),
+  name: z.string().optional().describe('Label shown in outputs.'),
   time: duration().describe('When the front crosses the reference point.'),
-  /** Reference point on the front at `time`. */
-  lon: longitude(),
-  lat: latitude(),
+  lon: longitude().describe('Reference point on the front at `time`.'),
+  lat: latitude().describe('Latitude of the reference point, degrees (WGS84).'),
   heading_deg: z.number().min(0).max(360).describe('Direction the front moves toward, degrees clockwise from north.'),
-  speed_m_s: z.number().positive({ error: 'expected a front speed above 0 m/s (a front that does not move never passes anyone)' }).max(100),
+  speed_m_s: z.number().positive({ error: 'expected a front speed above 0 m/s (a front that does not move never passes anyone)' }).max(100).describe('Speed of the front, m/s.'),
   jump_hpa: z.number().min(-50).max(50).default(3).describe('Pressure change across the front, hPa (positive: rise, as behind a gust front).'),
-  rise_time: duration({ positive: true }).default(300),
-  /** A vortex riding with the front, `offset_km` along the front from the reference point. */
+  rise_time: duration({ positive: true }).default(300).describe('Time the pressure takes to change across the front, s.'),
   vortex: z
     .strictObject({
-      offset_km: z.number().default(0),
-      max_wind_m_s: z.number().positive().max(150).default(60),
-      core_radius_m: z.number().positive().default(150),
+      offset_km: z.number().default(0).describe('Where the vortex rides, km along the front from the reference point.'),
+      max_wind_m_s: z.number().positive().max(150).default(60).describe('Peak tangential wind of the vortex, m/s.'),
+      core_radius_m: z.number().positive().default(150).describe('Radius of the vortex core (the wind\'s maximum), m.'),
     })
-    .optional(),
+    .optional()
+    .describe('A vortex riding with the front, `offset_km` along the front from the reference point.'),
   alert_hpa: z.number().positive().default(2).describe('Truth: a device deserves an alert when its pressure change reaches this, hPa.'),
 });
 

@@ -24,19 +24,18 @@ const kinds = ['pothole', 'speed-bump'] as const;
 export const roadAnomalySchema = z
   .strictObject({
     type: z.literal('road-anomaly'),
-    name: z.string().optional(),
-    anomalies: z.array(z.strictObject({ lon: longitude(), lat: latitude(), kind: z.enum(kinds).default('pothole'), severity_g: z.number().positive().max(20) })).default([]).describe('Anomalies at given places (snapped to the nearest drivable road within 25 m).'),
-    /** ...and/or anomalies drawn at random on drivable roads. */
+    name: z.string().optional().describe('Label shown in outputs.'),
+    anomalies: z.array(z.strictObject({ lon: longitude().describe('Longitude, degrees (WGS84).'), lat: latitude().describe('Latitude, degrees (WGS84).'), kind: z.enum(kinds).default('pothole').describe('`pothole` or `speed-bump`.'), severity_g: z.number().positive().max(20).describe('Peak vertical acceleration a car\'s phone feels passing it, g.') })).default([]).describe('Anomalies at given places (snapped to the nearest drivable road within 25 m).'),
     random: z
       .strictObject({
-        count: z.number().int().min(1).max(100_000),
-        /** Share of speed bumps among them. */
-        bump_share: probability().default(0.2),
-        severity_g: z.tuple([z.number().positive(), z.number().positive()]).default([0.3, 1.5]),
+        count: z.number().int().min(1).max(100_000).describe('How many anomalies to draw.'),
+        bump_share: probability().default(0.2).describe('Share of speed bumps among them.'),
+        severity_g: z.tuple([z.number().positive(), z.number().positive()]).default([0.3, 1.5]).describe('Severity range [low, high] drawn uniformly: peak vertical acceleration a car\'s phone feels, g.'),
       })
-      .optional(),
-    lane_width_m: z.number().positive().default(3.5),
-    wheelbase_m: z.number().positive().default(2.7),
+      .optional()
+      .describe('...and/or anomalies drawn at random on drivable roads.'),
+    lane_width_m: z.number().positive().default(3.5).describe('Lane width: a car passes an anomaly when its lane covers it, m.'),
+    wheelbase_m: z.number().positive().default(2.7).describe('Distance between a car\'s axles (each axle hits the anomaly), m.'),
   })
   .refine((c) => c.anomalies.length > 0 || c.random !== undefined, { error: 'expected anomalies or random (or both)' });
 

@@ -15,12 +15,12 @@ import type { Block, Exposure, HazardPlugin, HazardRuntime, HazardContext } from
 
 export const trafficVibrationSchema = z.strictObject({
   type: z.literal('traffic-vibration'),
-  name: z.string().optional(),
-  classes: z.array(z.enum(['motorway', 'trunk', 'primary', 'secondary', 'tertiary'])).min(1).default(['motorway', 'trunk', 'primary']),
-  heavy_per_hour: z.number().positive().max(3600).default(60),
-  amplitude_g_at_10m: z.number().positive().max(1).default(0.01),
-  max_distance_m: z.number().positive().default(150),
-  burst: duration({ positive: true }).default(4),
+  name: z.string().optional().describe('Label shown in outputs.'),
+  classes: z.array(z.enum(['motorway', 'trunk', 'primary', 'secondary', 'tertiary'])).min(1).default(['motorway', 'trunk', 'primary']).describe('Road classes heavy vehicles use.'),
+  heavy_per_hour: z.number().positive().max(3600).default(60).describe('Heavy vehicles passing each road point per hour.'),
+  amplitude_g_at_10m: z.number().positive().max(1).default(0.01).describe('Peak ground acceleration 10 m from the road as a heavy vehicle passes, g.'),
+  max_distance_m: z.number().positive().default(150).describe('Phones further from the road than this feel nothing, m.'),
+  burst: duration({ positive: true }).default(4).describe('How long each passing shakes a phone, s.'),
 });
 
 export type TrafficVibrationConfig = z.output<typeof trafficVibrationSchema>;

@@ -10,9 +10,8 @@ import { drawLatency } from './latency.js';
 import type { Outages } from './outage.js';
 
 export const linkSchema = z.strictObject({
-  latency: latencyDistribution(),
-  /** Probability that a message is lost. */
-  loss: probability().default(0),
+  latency: latencyDistribution().describe('Delay of each message, s: lognormal `{median, sigma}`, `fixed`, `uniform`, or `empirical` (a file of measured latencies).'),
+  loss: probability().default(0).describe('Probability that a message is lost.'),
 });
 
 export type LinkConfig = z.output<typeof linkSchema>;

@@ -10,22 +10,21 @@ import { FastRandom, type Seed } from '../core/random.js';
 import { duration, latitude, longitude } from '../plugin/fields.js';
 import type { LocalFrame } from '../core/frame.js';
 
-const links = () => z.array(z.enum(['uplink', 'push'])).min(1).default(['uplink', 'push']);
+const links = () => z.array(z.enum(['uplink', 'push'])).min(1).default(['uplink', 'push']).describe('Which links fail: `uplink` (phones → server), `push` (server → phones), or both.');
 
 export const outageSchema = z.strictObject({
-  lon: longitude(),
-  lat: latitude(),
-  radius_km: z.number().positive(),
-  start: duration({ min: 0 }),
-  duration: duration({ positive: true }),
-  /** Which links fail: phones → server, server → phones, or both. */
-  links: links(),
+  lon: longitude().describe('Centre longitude, degrees (WGS84).'),
+  lat: latitude().describe('Centre latitude, degrees (WGS84).'),
+  radius_km: z.number().positive().describe('Radius of the region without service, km.'),
+  start: duration({ min: 0 }).describe('When it starts, s after the run\'s start.'),
+  duration: duration({ positive: true }).describe('How long it lasts, s.'),
+  links: links().describe('Which links fail: phones → server, server → phones, or both.'),
 });
 
 export const randomOutagesSchema = z.strictObject({
   per_day: z.number().positive().describe('Expected outages per simulated day (Poisson).'),
-  radius_km: z.number().positive().default(5),
-  duration: duration({ positive: true }).default(600),
+  radius_km: z.number().positive().default(5).describe('Radius of the region without service, km.'),
+  duration: duration({ positive: true }).default(600).describe('How long it lasts, s.'),
   links: links(),
 });
 

@@ -46,19 +46,18 @@ export const latencyDistribution = () =>
   z.discriminatedUnion('distribution', [
     z.strictObject({
       distribution: z.literal('lognormal'),
-      median: duration({ positive: true }),
-      sigma: z.number().min(0).max(5),
+      median: duration({ positive: true }).describe('Median latency, s (or a duration such as 500ms).'),
+      sigma: z.number().min(0).max(5).describe('Standard deviation of the natural log of the latency (dimensionless).'),
     }),
-    z.strictObject({ distribution: z.literal('fixed'), value: duration({ min: 0 }) }),
+    z.strictObject({ distribution: z.literal('fixed'), value: duration({ min: 0 }).describe('The latency every message has, s.') }),
     z.strictObject({
       distribution: z.literal('uniform'),
-      min: duration({ min: 0 }),
-      max: duration({ min: 0 }),
+      min: duration({ min: 0 }).describe('Shortest latency, s.'),
+      max: duration({ min: 0 }).describe('Longest latency, s.'),
     }),
     z.strictObject({
       distribution: z.literal('empirical'),
-      /** Text or CSV file of measured latencies in seconds (the first column; a header line is skipped), relative to the scenario. */
-      file: filePath(),
+      file: filePath().describe('Text or CSV file of measured latencies in seconds (the first column; a header line is skipped), relative to the scenario.'),
     }),
   ]);
 

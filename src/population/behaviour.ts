@@ -28,7 +28,13 @@ const hourlyProbability = () =>
 /** Context shares, e.g. { table: 0.7, hand: 0.1, pocket: 0.1, bag: 0.1 }; normalised per hour. */
 const contextShares = () =>
   z
-    .strictObject({ table: hourly().optional(), hand: hourly().optional(), pocket: hourly().optional(), bag: hourly().optional(), 'vehicle-mount': hourly().optional() })
+    .strictObject({
+      table: hourly().optional().describe('Relative share of phones lying on a table or desk: one number, or 24 by local hour.'),
+      hand: hourly().optional().describe('Relative share held in the hand.'),
+      pocket: hourly().optional().describe('Relative share in a trouser or jacket pocket.'),
+      bag: hourly().optional().describe('Relative share in a bag.'),
+      'vehicle-mount': hourly().optional().describe('Relative share in a dashboard mount (vehicles).'),
+    })
     .refine((o) => Object.values(o).some((v) => v !== undefined), { error: 'expected at least one context share' })
     .refine(
       (o) => Array.from({ length: 24 }, (_, h) => Object.values(o).reduce((s: number, v) => s + (v === undefined ? 0 : atHour(v, h)), 0)).every((s) => s > 0),
@@ -46,9 +52,9 @@ const clockTime = () =>
 const powerLaw = (unit: 'm' | 's') =>
   z
     .strictObject({
-      min: unit === 's' ? duration({ positive: true }) : z.number().positive(),
-      max: unit === 's' ? duration({ positive: true }) : z.number().positive(),
-      alpha: z.number().gt(0).max(5),
+      min: (unit === 's' ? duration({ positive: true }) : z.number().positive()).describe(`Shortest value, ${unit}.`),
+      max: (unit === 's' ? duration({ positive: true }) : z.number().positive()).describe(`Longest value, ${unit}.`),
+      alpha: z.number().gt(0).max(5).describe('Exponent α of P(x) ∝ x^−α (dimensionless).'),
     })
     .refine((p) => p.max > p.min, { error: 'expected max > min' });
 
@@ -60,24 +66,19 @@ export const motionSchema = z.strictObject({
   knock_per_h: z.number().min(0).default(1).describe('Someone knocks or bumps the desk the phone lies on.'),
   drop_per_h: z.number().min(0).default(0.05).describe('The phone slips from the hand onto the floor.'),
   elevator_per_h: z.number().min(0).default(0.3).describe('Indoors: an elevator ride, or a walk up or down stairs (altitude changes the barometer sees).'),
-  stairs_per_h: z.number().min(0).default(0.5),
-  /**
-   * Indoors: sitting down or standing up, each a posture change (a pocketed phone turns with the
-   * thigh). Free-living adults do about 60 sit-to-stands a day (Dall & Kerr 2010, Appl. Ergon.
-   * 41(1):58-61), so about 7.5 transitions in both directions per waking hour-pair: 3.75 per hour.
-   */
-  sit_stand_per_h: z.number().min(0).default(3.75),
+  stairs_per_h: z.number().min(0).default(0.5).describe('Indoors: flights of stairs walked per hour (the pocketed phone sees the steps and the altitude change).'),
+  sit_stand_per_h: z.number().min(0).default(3.75).describe('Indoors: sitting down or standing up, each a posture change (a pocketed phone turns with the thigh). Free-living adults do about 60 sit-to-stands a day (Dall & Kerr 2010, Appl. Ergon. 41(1):58-61), so about 7.5 transitions in both directions per waking hour-pair: 3.75 per hour.'),
   cadence_hz: z.tuple([z.number().min(0.5).max(4), z.number().min(0.5).max(4)]).default([1.6, 2.2]).describe('Walking cadence range, steps per second (scaled within it by walking speed).'),
   running_cadence_hz: z.tuple([z.number().min(0.5).max(5), z.number().min(0.5).max(5)]).default([2.6, 3.0]).describe('Running cadence range, steps per second (people run above 2.2 m/s).'),
   road_class: z.enum(['A', 'B', 'C', 'D', 'E']).optional().describe('Road roughness class (ISO 8608) for vehicle ride vibration; absent: by road type (motion/road-surface.ts).'),
 });
 
 const common = {
-  name: z.string().min(1),
-  description: z.string().optional(),
-  sources: z.array(z.string()).optional(),
+  name: z.string().min(1).describe('Name of the behaviour (shown in outputs).'),
+  description: z.string().optional().describe('Free text: whom this models.'),
+  sources: z.array(z.string()).optional().describe('Where the numbers come from (studies, measurements).'),
   charging: hourlyProbability().default(0.1).describe('Probability that the phone is charging, by local hour.'),
-  motion: motionSchema.prefault({}),
+  motion: motionSchema.prefault({}).describe('Everyday motion that shakes phones: rates per hour of each event.'),
 };
 
 /** Shares of phones on a table by hour for people at home or work (see agents/behaviours/*.yaml for sources). */
@@ -87,54 +88,51 @@ export const stationarySchema = z.strictObject({
   ...common,
   kind: z.literal('stationary'),
   context: contextShares().default(DEFAULT_HOME_CONTEXT).describe('Context shares while at home or work, by local hour.'),
-  /** Optional work schedule: a share of people spend work hours at a workplace. */
   work: z
     .strictObject({
-      share: probability(),
-      start: clockTime(),
-      end: clockTime(),
+      share: probability().describe('Share of people who go to work.'),
+      start: clockTime().describe('Local time work starts, "HH:MM".'),
+      end: clockTime().describe('Local time work ends, "HH:MM".'),
       jitter: duration({ min: 0 }).default(1800).describe('Each person\'s times are shifted by a uniform draw in ±jitter.'),
     })
-    .optional(),
+    .optional()
+    .describe('Optional work schedule: a share of people spend work hours at a workplace.'),
 });
 
 export const pedestrianSchema = z.strictObject({
   ...common,
   kind: z.literal('pedestrian'),
   model: z.enum(['levy', 'random-waypoint']).default('levy').describe('`levy`: truncated power-law flights and pauses; `random-waypoint`: uniform targets in the boundary.'),
-  speed_mps: range().default([0.5, 1.5]),
-  /** Share of flights that are runs (2.5–3.5 m/s) instead of walks. */
-  running_share: probability().default(0),
-  flight_m: powerLaw('m').default({ min: 10, max: 3000, alpha: 1.6 }),
-  pause: powerLaw('s').default({ min: 30, max: 3600, alpha: 1.6 }),
-  context_moving: contextShares().default({ hand: 0.3, pocket: 0.5, bag: 0.2 }),
-  context_paused: contextShares().default({ table: 0.4, hand: 0.3, pocket: 0.2, bag: 0.1 }),
+  speed_mps: range().default([0.5, 1.5]).describe('Walking speed range [low, high], m/s (uniform per flight).'),
+  running_share: probability().default(0).describe('Share of flights that are runs (2.5–3.5 m/s) instead of walks.'),
+  flight_m: powerLaw('m').default({ min: 10, max: 3000, alpha: 1.6 }).describe('Flight lengths: a truncated power law, m (Rhee et al. 2011).'),
+  pause: powerLaw('s').default({ min: 30, max: 3600, alpha: 1.6 }).describe('Pauses between flights: a truncated power law, s.'),
+  context_moving: contextShares().default({ hand: 0.3, pocket: 0.5, bag: 0.2 }).describe('Where the phone is while walking.'),
+  context_paused: contextShares().default({ table: 0.4, hand: 0.3, pocket: 0.2, bag: 0.1 }).describe('Where the phone is while paused.'),
 });
 
 export const vehicleSchema = z.strictObject({
   ...common,
   kind: z.literal('vehicle'),
   speed_factor: range().refine(([, b]) => b <= 1, { error: 'expected factors ≤ 1 (drivers keep to the limit)' }).default([0.7, 1.0]).describe('Drivers keep this fraction of the speed limit (uniform per trip); never more than 1.'),
-  /** Parking time between trips. */
-  dwell: powerLaw('s').default({ min: 60, max: 1800, alpha: 1.2 }),
-  context_driving: contextShares().default({ 'vehicle-mount': 0.4, pocket: 0.3, bag: 0.3 }),
-  context_parked: contextShares().default({ table: 0.3, hand: 0.3, pocket: 0.3, bag: 0.1 }),
+  dwell: powerLaw('s').default({ min: 60, max: 1800, alpha: 1.2 }).describe('Parking time between trips: a truncated power law, s.'),
+  context_driving: contextShares().default({ 'vehicle-mount': 0.4, pocket: 0.3, bag: 0.3 }).describe('Where the phone is while driving.'),
+  context_parked: contextShares().default({ table: 0.3, hand: 0.3, pocket: 0.3, bag: 0.1 }).describe('Where the phone is while parked.'),
 });
 
 export const commuterSchema = z.strictObject({
   ...common,
   kind: z.literal('commuter'),
-  /** Share of commuters who drive (the rest walk along roads)... */
-  car_share: probability().default(0.7),
+  car_share: probability().default(0.7).describe('Share of commuters who drive (the rest walk along roads)...'),
   max_walk_km: z.number().positive().default(3).describe('...but nobody walks further than this to work: longer commutes are driven, km.'),
-  leave_home: clockTime().prefault('08:00'),
-  leave_work: clockTime().prefault('17:30'),
-  jitter: duration({ min: 0 }).default(1800),
-  walk_speed_mps: range().default([0.8, 1.5]),
-  speed_factor: range().refine(([, b]) => b <= 1, { error: 'expected factors ≤ 1 (drivers keep to the limit)' }).default([0.7, 1.0]),
-  context: contextShares().default(DEFAULT_HOME_CONTEXT),
-  context_driving: contextShares().default({ 'vehicle-mount': 0.4, pocket: 0.3, bag: 0.3 }),
-  context_walking: contextShares().default({ hand: 0.3, pocket: 0.5, bag: 0.2 }),
+  leave_home: clockTime().prefault('08:00').describe('Local time commuters leave home, "HH:MM".'),
+  leave_work: clockTime().prefault('17:30').describe('Local time they leave work, "HH:MM".'),
+  jitter: duration({ min: 0 }).default(1800).describe('Each person\'s times are shifted by a uniform draw in ±jitter, s.'),
+  walk_speed_mps: range().default([0.8, 1.5]).describe('Walking speed range [low, high] of those who walk, m/s.'),
+  speed_factor: range().refine(([, b]) => b <= 1, { error: 'expected factors ≤ 1 (drivers keep to the limit)' }).default([0.7, 1.0]).describe('Drivers keep this fraction of the speed limit (uniform per trip); never more than 1.'),
+  context: contextShares().default(DEFAULT_HOME_CONTEXT).describe('Where the phone is at home and at work.'),
+  context_driving: contextShares().default({ 'vehicle-mount': 0.4, pocket: 0.3, bag: 0.3 }).describe('Where the phone is while driving.'),
+  context_walking: contextShares().default({ hand: 0.3, pocket: 0.5, bag: 0.2 }).describe('Where the phone is while walking.'),
 });
 
 export const behaviourProfileSchema = z.discriminatedUnion('kind', [stationarySchema, pedestrianSchema, vehicleSchema, commuterSchema]);

@@ -40,20 +40,20 @@ export const populationSchema = (detector: z.ZodType) => z
   .strictObject({
     devices: z.number().int().positive().max(50_000_000).optional().describe('Number of phones to place...'),
     adoption: z.number().gt(0).max(1).optional().describe('...or the fraction of the world\'s people who carry a participating phone.'),
-    phones: z.array(mixEntry.extend({ detector: detector.optional() })).min(1).describe('Phone profiles; `detector` replaces the scenario\'s detector on phones of that profile.'),
-    behaviours: z.array(mixEntry).min(1),
-    /** Extra phones placed uniformly inside a named venue of the world (a stadium crowd, a concert hall). */
+    phones: z.array(mixEntry.extend({ detector: detector.optional().describe('Replaces the scenario\'s detector on phones of this profile.') })).min(1).describe('Phone profiles; `detector` replaces the scenario\'s detector on phones of that profile.'),
+    behaviours: z.array(mixEntry).min(1).describe('Behaviour profiles (how phones move and are carried) with their shares.'),
     groups: z
       .array(
         z.strictObject({
-          venue: z.string().min(1),
-          devices: z.number().int().positive(),
-          phone: filePath(),
-          behaviour: filePath(),
-          detector: detector.optional(),
+          venue: z.string().min(1).describe('Name of a venue in the world file.'),
+          devices: z.number().int().positive().describe('Phones placed in the venue.'),
+          phone: filePath().describe('Phone profile file, relative to the scenario.'),
+          behaviour: filePath().describe('Behaviour profile file, relative to the scenario.'),
+          detector: detector.optional().describe('Replaces the scenario\'s detector on these phones.'),
         }),
       )
-      .default([]),
+      .default([])
+      .describe('Extra phones placed uniformly inside a named venue of the world (a stadium crowd, a concert hall).'),
     eligibility: z.enum(['steady', 'steady-charging', 'charging', 'all']).default('steady').describe('Which phones monitor for hazards: steady ones (as MyShake), steady and charging, charging, or all.'),
     steady_after: duration({ min: 0 }).default(30).describe('A phone at rest counts as steady after this long.'),
   })
@@ -73,19 +73,11 @@ export const scoringSchema = z.strictObject({
 
 export const networkSchema = z.strictObject({
   heartbeat_every: duration({ positive: true }).default(60).describe('Every phone reports its position and whether it monitors this often (phase differs per phone).'),
-  /**
-   * Phones were already sending heartbeats for this long before the run starts (default: one
-   * heartbeat interval), so the server's directory is full at t = 0. 0 is a cold start: the server
-   * knows no phone until each one's first heartbeat or trigger.
-   */
-  warmup: duration({ min: 0 }).optional(),
-  /** Phone → server (triggers). */
-  uplink: linkSchema.default({ latency: { distribution: 'lognormal', median: 0.5, sigma: 0.5 }, loss: 0 }),
-  /** Server → phone (alert push). */
-  push: linkSchema.default({ latency: { distribution: 'lognormal', median: 1, sigma: 0.5 }, loss: 0 }),
+  warmup: duration({ min: 0 }).optional().describe('Phones were already sending heartbeats for this long before the run starts (default: one heartbeat interval), so the server\'s directory is full at t = 0. 0 is a cold start: the server knows no phone until each one\'s first heartbeat or trigger.'),
+  uplink: linkSchema.default({ latency: { distribution: 'lognormal', median: 0.5, sigma: 0.5 }, loss: 0 }).describe('Phone → server (triggers).'),
+  push: linkSchema.default({ latency: { distribution: 'lognormal', median: 1, sigma: 0.5 }, loss: 0 }).describe('Server → phone (alert push).'),
   outages: z.array(outageSchema).default([]).describe('Regions without service for a while: messages from and alerts to phones there are lost.'),
-  /** Outages drawn at random (Poisson in time, centred on random phones). */
-  random_outages: randomOutagesSchema.optional(),
+  random_outages: randomOutagesSchema.optional().describe('Outages drawn at random (Poisson in time, centred on random phones).'),
 }).transform((n) => ({ ...n, warmup: n.warmup ?? n.heartbeat_every }));
 
 export const environmentSchema = z.strictObject({
@@ -100,38 +92,33 @@ export function buildScenarioSchema(plugins: PluginSet) {
   return z
     .strictObject({
       name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'expected a short name of letters, digits, ".", "_" or "-"' }).describe('Short name; the default output folder is out/<name>.'),
-      description: z.string().optional(),
-      seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
-      duration: duration({ positive: true }),
+      description: z.string().optional().describe('Free text: what the scenario is for.'),
+      seed: z.number().int().min(0).max(2 ** 32 - 1).default(1).describe('Seed of every random draw: the same scenario and seed give identical outputs.'),
+      duration: duration({ positive: true }).describe('Simulated time, s (or a duration such as 10m, 2h).'),
       tick: duration({ positive: true }).default(1).describe('Engine tick: mobility, hazard onset and detection advance in steps of this.'),
-      /**
-       * Optional absolute start of the run (ISO 8601 with a zone, e.g. 2023-02-06T01:17:00Z): the row
-       * tables then carry `time_utc` beside every `time_s`, for time-playback tools.
-       */
-      start_utc: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date and time with a zone, e.g. 2023-02-06T01:17:00Z' }).optional(),
-      /** Local time of day at the start of the run ("HH:MM"): schedules and hourly shares use it. */
+      start_utc: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date and time with a zone, e.g. 2023-02-06T01:17:00Z' }).optional().describe('Optional absolute start of the run (ISO 8601 with a zone, e.g. 2023-02-06T01:17:00Z): the row tables then carry `time_utc` beside every `time_s`, for time-playback tools.'),
       local_start: z
         .string()
         .regex(/^([01]?\d|2[0-3]):[0-5]\d$/, { error: 'expected a local time "HH:MM"' })
         .transform((t) => Number(t.split(':')[0]) * 3600 + Number(t.split(':')[1]) * 60)
-        .prefault('12:00'),
+        .prefault('12:00')
+        .describe('Local time of day at the start of the run ("HH:MM"): schedules and hourly shares use it.'),
       fidelity: z.enum(['signal', 'trigger']).default('signal').describe('`signal` renders every sensor sample; `trigger` draws each phone\'s triggers from response curves measured in signal mode (earthquakes only; for millions of phones).'),
       response_curves: filePath().optional().describe('Trigger fidelity: the response-curve file (made by `hazardsim calibrate --responses`); default: the one in calibration/responses/ for the scenario\'s detector.'),
       world: filePath().describe('Path of the world file (GeoJSON), relative to the scenario file.'),
-      population: populationSchema(detector),
-      hazards: z.array(hazard).default([]),
-      detector,
-      network: networkSchema.prefault({}),
-      /** One consensus plug-in, or several (each takes the trigger channels it knows). */
-      server: oneOrList(server),
-      scoring: scoringSchema.prefault({}),
-      environment: environmentSchema.prefault({}),
+      population: populationSchema(detector).describe('Who carries phones: how many, which phone and behaviour profiles, who monitors.'),
+      hazards: z.array(hazard).default([]).describe('The hazards that happen during the run (earthquakes, fronts, potholes...), each with its `type`.'),
+      detector: detector.describe('The on-device detector every phone runs (unless its profile or group names another), with its `type`.'),
+      network: networkSchema.prefault({}).describe('Heartbeats, the uplink and push links, and outages.'),
+      server: oneOrList(server).describe('One consensus plug-in, or several (each takes the trigger channels it knows).'),
+      scoring: scoringSchema.prefault({}).describe('How outcomes are judged against the truth.'),
+      environment: environmentSchema.prefault({}).describe('Conditions every phone shares: GNSS outdoors and regional weather.'),
       fleet: fleetSchema(detector).nullish().transform((f) => f ?? undefined).describe('Fleet operations (signal fidelity): telemetry, firmware updates, a staged rollout; null or absent: none.'),
       budget: z
         .strictObject({
-          model_bytes: z.number().positive().optional(),
-          parameters: z.number().int().positive().optional(),
-          macs_per_window: z.number().positive().optional(),
+          model_bytes: z.number().positive().optional().describe('Largest model file a phone accepts, bytes.'),
+          parameters: z.number().int().positive().optional().describe('Most model parameters (weights).'),
+          macs_per_window: z.number().positive().optional().describe('Most multiply–adds per scored window.'),
           inference_calls_per_device_hour: z.number().positive().optional().describe('Windows a model may score per monitored hour (its detector\'s highest rate).'),
           latency_p99_ms: z.number().positive().optional().describe('99th-percentile inference time per window, ONNX Runtime on one thread, measured on this machine by run and validate.'),
         })
@@ -171,14 +158,39 @@ export function scenarioJsonSchema(plugins: PluginSet): unknown {
   // `server` is parsed by shape (one or a list, for precise messages); editors get the plain union.
   const server = union('type', Object.values(plugins.servers).map((c) => c.schema));
   const { $schema: _drop, ...serverSchema } = z.toJSONSchema(z.union([server, z.array(server).min(1)]), { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-  schema.properties.server = serverSchema;
-  return { ...schema, $id: 'https://hazardsim.dev/schema/scenario.json', title: 'hazardsim scenario' };
+  schema.properties.server = { ...serverSchema, description: 'One consensus plug-in, or several (each takes the trigger channels it knows).' };
+  return describeChoices({ ...schema, $id: 'https://hazardsim.dev/schema/scenario.json', title: 'hazardsim scenario' });
 }
 
-/** JSON Schema of a file kind: scenarios, phone profiles (agents/phones) or behaviours (agents/behaviours). */
-export function fileJsonSchema(kind: 'scenario' | 'phone' | 'behaviour', plugins: PluginSet): unknown {
+/**
+ * Gives the fields that pick a variant (`type: sta-lta`, `distribution: lognormal`, `kind: walker`)
+ * a description where their zod literal has none, so every field of a schema an editor shows has one.
+ */
+export function describeChoices<T>(json: T): T {
+  const walk = (n: unknown): void => {
+    if (Array.isArray(n)) { n.forEach(walk); return; }
+    if (!n || typeof n !== 'object') return;
+    const o = n as Record<string, any>;
+    if (o.properties && typeof o.properties === 'object') {
+      for (const [key, v] of Object.entries(o.properties as Record<string, any>)) {
+        if (!v || typeof v !== 'object' || v.description || typeof v.const !== 'string') continue;
+        v.description = key === 'type' ? `Selects the \`${v.const}\` plug-in (\`hazardsim plugins\` lists them and their options).` : `Selects \`${v.const}\` (the options beside it belong to this choice).`;
+      }
+    }
+    Object.values(o).forEach(walk);
+  };
+  walk(json);
+  return json;
+}
+
+/** JSON Schema of a file kind: scenarios, phone profiles (agents/phones), behaviours (agents/behaviours) or detector files (a scenario's `detector` section on its own). */
+export function fileJsonSchema(kind: 'scenario' | 'phone' | 'behaviour' | 'detector', plugins: PluginSet): unknown {
   if (kind === 'scenario') return scenarioJsonSchema(plugins);
+  if (kind === 'detector') {
+    const { $schema, properties } = scenarioJsonSchema(plugins) as Record<string, any>;
+    return { $schema, ...properties.detector, description: 'A detector on its own (`regress --candidate`, `compare`, fleet candidates): what a scenario\'s `detector` section holds.', $id: 'https://hazardsim.dev/schema/detector.json', title: 'hazardsim detector' };
+  }
   const schema = kind === 'phone' ? phoneProfileSchema : behaviourProfileSchema;
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-  return { ...json, $id: `https://hazardsim.dev/schema/${kind}.json`, title: `hazardsim ${kind === 'phone' ? 'phone profile' : 'behaviour'}` };
+  return describeChoices({ ...json, $id: `https://hazardsim.dev/schema/${kind}.json`, title: `hazardsim ${kind === 'phone' ? 'phone profile' : 'behaviour'}` });
 }

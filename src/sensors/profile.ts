@@ -15,14 +15,13 @@ const imu = () => ({
   max_rate_hz: z.number().positive().max(8000).optional().describe('Highest output rate the part supports, Hz.'),
   bandwidth_hz: z.number().positive().optional().describe('Digital low-pass bandwidth, Hz (default rate/2: white up to Nyquist).'),
   resolution_bits: z.number().int().min(4).max(32).optional().describe('Bits of the output word over the full range (quantisation step = 2·range / 2^bits); left out, outputs are not quantised.'),
-  bias: z.strictObject({ constant: z.number().min(0), turn_on: z.number().min(0).default(0) }).optional().describe('Per-device constant (factory) offset and turn-on offset, σ per axis.'),
-  bias_instability: z.strictObject({ sigma: z.number().min(0), correlation_time: duration({ positive: true }) }).optional().describe('Bias instability: a first-order Gauss–Markov bias (σ and correlation time); its Allan deviation peaks near 0.62 σ at τ ≈ 1.9 T.'),
+  bias: z.strictObject({ constant: z.number().min(0).describe('σ of the per-device constant (factory) offset per axis: mg (accelerometer) or °/s (gyroscope).'), turn_on: z.number().min(0).default(0).describe('σ of the offset drawn anew at each power-on, same unit.') }).optional().describe('Per-device constant (factory) offset and turn-on offset, σ per axis.'),
+  bias_instability: z.strictObject({ sigma: z.number().min(0).describe('σ of the Gauss–Markov bias: µg (accelerometer) or °/s (gyroscope).'), correlation_time: duration({ positive: true }).describe('Its correlation time T, s.') }).optional().describe('Bias instability: a first-order Gauss–Markov bias (σ and correlation time); its Allan deviation peaks near 0.62 σ at τ ≈ 1.9 T.'),
   bias_random_walk: z.number().min(0).optional().describe('Bias random walk, per √s.'),
   scale_error_pct: z.number().min(0).max(50).optional().describe('Scale-factor error σ, per cent.'),
   misalignment_mrad: z.number().min(0).max(200).optional().describe('Axis misalignment (cross-axis coupling) σ, mrad.'),
   jitter: duration({ min: 0 }).optional().describe('Timestamp jitter σ, s (visible in recorded timestamps).'),
-  /** Probability that a sample is dropped (the previous value is held). */
-  drop_probability: probability().optional(),
+  drop_probability: probability().optional().describe('Probability that a sample is dropped (the previous value is held).'),
 });
 
 export const accelerometerSchema = z.strictObject({
@@ -40,7 +39,7 @@ export const gyroscopeSchema = z.strictObject({
 
 export const barometerSchema = z.strictObject({
   rate_hz: z.number().positive().max(200).describe('Rate the phone logs pressure at (what apps and detectors receive), Hz; phones commonly log ~1 Hz.'),
-  max_rate_hz: z.number().positive().max(200).optional(),
+  max_rate_hz: z.number().positive().max(200).optional().describe('Highest output rate the chip supports, Hz.'),
   odr_hz: z.number().positive().max(200).optional().describe('The chip\'s own output data rate, Hz (default: rate_hz); the phone keeps its latest reading at each log time.'),
   lowpass: z.enum(['off', 'odr/9', 'odr/20']).default('off').describe('The chip\'s digital low-pass, as a fraction of its ODR (LPS22HH LPFP_CFG: ODR/9 or ODR/20), or off.'),
   noise_pa: z.number().min(0, { error: 'expected a noise of at least 0 Pa' }).max(1000).describe('White noise at the chip\'s ODR before its low-pass, Pa RMS.'),
@@ -51,10 +50,9 @@ export const barometerSchema = z.strictObject({
 
 export const gnssSchema = z.strictObject({
   rate_hz: z.number().positive().max(10).default(1).describe('Fix rate, Hz (fixes are taken at most once per tick).'),
-  accuracy_m: z.strictObject({ open_sky: z.number().positive().default(3), urban: z.number().positive().default(10), indoor: z.number().positive().default(25) }).prefault({}).describe('68 % horizontal accuracy by environment, m.'),
+  accuracy_m: z.strictObject({ open_sky: z.number().positive().default(3).describe('Under open sky, m.'), urban: z.number().positive().default(10).describe('Outdoors in a city (street canyons), m.'), indoor: z.number().positive().default(25).describe('Indoors with a fix, m.') }).prefault({}).describe('68 % horizontal accuracy by environment, m.'),
   correlation_time: duration({ positive: true }).default(60).describe('Correlation time of the position error (multipath and atmosphere change slowly).'),
-  /** Share of time with a fix indoors (otherwise Wi-Fi/cell positioning). */
-  indoor_fix_share: probability().default(0.3),
+  indoor_fix_share: probability().default(0.3).describe('Share of time with a fix indoors (otherwise Wi-Fi/cell positioning).'),
   network_accuracy_m: z.number().positive().default(40).describe('Accuracy of network (Wi-Fi/cell) positioning when there is no fix, m.'),
   speed_error_m_s: z.number().min(0).default(0.3).describe('Speed error σ of fixes, m/s.'),
 });
@@ -66,14 +64,14 @@ export const clockSchema = z.strictObject({
 
 export const phoneProfileSchema = z
   .strictObject({
-    name: z.string().min(1),
-    description: z.string().optional(),
+    name: z.string().min(1).describe('Name of the phone class (shown in outputs, e.g. the phone_model column).'),
+    description: z.string().optional().describe('Free text: what hardware this models.'),
     sources: z.array(z.string()).optional().describe('Where the numbers come from (datasheets, measurements).'),
-    accelerometer: accelerometerSchema,
-    gyroscope: gyroscopeSchema.optional(),
-    barometer: barometerSchema.optional(),
-    gnss: gnssSchema.prefault({}),
-    clock: clockSchema.prefault({}),
+    accelerometer: accelerometerSchema.describe('The accelerometer (every phone has one).'),
+    gyroscope: gyroscopeSchema.optional().describe('The gyroscope; left out, the phone has none.'),
+    barometer: barometerSchema.optional().describe('The barometer; left out, the phone has none.'),
+    gnss: gnssSchema.prefault({}).describe('GNSS positioning (and the network positioning used without a fix).'),
+    clock: clockSchema.prefault({}).describe('The phone\'s clock against true time.'),
     power: z
       .strictObject({
         imu_current_ua: z.number().positive().describe('Supply current of the IMU while it streams (datasheet), µA.'),

@@ -20,12 +20,12 @@ import { applyQuakeServerCalibration, QUAKE_SERVER_CALIBRATION, readQuakeServerC
 export const cellConsensusOptions = {
   calibration: z.string().min(1).optional().describe('Calibration file with the constants the server assumes (relative to the scenario; default: the shipped calibration/quake-server.json).'),
   cells: z.enum(['grid', 'h3']).default('grid').describe('`grid`: square cells on the local metric frame; `h3`: H3 hexagons of about the same area.'),
-  cell_km: z.number().positive().default(10),
+  cell_km: z.number().positive().default(10).describe('Side of a cell (grid) or the size of a hexagon of about that area (h3), km.'),
   window: duration({ positive: true }).default(10).describe('A trigger counts in its cell for this long after its onset.'),
   staleness: duration({ positive: true }).default(180).describe('A phone counts as active in its cell while its last heartbeat (saying it monitors) is at most this old.'),
   min_active: z.number().int().min(1).default(5).describe('Active (monitoring) phones a cell needs before it can fire.'),
   min_cells: z.number().int().min(1).default(2).describe('Fired cells an event needs, close together in space (neighbour_km) and time (window).'),
-  neighbour_km: z.number().positive().default(30),
+  neighbour_km: z.number().positive().default(30).describe('Fired cells within this distance of each other count together, km.'),
   declare_spread_km: z.number().min(0).default(2).describe('The triggers that declare an event must cover an area: their 90th-percentile distance from their median point, km (a crowd in one venue does not).'),
   ...quakeEventOptions,
 };

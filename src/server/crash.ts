@@ -14,10 +14,10 @@ import { G } from '../core/units.js';
 
 export const crashServerSchema = z.strictObject({
   type: z.literal('crash'),
-  min_speed_m_s: z.number().min(0).default(5),
-  max_speed_after_m_s: z.number().min(0).default(2),
+  min_speed_m_s: z.number().min(0).default(5).describe('A speed drop confirms a crash: from at least this before the impact, m/s...'),
+  max_speed_after_m_s: z.number().min(0).default(2).describe('...to at most this when the speed is read again (the vehicle stopped), m/s.'),
   vehicle_m: z.number().positive().default(50).describe('Triggers this close in space and onset time are the same vehicle.'),
-  vehicle_s: duration({ positive: true }).default(3),
+  vehicle_s: duration({ positive: true }).default(3).describe('Triggers this close in onset time (and vehicle_m in space) are the same vehicle, s.'),
   phones_without_speed: z.number().int().min(0).default(2).describe('Phones needed when none shows a speed drop (0: a speed drop is required).'),
   alert_radius_km: z.number().min(0).default(0).describe('Radius of the alert pushed to phones around the crash, km (0: a report to dispatch only).'),
 }).superRefine((c, ctx) => {

@@ -18,16 +18,16 @@ import { median } from 'simple-statistics';
 
 export const pressureFrontSchema = z.strictObject({
   type: z.literal('pressure-front'),
-  cell_km: z.number().positive().default(5),
-  min_active: z.number().int().min(1).default(5),
-  min_fraction: z.number().positive().default(0.3),
-  window: duration({ positive: true }).default(600),
-  staleness: duration({ positive: true }).default(900),
-  min_cells: z.number().int().min(3).default(4),
+  cell_km: z.number().positive().default(5).describe('Side of the square cells phones are grouped in, km.'),
+  min_active: z.number().int().min(1).default(5).describe('Least monitoring phones a cell needs before it can fire.'),
+  min_fraction: z.number().positive().default(0.3).describe('Share of a cell\'s active phones that must report a step within `window` for the cell to fire.'),
+  window: duration({ positive: true }).default(600).describe('Time over which a cell\'s reports count together, s.'),
+  staleness: duration({ positive: true }).default(900).describe('A fired cell older than this no longer takes part in the fit, s.'),
+  min_cells: z.number().int().min(3).default(4).describe('Fired cells needed to fit a plane wave (the front\'s speed and heading).'),
   max_residual: duration({ positive: true }).default(90).describe('Largest RMS misfit of the cells\' times to the plane wave, s.'),
   min_speed_m_s: z.number().positive().default(2).describe('Plausible speeds of a front, m/s.'),
-  max_speed_m_s: z.number().positive().default(60),
-  alert_radius_km: z.number().positive().default(20),
+  max_speed_m_s: z.number().positive().default(60).describe('...up to this, m/s.'),
+  alert_radius_km: z.number().positive().default(20).describe('Radius of the alert circle, centred this far ahead of the front, km.'),
   update_every: duration({ positive: true }).default(60).describe('Least time between updates, s.'),
 }).superRefine((c, ctx) => {
   if (c.min_fraction > 1) ctx.addIssue({ code: 'custom', path: ['min_fraction'], message: `expected a fraction ≤ 1 (a cell could never light), found ${c.min_fraction}`, input: c.min_fraction });

@@ -35,8 +35,7 @@ const populationPoint = z.object({
     role: z.literal('population'),
     name: z.string().optional(),
     population: z.number().positive(),
-    /** Standard deviation (m) of the Gaussian scatter around the point; default from population. */
-    spread_m: z.number().positive().optional(),
+    spread_m: z.number().positive().optional().describe('Standard deviation (m) of the Gaussian scatter around the point; default from population.'),
     source_id: z.union([z.string(), z.number()]).optional(),
   }),
   geometry: pointGeometry,
@@ -84,13 +83,10 @@ const metadataSchema = z.strictObject({
   attribution: z.array(z.string()).default([]),
   licence: z.string().optional(),
   built_with: z.string().optional(),
-  /** Total population and row count of the source the world was built from (for checks). */
-  source_population: z.number().optional(),
+  source_population: z.number().optional().describe('Total population and row count of the source the world was built from (for checks).'),
   source_rows: z.number().int().optional(),
-  /** Counts of what a builder kept and dropped. */
-  stats: z.record(z.string(), z.number()).optional(),
-  /** Optional frame origin; defaults to the boundary's bounding-box centre. */
-  origin: z.tuple([z.number(), z.number()]).optional(),
+  stats: z.record(z.string(), z.number()).optional().describe('Counts of what a builder kept and dropped.'),
+  origin: z.tuple([z.number(), z.number()]).optional().describe('Optional frame origin; defaults to the boundary\'s bounding-box centre.'),
 });
 
 const ROLE_SCHEMAS: Record<string, z.ZodType[]> = {

@@ -132,6 +132,31 @@ describe('hazardsim validate and schema', () => {
     for (const f of readdirSync(join(ROOT, 'sweeps')).filter((n) => n.endsWith('.yaml'))) {
       expect(readFileSync(join(ROOT, 'sweeps', f), 'utf8').split('\n')[0], f).toBe('# yaml-language-server: $schema=../schema/sweep.schema.json');
     }
+    // Detector files and regression suites; the calibration scenarios point at the scenario schema.
+    for (const kind of ['detector', 'suite']) {
+      const k = cli(['schema', '--kind', kind]);
+      expect(k.code).toBe(0);
+      expect(readFileSync(join(ROOT, `schema/${kind}.schema.json`), 'utf8')).toBe(k.stdout);
+    }
+    const firstLine = (f: string) => readFileSync(join(ROOT, f), 'utf8').split('\n')[0];
+    for (const f of readdirSync(join(ROOT, 'suites/detectors'))) expect(firstLine(`suites/detectors/${f}`), f).toBe('# yaml-language-server: $schema=../../schema/detector.schema.json');
+    for (const f of readdirSync(join(ROOT, 'suites')).filter((n) => n.endsWith('.yaml'))) expect(firstLine(`suites/${f}`), f).toBe('# yaml-language-server: $schema=../schema/suite.schema.json');
+    for (const f of readdirSync(join(ROOT, 'calibration/scenarios'))) expect(firstLine(`calibration/scenarios/${f}`), f).toBe('# yaml-language-server: $schema=../../schema/scenario.schema.json');
+    // Every field of every committed schema says what it is (and its unit), for editors to show.
+    for (const f of readdirSync(join(ROOT, 'schema'))) {
+      const undescribed: string[] = [];
+      const walk = (n: any, path: string): void => {
+        if (Array.isArray(n)) { n.forEach((x) => walk(x, path)); return; }
+        if (!n || typeof n !== 'object') return;
+        for (const [k, v] of Object.entries(n.properties ?? {}) as [string, any][]) {
+          if (!v.description) undescribed.push(`${path}.${k}`);
+          walk(v, `${path}.${k}`);
+        }
+        for (const k of ['items', 'anyOf', 'oneOf', 'allOf', 'prefixItems', 'additionalProperties']) if (n[k]) walk(n[k], k === 'items' || k === 'additionalProperties' ? `${path}[]` : path);
+      };
+      walk(JSON.parse(readFileSync(join(ROOT, 'schema', f), 'utf8')), '');
+      expect(undescribed, f).toEqual([]);
+    }
   });
 
   it('plugins lists every type a scenario can name, with what each declares', () => {

@@ -89,7 +89,7 @@ describe('run outputs, score, report and compare', () => {
       // (the simulation's per-phone intensity, soft-soil sites included), within half a level.
       const bands = await page.$$eval('svg[data-plot=map] circle.phone[data-mmi]', (els) => els.filter((_, i) => i % 10 === 0).map((e) => {
         const r = e.getBoundingClientRect(), doc = e.ownerDocument;
-        const under = doc.elementsFromPoint(r.x + r.width / 2, r.y + r.height / 2).filter((u) => u.tagName === 'path' && u.hasAttribute('data-mmi')).map((u) => Number(u.getAttribute('data-mmi')));
+        const under = doc.elementsFromPoint(r.x + r.width / 2, r.y + r.height / 2).filter((u: { tagName: string; hasAttribute(n: string): boolean; getAttribute(n: string): string | null }) => u.tagName === 'path' && u.hasAttribute('data-mmi')).map((u: { tagName: string; hasAttribute(n: string): boolean; getAttribute(n: string): string | null }) => Number(u.getAttribute('data-mmi')));
         return [Number(e.getAttribute('data-mmi')), under.length ? Math.max(...under) : NaN];
       }));
       expect(bands.length).toBeGreaterThan(200);

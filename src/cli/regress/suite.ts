@@ -14,10 +14,10 @@ import { readYaml } from '../../scenario/load.js';
 import { METRICS } from '../sweep/merge.js';
 
 const bound = z.strictObject({
-  min: z.number().optional(),
-  max: z.number().optional(),
+  min: z.number().optional().describe('The metric must be at least this (in its own unit).'),
+  max: z.number().optional().describe('...at most this.'),
   within: z.number().positive().optional().describe('|value| at most this'),
-  equals: z.union([z.number(), z.boolean()]).optional(),
+  equals: z.union([z.number(), z.boolean()]).optional().describe('...exactly this.'),
 }).refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'expected at least one of min, max, within, equals' });
 
 const metricNames = METRICS.map((m) => m.name);
@@ -25,18 +25,18 @@ const metricNames = METRICS.map((m) => m.name);
 export const LOG_METRICS = ['triggers', 'triggers_per_hour'];
 
 export const suiteSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'expected a short name of letters, digits, ".", "_" or "-"' }),
-  description: z.string().optional(),
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'expected a short name of letters, digits, ".", "_" or "-"' }).describe('Short name of the suite.'),
+  description: z.string().optional().describe('Free text: what the suite guards.'),
   cases: z.array(z.strictObject({
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'expected a short name of letters, digits, ".", "_" or "-"' }),
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'expected a short name of letters, digits, ".", "_" or "-"' }).describe('Short name of the case (unique in the suite).'),
     why: z.string().optional().describe('What the case guards against.'),
     scenario: z.string().min(1).optional().describe('Relative to the suite file.'),
     log: z.string().min(1).optional().describe('A phone log (any format `hazardsim replay` reads), relative to the suite file: replayed through the detector instead of a scenario.'),
     detector: z.string().min(1).optional().describe('Log cases: the baseline detector when --baseline is not given (a detector file or a scenario).'),
-    set: z.array(z.string()).default([]),
+    set: z.array(z.string()).default([]).describe('Overrides of the scenario (path=value, as --set).'),
     seeds: z.array(z.number().int().min(0)).min(1).optional().describe('Default: the scenario\'s own seed.'),
-    expect: z.record(z.string(), bound).refine((e) => Object.keys(e).length > 0, { message: 'expected at least one metric that must hold' }),
-  })).min(1),
+    expect: z.record(z.string(), bound).refine((e) => Object.keys(e).length > 0, { message: 'expected at least one metric that must hold' }).describe('Per metric (a column of the sweep table, or triggers/triggers_per_hour for logs): the bounds it must meet.'),
+  })).min(1).describe('The cases a detector must pass.'),
 }).superRefine((s, ctx) => {
   const seen = new Set<string>();
   s.cases.forEach((c, i) => {
@@ -69,4 +69,10 @@ export function check(value: unknown, b: Bound): string | null {
   if (b.max !== undefined && value > b.max) return `expected at most ${b.max}, found ${+value.toPrecision(4)}`;
   if (b.within !== undefined && Math.abs(value) > b.within) return `expected within ±${b.within}, found ${+value.toPrecision(4)}`;
   return null;
+}
+
+/** JSON Schema of suite files (schema/suite.schema.json), for editors. */
+export function suiteJsonSchema(): unknown {
+  const json = z.toJSONSchema(suiteSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return { ...json, $id: 'https://hazardsim.dev/schema/suite.json', title: 'hazardsim regression suite' };
 }

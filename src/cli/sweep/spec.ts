@@ -10,44 +10,44 @@ import { displayPath } from '../../core/paths.js';
 import { readYaml } from '../../scenario/load.js';
 import { issuesToProblems } from '../../plugin/issues.js';
 
-const path = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+|\[\d+\])*$/, { error: 'expected a --set path such as population.adoption or hazards.0.magnitude' });
+const path = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+|\[\d+\])*$/, { error: 'expected a --set path such as population.adoption or hazards.0.magnitude' }).describe('The scenario field the axis varies, as a --set path (population.adoption, hazards.0.magnitude).');
 const value = z.union([z.number(), z.string(), z.boolean()]);
 
-const list = z.strictObject({ path, values: z.array(value).min(1, { error: 'expected at least one value (an empty list makes an empty grid)' }) });
+const list = z.strictObject({ path, values: z.array(value).min(1, { error: 'expected at least one value (an empty list makes an empty grid)' }).describe('The values it takes, in the field\'s own unit.') });
 const range = z.strictObject({
   path,
   range: z.strictObject({
-    from: z.number(),
-    to: z.number(),
-    steps: z.number().int().min(2, { error: 'expected at least 2 steps (from and to)' }).max(10_000),
+    from: z.number().describe('First value, in the field\'s own unit.'),
+    to: z.number().describe('Last value (included).'),
+    steps: z.number().int().min(2, { error: 'expected at least 2 steps (from and to)' }).max(10_000).describe('Number of values from `from` to `to`.'),
     scale: z.enum(['linear', 'log']).default('linear').describe('`log`: steps evenly spaced in log10 (from and to must be positive).'),
     integer: z.boolean().default(false).describe('Round each value to a whole number.'),
-  }),
+  }).describe('Evenly spaced values.'),
 });
-const zip = z.strictObject({ zip: z.array(list).min(2, { error: 'expected at least two lists to zip' }) });
+const zip = z.strictObject({ zip: z.array(list).min(2, { error: 'expected at least two lists to zip' }).describe('Lists of equal length that vary together (their i-th values make one point).') });
 
 const sampled = z.strictObject({
   path,
-  min: z.number(),
-  max: z.number(),
-  scale: z.enum(['linear', 'log']).default('linear'),
-  integer: z.boolean().default(false),
+  min: z.number().describe('Lowest value, in the field\'s own unit.'),
+  max: z.number().describe('Highest value.'),
+  scale: z.enum(['linear', 'log']).default('linear').describe('`log`: drawn uniformly in log10 (min must be positive).'),
+  integer: z.boolean().default(false).describe('Round each value to a whole number.'),
 });
 
 export const sweepSchema = z
   .strictObject({
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'expected a short name of letters, digits, ".", "_" or "-"' }).describe('Short name; the default output folder is out/<name>.'),
-    description: z.string().optional(),
+    description: z.string().optional().describe('Free text: what the sweep asks.'),
     scenario: z.string().min(1).describe('The base scenario, relative to the sweep file.'),
     set: z.array(z.string()).default([]).describe('Overrides every point gets (path=value, as --set).'),
     seeds: z.union([z.number().int().min(1).max(1000), z.array(z.number().int().min(0).max(2 ** 32 - 1)).min(1)]).default(1).describe('A count N (the scenario\'s seed s, s+1, … s+N−1) or a list of seeds; every point runs each.'),
     grid: z.array(z.union([list, range, zip])).default([]).describe('Axes whose product makes the points: a list of values, a range, or lists zipped together.'),
     sample: z
       .strictObject({
-        method: z.enum(['random', 'latin-hypercube']),
-        points: z.number().int().min(1).max(100_000),
-        seed: z.number().int().min(0).default(1),
-        parameters: z.array(sampled).min(1),
+        method: z.enum(['random', 'latin-hypercube']).describe('`random`: independent uniform draws; `latin-hypercube`: one point per stratum in each parameter.'),
+        points: z.number().int().min(1).max(100_000).describe('How many points to draw.'),
+        seed: z.number().int().min(0).default(1).describe('Seed of the draw (not of the runs).'),
+        parameters: z.array(sampled).min(1).describe('The fields to draw and their ranges.'),
       })
       .optional()
       .describe('Points drawn at random or by Latin hypercube (one per stratum in each parameter), crossed with the grid.'),

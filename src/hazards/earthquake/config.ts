@@ -21,18 +21,17 @@ export const ruptureSchema = z.strictObject({
 
 /** Options shared by the synthetic and the recorded earthquake types. */
 export const earthquakeFields = {
-  name: z.string().optional(),
+  name: z.string().optional().describe('Label shown in outputs (default: "M<magnitude> earthquake").'),
   origin_time: duration({ min: 0 }).describe('Origin time after scenario start.'),
-  lon: longitude(),
-  lat: latitude(),
-  depth_km: z.number().min(0).max(700).default(8),
+  lon: longitude().describe('Epicentre longitude, degrees (WGS84).'),
+  lat: latitude().describe('Epicentre latitude, degrees (WGS84).'),
+  depth_km: z.number().min(0).max(700).default(8).describe('Hypocentre depth, km.'),
   magnitude: z.number().min(3, { error: MAGNITUDE_ERROR }).max(9.5, { error: MAGNITUDE_ERROR }).describe('Moment magnitude. BA08 is fitted for 5–8; 3–9.5 is accepted with a warning outside the fitted range.'),
   rake: z.number().min(-180).max(180).optional().describe('Rake in degrees; omit for an unspecified fault type.'),
-  vp_km_s: z.number().positive().default(6.1),
-  vs_km_s: z.number().positive().default(3.55),
+  vp_km_s: z.number().positive().default(6.1).describe('P-wave velocity for arrival times, km/s.'),
+  vs_km_s: z.number().positive().default(3.55).describe('S-wave velocity for arrival times, km/s.'),
   variability: z.enum(['none', 'inter', 'intra', 'both']).default('none').describe('Aleatory variability drawn around the BA08 median: none, between-event, within-event, or both.'),
-  /** Vs30 for every device (m/s); by default taken from the world's site features, else 760. */
-  vs30: z.number().min(100).max(3000).optional(),
+  vs30: z.number().min(100).max(3000).optional().describe('Vs30 for every device (m/s); by default taken from the world\'s site features, else 760.'),
   alert_mmi: z.number().min(1).max(10).default(4).describe('Truth: a device deserves an alert when its MMI reaches this.'),
   render_floor_g: z.number().min(0).default(0.0005).describe('Devices whose PGA is below this (g) get truth but no rendered shaking.'),
 };
@@ -44,7 +43,7 @@ export const earthquakeSchema = z
     stress_drop_bar: z.number().positive().default(100).describe('Brune stress drop, bar (sets the corner frequency).'),
     fmax_hz: z.number().positive().default(10).describe('Upper corner of the band-limited noise, Hz (capped at 0.45 × sample rate).'),
     /** A finite line rupture instead of a point source. */
-    rupture: ruptureSchema.optional(),
+    rupture: ruptureSchema.optional().describe('A finite line rupture (default: a point source).'),
   })
   .superRefine((c, ctx) => {
     if (c.vs_km_s >= c.vp_km_s) ctx.addIssue({ code: 'custom', path: ['vs_km_s'], message: `expected an S velocity below the P velocity (${c.vp_km_s} km/s), found ${c.vs_km_s}`, input: c.vs_km_s });

@@ -32,10 +32,10 @@ export const recordedSchema = z.strictObject({
   type: z.literal('recorded'),
   ...shared,
   record: filePath().describe('The record file (for K-NET and ESM, any one component; the others are found next to it).'),
-  format: z.enum(['auto', ...RECORD_FORMATS] as [string, ...string[]]).default('auto'),
+  format: z.enum(['auto', ...RECORD_FORMATS] as [string, ...string[]]).default('auto').describe('Record format: `auto` (from the file), `knet`, `csmip`, `cdmg` or `esm`.'),
   /** Magnitude and depth of the recorded event; by default from event.json next to the record, else its header. */
-  magnitude: earthquakeFields.magnitude.optional(),
-  depth_km: z.number().min(0).max(700).optional(),
+  magnitude: earthquakeFields.magnitude.optional().describe('Magnitude of the recorded event; by default from event.json next to the record, else its header.'),
+  depth_km: z.number().min(0).max(700).optional().describe('Depth of the recorded event, km; by default from event.json next to the record, else its header.'),
   station_distance_km: z.number().min(0).optional().describe('Station\'s epicentral distance in the recorded event, km; by default from the event and station positions.'),
   max_distance_km: z.number().positive().default(300).describe('Devices further than this from the epicentre are not reached, km.'),
 });
