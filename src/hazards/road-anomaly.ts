@@ -193,7 +193,7 @@ class RoadAnomalyRuntime implements HazardRuntime {
       // The vehicle's lateral track in its lane: right half of the road ± 0.4 m.
       const track = this.c.lane_width_m / 2 + 0.4 * (2 * stableUniform(this.key, d, Math.floor(t * 1000) ^ id) - 1);
       const hit = Math.abs(side * an.lateral - track) < this.c.lane_width_m / 2;
-      this.ctx.report({ hazard: this.index, time: t, device: d, item: 'pass', anomaly: id, kind: an.kind, severity_g: an.severityG, hit, speed_ms: v });
+      this.ctx.report({ hazard: this.index, time: t, device: d, item: 'pass', anomaly: id, kind: an.kind, severity_g: an.severityG, hit, speed_m_s: v });
       if (!hit) continue;
       // Keep the last RING impacts per vehicle: each rings for a couple of seconds.
       const slot = d * RING + (this.hitNext[d]! % RING);

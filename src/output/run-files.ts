@@ -128,6 +128,20 @@ function region(a: AlertRecord, km: number) {
   return circle([a.estimate.lon, a.estimate.lat], km, { units: 'kilometers', steps: 64 }).geometry;
 }
 
+/**
+ * GeoJSON properties with times named as in the tables (`origin_time_s`, `time_s` …): a hazard's facts
+ * keep its scenario's field names (`origin_time`, `time`, `start`), which read ambiguously in a GIS.
+ */
+function unitNames(props: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(props)) {
+    const named = TIME_FACTS.has(k) ? `${k}_s` : k;
+    if (!(named in out)) out[named] = v;
+  }
+  return out;
+}
+const TIME_FACTS = new Set(['origin_time', 'time', 'start', 'duration', 'planned_time']);
+
 export function alertsGeoJson(alerts: AlertRecord[], truths: HazardTruth[]): object {
   const features: object[] = [];
   for (const a of alerts) {
@@ -137,7 +151,7 @@ export function alertsGeoJson(alerts: AlertRecord[], truths: HazardTruth[]): obj
     if (a.radiusKm > 0) features.push({ type: 'Feature', geometry: region(a, a.radiusKm), properties: { role: 'be-aware', ...props, radius_km: a.radiusKm, mmi: a.mmiThreshold } });
     if (a.takeActionRadiusKm > 0 && a.takeActionRadiusKm < a.radiusKm) features.push({ type: 'Feature', geometry: region(a, a.takeActionRadiusKm), properties: { role: 'take-action', ...props, radius_km: a.takeActionRadiusKm, mmi: a.takeActionMmi } });
   }
-  for (const t of truths) if (typeof t.facts.lon === 'number' && typeof t.facts.lat === 'number') { const { rupture_trace: _trace, ...facts } = t.facts; features.push({ ...point([t.facts.lon, t.facts.lat]), properties: { role: 'truth', hazard: t.index, kind: t.kind, name: t.name, ...facts } }); }
+  for (const t of truths) if (typeof t.facts.lon === 'number' && typeof t.facts.lat === 'number') { const { rupture_trace: _trace, ...facts } = t.facts; features.push({ ...point([t.facts.lon, t.facts.lat]), properties: unitNames({ role: 'truth', hazard: t.index, kind: t.kind, name: t.name, ...facts }) }); }
   return { type: 'FeatureCollection', features };
 }
 
@@ -148,7 +162,7 @@ export function truthGeoJson(truths: HazardTruth[]): object {
     const props = { hazard: t.index, kind: t.kind, name: t.name, alertable: t.alertable, start_s: t.start };
     if (typeof f.lon === 'number' && typeof f.lat === 'number') {
       const { rupture_trace: _trace, ...facts } = f;
-      features.push({ ...point([f.lon, f.lat]), properties: { role: 'source', ...props, ...facts } });
+      features.push({ ...point([f.lon, f.lat]), properties: unitNames({ role: 'source', ...props, ...facts }) });
       if (typeof f.rupture_trace === 'string') {
         // The surface trace the hazard ruptured (one segment, bilateral, or two from the hypocentre).
         const segments = JSON.parse(f.rupture_trace) as number[][][];
@@ -160,7 +174,7 @@ export function truthGeoJson(truths: HazardTruth[]): object {
     }
     for (const item of t.items ?? []) {
       if (typeof item.lon !== 'number' || typeof item.lat !== 'number') continue;
-      features.push({ ...point([item.lon, item.lat]), properties: { role: String(item.item ?? 'item'), ...props, ...item } });
+      features.push({ ...point([item.lon, item.lat]), properties: unitNames({ role: String(item.item ?? 'item'), ...props, ...item }) });
     }
   }
   return { type: 'FeatureCollection', features };

@@ -11,6 +11,11 @@ function ruptureOf(dir: string, name: string, rupture: object) {
   const r = cli(['run', file, '--out', join(dir, name), '--quiet']);
   expect(r.code, r.stderr).toBe(0);
   const fc = JSON.parse(readFileSync(join(dir, name, 'truth.geojson'), 'utf8'));
+  const source = fc.features.find((f: any) => f.properties.role === 'source');
+  // Times are named as in the tables (origin_time_s), not as the scenario field (origin_time).
+  expect(source.properties.origin_time_s).toBe(5);
+  expect(source.properties).not.toHaveProperty('origin_time');
+  expect(source.properties).not.toHaveProperty('rupture_trace');
   return fc.features.find((f: any) => f.properties.role === 'rupture');
 }
 
