@@ -53,12 +53,13 @@ export async function recordCommand(o: RecordCommandOptions): Promise<number> {
       process.stdout.write(`wrote ${o.out}: ${rows} samples at ${info.rateHz} Hz (${info.activity}, phone in ${info.context})\n`);
     } else {
       let writer: NpyWriter | undefined;
-      let row = new Float32Array(0);
+      // float64: a float32 time loses resolution over long recordings (its step is 7.8 ms at one day, near a 100 Hz sample's 10 ms).
+      let row = new Float64Array(0);
       const info = recordPhone({ plugins: builtinPlugins, profile: o.profile, duration, context: o.context as PhoneContext, activity: o.activity as RecordActivity, seed: o.seed, rateHz: o.rate }, (r) => {
         if (!writer) {
           const width = 4 + (r.g ? 3 : 0) + (r.p !== undefined ? 1 : 0);
-          writer = new NpyWriter(tmp, [width]);
-          row = new Float32Array(width);
+          writer = new NpyWriter(tmp, [width], 'float64');
+          row = new Float64Array(width);
         }
         let k = 0;
         row[k++] = r.t;
@@ -71,13 +72,13 @@ export async function recordCommand(o: RecordCommandOptions): Promise<number> {
       writer?.close();
       const sidecar = out.replace(/\.npy$/i, '.json');
       writeFileSync(`${sidecar}.tmp-${process.pid}`, JSON.stringify({
-        channels: info.channels, units: Object.fromEntries(info.channels.map((c) => [c, UNITS[c]])), dtype: 'float32', shape: [rows, info.channels.length],
+        channels: info.channels, units: Object.fromEntries(info.channels.map((c) => [c, UNITS[c]])), dtype: 'float64', shape: [rows, info.channels.length],
         rate_hz: info.rateHz, profile: o.profile, context: info.context, activity: info.activity, seed: o.seed ?? 1, duration_s: duration,
         frame: 'device (x right, y up the screen, z out of the screen)',
       }, null, 2) + '\n');
       renameSync(tmp, out);
       renameSync(`${sidecar}.tmp-${process.pid}`, sidecar);
-      process.stdout.write(`wrote ${o.out} (float32 [${rows}, ${info.channels.length}]: ${info.channels.join(', ')}) and ${sidecar.split('/').pop()}\n`);
+      process.stdout.write(`wrote ${o.out} (float64 [${rows}, ${info.channels.length}]: ${info.channels.join(', ')}) and ${sidecar.split('/').pop()}\n`);
     }
   } catch (err) {
     // The CSV stream opens its file asynchronously: close it before removing, or the file appears after.

@@ -18,10 +18,10 @@ function header(shape: readonly number[], descr = '<f4'): Buffer {
   return Buffer.concat([MAGIC, len, Buffer.from(text, 'latin1')]);
 }
 
-export type NpyDtype = 'float32' | 'int32';
-const DESCR: Record<NpyDtype, string> = { float32: '<f4', int32: '<i4' };
+export type NpyDtype = 'float32' | 'float64' | 'int32';
+const DESCR: Record<NpyDtype, string> = { float32: '<f4', float64: '<f8', int32: '<i4' };
 
-/** Streams rows of float32 or int32 values into an .npy file; `close()` fixes the row count. */
+/** Streams rows of float32, float64 or int32 values into an .npy file; `close()` fixes the row count. */
 export class NpyWriter {
   private readonly fd: number;
   private readonly trailing: readonly number[];
@@ -42,7 +42,7 @@ export class NpyWriter {
   }
 
   /** Appends rows: `data.length` must be a multiple of the row size. */
-  write(data: Float32Array | Int32Array): void {
+  write(data: Float32Array | Float64Array | Int32Array): void {
     const size = this.trailing.reduce((a, b) => a * b, 1);
     if (data.length % size !== 0) throw new Error(`npy rows of ${size} values expected, got ${data.length}`);
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);

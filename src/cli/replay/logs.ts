@@ -185,7 +185,7 @@ function readGeneric(file: string, o: ReadOptions): PhoneLog {
   return log;
 }
 
-/** `hazardsim record`'s NPY: float32 rows [t, ax, ay, az (, gx, gy, gz)(, p)] with FILE.json naming the channels. */
+/** `hazardsim record`'s NPY (float64; float32 from older versions): rows [t, ax, ay, az (, gx, gy, gz)(, p)] with FILE.json naming the channels. */
 function readNpy(file: string, o: ReadOptions): PhoneLog {
   const shown = displayPath(file), buf = readFileSync(file);
   if (buf.toString('latin1', 1, 6) !== 'NUMPY') throw new InputError(shown, 'not an NPY file (no \\x93NUMPY magic)');
