@@ -52,7 +52,7 @@ function warningSvg(run: Awaited<ReturnType<typeof readRun>>): string {
 
 /**
  * Triggers, alerts and the magnitude estimate over [t0, t1) — the whole run, or the window around
- * one hazard (from a minute before it starts to half a minute after its event's last alert), so the
+ * one hazard (from 20 s before it starts to 20 s after its event's last alert, a minute at least), so the
  * event fills the figure instead of a few pixels of a long run.
  */
 function timelineSvg(run: Awaited<ReturnType<typeof readRun>>, t0: number, t1: number, label = 'timeline'): string {
@@ -62,7 +62,7 @@ function timelineSvg(run: Awaited<ReturnType<typeof readRun>>, t0: number, t1: n
   const binS = Math.max(1, Math.ceil(span / 300));
   const counts = new Array(Math.ceil(span / binS)).fill(0);
   for (const t of trig) if (t >= t0 && t < t1) counts[Math.floor((t - t0) / binS)]++;
-  const a = axes({ width: 720, height: 300, x: [t0, t0 + span], y: [0, Math.max(1, ...counts)], xLabel: 's after the run start', yLabel: `triggers per ${binS} s` });
+  const a = axes({ width: 720, height: 300, x: [t0, t0 + span], y: [0, Math.max(1, ...counts)], xLabel: 's after the run start', yLabel: `triggers per ${binS} s`, yInteger: true });
   const bars = counts.map((c, i) => (c ? `<rect x="${a.sx(t0 + i * binS).toFixed(1)}" y="${a.sy(c).toFixed(1)}" width="${Math.max(0.5, a.sx(t0 + binS) - a.sx(t0)).toFixed(1)}" height="${(a.sy(0) - a.sy(c)).toFixed(1)}" fill="#74add1"/>` : ''));
   const marks = alerts.map((al) => `<line x1="${a.sx(al.time_s).toFixed(1)}" y1="12" x2="${a.sx(al.time_s).toFixed(1)}" y2="${a.sy(0)}" stroke="${al.cancelled ? '#7b3294' : '#d73027'}" stroke-width="${al.seq === 0 ? 2 : 0.7}"><title>event ${al.event} ${al.cancelled ? 'cancelled' : al.seq === 0 ? 'first alert' : 'update ' + al.seq} at ${fmtNum(al.time_s)} s${Number.isFinite(al.magnitude) ? ', M' + fmtNum(al.magnitude) : ''}</title></line>`);
   // The magnitude estimate as it evolves, on a right-hand scale from M3 to M9.
@@ -131,8 +131,10 @@ export async function buildReport(dir: string, svgs: Record<string, string> = {}
   const windows = (s.hazards as Row[]).flatMap((h) => {
     const start = run.truthFeatures.find((f) => f.properties.hazard === h.index && typeof f.properties.start_s === 'number')?.properties.start_s as number | undefined;
     if (start === undefined) return [];
+    // Hazards made of targets found over the whole run (potholes, crashes): the whole run.
+    if (h.items) return [{ name: h.name as string, t0: 0, t1: duration }];
     const last = run.alerts.filter((al) => al.event === h.event).reduce((t, al) => Math.max(t, al.time_s), start);
-    return [{ name: h.name as string, t0: Math.max(0, start - 60), t1: Math.min(duration, Math.max(start + 120, last + 30)) }];
+    return [{ name: h.name as string, t0: Math.max(0, start - 20), t1: Math.min(duration, Math.max(start + 60, last + 20)) }];
   });
   const timelines = windows.length ? windows.map((w) => ({ caption: `${w.name}: ${fmtNum(w.t0, 0)}–${fmtNum(w.t1, 0)} s`, svg: timelineSvg(run, w.t0, w.t1, w.name) })) : [{ caption: 'the whole run', svg: timelineSvg(run, 0, duration) }];
   // The warning-time figure only where some hazard had people who deserved an alert (earthquakes, fronts).
