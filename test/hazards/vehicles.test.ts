@@ -58,18 +58,18 @@ describe('road anomalies', () => {
   });
 
   it('gives a hit vehicle a vertical double impulse one wheelbase/speed apart, growing with speed and severity', () => {
-    const hits = passes.filter((p) => p.hit && p.kind === 'pothole' && p.speed_ms > 3);
+    const hits = passes.filter((p) => p.hit && p.kind === 'pothole' && p.speed_m_s > 3);
     expect(hits.length).toBeGreaterThan(5);
     for (const hit of hits) {
       const u = signal[hit.device]!.u;
       const i0 = Math.ceil(hit.time * 50);
       const p = Math.max(...u.slice(i0, i0 + 25).map(Math.abs));
       // Expected size: severity × g × speed / 10 m/s (wheel hop plus body bounce, sampled at 50 Hz).
-      const expected = hit.severity_g * G * (hit.speed_ms / 10);
+      const expected = hit.severity_g * G * (hit.speed_m_s / 10);
       expect(p / expected).toBeGreaterThan(0.2);
       expect(p / expected).toBeLessThan(3);
       // The rear axle rings again one wheelbase (2.7 m) / speed later.
-      const gap = (2.7 / hit.speed_ms) * 50;
+      const gap = (2.7 / hit.speed_m_s) * 50;
       const rear = Math.max(...u.slice(Math.floor(i0 + gap), Math.floor(i0 + gap) + 4).map(Math.abs));
       expect(rear).toBeGreaterThan(0.1 * p);
     }
