@@ -55,8 +55,15 @@ export type ColumnValues = ArrayLike<unknown> | ((row: number) => unknown);
  */
 export async function writeTable(dir: string, name: string, columns: readonly TableColumn[], data: Record<string, ColumnValues>, rows: number, meta: Record<string, string> = {}, geometry?: GeometryColumns): Promise<string[]> {
   /** Rows [from, to) of column c, as Parquet and CSV take them (nulls for missing, booleans for bool). */
-  const slice = (c: TableColumn, from: number, to: number): unknown[] => {
-    const src = data[c.name]!, out = new Array(to - from);
+  const slice = (c: TableColumn, from: number, to: number): ArrayLike<unknown> => {
+    const src = data[c.name]!;
+    // A double column without missing values goes to the writer as a typed array: no boxed number per row.
+    if (c.type === 'double' && (src instanceof Float64Array || src instanceof Float32Array)) {
+      let finite = true;
+      for (let i = from; i < to && finite; i++) finite = Number.isFinite(src[i]!);
+      if (finite) return src instanceof Float64Array ? src.subarray(from, to) : Float64Array.from(src.subarray(from, to));
+    }
+    const out = new Array(to - from);
     const get = typeof src === 'function' ? src : (i: number) => src[i];
     for (let i = from; i < to; i++) {
       const v = get(i);
@@ -87,7 +94,7 @@ export async function writeTable(dir: string, name: string, columns: readonly Ta
     const to = Math.min(rows, from + ROW_GROUP);
     const group = columns.map((c) => slice(c, from, to));
     // 64-bit integers plain-encoded: hyparquet-writer's dictionary and delta paths for INT64 run on BigInt arithmetic, too slow for millions of rows.
-    const columnData: { name: string; data: unknown[]; encoding?: 'PLAIN' }[] = columns.map((c, k) => ({ name: c.name, data: group[k]!, ...(c.type === 'int' ? { encoding: 'PLAIN' as const } : {}) }));
+    const columnData: { name: string; data: ArrayLike<unknown>; encoding?: 'PLAIN' }[] = columns.map((c, k) => ({ name: c.name, data: group[k]!, ...(c.type === 'int' ? { encoding: 'PLAIN' as const } : {}) }));
     if (geometry) columnData.push({ name: 'geometry', data: wkbPoints(data, geometry, from, to) });
     pw.write({ columnData: columnData as never, rowGroupSize: ROW_GROUP });
     if (csv) {
