@@ -95,7 +95,8 @@ export async function writeTable(dir: string, name: string, columns: readonly Ta
     const group = columns.map((c) => slice(c, from, to));
     // 64-bit integers plain-encoded: hyparquet-writer's dictionary and delta paths for INT64 run on BigInt arithmetic, too slow for millions of rows.
     const columnData: { name: string; data: ArrayLike<unknown>; encoding?: 'PLAIN' }[] = columns.map((c, k) => ({ name: c.name, data: group[k]!, ...(c.type === 'int' ? { encoding: 'PLAIN' as const } : {}) }));
-    if (geometry) columnData.push({ name: 'geometry', data: wkbPoints(data, geometry, from, to) });
+    // Plain, without min/max statistics: WKB bytes have no useful order (GeoParquet's bbox in the metadata covers them), and a dictionary of unique points only costs time.
+    if (geometry) columnData.push({ name: 'geometry', data: wkbPoints(data, geometry, from, to), encoding: 'PLAIN', statistics: false } as never);
     pw.write({ columnData: columnData as never, rowGroupSize: ROW_GROUP });
     if (csv) {
       let buf = '';
