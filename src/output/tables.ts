@@ -90,14 +90,17 @@ export async function writeTable(dir: string, name: string, columns: readonly Ta
   let csvError: Error | undefined;
   csv?.on('error', (err) => { csvError ??= err; });
   csv?.write(columns.map((c) => c.name).join(',') + '\n');
+  /** Columns Snappy did not shrink in the first row group: the rest go uncompressed (random doubles do not compress; compressing them only costs time). */
+  const raw = new Set<number>();
   for (let from = 0; from < Math.max(rows, 1); from += ROW_GROUP) {
     const to = Math.min(rows, from + ROW_GROUP);
     const group = columns.map((c) => slice(c, from, to));
     // 64-bit integers plain-encoded: hyparquet-writer's dictionary and delta paths for INT64 run on BigInt arithmetic, too slow for millions of rows.
-    const columnData: { name: string; data: ArrayLike<unknown>; encoding?: 'PLAIN' }[] = columns.map((c, k) => ({ name: c.name, data: group[k]!, ...(c.type === 'int' ? { encoding: 'PLAIN' as const } : {}) }));
+    const columnData: { name: string; data: ArrayLike<unknown>; encoding?: 'PLAIN'; codec?: 'UNCOMPRESSED' }[] = columns.map((c, k) => ({ name: c.name, data: group[k]!, ...(c.type === 'int' ? { encoding: 'PLAIN' as const } : {}), ...(raw.has(k) ? { codec: 'UNCOMPRESSED' as const } : {}) }));
     // Plain, without min/max statistics: WKB bytes have no useful order (GeoParquet's bbox in the metadata covers them), and a dictionary of unique points only costs time.
-    if (geometry) columnData.push({ name: 'geometry', data: wkbPoints(data, geometry, from, to), encoding: 'PLAIN', statistics: false } as never);
+    if (geometry) columnData.push({ name: 'geometry', data: wkbPoints(data, geometry, from, to), encoding: 'PLAIN', statistics: false, ...(raw.has(columns.length) ? { codec: 'UNCOMPRESSED' } : {}) } as never);
     pw.write({ columnData: columnData as never, rowGroupSize: ROW_GROUP });
+    if (from === 0) incompressible(pw, columnData.length).forEach((k) => raw.add(k));
     if (csv) {
       let buf = '';
       for (let i = 0; i < to - from; i++) {
@@ -111,6 +114,21 @@ export async function writeTable(dir: string, name: string, columns: readonly Ta
   pw.finish();
   if (csv) await new Promise<void>((resolve, reject) => csv.end((err?: Error | null) => (err ?? csvError ? reject(err ?? csvError) : resolve())));
   return csv ? [`${name}.parquet`, `${name}.csv`] : [`${name}.parquet`];
+}
+
+/**
+ * Columns (of the first `count`) whose first row group Snappy shrank by less than 5 %, read from the
+ * writer's row-group metadata (none when the writer does not expose it).
+ */
+function incompressible(pw: ParquetWriter, count: number): number[] {
+  const cols = pw.row_groups?.[0]?.columns;
+  if (!cols) return [];
+  const out: number[] = [];
+  for (let k = 0; k < count; k++) {
+    const m = cols[k]?.meta_data;
+    if (m && m.total_uncompressed_size > 65_536n && Number(m.total_compressed_size) > 0.95 * Number(m.total_uncompressed_size)) out.push(k);
+  }
+  return out;
 }
 
 /** Which columns hold a table's longitude and latitude (WGS84 degrees), for its GeoParquet geometry. */
