@@ -159,7 +159,7 @@ ${warning ? `<h2>Warning time against distance</h2>
 ${warning}
 ${bands.length ? table(['hazard', 'distance', 'deserved', 'warned', 'timely', 'p10, s', 'p50, s', 'p90, s'], bands) : ''}` : ''}
 <h2>Timeline</h2>
-<p class="muted">Triggers per bin (blue), alerts (red; first alert thick, cancellations purple) and the magnitude estimate (black, right-hand scale), around each hazard. Every figure is also in figures/ as its own SVG.</p>
+<p class="muted">Triggers per bin (blue), alerts (red; first alert thick, cancellations purple)${run.alerts.some((al) => al.kind === 'earthquake' && al.magnitude !== null) ? ' and the magnitude estimate (black, right-hand scale)' : ''}, ${windows.length ? 'around each hazard' : 'over the whole run'}. Every figure is also in figures/ as its own SVG.</p>
 ${timelines.map((t) => `<p class="muted">${esc(t.caption)}</p>\n${t.svg}`).join('\n')}
 <h2>False alarms</h2>
 ${table(['event', 'kind', 'first alert, s', 'updates', 'first magnitude', 'take action', 'cancelled', 'receipts'], falseRows)}
