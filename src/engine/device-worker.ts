@@ -4,6 +4,9 @@ import { Piscina } from 'piscina';
 import { runtimesFromInit, type Runtimes, type WorkerInit } from './setup.js';
 import { simulateChunk, type ChunkResult, type ChunkTask } from './simulate.js';
 import { loadWorld, type World } from '../world/load.js';
+import { Link } from '../network/link.js';
+import { Outages } from '../network/outage.js';
+import { deliverBlock } from './message-block.js';
 
 // Load the run's plug-ins and its world while the main thread places the devices.
 const data = workerData as { pluginModule: string; worldFile: string };
@@ -18,11 +21,19 @@ warm.catch(() => undefined); // a failure surfaces in the first task, which awai
 
 /** The runtimes of the run this worker serves (a pool serves one run; its tasks all carry the same init). */
 let runtimes: Promise<Runtimes> | undefined;
+/** The uplink, when this run's workers deliver their own phones' messages. */
+let uplink: Link | undefined;
 
 export default async function simulate(task: ChunkTask & { init: WorkerInit }): Promise<ChunkResult> {
   const loaded = await warm;
   runtimes ??= runtimesFromInit(task.init, loaded);
-  const r = simulateChunk(await runtimes, task);
+  const rt = await runtimes;
+  const r = simulateChunk(rt, task);
+  if (task.init.uplink) {
+    const s = rt.state.scenario;
+    uplink ??= new Link(s.config.network.uplink, s.config.seed, 'uplink', { table: s.latencyTables.uplink, outages: Outages.fromList(task.init.uplink.outages), shared: task.init.uplink.state });
+    r.uplink = deliverBlock(r.messages, uplink);
+  }
   if (r.windows.count === 0) return r;
   // Windows for the models go back to the main thread moved, not copied.
   const w = r.windows;

@@ -15,7 +15,7 @@ import { TriggerLog, compareMessages, mergeSorted, messageAt, packMessages, type
 import type { ResolvedScenario } from '../scenario/load.js';
 import { serversOf } from '../scenario/schema.js';
 import { segmentDistance } from '../core/geo.js';
-import { Link } from '../network/link.js';
+import { Link, sharedLinkState } from '../network/link.js';
 import { Outages } from '../network/outage.js';
 import type { AlertRecord, PluginSet } from '../plugin/index.js';
 import { CONTEXT_SLOTS, checkHazards, createRuntimes, createState, hazardContext, workerInit, type SimulationState } from './setup.js';
@@ -153,7 +153,12 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
     outages: cfg.network.outages, random: cfg.network.random_outages, frame: state.world.frame, seed: cfg.seed, durationS: cfg.duration,
     x: state.columns.f64('x'), y: state.columns.f64('y'),
   });
-  const uplink = new Link(cfg.network.uplink, cfg.seed, 'uplink', { table: scenario.latencyTables.uplink, outages, devices: n });
+  // Without models (whose messages the main thread makes), workers deliver their own phones' messages
+  // on the uplink as they finish an epoch: the same per-phone draws, off the main thread, which is
+  // the run's critical path at a million phones.
+  const uplinkState = pool && models.length === 0 && !coordinators.some((c) => c) ? sharedLinkState(n) : undefined;
+  const uplink = new Link(cfg.network.uplink, cfg.seed, 'uplink', { table: scenario.latencyTables.uplink, outages, devices: n, shared: uplinkState });
+  if (uplinkState) init.uplink = { state: uplinkState, outages: outages.list };
   const push = new Link(cfg.network.push, cfg.seed, 'push', { table: scenario.latencyTables.push, outages, devices: n });
   const monitoring = state.columns.u8('monitoring');
   // The server's directory of where each phone last said it was: empty at the start, then whatever
@@ -344,6 +349,7 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
         r.monitoredTicks.forEach((v, p) => { monitoredTicks[p] += v; });
         for (const row of r.truth) truthRows.push(row);
         telemetry?.take(r.telemetry);
+        if (r.uplink) { uplink.sent += r.uplink.sent; uplink.lost += r.uplink.lost; uplink.lostToOutage += r.uplink.lostToOutage; }
         if (!coordinators.some((c) => c?.keep)) blocks.push(r.messages);
         else {
           // Model-based detectors may hold back some of what their phones sent (in order, so the block stays sorted).
@@ -393,7 +399,8 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
         if ((i & 4095) === 4095 && pool) await breathe();
         const d = epoch.device[i]!, kind = epoch.kind[i]!;
         if (kind === 0) { counts.triggers++; triggered[d] = 1; } else if (kind === 1) counts.updates++; else counts.heartbeats++;
-        const arrival = uplink.deliver(d, epoch.time[i]!, epoch.x[i]!, epoch.y[i]!);
+        const pre = epoch.arrival?.[i];
+        const arrival = epoch.arrival ? (Number.isNaN(pre) ? undefined : pre) : uplink.deliver(d, epoch.time[i]!, epoch.x[i]!, epoch.y[i]!);
         if (arrival !== undefined) { queue.push(arrival, epochId * 2 ** 32 + i); pending++; }
         if (kind !== 2) sentTriggers.push(epoch, i, arrival ?? NaN);
       }

@@ -321,6 +321,11 @@ export interface WorkerInit {
   columns: SharedColumns;
   /** Module whose `plugins` export is the run's plug-in set (functions do not cross threads). */
   pluginModule: string;
+  /**
+   * When set, workers deliver their phones' messages on the uplink themselves (runs without models,
+   * whose messages the main thread makes): the link's per-device streams, shared, and its outages.
+   */
+  uplink?: { state: import('../network/link.js').LinkState; outages: import('../network/outage.js').Outage[] };
 }
 
 /** The message a main thread hands its workers. */

@@ -55,6 +55,8 @@ export interface ChunkResult {
   steps: number;
   /** Milliseconds the chunk took on its thread. */
   busyMs: number;
+  /** Uplink counts, when the worker delivered the messages itself (their arrivals are in `messages.arrival`). */
+  uplink?: { sent: number; lost: number; lostToOutage: number };
 }
 
 /** Packs windows for transfer. */

@@ -16,6 +16,17 @@ export const linkSchema = z.strictObject({
 
 export type LinkConfig = z.output<typeof linkSchema>;
 
+/** Per-device stream state of a link: 4 words each, and whether it was seeded yet. */
+export interface LinkState {
+  states: Int32Array;
+  seeded: Uint8Array;
+}
+
+/** A link's state on SharedArrayBuffers, for `n` devices. */
+export function sharedLinkState(n: number): LinkState {
+  return { states: new Int32Array(new SharedArrayBuffer(16 * Math.max(1, n))), seeded: new Uint8Array(new SharedArrayBuffer(Math.max(1, n))) };
+}
+
 export class Link {
   private readonly streams = new Map<number, FastRandom>();
   /** With a known number of devices: every device's stream state in one column (seeded at its first message). */
@@ -33,9 +44,14 @@ export class Link {
   /** Of the lost: lost to an outage. */
   lostToOutage = 0;
 
-  constructor(config: LinkConfig, seed: Seed, name: 'uplink' | 'push', options: { table?: Float64Array; outages?: Outages; devices?: number; stream?: string } = {}) {
+  /**
+   * `shared`: every device's stream state in arrays the caller made (on SharedArrayBuffers, so that
+   * worker threads deliver their own phones' messages: each phone's stream is only ever advanced by
+   * the thread simulating it, in its messages' order).
+   */
+  constructor(config: LinkConfig, seed: Seed, name: 'uplink' | 'push', options: { table?: Float64Array; outages?: Outages; devices?: number; stream?: string; shared?: LinkState } = {}) {
     this.stream = options.stream ?? name;
-    if (options.devices !== undefined) { this.states = new Int32Array(4 * options.devices); this.seeded = new Uint8Array(options.devices); }
+    if (options.shared) { this.states = options.shared.states; this.seeded = options.shared.seeded; } else if (options.devices !== undefined) { this.states = new Int32Array(4 * options.devices); this.seeded = new Uint8Array(options.devices); }
     this.config = config;
     this.seed = seed;
     this.name = name;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MessageBuilder, TriggerLog, compareMessages, mergeSorted, messageAt, packMessages } from '../../src/engine/message-block.js';
+import { MessageBuilder, TriggerLog, compareMessages, mergeSorted, messageAt, messageOrder, packMessages } from '../../src/engine/message-block.js';
 import type { TriggerMessage } from '../../src/plugin/index.js';
 import { FastRandom } from '../../src/core/random.js';
 
@@ -70,5 +70,25 @@ describe('messages as columns', () => {
     expect(log.channelAt(262_144 + 2 * 3000 - 262_144 % 3000 + 11)).toBe('my-plugin-channel'); // a plug-in channel in the second segment
     expect(c.otherChannel![262_144 + 2 * 3000 - 262_144 % 3000 + 11]).toBe('my-plugin-channel');
     expect(log.channelAt(1)).toBeUndefined();
+  });
+});
+
+describe('messageOrder', () => {
+  it('orders a long block by (time, device, kind, row) exactly as the comparison sort does, ties, negative times and -0 included', () => {
+    for (const seed of [1, 2, 3]) {
+      let s = seed;
+      const rand = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+      const n = 20_000;
+      // Few distinct times and devices so that ties are common; warm-up times are negative.
+      const times = [-300.25, -0.5, -0, 0, 0.125, 1, 1 + 1e-12, 59.99, 60, 1e6];
+      const b = { time: new Float64Array(n), device: new Int32Array(n), kind: new Uint8Array(n) };
+      for (let i = 0; i < n; i++) {
+        b.time[i] = rand() < 0.5 ? times[Math.floor(rand() * times.length)]! : (rand() - 0.3) * 400;
+        b.device[i] = 5000 + Math.floor(rand() * 300);
+        b.kind[i] = Math.floor(rand() * 3);
+      }
+      const want = Array.from({ length: n }, (_, i) => i).sort((p, q) => b.time[p]! - b.time[q]! || b.device[p]! - b.device[q]! || b.kind[p]! - b.kind[q]! || p - q);
+      expect(Array.from(messageOrder(b, n))).toEqual(want);
+    }
   });
 });
