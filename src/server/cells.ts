@@ -94,8 +94,16 @@ export class ActivePhones {
   private readonly hbCell: Float64Array;
   private readonly counted: Uint8Array;
   private readonly active = new Map<number, number>();
-  /** When each heartbeat goes stale (a typed heap: a national run has millions in flight). */
-  private readonly queue = new RefQueue();
+  /**
+   * When each heartbeat goes stale. The server hears heartbeats in arrival order, so these times
+   * come in order and a ring buffer keeps them (first in, first stale); a heartbeat told out of
+   * order moves them into a heap. Either pops in (time, arrival) order.
+   */
+  private ring: Float64Array = new Float64Array(1024);
+  private ringDevice: Int32Array = new Int32Array(1024);
+  private head = 0;
+  private size = 0;
+  private heap: RefQueue | undefined;
 
   constructor(private readonly cells: CellIndex, devices: number, private readonly staleness: number) {
     this.hbTime = new Float64Array(devices).fill(-Infinity);
@@ -104,13 +112,34 @@ export class ActivePhones {
   }
 
   heartbeat(d: number, x: number, y: number, monitoring: number, now: number): void {
-    if (this.counted[d]) this.bump(this.hbCell[d]!, -1);
     const key = this.cells.key(x, y);
+    // A phone that still monitors in the same cell keeps its count (most heartbeats).
+    if (!(this.counted[d] && monitoring && this.hbCell[d] === key)) {
+      if (this.counted[d]) this.bump(this.hbCell[d]!, -1);
+      if (monitoring) this.bump(key, 1);
+    }
     this.hbTime[d] = now;
     this.hbCell[d] = key;
     this.counted[d] = monitoring ? 1 : 0;
-    if (monitoring) this.bump(key, 1);
-    this.queue.push(now + this.staleness, d);
+    this.push(now + this.staleness, d);
+  }
+
+  private push(time: number, d: number): void {
+    if (!this.heap && this.size && time < this.ring[(this.head + this.size - 1) & (this.ring.length - 1)]!) {
+      // Out of order: from now on a heap, holding what the ring held, in its order.
+      this.heap = new RefQueue();
+      for (let k = 0; k < this.size; k++) { const i = (this.head + k) & (this.ring.length - 1); this.heap.push(this.ring[i]!, this.ringDevice[i]!); }
+      this.size = 0;
+    }
+    if (this.heap) { this.heap.push(time, d); return; }
+    if (this.size === this.ring.length) {
+      const cap = 2 * this.ring.length, t = new Float64Array(cap), dv = new Int32Array(cap);
+      for (let k = 0; k < this.size; k++) { const i = (this.head + k) & (this.ring.length - 1); t[k] = this.ring[i]!; dv[k] = this.ringDevice[i]!; }
+      this.ring = t; this.ringDevice = dv; this.head = 0;
+    }
+    const i = (this.head + this.size++) & (this.ring.length - 1);
+    this.ring[i] = time;
+    this.ringDevice[i] = d;
   }
 
   private bump(key: number, by: number): void {
@@ -119,8 +148,16 @@ export class ActivePhones {
 
   /** Stops counting phones whose last heartbeat is older than the staleness limit. */
   expire(now: number): void {
-    while (this.queue.peekTime() < now) {
-      const time = this.queue.peekTime(), d = this.queue.pop();
+    for (;;) {
+      let time: number, d: number;
+      if (this.heap) {
+        if (!(this.heap.peekTime() < now)) return;
+        time = this.heap.peekTime(); d = this.heap.pop();
+      } else {
+        if (!this.size || !(this.ring[this.head]! < now)) return;
+        time = this.ring[this.head]!; d = this.ringDevice[this.head]!;
+        this.head = (this.head + 1) & (this.ring.length - 1); this.size--;
+      }
       if (this.counted[d] && this.hbTime[d]! + this.staleness === time) {
         this.bump(this.hbCell[d]!, -1);
         this.counted[d] = 0;
