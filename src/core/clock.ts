@@ -163,3 +163,76 @@ export class RefQueue {
     return top;
   }
 }
+
+/**
+ * Rows [0, n) in order of `time` (ties: lower row first), for a run of events: a comparison sort on
+ * short runs, four stable 16-bit counting passes over the times' bits on long ones (same order;
+ * -0 counts as 0).
+ */
+export function timeOrder(time: Float64Array, n: number): Int32Array {
+  let order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  if (n < 4096) return order.sort((p, q) => time[p]! - time[q]! || p - q);
+  const hi = new Uint32Array(n), lo = new Uint32Array(n), f = new Float64Array(1), u = new Uint32Array(f.buffer);
+  for (let i = 0; i < n; i++) {
+    const t = time[i]!;
+    f[0] = t === 0 ? 0 : t;
+    const h = u[1]!, l = u[0]!;
+    // Doubles as unsigned keys in numeric order: negative ones with every bit flipped, others with the sign bit set.
+    if (h & 0x80000000) { hi[i] = ~h >>> 0; lo[i] = ~l >>> 0; } else { hi[i] = (h | 0x80000000) >>> 0; lo[i] = l; }
+  }
+  let next = new Int32Array(n);
+  const count = new Int32Array(65537);
+  for (const [words, shift] of [[lo, 0], [lo, 16], [hi, 0], [hi, 16]] as const) {
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[((words[order[i]!]! >>> shift) & 0xffff) + 1]!++;
+    for (let k = 0; k < 65536; k++) count[k + 1]! += count[k]!;
+    for (let i = 0; i < n; i++) { const r = order[i]!; next[count[(words[r]! >>> shift) & 0xffff]!++] = r; }
+    [order, next] = [next, order];
+  }
+  return order;
+}
+
+/**
+ * RefQueue's order — by time, then insertion — for events added a run at a time (a run: one batch,
+ * sorted by time with ties in its own order; later runs count as inserted later): each run is
+ * sorted once, and popping compares only the heads of the few runs still open. The network's
+ * messages come this way, an epoch's worth at once.
+ */
+export class SortedRuns {
+  private runs: { time: Float64Array; ref: Float64Array; at: number }[] = [];
+
+  /** Adds a run of `n` events (times and references, in insertion order). */
+  push(time: Float64Array, ref: Float64Array, n: number): void {
+    if (n === 0) return;
+    const order = timeOrder(time, n), t = new Float64Array(n), r = new Float64Array(n);
+    for (let k = 0; k < n; k++) { const i = order[k]!; if (!Number.isFinite(time[i]!)) throw new Error(`event time must be finite (got ${time[i]})`); t[k] = time[i]!; r[k] = ref[i]!; }
+    this.runs.push({ time: t, ref: r, at: 0 });
+  }
+
+  /** The open run whose next event comes first (ties: the earlier run); -1 when empty. */
+  private first(): number {
+    let best = -1, bt = Infinity;
+    for (let k = 0; k < this.runs.length; k++) { const r = this.runs[k]!, t = r.time[r.at]!; if (t < bt) { bt = t; best = k; } }
+    return best;
+  }
+
+  get size(): number {
+    let s = 0;
+    for (const r of this.runs) s += r.time.length - r.at;
+    return s;
+  }
+
+  /** Time of the earliest event, or Infinity when empty. */
+  peekTime(): number {
+    const k = this.first();
+    return k < 0 ? Infinity : this.runs[k]!.time[this.runs[k]!.at]!;
+  }
+
+  /** Removes the earliest event and returns its reference. */
+  pop(): number {
+    const k = this.first(), r = this.runs[k]!, ref = r.ref[r.at++]!;
+    if (r.at === r.time.length) this.runs.splice(k, 1);
+    return ref;
+  }
+}

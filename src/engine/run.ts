@@ -9,7 +9,7 @@
  */
 import { Piscina } from 'piscina';
 import { compiledModule, compiledUrl } from '../core/paths.js';
-import { RefQueue } from '../core/clock.js';
+import { SortedRuns } from '../core/clock.js';
 import { ReceiptLog } from './receipt-log.js';
 import { TriggerLog, compareMessages, mergeSorted, messageAt, packMessages, type MessageBlock } from './message-block.js';
 import type { ResolvedScenario } from '../scenario/load.js';
@@ -189,8 +189,8 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
   const servers = serversOf(cfg).map((c) => plugins.servers[c.type]!.create(c, serverCtx));
   const heartbeatsDirect = servers.every((srv) => srv.heartbeat);
   restoreSetup?.();
-  // Messages in flight: references (epoch × 2³² + index) into each epoch's block of messages, kept until its last one is delivered.
-  const queue = new RefQueue();
+  // Messages in flight: references (epoch × 2³² + index) into each epoch's block of messages, kept until its last one is delivered; each epoch's arrivals join as one sorted run.
+  const queue = new SortedRuns();
   const inFlightBlocks = new Map<number, { block: MessageBlock; pending: number }>();
   const alerts: AlertRecord[] = [];
   const receipts = new ReceiptLog();
@@ -395,15 +395,17 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
       const epoch = mergeSorted(blocks), epochId = e;
       const restore = options.beforeServer?.(state);
       let pending = 0;
+      const runTime = new Float64Array(epoch.count), runRef = new Float64Array(epoch.count);
       for (let i = 0; i < epoch.count; i++) {
         if ((i & 4095) === 4095 && pool) await breathe();
         const d = epoch.device[i]!, kind = epoch.kind[i]!;
         if (kind === 0) { counts.triggers++; triggered[d] = 1; } else if (kind === 1) counts.updates++; else counts.heartbeats++;
         const pre = epoch.arrival?.[i];
         const arrival = epoch.arrival ? (Number.isNaN(pre) ? undefined : pre) : uplink.deliver(d, epoch.time[i]!, epoch.x[i]!, epoch.y[i]!);
-        if (arrival !== undefined) { queue.push(arrival, epochId * 2 ** 32 + i); pending++; }
+        if (arrival !== undefined) { runTime[pending] = arrival; runRef[pending] = epochId * 2 ** 32 + i; pending++; }
         if (kind !== 2) sentTriggers.push(epoch, i, arrival ?? NaN);
       }
+      queue.push(runTime, runRef, pending);
       if (pending) inFlightBlocks.set(epochId, { block: epoch, pending });
       await advanceServer(state.clock.timeOf(tickTo));
       restore?.();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EventQueue, RefQueue, SimClock } from '../../src/core/clock.js';
+import { EventQueue, RefQueue, SimClock, SortedRuns } from '../../src/core/clock.js';
 import { FastRandom } from '../../src/core/random.js';
 import { parseDuration } from '../../src/core/duration.js';
 
@@ -48,5 +48,32 @@ describe('durations', () => {
   it('rejects what is not a duration', () => {
     expect(parseDuration('ten minutes')).toBeUndefined();
     expect(parseDuration('5 parsecs')).toBeUndefined();
+  });
+});
+
+describe('SortedRuns', () => {
+  it('pops in the same order as RefQueue (time, then insertion) when events come a run at a time, long runs and ties included', () => {
+    let s = 11;
+    const rand = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const runs = new SortedRuns(), heap = new RefQueue();
+    const got: number[] = [], want: number[] = [];
+    let ref = 0;
+    for (let epoch = 0; epoch < 6; epoch++) {
+      const n = epoch % 2 ? 9000 : 300; // long runs take the radix path, short ones the comparison sort
+      const t = new Float64Array(n), r = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        // Coarse times (many ties, also across runs), some -0 and negative ones.
+        t[i] = rand() < 0.1 ? (rand() < 0.5 ? -0 : -rand() * 5) : epoch * 10 + Math.floor(rand() * 40) / 4;
+        r[i] = ref++;
+        heap.push(t[i]!, r[i]!);
+      }
+      runs.push(t, r, n);
+      // Drain part of the way, as the server does at each epoch's end.
+      const until = epoch * 10 + 5;
+      while (heap.peekTime() <= until) { expect(runs.peekTime()).toBe(heap.peekTime()); want.push(heap.pop()); got.push(runs.pop()); }
+    }
+    while (heap.size) { want.push(heap.pop()); got.push(runs.pop()); }
+    expect(runs.size).toBe(0);
+    expect(got).toEqual(want);
   });
 });
