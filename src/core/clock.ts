@@ -166,22 +166,31 @@ export class RefQueue {
 
 /**
  * Rows [0, n) in order of `time` (ties: lower row first), for a run of events: a comparison sort on
- * short runs, four stable 16-bit counting passes over the times' bits on long ones (same order;
- * -0 counts as 0).
+ * short runs, stable radix passes over the times' bits on long ones (same order; -0 counts as 0).
  */
 export function timeOrder(time: Float64Array, n: number): Int32Array {
-  let order = new Int32Array(n);
+  const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   if (n < 4096) return order.sort((p, q) => time[p]! - time[q]! || p - q);
-  const hi = new Uint32Array(n), lo = new Uint32Array(n), f = new Float64Array(1), u = new Uint32Array(f.buffer);
+  return stableByTime(time, order);
+}
+
+/**
+ * `order` (rows of `time`) stably re-sorted by time: four 16-bit counting passes over each time's
+ * 64 bits read as an unsigned key in numeric order (negative doubles with every bit flipped, others
+ * with the sign bit set; -0 as 0, as a comparison by subtraction has it). Rows of equal time keep
+ * their order in `order`. May reuse `order`'s memory.
+ */
+export function stableByTime(time: Float64Array, rows: Int32Array): Int32Array {
+  let order: Int32Array = rows;
+  const n = order.length, hi = new Uint32Array(time.length), lo = new Uint32Array(time.length), f = new Float64Array(1), u = new Uint32Array(f.buffer);
   for (let i = 0; i < n; i++) {
-    const t = time[i]!;
+    const r = order[i]!, t = time[r]!;
     f[0] = t === 0 ? 0 : t;
     const h = u[1]!, l = u[0]!;
-    // Doubles as unsigned keys in numeric order: negative ones with every bit flipped, others with the sign bit set.
-    if (h & 0x80000000) { hi[i] = ~h >>> 0; lo[i] = ~l >>> 0; } else { hi[i] = (h | 0x80000000) >>> 0; lo[i] = l; }
+    if (h & 0x80000000) { hi[r] = ~h >>> 0; lo[r] = ~l >>> 0; } else { hi[r] = (h | 0x80000000) >>> 0; lo[r] = l; }
   }
-  let next = new Int32Array(n);
+  let next: Int32Array = new Int32Array(n);
   const count = new Int32Array(65537);
   for (const [words, shift] of [[lo, 0], [lo, 16], [hi, 0], [hi, 16]] as const) {
     count.fill(0);

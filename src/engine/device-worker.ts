@@ -31,7 +31,7 @@ export default async function simulate(task: ChunkTask & { init: WorkerInit }): 
   const r = simulateChunk(rt, task);
   if (task.init.uplink) {
     const s = rt.state.scenario;
-    uplink ??= new Link(s.config.network.uplink, s.config.seed, 'uplink', { table: s.latencyTables.uplink, outages: Outages.fromList(task.init.uplink.outages), shared: task.init.uplink.state });
+    uplink ??= new Link(s.config.network.uplink, s.config.seed, 'uplink', { table: s.latencyTables.uplink, outages: new Outages({ list: task.init.uplink.outages }), shared: task.init.uplink.state });
     r.uplink = deliverBlock(r.messages, uplink);
   }
   if (r.windows.count === 0) return r;

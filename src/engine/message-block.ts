@@ -5,6 +5,7 @@
  * moment a server reads it (`MessageBlock.message`).
  */
 import type { TriggerMessage } from '../plugin/index.js';
+import { stableByTime } from '../core/clock.js';
 
 const KINDS = ['trigger', 'update', 'heartbeat'] as const;
 const KIND_CODE: Record<TriggerMessage['kind'], number> = { trigger: 0, update: 1, heartbeat: 2 };
@@ -160,7 +161,7 @@ const RADIX_FROM = 4096;
  * Rows [0, n) of a block in (time, device, kind, row) order. A chunk's first epoch holds every one
  * of its phones' warm-up heartbeats (625,000 at 10 M phones); a comparison sort with a JS comparator
  * spent a tenth of a worker's time there. Long blocks are ordered by stable counting passes
- * instead: by kind, then device, then the time's 64 bits in four 16-bit digits, which gives the
+ * instead: by kind, then device, then time (stableByTime), which gives the
  * same order (each pass is stable, and the last key sorted is the first compared).
  */
 export function messageOrder(b: Pick<MessageBlock, 'time' | 'device' | 'kind'>, n: number): Int32Array {
@@ -180,20 +181,7 @@ export function messageOrder(b: Pick<MessageBlock, 'time' | 'device' | 'kind'>, 
   let d0 = Infinity, d1 = -Infinity;
   for (let i = 0; i < n; i++) { const d = b.device[i]!; if (d < d0) d0 = d; if (d > d1) d1 = d; }
   pass(d1 - d0 + 1, (r) => b.device[r]! - d0);
-  // Times as unsigned 64-bit keys in numeric order: negative doubles have every bit flipped, others
-  // only the sign bit; -0 counts as 0, as the comparison sort has it.
-  const hi = new Uint32Array(n), lo = new Uint32Array(n), f = new Float64Array(1), u = new Uint32Array(f.buffer);
-  for (let i = 0; i < n; i++) {
-    const t = b.time[i]!;
-    f[0] = t === 0 ? 0 : t;
-    const h = u[1]!, l = u[0]!;
-    if (h & 0x80000000) { hi[i] = ~h >>> 0; lo[i] = ~l >>> 0; } else { hi[i] = (h | 0x80000000) >>> 0; lo[i] = l; }
-  }
-  pass(65536, (r) => lo[r]! & 0xffff);
-  pass(65536, (r) => lo[r]! >>> 16);
-  pass(65536, (r) => hi[r]! & 0xffff);
-  pass(65536, (r) => hi[r]! >>> 16);
-  return order;
+  return stableByTime(b.time, order);
 }
 
 /** Message i of a block as an object (the fields it was packed from). */

@@ -44,13 +44,12 @@ export interface Outage {
 export class Outages {
   readonly list: Outage[];
 
-  /** Outages already drawn (a worker gets the main thread's list: random ones are centred on phones' starting positions). */
-  static fromList(list: Outage[]): Outages {
-    return new Outages({ outages: [], frame: undefined as never, seed: 0, durationS: 0, x: new Float64Array(0), y: new Float64Array(0) }, list);
-  }
-
-  constructor(o: { outages: OutageConfig[]; random?: RandomOutagesConfig; frame: LocalFrame; seed: Seed; durationS: number; x: Float64Array; y: Float64Array }, list?: Outage[]) {
-    if (list) { this.list = list; return; }
+  /**
+   * From the scenario's outages and random ones drawn now, or from `{ list }` already drawn (a worker
+   * gets the main thread's: random outages are centred on phones' starting positions).
+   */
+  constructor(o: { outages: OutageConfig[]; random?: RandomOutagesConfig; frame: LocalFrame; seed: Seed; durationS: number; x: Float64Array; y: Float64Array } | { list: Outage[] }) {
+    if ('list' in o) { this.list = o.list; return; }
     this.list = o.outages.map((c) => {
       const [x, y] = o.frame.project([c.lon, c.lat]);
       return { x, y, radiusM: c.radius_km * 1000, start: c.start, end: c.start + c.duration, uplink: c.links.includes('uplink'), push: c.links.includes('push') };

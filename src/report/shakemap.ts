@@ -64,7 +64,7 @@ export function eventTerm(q: QuakeSource, phones: { lon: number; lat: number; mm
   const res: number[] = [];
   for (let i = 0; i < usable.length; i += stride) {
     const p = usable[i]!;
-    res.push(p.mmi - medianMmi({ ...q, vs30: undefined }, p.lon, p.lat, q.vs30 ?? vs30At(p.lon, p.lat)));
+    res.push(p.mmi - medianMmi(q, p.lon, p.lat, q.vs30 ?? vs30At(p.lon, p.lat)));
   }
   res.sort((a, b) => a - b);
   return res[Math.floor(res.length / 2)]!;

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { ROOT, cli, smallScenario, tempDir, writeScenario } from '../helpers.js';
+import { spawn } from 'node:child_process';
+import { CLI, ROOT, cli, smallScenario, tempDir, writeScenario } from '../helpers.js';
 
 /** One refusal: exit 2, a single first line `hazardsim: <file>: <field>: …`, no stack trace, nothing written. */
 function refused(args: string[], first: RegExp, out?: string) {
@@ -130,15 +131,18 @@ describe('no silent wrong result, nothing lost', () => {
   });
 });
 
+/** A scenario of `duration` and an earlier, complete run of it in dir/run (with `extra` flags): what an interrupted second run must leave untouched. */
+function earlierRun(duration: string, extra: string[] = []) {
+  const dir = tempDir();
+  const file = writeScenario(dir, smallScenario(dir, { duration }));
+  const out = join(dir, 'run');
+  expect(cli(['run', file, '--out', out, '--quiet', ...extra]).code).toBe(0);
+  return { dir, file, out, before: readFileSync(join(out, 'summary.json'), 'utf8') };
+}
+
 describe('interrupted while writing', () => {
   it.each([['SIGTERM', 143], ['SIGINT', 130]] as const)('%s leaves no temporary folder and the earlier result intact', async (signal, code) => {
-    const { spawn } = await import('node:child_process');
-    const { CLI } = await import('../helpers.js');
-    const dir = tempDir();
-    const file = writeScenario(dir, smallScenario(dir, { duration: '60s' }));
-    const out = join(dir, 'run');
-    expect(cli(['run', file, '--out', out, '--quiet']).code).toBe(0);
-    const before = readFileSync(join(out, 'summary.json'), 'utf8');
+    const { dir, file, out, before } = earlierRun('60s');
     // A second run into the same folder, held with its complete temporary folder before the swap.
     const child = spawn(process.execPath, [CLI, 'run', file, '--out', out, '--seed', '99', '--quiet'], { env: { ...process.env, HAZARDSIM_TEST_WRITE_DELAY_MS: '20000' }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -156,13 +160,7 @@ describe('interrupted while writing', () => {
   }, 60_000);
 
   it.each([['SIGTERM', 143], ['SIGINT', 130]] as const)('%s during the simulation leaves nothing and the earlier result intact', async (signal, code) => {
-    const { spawn } = await import('node:child_process');
-    const { CLI } = await import('../helpers.js');
-    const dir = tempDir();
-    const file = writeScenario(dir, smallScenario(dir, { duration: '30m' }));
-    const out = join(dir, 'run');
-    expect(cli(['run', file, '--out', out, '--quiet', '--set', 'duration=60s']).code).toBe(0);
-    const before = readFileSync(join(out, 'summary.json'), 'utf8');
+    const { dir, file, out, before } = earlierRun('30m', ['--set', 'duration=60s']);
     // 30 simulated minutes take several seconds: the signal comes while the phones are being simulated.
     const child = spawn(process.execPath, [CLI, 'run', file, '--out', out, '--seed', '99'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '', stderr = '';
