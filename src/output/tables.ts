@@ -5,7 +5,7 @@
  */
 import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ParquetWriter, fileWriter } from 'hyparquet-writer';
+import { ChunkedParquetFile, type ChunkValues } from './parquet-chunks.js';
 import { parquetMetadata, parquetRead, parquetReadObjects } from 'hyparquet';
 
 export type ColumnType = 'int' | 'double' | 'string' | 'bool';
@@ -18,13 +18,6 @@ export interface TableColumn {
   doc?: string;
 }
 
-const PARQUET: Record<ColumnType, object> = {
-  // 64-bit, as pandas, polars and DuckDB read whole numbers from the CSV beside it.
-  int: { type: 'INT64' },
-  double: { type: 'DOUBLE' },
-  string: { type: 'BYTE_ARRAY', converted_type: 'UTF8' },
-  bool: { type: 'BOOLEAN' },
-};
 
 const cell = (v: unknown, type: ColumnType): string => {
   if (v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v))) return '';
@@ -33,6 +26,12 @@ const cell = (v: unknown, type: ColumnType): string => {
   // A whole number in a double column keeps its decimal point, so readers infer the Parquet's type.
   if (type === 'double' && typeof v === 'number' && Number.isInteger(v) && Math.abs(v) < 1e21) return `${v}.0`;
   return String(v);
+};
+
+/** A CSV cell as the Parquet beside it has the value: booleans from 0/1 flags, whole numbers truncated. */
+const csvCell = (v: unknown, type: ColumnType): string => {
+  if (missing(v)) return '';
+  return cell(type === 'bool' ? Boolean(v) : type === 'int' ? Math.trunc(Number(v)) : v, type);
 };
 
 /**
@@ -47,88 +46,116 @@ const ROW_GROUP = 100_000;
 /** A column's values: an array (typed or plain), or a function of the row (computed one row group at a time). */
 export type ColumnValues = ArrayLike<unknown> | ((row: number) => unknown);
 
+/** Whether a cell is missing: nulls in Parquet, empty cells in CSV (an empty string too, which the CSV cannot tell from them). */
+const missing = (v: unknown): boolean => v === undefined || v === null || v === '' || (typeof v === 'number' && !Number.isFinite(v));
+
 /**
  * Writes `name.parquet` (in row groups of 100,000) and, up to CSV_MAX_ROWS rows, `name.csv` into
- * `dir`, from rows given column by column; values are converted one row group at a time, so a
- * table of millions of rows never exists as one array of boxed values or one string. Returns the
- * files written.
+ * `dir`, from rows given column by column (arrays, functions of the row, or the sources of
+ * ColumnSource); values are converted one row group at a time, so a table of millions of rows
+ * never exists as one array of boxed values or one string. Returns the files written.
  */
-export async function writeTable(dir: string, name: string, columns: readonly TableColumn[], data: Record<string, ColumnValues>, rows: number, meta: Record<string, string> = {}, geometry?: GeometryColumns): Promise<string[]> {
-  /** Rows [from, to) of column c, as Parquet and CSV take them (nulls for missing, booleans for bool). */
-  const slice = (c: TableColumn, from: number, to: number): ArrayLike<unknown> => {
-    const src = data[c.name]!;
-    // A double column without missing values goes to the writer as a typed array: no boxed number per row.
-    if (c.type === 'double' && (src instanceof Float64Array || src instanceof Float32Array)) {
-      let finite = true;
-      for (let i = from; i < to && finite; i++) finite = Number.isFinite(src[i]!);
-      if (finite) return src instanceof Float64Array ? src.subarray(from, to) : Float64Array.from(src.subarray(from, to));
-    }
-    const out = new Array(to - from);
-    const get = typeof src === 'function' ? src : (i: number) => src[i];
-    for (let i = from; i < to; i++) {
-      const v = get(i);
-      // Missing values (and empty strings, which the CSV cannot tell from them) are nulls.
-      out[i - from] = v === undefined || v === null || v === '' || (typeof v === 'number' && !Number.isFinite(v)) ? null : c.type === 'bool' ? Boolean(v) : c.type === 'int' ? BigInt(Math.trunc(Number(v))) : v;
-    }
-    return out;
-  };
+export async function writeTable(dir: string, name: string, columns: readonly TableColumn[], data: Record<string, ColumnValues | ColumnSource>, rows: number, meta: Record<string, string> = {}, geometry?: GeometryColumns): Promise<string[]> {
+  const values = resolveSources(data as Record<string, ColumnSource>);
   // Self-describing: each column's unit and description, and the run's provenance, as key-value metadata.
   const kvMetadata = [
     ...Object.entries(meta).map(([key, value]) => ({ key, value })),
     { key: 'hazardsim:columns', value: JSON.stringify(Object.fromEntries(columns.map((c) => [c.name, { type: c.type, unit: c.unit ?? '', description: c.doc ?? '' }]))) },
-    ...(geometry ? [{ key: 'geo', value: JSON.stringify(geoMetadata(data, rows, geometry)) }] : []),
+    ...(geometry ? [{ key: 'geo', value: JSON.stringify(geoMetadata(values, rows, geometry)) }] : []),
   ];
   // GeoParquet: a WKB point per row from the longitude and latitude columns (Parquet only; the CSV has them as columns).
-  const geomField = geometry ? [{ name: 'geometry', repetition_type: 'OPTIONAL', type: 'BYTE_ARRAY' }] : [];
-  const pw = new ParquetWriter({
-    kvMetadata,
-    writer: fileWriter(join(dir, `${name}.parquet`)),
-    schema: [{ name: 'root', num_children: columns.length + geomField.length }, ...columns.map((c) => ({ name: c.name, repetition_type: 'OPTIONAL', ...PARQUET[c.type] })), ...geomField] as never,
-  });
+  const file = new ChunkedParquetFile(join(dir, `${name}.parquet`), [
+    ...columns.map((c) => ({ name: c.name, kind: c.type })),
+    ...(geometry ? [{ name: 'geometry', kind: 'wkb' as const, statistics: false }] : []),
+  ], kvMetadata);
   const csv = rows <= CSV_MAX_ROWS ? createWriteStream(join(dir, `${name}.csv`)) : undefined;
   // A stream error (the folder went away, the disk filled) is kept and thrown at the end, never left unhandled.
   let csvError: Error | undefined;
   csv?.on('error', (err) => { csvError ??= err; });
   csv?.write(columns.map((c) => c.name).join(',') + '\n');
-  /** Columns Snappy did not shrink in the first row group: the rest go uncompressed (random doubles do not compress; compressing them only costs time). */
-  const raw = new Set<number>();
-  for (let from = 0; from < Math.max(rows, 1); from += ROW_GROUP) {
-    const to = Math.min(rows, from + ROW_GROUP);
-    const group = columns.map((c) => slice(c, from, to));
-    // 64-bit integers plain-encoded: hyparquet-writer's dictionary and delta paths for INT64 run on BigInt arithmetic, too slow for millions of rows.
-    const columnData: { name: string; data: ArrayLike<unknown>; encoding?: 'PLAIN'; codec?: 'UNCOMPRESSED' }[] = columns.map((c, k) => ({ name: c.name, data: group[k]!, ...(c.type === 'int' ? { encoding: 'PLAIN' as const } : {}), ...(raw.has(k) ? { codec: 'UNCOMPRESSED' as const } : {}) }));
-    // Plain, without min/max statistics: WKB bytes have no useful order (GeoParquet's bbox in the metadata covers them), and a dictionary of unique points only costs time.
-    if (geometry) columnData.push({ name: 'geometry', data: wkbPoints(data, geometry, from, to), encoding: 'PLAIN', statistics: false, ...(raw.has(columns.length) ? { codec: 'UNCOMPRESSED' } : {}) } as never);
-    pw.write({ columnData: columnData as never, rowGroupSize: ROW_GROUP });
-    if (from === 0) incompressible(pw, columnData.length).forEach((k) => raw.add(k));
-    if (csv) {
-      let buf = '';
-      for (let i = 0; i < to - from; i++) {
-        buf += group.map((g, k) => cell(g[i], columns[k]!.type)).join(',') + '\n';
-        if (buf.length > 1 << 20) { csv.write(buf); buf = ''; }
+  try {
+    for (let from = 0; from < Math.max(rows, 1); from += ROW_GROUP) {
+      const to = Math.min(rows, from + ROW_GROUP);
+      const group = columns.map((c) => chunkValues(c.type, data[c.name] as ColumnSource, values[c.name]!, from, to));
+      if (geometry) group.push(wkbPoints(values, geometry, from, to));
+      if (to > from) file.writeGroup(group, to - from);
+      if (csv) {
+        const get = columns.map((c) => values[c.name]!);
+        let buf = '';
+        for (let i = from; i < to; i++) {
+          buf += columns.map((c, k) => csvCell(valueAt(get[k]!, i), c.type)).join(',') + '\n';
+          if (buf.length > 1 << 20) { csv.write(buf); buf = ''; }
+        }
+        csv.write(buf);
       }
-      csv.write(buf);
+      if (rows === 0) break;
     }
-    if (rows === 0) break;
+    file.finish();
+  } catch (err) {
+    file.abort();
+    csv?.destroy();
+    throw err;
   }
-  pw.finish();
   if (csv) await new Promise<void>((resolve, reject) => csv.end((err?: Error | null) => (err ?? csvError ? reject(err ?? csvError) : resolve())));
   return csv ? [`${name}.parquet`, `${name}.csv`] : [`${name}.parquet`];
 }
 
 /**
- * Columns (of the first `count`) whose first row group Snappy shrank by less than 5 %, read from the
- * writer's row-group metadata (none when the writer does not expose it).
+ * Rows [from, to) of a column as the Parquet writer takes them: the present rows' values in typed
+ * arrays (straight from a typed source), strings coded through a dictionary (labels of coded
+ * sources, else the distinct strings while they stay few).
  */
-function incompressible(pw: ParquetWriter, count: number): number[] {
-  const cols = pw.row_groups?.[0]?.columns;
-  if (!cols) return [];
-  const out: number[] = [];
-  for (let k = 0; k < count; k++) {
-    const m = cols[k]?.meta_data;
-    if (m && m.total_uncompressed_size > 65_536n && Number(m.total_compressed_size) > 0.95 * Number(m.total_uncompressed_size)) out.push(k);
+function chunkValues(type: ColumnType, src: ColumnSource, get: ColumnValues, from: number, to: number): ChunkValues {
+  const rows = to - from;
+  let present: Uint8Array | undefined;
+  /** Marks row i missing (allocating the flags on the first one). */
+  const drop = (i: number) => { if (!present) present = new Uint8Array(rows).fill(1); present[i] = 0; };
+  if (type === 'string') {
+    if (src && typeof src === 'object' && 'codes' in src) {
+      // Coded strings: the labels are the dictionary (missing ones left out).
+      const dictionary: string[] = [], index = new Int32Array(src.labels.length).fill(-1);
+      src.labels.forEach((l, j) => { if (!missing(l)) { index[j] = dictionary.length; dictionary.push(String(l)); } });
+      const out = new Int32Array(rows);
+      let n = 0;
+      for (let i = 0; i < rows; i++) { const j = index[src.codes[from + i]!]!; if (j < 0) drop(i); else out[n++] = j; }
+      return { present, values: out.subarray(0, n), dictionary };
+    }
+    const strings: string[] = [];
+    for (let i = 0; i < rows; i++) { const v = valueAt(get, from + i); if (missing(v)) drop(i); else strings.push(String(v)); }
+    // A dictionary while the distinct strings stay few (kinds, labels); plain when they are mostly unique (times, JSON).
+    const codes = new Map<string, number>();
+    const out = new Int32Array(strings.length);
+    for (let i = 0; i < strings.length && codes.size <= 4096; i++) {
+      let j = codes.get(strings[i]!);
+      if (j === undefined) codes.set(strings[i]!, (j = codes.size));
+      out[i] = j;
+    }
+    return codes.size <= 4096 && codes.size < Math.max(16, strings.length / 2) ? { present, values: out, dictionary: [...codes.keys()] } : { present, values: strings };
   }
-  return out;
+  if (type === 'bool') {
+    const out = new Uint8Array(rows);
+    let n = 0;
+    for (let i = 0; i < rows; i++) { const v = valueAt(get, from + i); if (missing(v)) drop(i); else out[n++] = v ? 1 : 0; }
+    return { present, values: out.subarray(0, n) };
+  }
+  const out = new Float64Array(rows);
+  let n = 0;
+  if (ArrayBuffer.isView(src) && !(src instanceof DataView) && !(src instanceof BigInt64Array) && !(src instanceof BigUint64Array)) {
+    // Typed numbers: no boxing.
+    const a = src as unknown as ArrayLike<number>;
+    for (let i = 0; i < rows; i++) {
+      const v = a[from + i]!;
+      if (!Number.isFinite(v)) drop(i); else out[n++] = type === 'int' ? Math.trunc(v) : v;
+    }
+  } else {
+    for (let i = 0; i < rows; i++) {
+      const v = valueAt(get, from + i);
+      if (missing(v)) { drop(i); continue; }
+      const x = Number(v);
+      if (!Number.isFinite(x)) drop(i); else out[n++] = type === 'int' ? Math.trunc(x) : x;
+    }
+  }
+  return { present, values: out.subarray(0, n) };
 }
 
 /** Which columns hold a table's longitude and latitude (WGS84 degrees), for its GeoParquet geometry. */
@@ -139,19 +166,16 @@ export interface GeometryColumns {
 
 const valueAt = (v: ColumnValues, i: number): unknown => (typeof v === 'function' ? v(i) : v[i]);
 
-/** Rows [from, to) as WKB points (little-endian, type 1, x = longitude, y = latitude); null where either is missing. */
-function wkbPoints(data: Record<string, ColumnValues>, g: GeometryColumns, from: number, to: number): (Uint8Array | null)[] {
-  const out: (Uint8Array | null)[] = new Array(to - from);
-  // One buffer for the row group, one view per row (a national run writes millions of points).
-  const buf = new Uint8Array(21 * (to - from)), v = new DataView(buf.buffer);
+/** Rows [from, to) as points (longitude, latitude pairs) for the WKB column; missing where either is. */
+function wkbPoints(data: Record<string, ColumnValues>, g: GeometryColumns, from: number, to: number): ChunkValues {
+  const rows = to - from, xy = new Float64Array(2 * rows), present = new Uint8Array(rows);
+  let n = 0;
   for (let i = from; i < to; i++) {
     const x = Number(valueAt(data[g.lon]!, i)), y = Number(valueAt(data[g.lat]!, i));
-    if (!Number.isFinite(x) || !Number.isFinite(y)) { out[i - from] = null; continue; }
-    const o = 21 * (i - from);
-    buf[o] = 1; v.setUint32(o + 1, 1, true); v.setFloat64(o + 5, x, true); v.setFloat64(o + 13, y, true);
-    out[i - from] = buf.subarray(o, o + 21);
+    if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+    present[i - from] = 1; xy[2 * n] = x; xy[2 * n + 1] = y; n++;
   }
-  return out;
+  return { present: n < rows ? present : undefined, values: xy.subarray(0, 2 * n) };
 }
 
 /** The GeoParquet 1.1 file metadata: a WKB point column in OGC:CRS84 (longitude, latitude), with its bounding box. */
@@ -209,7 +233,7 @@ export function resolveSources(data: Record<string, ColumnSource>): Record<strin
 
 /** Writes a task's table (in this thread). */
 export function writeTableTask(t: TableTask): Promise<string[]> {
-  return writeTable(t.dir, t.name, t.columns, resolveSources(t.data), t.rows, t.meta, t.geometry);
+  return writeTable(t.dir, t.name, t.columns, t.data, t.rows, t.meta, t.geometry);
 }
 
 /** Tables with at least this many rows in all are written on worker threads, side by side. */

@@ -1,0 +1,95 @@
+/**
+ * Tables written from typed columns, read back by DuckDB (another Parquet implementation) and by
+ * hyparquet: every value, null and type as written, statistics that agree with the values, across
+ * row groups, for the cases the direct encoding has to get right (negative and > 2³² integers in
+ * two's complement, nulls between values, booleans past a byte, coded and free strings, points).
+ */
+import { describe, expect, it, beforeAll } from 'vitest';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { readTable, writeTable, type TableColumn } from '../../src/output/tables.js';
+import { tempDir } from '../helpers.js';
+
+const ROWS = 250_123; // three row groups, the last one partial; CSV beside it (at most 250,000 rows: no)
+const col = (name: string, type: TableColumn['type']): TableColumn => ({ name, type });
+
+describe('Parquet written from typed columns', () => {
+  const dir = tempDir();
+  let db: DuckDBConnection;
+  const rows = async (q: string) => (await db.runAndReadAll(q)).getRowObjectsJson() as Record<string, unknown>[];
+  // Values a hand calculation can give back for any row.
+  const int = (i: number) => (i % 7 === 3 ? NaN : (i - 125_000) * 2 ** 33 + (i % 5)); // negative, zero, beyond 2³², missing
+  const dbl = (i: number) => (i % 11 === 0 ? NaN : Math.sin(i) * 1e3);
+  const flag = (i: number) => i % 3 === 0;
+  const labels = ['timely', 'late', null, 'ünïcode ✓'];
+  const free = (i: number) => (i % 13 === 0 ? '' : `row ${i % 100}`);
+  const lon = (i: number) => (i === 5 ? NaN : -180 + (i % 3600) / 10);
+  beforeAll(async () => {
+    const data = {
+      id: Float64Array.from({ length: ROWS }, (_, i) => int(i)),
+      x: Float64Array.from({ length: ROWS }, (_, i) => dbl(i)),
+      ok: Uint8Array.from({ length: ROWS }, (_, i) => (flag(i) ? 1 : 0)),
+      label: { codes: Uint8Array.from({ length: ROWS }, (_, i) => i % 4), labels },
+      note: (i: number) => free(i),
+      unique: (i: number) => `u${i}`,
+      none: { constant: null },
+      lon: Float64Array.from({ length: ROWS }, (_, i) => lon(i)),
+      lat: Float64Array.from({ length: ROWS }, (_, i) => (i % 1800) / 20 - 45),
+    };
+    await writeTable(dir, 't', [col('id', 'int'), col('x', 'double'), col('ok', 'bool'), col('label', 'string'), col('note', 'string'), col('unique', 'string'), col('none', 'double'), col('lon', 'double'), col('lat', 'double')], data, ROWS, {}, { lon: 'lon', lat: 'lat' });
+    db = await (await DuckDBInstance.create(':memory:')).connect();
+  });
+
+  it('DuckDB reads every value and null as written', async () => {
+    const file = `'${join(dir, 't.parquet')}'`;
+    const types = Object.fromEntries((await rows(`DESCRIBE SELECT * FROM ${file}`)).map((r) => [r.column_name, r.column_type]));
+    expect(types).toMatchObject({ id: 'BIGINT', x: 'DOUBLE', ok: 'BOOLEAN', label: 'VARCHAR', note: 'VARCHAR', none: 'DOUBLE' });
+    const got = await rows(`SELECT id::VARCHAR AS id, x, ok, label, note, "unique", none FROM ${file}`);
+    expect(got.length).toBe(ROWS);
+    for (let i = 0; i < ROWS; i += 997) {
+      const r = got[i]!;
+      expect(r.id, `id ${i}`).toBe(Number.isNaN(int(i)) ? null : String(BigInt(int(i))));
+      expect(r.x === null ? NaN : Number(r.x), `x ${i}`).toBe(dbl(i));
+      expect(r.ok).toBe(flag(i));
+      expect(r.label).toBe(labels[i % 4]);
+      expect(r.note).toBe(free(i) || null);
+      expect(r.unique).toBe(`u${i}`);
+      expect(r.none).toBe(null);
+    }
+    // Sums over every row, against the same sums by hand.
+    let ints = 0n, oks = 0, nulls = 0;
+    for (let i = 0; i < ROWS; i++) { if (Number.isNaN(int(i))) nulls++; else ints += BigInt(int(i)); if (flag(i)) oks++; }
+    const [s] = await rows(`SELECT sum(id)::VARCHAR AS s, count(*) - count(id) AS nulls, count_if(ok) AS oks FROM ${file}`);
+    expect(s!.s).toBe(String(ints));
+    expect(Number(s!.nulls)).toBe(nulls);
+    expect(Number(s!.oks)).toBe(oks);
+  });
+
+  it('row-group statistics bound the values (DuckDB reads them from the footer)', async () => {
+    const meta = await rows(`SELECT row_group_id AS g, path_in_schema AS c, stats_min_value AS lo, stats_max_value AS hi, stats_null_count AS nulls FROM parquet_metadata('${join(dir, 't.parquet')}') WHERE path_in_schema IN ('id', 'x', 'label', 'ok')`);
+    expect(meta.length).toBe(12);
+    for (const m of meta) {
+      const from = Number(m.g) * 100_000, to = Math.min(ROWS, from + 100_000);
+      if (m.c === 'id' || m.c === 'x') {
+        const f = m.c === 'id' ? int : dbl;
+        let lo = Infinity, hi = -Infinity, nulls = 0;
+        for (let i = from; i < to; i++) { const v = f(i); if (Number.isNaN(v)) nulls++; else { lo = Math.min(lo, v); hi = Math.max(hi, v); } }
+        expect(Number(m.lo)).toBe(lo);
+        expect(Number(m.hi)).toBe(hi);
+        expect(Number(m.nulls)).toBe(nulls);
+      }
+      if (m.c === 'label') { expect(m.lo).toBe('late'); expect(m.hi).toBe('ünïcode ✓'); } // UTF-8 byte order
+      if (m.c === 'ok') { expect(m.lo).toBe('false'); expect(m.hi).toBe('true'); }
+    }
+  });
+
+  it('GeoParquet points at each row’s longitude and latitude, none where one is missing', async () => {
+    const got = await readTable(dir, 't');
+    expect(got.length).toBe(ROWS);
+    for (const i of [0, 5, 99_999, 100_000, ROWS - 1]) {
+      // hyparquet decodes the WKB (GeoParquet metadata says it is WKB) into a GeoJSON point.
+      expect(got[i]!.geometry).toEqual(i === 5 ? null : { type: 'Point', coordinates: [lon(i), (i % 1800) / 20 - 45] });
+      expect(got[i]!.id).toBe(Number.isNaN(int(i)) ? null : int(i));
+    }
+  });
+});
