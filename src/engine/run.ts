@@ -17,6 +17,7 @@ import { serversOf } from '../scenario/schema.js';
 import { segmentDistance } from '../core/geo.js';
 import { Link, sharedLinkState } from '../network/link.js';
 import { Outages } from '../network/outage.js';
+import { PhoneDirectory } from '../server/directory.js';
 import type { AlertRecord, PluginSet } from '../plugin/index.js';
 import { CONTEXT_SLOTS, checkHazards, createRuntimes, createState, hazardContext, workerInit, type SimulationState } from './setup.js';
 import { simulateChunk, unpackWindow, type ChunkResult, type ChunkTask } from './simulate.js';
@@ -163,7 +164,7 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
   const monitoring = state.columns.u8('monitoring');
   // The server's directory of where each phone last said it was: empty at the start, then whatever
   // heartbeats and triggers that crossed the network report. Alerts are pushed to phones by it.
-  const lastX = new Float64Array(n).fill(NaN), lastY = new Float64Array(n).fill(NaN);
+  const directory = new PhoneDirectory(n), lastX = directory.x, lastY = directory.y;
   // Fleet operations: the telemetry phones upload (on the uplink, its own random stream) and a staged rollout run on it.
   const fleet = cfg.fleet, every = fleet?.telemetry_every ?? 3600;
   const telemetry = fleet ? new TelemetryCollector({
@@ -196,6 +197,8 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
   const receipts = new ReceiptLog();
   /** Per event: the tier each phone holds (0 none, 1 be aware, 2 take action). */
   const alerted = new Map<number, Uint8Array>();
+  /** Per event: the lowest tier held by the phones of each directory cell (valid for one build of its grid). */
+  const cellTiers = new Map<number, { version: number; low: Uint8Array }>();
   /** Event ids are per server; the run numbers them in the order they first alert. */
   const eventIds = new Map<string, number>();
   const triggered = new Uint8Array(n);
@@ -232,16 +235,47 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
     const reach = Math.max(a.radiusKm, a.takeActionRadiusKm) * 1000;
     const x0 = (seg ? Math.min(seg.x1, seg.x2) : ex) - reach, x1 = (seg ? Math.max(seg.x1, seg.x2) : ex) + reach;
     const y0 = (seg ? Math.min(seg.y1, seg.y2) : ey) - reach, y1 = (seg ? Math.max(seg.y1, seg.y2) : ey) + reach;
-    for (let d = 0; d < n; d++) {
-      if (tier[d] === 2) continue; // already told to take action
+    const dist2 = (px: number, py: number) => (seg ? segmentDistance(seg, px, py) ** 2 : (px - ex) ** 2 + (py - ey) ** 2);
+    const raised: number[] = [];
+    /** Raises phone d to the tier its reported position earns, if that is higher. */
+    const visit = (d: number) => {
+      if (tier[d] === 2) return; // already told to take action
       const px = lastX[d]!, py = lastY[d]!;
-      if (!(px >= x0 && px <= x1 && py >= y0 && py <= y1)) continue; // outside, or a phone the server has never heard from (NaN)
-      const dx = px - ex, dy = py - ey, r = seg ? segmentDistance(seg, px, py) ** 2 : dx * dx + dy * dy;
+      if (!(px >= x0 && px <= x1 && py >= y0 && py <= y1)) return; // outside, or a phone the server has never heard from (NaN)
+      const r = dist2(px, py);
       const level = r <= act2 ? 2 : r <= r2 ? 1 : 0;
-      if (level <= tier[d]!) continue;
+      if (level <= tier[d]!) return;
+      raised.push(d); // once: a second visit (a loose phone is also still in its old cell) finds it raised
       tier[d] = level;
+    };
+    // Through the directory's grid: a cell is skipped when all its phones already hold the highest
+    // tier any point of it (widened by the slack phones may drift) could earn from this alert.
+    const g = directory.index();
+    let state = cellTiers.get(a.event);
+    if (!state || state.version !== directory.version) cellTiers.set(a.event, (state = { version: directory.version, low: new Uint8Array(g.w * g.h) }));
+    const low = state.low, half = (g.size / 2 + directory.slack) * Math.SQRT2;
+    directory.cellsOverlapping(g, x0, x1, y0, y1, (c, rx0, ry0) => {
+      if (low[c] === 2) return;
+      const from = g.start[c]!, to = g.start[c + 1]!;
+      if (from === to) return;
+      // Nearest any point of the widened cell can be to the source (a lower bound): centre distance less the half diagonal.
+      const near = Math.max(0, Math.sqrt(dist2(rx0 + g.size / 2, ry0 + g.size / 2)) - half), near2 = near * near;
+      const best = near2 <= act2 ? 2 : near2 <= r2 ? 1 : 0;
+      if (low[c]! >= best) return;
+      let least = 2;
+      for (let k = from; k < to; k++) {
+        const d = g.members[k]!;
+        visit(d);
+        if (tier[d]! < least) least = tier[d]!;
+      }
+      low[c] = least;
+    });
+    for (const d of directory.loosePhones()) visit(d);
+    // Pushed in device order, as a scan of every phone would (each phone's push stream is its own).
+    raised.sort((p, q) => p - q);
+    for (const d of raised) {
       const t = push.deliver(d, a.time, lastX[d]!, lastY[d]!);
-      if (t !== undefined) receipts.push(d, a.event, a.seq, t, level === 2 ? 'take-action' : 'be-aware');
+      if (t !== undefined) receipts.push(d, a.event, a.seq, t, tier[d] === 2 ? 'take-action' : 'be-aware');
     }
   };
 
@@ -272,8 +306,7 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
         const ref = queue.pop(), epoch = Math.floor(ref / 2 ** 32), held = inFlightBlocks.get(epoch)!, b = held.block, j = ref - epoch * 2 ** 32;
         if (--held.pending === 0) inFlightBlocks.delete(epoch);
         const d = b.device[j]!;
-        lastX[d] = b.x[j]!;
-        lastY[d] = b.y[j]!;
+        directory.set(d, b.x[j]!, b.y[j]!);
         if (b.kind[j] === 2 && heartbeatsDirect) {
           // Heartbeats straight from the columns to servers that take them so (no object each).
           for (const srv of servers) srv.heartbeat!(d, b.x[j]!, b.y[j]!, b.monitoring[j]!, nextMsg);
