@@ -16,7 +16,7 @@
 import { readFileSync, writeFileSync, mkdirSync, existsSync, statSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import { parquetReadObjects } from 'hyparquet';
-import { plainRows } from '../output/tables.js';
+import { PARQUET_COMPRESSORS, plainRows } from '../output/tables.js';
 import { standardDeviation, mean } from 'simple-statistics';
 import { csvFields } from '../core/csv.js';
 import { InputError } from '../core/errors.js';
@@ -61,7 +61,7 @@ async function readRows(file: string): Promise<Row[]> {
   let bytes: Buffer;
   try { bytes = readFileSync(file); } catch (err) { throw new InputError(shown, `cannot read the table (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`); }
   if (/\.parquet$/i.test(file)) {
-    try { return plainRows((await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer })) as Row[]); } catch (err) { throw new InputError(shown, `not a readable Parquet file (${(err as Error).message})`); }
+    try { return plainRows((await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, compressors: PARQUET_COMPRESSORS })) as Row[]); } catch (err) { throw new InputError(shown, `not a readable Parquet file (${(err as Error).message})`); }
   }
   if (!/\.csv$/i.test(file)) throw new InputError(shown, 'expected a .parquet or .csv table');
   const lines = bytes.toString('utf8').replace(/^\uFEFF/, '').split(/\r?\n/).filter((l) => l.trim());

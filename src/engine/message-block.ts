@@ -46,9 +46,10 @@ const OPTIONAL = ['score', 'speed', 'speedAfter', 'step'] as const;
 type Optional = (typeof OPTIONAL)[number];
 const FIXED = ['device', 'kind', 'monitoring', 'channel', ...REQUIRED] as const;
 
-function allocate(count: number): MessageBlock {
-  const b = { count, device: new Int32Array(count), kind: new Uint8Array(count), monitoring: new Uint8Array(count), channel: new Uint8Array(count) } as MessageBlock;
-  for (const k of REQUIRED) (b as unknown as Record<string, Float64Array>)[k] = new Float64Array(count);
+function allocate(count: number, shared = false): MessageBlock {
+  const buf = (bytes: number) => (shared ? new SharedArrayBuffer(bytes * count) : new ArrayBuffer(bytes * count));
+  const b = { count, device: new Int32Array(buf(4)), kind: new Uint8Array(buf(1)), monitoring: new Uint8Array(buf(1)), channel: new Uint8Array(buf(1)) } as MessageBlock;
+  for (const k of REQUIRED) (b as unknown as Record<string, Float64Array>)[k] = new Float64Array(buf(8));
   for (const k of OPTIONAL) b[k] = null;
   return b;
 }
@@ -275,14 +276,15 @@ export class TriggerLog implements Iterable<{ message: TriggerMessage; arrival: 
     this.length++;
   }
 
-  /** The log as whole columns, freshly made (the caller may keep or move them). */
-  columns(): MessageBlock & { arrival: Float64Array } {
-    const n = this.length, v = allocate(n) as MessageBlock & { arrival: Float64Array };
-    v.arrival = new Float64Array(n);
+  /** The log as whole columns, freshly made (the caller may keep or move them; `shared`: on SharedArrayBuffers, for threads to read). */
+  columns(shared = false): MessageBlock & { arrival: Float64Array } {
+    const n = this.length, v = allocate(n, shared) as MessageBlock & { arrival: Float64Array };
+    const f64 = () => new Float64Array(shared ? new SharedArrayBuffer(8 * n) : new ArrayBuffer(8 * n));
+    v.arrival = f64();
     this.blocks.forEach((b, s) => {
       const from = s * SEGMENT, len = Math.min(SEGMENT, n - from);
       for (const k of FIXED) (v[k] as Float64Array).set((b[k] as Float64Array).subarray(0, len), from);
-      for (const k of OPTIONAL) { const c = b[k]; if (c) (v[k] ??= new Float64Array(n).fill(NaN)).set(c.subarray(0, len), from); }
+      for (const k of OPTIONAL) { const c = b[k]; if (c) (v[k] ??= f64().fill(NaN)).set(c.subarray(0, len), from); }
       v.arrival.set(this.arrivals[s]!.subarray(0, len), from);
       if (b.otherChannel) for (const [j, c] of Object.entries(b.otherChannel)) (v.otherChannel ??= {})[from + Number(j)] = c;
     });

@@ -14,7 +14,7 @@ import { TIERS } from '../engine/receipt-log.js';
 import type { HazardTruth } from '../plugin/index.js';
 import type { AlertRecord } from '../plugin/index.js';
 import { OUTCOMES, type Outcome } from '../score/score.js';
-import { writeTables, type ColumnSource, type TableColumn } from './tables.js';
+import { shared, TableQueue, writesInParallel, type ColumnSource, type TableColumn } from './tables.js';
 import { TELEMETRY_TABLE_COLUMNS } from '../fleet/telemetry-table.js';
 
 const col = (name: string, type: TableColumn['type'], unit: string, doc: string): TableColumn => ({ name, type, unit, doc });
@@ -91,20 +91,22 @@ export class DeviceRows {
   /** The table's columns as sources that can cross to a worker: per-hazard truth gathered by the row's device. */
   sources(): Record<string, ColumnSource> {
     const n = this.rows, d = this.device;
-    const gather = (get: (i: number) => number) => { const a = new Float64Array(n); for (let i = 0; i < n; i++) a[i] = get(i); return a; };
+    // On SharedArrayBuffers: the table's writer threads read them without copies.
+    const gather = (get: (i: number) => number) => { const a = new Float64Array(new SharedArrayBuffer(8 * n)); for (let i = 0; i < n; i++) a[i] = get(i); return a; };
+    const flag = (bit: number) => { const a = new Uint8Array(new SharedArrayBuffer(n)); for (let i = 0; i < n; i++) a[i] = (this.flags[i]! >> bit) & 1; return a; };
     const dev = (i: number) => this.truths[this.hazard[i]!]!.devices!;
-    const outcome = new Uint8Array(n);
+    const outcome = new Uint8Array(new SharedArrayBuffer(n));
     for (let i = 0; i < n; i++) outcome[i] = OUTCOMES.indexOf(this.outcome[i]!);
     return {
-      device: d.slice(0, n), hazard: this.hazard.slice(0, n),
+      device: shared(d.subarray(0, n)), hazard: shared(this.hazard.subarray(0, n)),
       lon: gather((i) => this.positions.lon[d[i]!]!), lat: gather((i) => this.positions.lat[d[i]!]!),
-      reached: { constant: true }, should_alert: Uint8Array.from({ length: n }, (_, i) => this.flags[i]! & 1),
+      reached: { constant: true }, should_alert: flag(0),
       pga_g: gather((i) => (this.truths[this.hazard[i]!]!.kind === 'earthquake' ? dev(i).intensity[d[i]!]! : NaN)),
       pressure_step_hpa: gather((i) => (this.truths[this.hazard[i]!]!.kind === 'pressure-front' ? dev(i).intensity[d[i]!]! : NaN)),
       mmi: gather((i) => dev(i).mmi[d[i]!]!),
       first_s: gather((i) => dev(i).first[d[i]!]!), impact_s: gather((i) => dev(i).impact[d[i]!]!),
-      receipt_s: this.receipt.slice(0, n), warning_s: this.warning.slice(0, n),
-      outcome: { codes: outcome, labels: OUTCOMES }, take_action: Uint8Array.from({ length: n }, (_, i) => (this.flags[i]! >> 1) & 1),
+      receipt_s: shared(this.receipt.subarray(0, n)), warning_s: shared(this.warning.subarray(0, n)),
+      outcome: { codes: outcome, labels: OUTCOMES }, take_action: flag(1),
     };
   }
 
@@ -202,43 +204,76 @@ export function truthRecord(truths: HazardTruth[]): object[] {
  * how many tables may be written at once on worker threads when the run is large.
  */
 export async function writeRunFiles(dir: string, result: RunResult, devices: DeviceRows, options: { threads?: number } = {}): Promise<void> {
+  await (await startRunFiles(dir, result, options)).finish(devices);
+}
+
+/**
+ * Starts writing the row outputs of a run into `dir`: the tables that need only the run (triggers,
+ * receipts, alerts, telemetry) go to the writer threads at once, so that a large run's scoring
+ * (which makes the devices rows) overlaps with them; `finish(devices)` adds the devices table and
+ * the JSON files and waits for everything.
+ */
+export async function startRunFiles(dir: string, result: RunResult, options: { threads?: number } = {}): Promise<{ finish(devices: DeviceRows): Promise<void>; abort(): Promise<void> }> {
   const frame = result.state.world.frame;
   const sc = result.state.scenario;
+  const threads = options.threads ?? 2;
+  const hazards = Math.max(1, sc.config.hazards.length);
+  const queue = new TableQueue(writesInParallel(result.state.columns.rows * hazards + result.triggers.length + result.receipts.length, threads), threads);
   const meta: Record<string, string> = { 'hazardsim:version': packageVersions().hazardsim ?? '', 'hazardsim:scenario': sc.config.name, 'hazardsim:scenario_hash': sc.hash, 'hazardsim:seed': String(sc.config.seed) };
   if (sc.config.start_utc) meta['hazardsim:start_utc'] = new Date(Date.parse(sc.config.start_utc)).toISOString();
-  // Every table as sources (typed columns, codes for repeated strings), written side by side on worker threads when large.
-  const log = result.triggers.columns(), nt = log.count; // fresh columns, moved to the writer
-  const tlon = new Float64Array(nt), tlat = new Float64Array(nt);
-  for (let i = 0; i < nt; i++) { const [lon, lat] = frame.unproject(log.x[i]!, log.y[i]!); tlon[i] = lon; tlat[i] = lat; }
-  const channels = ['shaking', 'shaking', 'bump', 'crash', 'pressure'];
-  const t: Record<string, ColumnSource> = {
-    device: log.device, kind: { codes: log.kind, labels: ['trigger', 'update'] },
-    channel: log.otherChannel ? Array.from({ length: nt }, (_, i) => result.triggers.channelAt(i) ?? 'shaking') : { codes: log.channel, labels: channels },
-    time_s: log.time, device_time_s: log.deviceTime, onset_device_time_s: log.onsetDeviceTime, arrival_s: log.arrival,
-    amplitude_m_s2: log.amplitude, ratio: log.ratio, score: log.score ?? { constant: null }, lon: tlon, lat: tlat,
-    speed_m_s: log.speed ?? { constant: null }, speed_after_m_s: log.speedAfter ?? { constant: null }, step_pa: log.step ?? { constant: null },
+  const first = (async () => {
+    // Every table as sources (typed columns, codes for repeated strings), written side by side on worker threads when large.
+    const log = result.triggers.columns(true), nt = log.count; // fresh columns, shared with the writer threads
+    const tlon = new Float64Array(new SharedArrayBuffer(8 * nt)), tlat = new Float64Array(new SharedArrayBuffer(8 * nt));
+    for (let i = 0; i < nt; i++) { const [lon, lat] = frame.unproject(log.x[i]!, log.y[i]!); tlon[i] = lon; tlat[i] = lat; }
+    const channels = ['shaking', 'shaking', 'bump', 'crash', 'pressure'];
+    const t: Record<string, ColumnSource> = {
+      device: log.device, kind: { codes: log.kind, labels: ['trigger', 'update'] },
+      channel: log.otherChannel ? Array.from({ length: nt }, (_, i) => result.triggers.channelAt(i) ?? 'shaking') : { codes: log.channel, labels: channels },
+      time_s: log.time, device_time_s: log.deviceTime, onset_device_time_s: log.onsetDeviceTime, arrival_s: log.arrival,
+      amplitude_m_s2: log.amplitude, ratio: log.ratio, score: log.score ?? { constant: null }, lon: tlon, lat: tlat,
+      speed_m_s: log.speed ?? { constant: null }, speed_after_m_s: log.speedAfter ?? { constant: null }, step_pa: log.step ?? { constant: null },
+    };
+    const rc = result.receipts.columns(true), nr = result.receipts.length;
+    const r: Record<string, ColumnSource> = { device: rc.device, event: rc.event, seq: rc.seq, time_s: rc.time, tier: { codes: rc.tier, labels: TIERS } };
+    // With an absolute start, each time_s gets its UTC time beside it.
+    const start = sc.config.start_utc ? Date.parse(sc.config.start_utc) : undefined;
+    const withUtc = (cols: TableColumn[], data: Record<string, ColumnSource>): TableColumn[] => {
+      if (start === undefined) return cols;
+      data.time_utc = { utcOf: 'time_s', startMs: start };
+      const at = cols.findIndex((c) => c.name === 'time_s') + 1;
+      return [...cols.slice(0, at), col('time_utc', 'string', 'ISO 8601', 'time_s as a UTC date and time (start_utc + time_s)'), ...cols.slice(at)];
+    };
+    const alerts = alertRows(result.alerts);
+    await queue.add([
+      { dir, name: 'triggers', columns: withUtc(TRIGGER_COLUMNS, t), data: t, rows: nt, meta },
+      { dir, name: 'alerts', columns: withUtc(ALERT_COLUMNS, alerts), data: alerts, rows: result.alerts.length, meta, geometry: LON_LAT },
+      { dir, name: 'receipts', columns: withUtc(RECEIPT_COLUMNS, r), data: r, rows: nr, meta },
+      ...(result.telemetry ? [{ dir, name: 'telemetry', columns: TELEMETRY_TABLE_COLUMNS, data: result.telemetry.columns() as Record<string, ColumnSource>, rows: result.telemetry.rows, meta }] : []),
+    ]);
+  })();
+  // A failure is thrown by finish(); until then nothing is left unhandled.
+  first.catch(() => undefined);
+  // One turn of the event loop: the writer threads take the queued tables before the caller scores.
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  return {
+    async finish(devices) {
+      try {
+        await first;
+        await queue.add([{ dir, name: 'devices', columns: DEVICE_COLUMNS, data: devices.sources(), rows: devices.rows, meta, geometry: LON_LAT }]);
+      } finally {
+        await queue.done();
+      }
+      writeFileSync(join(dir, 'truth.json'), JSON.stringify(truthRecord(result.truths), null, 1) + '\n');
+      writeFileSync(join(dir, 'alerts.geojson'), geoJsonText(alertsGeoJson(result.alerts, result.truths)));
+      writeFileSync(join(dir, 'truth.geojson'), geoJsonText(truthGeoJson(result.truths)));
+    },
+    /** Stops the writer threads (scoring failed; the folder is abandoned). */
+    async abort() {
+      await first.catch(() => undefined);
+      await queue.done().catch(() => undefined);
+    },
   };
-  const rc = result.receipts.columns(), nr = result.receipts.length;
-  const r: Record<string, ColumnSource> = { device: rc.device, event: rc.event, seq: rc.seq, time_s: rc.time, tier: { codes: rc.tier, labels: TIERS } };
-  // With an absolute start, each time_s gets its UTC time beside it.
-  const start = sc.config.start_utc ? Date.parse(sc.config.start_utc) : undefined;
-  const withUtc = (cols: TableColumn[], data: Record<string, ColumnSource>): TableColumn[] => {
-    if (start === undefined) return cols;
-    data.time_utc = { utcOf: 'time_s', startMs: start };
-    const at = cols.findIndex((c) => c.name === 'time_s') + 1;
-    return [...cols.slice(0, at), col('time_utc', 'string', 'ISO 8601', 'time_s as a UTC date and time (start_utc + time_s)'), ...cols.slice(at)];
-  };
-  const alerts = alertRows(result.alerts);
-  await writeTables([
-    { dir, name: 'devices', columns: DEVICE_COLUMNS, data: devices.sources(), rows: devices.rows, meta, geometry: LON_LAT },
-    { dir, name: 'triggers', columns: withUtc(TRIGGER_COLUMNS, t), data: t, rows: nt, meta },
-    { dir, name: 'alerts', columns: withUtc(ALERT_COLUMNS, alerts), data: alerts, rows: result.alerts.length, meta, geometry: LON_LAT },
-    { dir, name: 'receipts', columns: withUtc(RECEIPT_COLUMNS, r), data: r, rows: nr, meta },
-    ...(result.telemetry ? [{ dir, name: 'telemetry', columns: TELEMETRY_TABLE_COLUMNS, data: result.telemetry.columns() as Record<string, ColumnSource>, rows: result.telemetry.rows, meta }] : []),
-  ], { threads: options.threads ?? 2 });
-  writeFileSync(join(dir, 'truth.json'), JSON.stringify(truthRecord(result.truths), null, 1) + '\n');
-  writeFileSync(join(dir, 'alerts.geojson'), geoJsonText(alertsGeoJson(result.alerts, result.truths)));
-  writeFileSync(join(dir, 'truth.geojson'), geoJsonText(truthGeoJson(result.truths)));
 }
 
 export { OUTCOMES };

@@ -5,8 +5,11 @@
  */
 import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ChunkedParquetFile, type ChunkValues } from './parquet-chunks.js';
+import { ChunkedParquetFile, GROUPS_PER_PART, stitchParts, type ChunkColumn, type ChunkValues, type ParquetPart } from './parquet-chunks.js';
 import { parquetMetadata, parquetRead, parquetReadObjects } from 'hyparquet';
+import { brotliDecompressSync } from 'node:zlib';
+import { Piscina } from 'piscina';
+import { compiledModule } from '../core/paths.js';
 
 export type ColumnType = 'int' | 'double' | 'string' | 'bool';
 export interface TableColumn {
@@ -57,28 +60,16 @@ const missing = (v: unknown): boolean => v === undefined || v === null || v === 
  */
 export async function writeTable(dir: string, name: string, columns: readonly TableColumn[], data: Record<string, ColumnValues | ColumnSource>, rows: number, meta: Record<string, string> = {}, geometry?: GeometryColumns): Promise<string[]> {
   const values = resolveSources(data as Record<string, ColumnSource>);
-  // Self-describing: each column's unit and description, and the run's provenance, as key-value metadata.
-  const kvMetadata = [
-    ...Object.entries(meta).map(([key, value]) => ({ key, value })),
-    { key: 'hazardsim:columns', value: JSON.stringify(Object.fromEntries(columns.map((c) => [c.name, { type: c.type, unit: c.unit ?? '', description: c.doc ?? '' }]))) },
-    ...(geometry ? [{ key: 'geo', value: JSON.stringify(geoMetadata(values, rows, geometry)) }] : []),
-  ];
-  // GeoParquet: a WKB point per row from the longitude and latitude columns (Parquet only; the CSV has them as columns).
-  const file = new ChunkedParquetFile(join(dir, `${name}.parquet`), [
-    ...columns.map((c) => ({ name: c.name, kind: c.type })),
-    ...(geometry ? [{ name: 'geometry', kind: 'wkb' as const, statistics: false }] : []),
-  ], kvMetadata);
+  const file = new ChunkedParquetFile(join(dir, `${name}.parquet`), chunkColumns(columns, geometry), kvMetadataOf(columns, values, rows, meta, geometry));
   const csv = rows <= CSV_MAX_ROWS ? createWriteStream(join(dir, `${name}.csv`)) : undefined;
   // A stream error (the folder went away, the disk filled) is kept and thrown at the end, never left unhandled.
   let csvError: Error | undefined;
   csv?.on('error', (err) => { csvError ??= err; });
   csv?.write(columns.map((c) => c.name).join(',') + '\n');
   try {
-    for (let from = 0; from < Math.max(rows, 1); from += ROW_GROUP) {
+    for (let from = 0; from < rows; from += ROW_GROUP) {
       const to = Math.min(rows, from + ROW_GROUP);
-      const group = columns.map((c) => chunkValues(c.type, data[c.name] as ColumnSource, values[c.name]!, from, to));
-      if (geometry) group.push(wkbPoints(values, geometry, from, to));
-      if (to > from) file.writeGroup(group, to - from);
+      writeGroup(file, columns, data, values, from, to, geometry);
       if (csv) {
         const get = columns.map((c) => values[c.name]!);
         let buf = '';
@@ -88,7 +79,6 @@ export async function writeTable(dir: string, name: string, columns: readonly Ta
         }
         csv.write(buf);
       }
-      if (rows === 0) break;
     }
     file.finish();
   } catch (err) {
@@ -98,6 +88,44 @@ export async function writeTable(dir: string, name: string, columns: readonly Ta
   }
   if (csv) await new Promise<void>((resolve, reject) => csv.end((err?: Error | null) => (err ?? csvError ? reject(err ?? csvError) : resolve())));
   return csv ? [`${name}.parquet`, `${name}.csv`] : [`${name}.parquet`];
+}
+
+/** The Parquet file's columns: the table's, and a WKB point column with GeoParquet geometry (the CSV has longitude and latitude as columns). */
+const chunkColumns = (columns: readonly TableColumn[], geometry?: GeometryColumns): ChunkColumn[] => [
+  ...columns.map((c) => ({ name: c.name, kind: c.type })),
+  ...(geometry ? [{ name: 'geometry', kind: 'wkb' as const, statistics: false }] : []),
+];
+
+/** Self-description: the run's provenance, each column's unit and description, and GeoParquet's metadata. */
+function kvMetadataOf(columns: readonly TableColumn[], values: Record<string, ColumnValues>, rows: number, meta: Record<string, string>, geometry?: GeometryColumns) {
+  return [
+    ...Object.entries(meta).map(([key, value]) => ({ key, value })),
+    { key: 'hazardsim:columns', value: JSON.stringify(Object.fromEntries(columns.map((c) => [c.name, { type: c.type, unit: c.unit ?? '', description: c.doc ?? '' }]))) },
+    ...(geometry ? [{ key: 'geo', value: JSON.stringify(geoMetadata(values, rows, geometry)) }] : []),
+  ];
+}
+
+/** Writes rows [from, to) as one row group. */
+function writeGroup(file: ChunkedParquetFile, columns: readonly TableColumn[], data: Record<string, ColumnValues | ColumnSource>, values: Record<string, ColumnValues>, from: number, to: number, geometry?: GeometryColumns): void {
+  const group = columns.map((c) => chunkValues(c.type, data[c.name] as ColumnSource, values[c.name]!, from, to));
+  if (geometry) group.push(wkbPoints(values, geometry, from, to));
+  file.writeGroup(group, to - from);
+}
+
+/** Rows per part when a table is written on several threads (whole row groups; see GROUPS_PER_PART). */
+export const PART_ROWS = ROW_GROUP * GROUPS_PER_PART;
+
+/** Writes rows [from, to) of a task's table as a part file (no footer), for stitchParts. */
+function writeTablePart(t: TableTask, part: NonNullable<TableTask['part']>): ParquetPart {
+  const values = resolveSources(t.data);
+  const file = new ChunkedParquetFile(part.file, chunkColumns(t.columns, t.geometry), [], { firstGroup: part.from / ROW_GROUP });
+  try {
+    for (let from = part.from; from < part.to; from += ROW_GROUP) writeGroup(file, t.columns, t.data, values, from, Math.min(part.to, from + ROW_GROUP), t.geometry);
+  } catch (err) {
+    file.abort();
+    throw err;
+  }
+  return file.finishPart();
 }
 
 /**
@@ -213,6 +241,8 @@ export interface TableTask {
   meta?: Record<string, string>;
   /** Longitude and latitude columns: the Parquet file also gets a GeoParquet geometry column. */
   geometry?: GeometryColumns;
+  /** Only rows [from, to) (whole parts), into a part file `file`, no CSV: a thread's share of a large table. */
+  part?: { from: number; to: number; file: string };
 }
 
 /** The column values a task's sources stand for. */
@@ -231,31 +261,43 @@ export function resolveSources(data: Record<string, ColumnSource>): Record<strin
   return out;
 }
 
-/** Writes a task's table (in this thread). */
-export function writeTableTask(t: TableTask): Promise<string[]> {
-  return writeTable(t.dir, t.name, t.columns, t.data, t.rows, t.meta, t.geometry);
+/** Writes a task's table, or its part (in this thread). */
+export async function writeTableTask(t: TableTask): Promise<string[] | ParquetPart> {
+  return t.part ? writeTablePart(t, t.part) : writeTable(t.dir, t.name, t.columns, t.data, t.rows, t.meta, t.geometry);
 }
 
 /** Tables with at least this many rows in all are written on worker threads, side by side. */
 export const PARALLEL_FROM_ROWS = 300_000;
 
+/** Whether tables of this many rows in all are written on worker threads. */
+export const writesInParallel = (rows: number, threads: number): boolean => threads > 1 && rows >= PARALLEL_FROM_ROWS;
+
 /**
- * Writes tables: in this thread when they are small, else up to `threads` of them at once on
- * worker threads (the files are the same either way: the same writer runs on the same sources).
- * On worker threads, the tasks' typed arrays are moved there: the caller must not use them after.
+ * Tables being written: in this thread (small runs), or on worker threads started when the queue
+ * is made (so that they load while the first tables are prepared), each batch the costliest table
+ * first and large ones in parts side by side (the files are the same either way: the same writer
+ * runs on the same sources). On worker threads the tasks' typed arrays are moved there (the caller
+ * must not use them after) or, for tables in parts, shared.
  */
-export async function writeTables(tasks: readonly TableTask[], options: { threads?: number; parallel?: boolean } = {}): Promise<void> {
-  const rows = tasks.reduce((s, t) => s + t.rows, 0);
-  const threads = Math.max(1, Math.min(options.threads ?? 2, tasks.length));
-  if (!(options.parallel ?? (threads > 1 && rows >= PARALLEL_FROM_ROWS))) {
-    for (const t of tasks) await writeTableTask(t);
-    return;
+export class TableQueue {
+  private readonly pool: Piscina | undefined;
+  private readonly jobs: Promise<unknown>[] = [];
+
+  constructor(readonly parallel: boolean, threads = 2) {
+    // Every table posted to a thread at once (many tasks per thread): a thread that finishes one goes
+    // on to its next without the main thread, which may be busy scoring the run meanwhile.
+    this.pool = parallel ? new Piscina({ filename: compiledModule('output/table-worker.js'), minThreads: threads, maxThreads: threads, concurrentTasksPerWorker: 64 }) : undefined;
   }
-  const { Piscina } = await import('piscina');
-  const { compiledModule } = await import('../core/paths.js');
-  const pool = new Piscina({ filename: compiledModule('output/table-worker.js'), minThreads: threads, maxThreads: threads });
-  try {
-    // The largest first, so the others fill in beside it.
+
+  /** Queues tables (in this thread: writes them now). */
+  async add(tasks: readonly TableTask[]): Promise<void> {
+    const pool = this.pool;
+    if (!pool) {
+      for (const t of tasks) await writeTableTask(t);
+      return;
+    }
+    // Posted at once (no await before the last one): a caller that goes on with long synchronous
+    // work (scoring) has the threads busy meanwhile, once it yields to the event loop a first time.
     // Typed arrays that own their buffers are moved to the worker, not copied (the caller made them for this).
     const transferList = (t: TableTask) => {
       const out: ArrayBuffer[] = [];
@@ -265,11 +307,67 @@ export async function writeTables(tasks: readonly TableTask[], options: { thread
       }
       return out;
     };
-    await Promise.all([...tasks].sort((a, b) => b.rows - a.rows).map((t) => pool.run(t, { transferList: transferList(t) as never })));
-  } finally {
-    await pool.destroy();
+    // The costliest first, so the others fill in beside it; a Parquet-only table of more than one
+    // part is written part by part on all threads (its columns shared with them, not copied), and
+    // its parts joined here while the threads go on.
+    const cost = (t: TableTask) => t.rows * (t.columns.length + (t.geometry ? 3 : 0));
+    for (const t of [...tasks].sort((a, b) => cost(b) - cost(a))) {
+      if (!(t.rows > CSV_MAX_ROWS && t.rows > PART_ROWS)) { this.jobs.push(pool.run(t, { transferList: transferList(t) as never })); continue; }
+      const data = sharedSources(t.data), parts: Promise<ParquetPart>[] = [];
+      for (let from = 0, k = 0; from < t.rows; from += PART_ROWS, k++) {
+        parts.push(pool.run({ ...t, data, part: { from, to: Math.min(t.rows, from + PART_ROWS), file: join(t.dir, `.${t.name}.parquet.part${k}`) } }));
+      }
+      this.jobs.push(Promise.all(parts).then((ps) => stitchParts(join(t.dir, `${t.name}.parquet`), ps, chunkColumns(t.columns, t.geometry), kvMetadataOf(t.columns, resolveSources(data), t.rows, t.meta ?? {}, t.geometry))));
+    }
+    // A failure is reported by done(); until then nothing is left unhandled.
+    for (const j of this.jobs) j.catch(() => undefined);
+  }
+
+  /** Waits for every queued table, then stops the threads (also after a failure, which it throws). */
+  async done(): Promise<void> {
+    try {
+      await Promise.all(this.jobs);
+    } finally {
+      await this.pool?.destroy();
+    }
   }
 }
+
+/** Writes tables (see TableQueue): on `threads` worker threads when they have many rows in all, unless `parallel` says otherwise. */
+export async function writeTables(tasks: readonly TableTask[], options: { threads?: number; parallel?: boolean } = {}): Promise<void> {
+  const threads = Math.max(1, options.threads ?? 2);
+  const queue = new TableQueue(options.parallel ?? writesInParallel(tasks.reduce((s, t) => s + t.rows, 0), threads), threads);
+  try {
+    await queue.add(tasks);
+  } finally {
+    await queue.done();
+  }
+}
+
+/** A typed array on a SharedArrayBuffer: the same one if it is, else a copy (threads then read it without copies of their own). */
+export function shared<T extends Exclude<ArrayBufferView, DataView>>(a: T): T {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const C = a.constructor as new (b: SharedArrayBuffer) => T & { set(v: T): void };
+  const out = new C(new SharedArrayBuffer(a.byteLength));
+  out.set(a);
+  return out;
+}
+
+/** A table's sources with their typed arrays on SharedArrayBuffers. */
+function sharedSources(data: Record<string, ColumnSource>): Record<string, ColumnSource> {
+  const out: Record<string, ColumnSource> = {};
+  for (const [k, v] of Object.entries(data)) {
+    if (ArrayBuffer.isView(v) && !(v instanceof DataView)) out[k] = shared(v as Float64Array);
+    else if (v && typeof v === 'object' && 'codes' in v) out[k] = { codes: shared(v.codes), labels: v.labels };
+    else out[k] = v;
+  }
+  return out;
+}
+
+/** Decompressors hyparquet lacks, for the tables this module writes (Brotli pages). */
+export const PARQUET_COMPRESSORS = {
+  BROTLI: (input: Uint8Array): Uint8Array => { const b = brotliDecompressSync(input); return new Uint8Array(b.buffer, b.byteOffset, b.byteLength); },
+};
 
 /** 64-bit integers as numbers (hyparquet reads them as BigInt; table values stay far below 2^53). */
 export const plain = (v: unknown): unknown => (typeof v === 'bigint' ? Number(v) : v);
@@ -283,7 +381,7 @@ export function plainRows(rows: Record<string, unknown>[]): Record<string, unkno
 /** Reads `name.parquet` from `dir` as row objects. */
 export async function readTable(dir: string, name: string): Promise<Record<string, unknown>[]> {
   const bytes = readFileSync(join(dir, `${name}.parquet`));
-  return plainRows((await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) })) as Record<string, unknown>[]);
+  return plainRows((await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), compressors: PARQUET_COMPRESSORS })) as Record<string, unknown>[]);
 }
 
 /**
@@ -302,7 +400,7 @@ export async function readTableSample(dir: string, name: string, columns: readon
   for (const c of columns) {
     // Chunks of one column as row groups decode; the rows on the stride are kept.
     await parquetRead({
-      file, metadata, columns: [c],
+      file, metadata, columns: [c], compressors: PARQUET_COMPRESSORS,
       onChunk: ({ columnData, rowStart }) => {
         for (let i = Math.ceil(rowStart / stride) * stride; i < rowStart + columnData.length; i += stride) rows[i / stride]![c] = plain(columnData[i - rowStart]) ?? null;
       },

@@ -93,3 +93,29 @@ describe('Parquet written from typed columns', () => {
     }
   });
 });
+
+describe('a large table written in parts on threads', () => {
+  it('is the same file, byte for byte, as the table written in one go', async () => {
+    const { writeTables, PART_ROWS } = await import('../../src/output/tables.js');
+    const { readFileSync } = await import('node:fs');
+    const rows = 2 * PART_ROWS + 12_345; // three parts, the last one short
+    const make = () => ({
+      device: Float64Array.from({ length: rows }, (_, i) => i),
+      // Compressible in the first part, random after it: each part decides afresh whether to compress.
+      x: Float64Array.from({ length: rows }, (_, i) => (i < PART_ROWS ? i % 10 : Math.sin(i) * 1e6)),
+      tier: { codes: Uint8Array.from({ length: rows }, (_, i) => i % 3), labels: ['be-aware', 'take-action', 'cancel'] },
+      lon: Float64Array.from({ length: rows }, (_, i) => (i % 360) - 180), lat: Float64Array.from({ length: rows }, (_, i) => (i % 180) - 90),
+    });
+    const columns = [col('device', 'int'), col('x', 'double'), col('tier', 'string'), col('lon', 'double'), col('lat', 'double')];
+    const one = tempDir(), parts = tempDir();
+    await writeTables([{ dir: one, name: 'big', columns, data: make(), rows, meta: { k: 'v' }, geometry: { lon: 'lon', lat: 'lat' } }], { parallel: false });
+    await writeTables([{ dir: parts, name: 'big', columns, data: make(), rows, meta: { k: 'v' }, geometry: { lon: 'lon', lat: 'lat' } }], { parallel: true, threads: 2 });
+    const a = readFileSync(join(one, 'big.parquet')), b = readFileSync(join(parts, 'big.parquet'));
+    expect(b.length).toBe(a.length);
+    expect(b.equals(a)).toBe(true);
+    // And it reads back whole (DuckDB over every row).
+    const db = await (await DuckDBInstance.create(':memory:')).connect();
+    const [r] = (await db.runAndReadAll(`SELECT count(*) AS n, sum(device) AS s, count_if(tier = 'cancel') AS c FROM '${join(parts, 'big.parquet')}'`)).getRowObjectsJson() as Record<string, unknown>[];
+    expect([Number(r!.n), Number(r!.s), Number(r!.c)]).toEqual([rows, (rows * (rows - 1)) / 2, Math.floor((rows - 3) / 3) + 1]);
+  });
+});
