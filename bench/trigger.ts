@@ -13,7 +13,7 @@ import { PACKAGE_ROOT } from '../src/core/paths.js';
 import { loadScenario } from '../src/scenario/load.js';
 import { runScenario } from '../src/engine/run.js';
 import { buildSummary, phonePositions } from '../src/cli/run.js';
-import { DeviceRows, writeRunFiles } from '../src/output/run-files.js';
+import { DeviceRows, startRunFiles } from '../src/output/run-files.js';
 
 import type { Bench } from './harness.js';
 import { builtinPlugins } from '../src/plugins.js';
@@ -38,11 +38,13 @@ export const triggerBench: Bench = {
         const t0 = performance.now();
         const r = await runScenario(scenario, { plugins: builtinPlugins, threads: 2 });
         const t1 = performance.now();
+        // As `hazardsim run` does: the run's own tables are written while the run is scored.
+        mkdirSync(join(dir, 'out'));
+        const files = await startRunFiles(join(dir, 'out'), r);
         const devices = new DeviceRows(r.truths, phonePositions(r));
         buildSummary(r, devices);
         const t2 = performance.now();
-        mkdirSync(join(dir, 'out'));
-        await writeRunFiles(join(dir, 'out'), r, devices);
+        await files.finish(devices);
         const t3 = performance.now();
         const rss = process.resourceUsage().maxRSS * 1024;
         const k = `trigger.phones${n}`;
@@ -51,8 +53,8 @@ export const triggerBench: Bench = {
         record(`${k}.devices_s`, r.figures.simulateSeconds, 's (trigger stages, per thread)');
         record(`${k}.server_s`, r.figures.serverSeconds, 's');
         record(`${k}.run_s`, (t1 - t0) / 1000, 's');
-        record(`${k}.scoring_s`, (t2 - t1) / 1000, 's');
-        record(`${k}.files_s`, (t3 - t2) / 1000, 's');
+        record(`${k}.scoring_s`, (t2 - t1) / 1000, 's (the run\'s own tables being written alongside)');
+        record(`${k}.files_s`, (t3 - t2) / 1000, 's (after scoring: the devices table, and what remains of the others)');
         record(`${k}.triggers`, r.messages.triggers, 'triggers');
         record(`${k}.messages`, r.messages.sent, 'messages over the uplink (heartbeats, triggers, updates)');
         record(`${k}.device_steps_per_phone`, r.figures.deviceSteps / n, `times a phone went through the stage list (of ${r.state.clock.ticks} ticks)`);

@@ -8,9 +8,9 @@ import { InputError } from '../core/errors.js';
 import { loadScenario } from '../scenario/load.js';
 import { runScenario, type RunResult } from '../engine/run.js';
 import { score, type Summary } from '../score/score.js';
-import { buildManifest, runCounts, runFigures, writeRun, type RunFigures } from '../output/write-run.js';
+import { buildManifest, runCounts, runFigures, writeRunJson, type RunFigures } from '../output/write-run.js';
 import { fmt, fmtInt, progressBar } from './common.js';
-import { DeviceRows, writeRunFiles } from '../output/run-files.js';
+import { DeviceRows, startRunFiles } from '../output/run-files.js';
 import { writeReport } from '../report/build.js';
 import { checkOutputFolder, writeFolderAtomically } from '../output/atomic.js';
 import { checkEstimate, describeEstimate, estimateRun } from '../engine/estimate.js';
@@ -164,13 +164,20 @@ async function runOnce(scenario: ReturnType<typeof loadScenario>, plugins: Plugi
   } finally {
     bar.stop();
   }
-  const pos = phonePositions(result);
-  const devices = new DeviceRows(result.truths, pos);
-  const summary = buildSummary(result, devices);
-  const figures = runFigures(result, threads);
-  const manifest = buildManifest(result, figures);
-  await writeRun(outDir, summary, manifest, async (dir) => {
-    await writeRunFiles(dir, result, devices, { threads });
+  let summary!: ReturnType<typeof buildSummary>, figures!: RunFigures;
+  await writeFolderAtomically(outDir, async (dir) => {
+    // The tables that need only the run go to the writer threads now, while the run is scored here.
+    const files = await startRunFiles(dir, result, { threads });
+    try {
+      const devices = new DeviceRows(result.truths, phonePositions(result));
+      summary = buildSummary(result, devices);
+      figures = runFigures(result, threads);
+      writeRunJson(dir, summary, buildManifest(result, figures));
+      await files.finish(devices);
+    } catch (err) {
+      await files.abort();
+      throw err;
+    }
     await writeReport(dir);
   });
   return { summary, figures };

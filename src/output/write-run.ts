@@ -9,7 +9,6 @@ import { scenarioRecord } from './scenario-record.js';
 import type { RunResult } from '../engine/run.js';
 import type { Summary } from '../score/score.js';
 import { packageVersions } from './versions.js';
-import { writeFolderAtomically } from './atomic.js';
 
 export interface RunFigures {
   wall_time_s: number;
@@ -114,10 +113,8 @@ export function buildManifest(result: RunResult, figures: RunFigures) {
   };
 }
 
-export async function writeRun(outDir: string, summary: object, manifest: object, more?: (dir: string) => Promise<void>): Promise<void> {
-  await writeFolderAtomically(outDir, async (tmp) => {
-    writeFileSync(join(tmp, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-    writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-    await more?.(tmp);
-  });
+/** Writes a run's summary.json (metrics only) and manifest.json into its folder. */
+export function writeRunJson(dir: string, summary: object, manifest: object): void {
+  writeFileSync(join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 }

@@ -10,6 +10,6 @@ export interface Quantiles {
 
 export function quantiles(values: number[]): Quantiles {
   if (!values.length) return { p10: null, p50: null, p90: null, n: 0 };
-  const s = [...values].sort((a, b) => a - b);
+  const s = Float64Array.from(values).sort() as unknown as number[]; // numeric typed sort: a national run has a million values
   return { p10: quantileSorted(s, 0.1), p50: quantileSorted(s, 0.5), p90: quantileSorted(s, 0.9), n: s.length };
 }

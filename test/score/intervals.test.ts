@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { quantileSorted, sampleWithReplacement } from 'simple-statistics';
+import { FastRandom } from '../../src/core/random.js';
 import { bootstrapQuantile, mannWhitney, mcnemarP, poissonRatesP, twoProportionP, wilcoxonSignedRank, wilson } from '../../src/score/intervals.js';
 
 describe('intervals and tests', () => {
@@ -34,6 +36,16 @@ describe('intervals and tests', () => {
     expect(a.lo!).toBeLessThanOrEqual(a.value!);
     expect(a.hi!).toBeGreaterThanOrEqual(a.value!);
     expect(a.hi! - a.lo!).toBeLessThan(20);
+  });
+
+  it('bootstrap interval: the same as resampling with simple-statistics and sorting each resample (ties and more values than one resample holds)', () => {
+    const xs = Array.from({ length: 12_000 }, (_, i) => Math.round(100 * Math.sin(i * 0.37)) / 10); // many ties
+    for (const q of [0.5, 0.1]) {
+      const r = FastRandom.of(3, 'bootstrap'), sorted = [...xs].sort((a, b) => a - b), stats: number[] = [];
+      for (let k = 0; k < 50; k++) stats.push(quantileSorted(sampleWithReplacement(sorted, 5000, () => r.uniform()).sort((a, b) => a - b), q));
+      stats.sort((a, b) => a - b);
+      expect(bootstrapQuantile(xs, q, { seed: 3, resamples: 50 })).toEqual({ value: quantileSorted(sorted, q), lo: quantileSorted(stats, 0.025), hi: quantileSorted(stats, 0.975) });
+    }
   });
 });
 
