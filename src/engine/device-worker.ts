@@ -6,7 +6,7 @@ import { simulateChunk, type ChunkResult, type ChunkTask } from './simulate.js';
 import { loadWorld, type World } from '../world/load.js';
 import { Link } from '../network/link.js';
 import { Outages } from '../network/outage.js';
-import { deliverBlock } from './message-block.js';
+import { blockBuffers, deliverBlock } from './message-block.js';
 
 // Load the run's plug-ins and its world while the main thread places the devices.
 const data = workerData as { pluginModule: string; worldFile: string };
@@ -34,11 +34,9 @@ export default async function simulate(task: ChunkTask & { init: WorkerInit }): 
     uplink ??= new Link(s.config.network.uplink, s.config.seed, 'uplink', { table: s.latencyTables.uplink, outages: new Outages({ list: task.init.uplink.outages }), shared: task.init.uplink.state });
     r.uplink = deliverBlock(r.messages, uplink);
   }
-  if (r.windows.count === 0) return r;
-  // Windows for the models go back to the main thread moved, not copied.
-  const w = r.windows;
-  return Piscina.move({
-    [Piscina.transferableSymbol]: [w.data.buffer, w.offset.buffer, w.device.buffer, w.time.buffer, r.monitoredTicks.buffer],
-    [Piscina.valueSymbol]: r,
-  } as never) as never;
+  // Messages (a million heartbeats in a national run's first epoch) and windows for the models go
+  // back to the main thread moved, not copied: the chunk made them fresh and keeps none.
+  const w = r.windows, moved = new Set([...blockBuffers(r.messages), r.monitoredTicks.buffer]);
+  if (w.count) for (const a of [w.data, w.offset, w.device, w.time]) moved.add(a.buffer);
+  return Piscina.move({ [Piscina.transferableSymbol]: [...moved], [Piscina.valueSymbol]: r } as never) as never;
 }

@@ -103,6 +103,16 @@ function copyRow(a: MessageBlock, i: number, b: MessageBlock, j: number, arrival
   if (arrival && a.arrival) (b.arrival ??= new Float64Array(b.count).fill(NaN))[j] = a.arrival[i]!;
 }
 
+/** The buffers of a block's columns (to move the block to another thread instead of copying it). */
+export function blockBuffers(b: MessageBlock): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  for (const k of [...FIXED, ...OPTIONAL, 'arrival'] as const) {
+    const c = (b as unknown as Record<string, ArrayBufferView | null | undefined>)[k];
+    if (c && c.buffer instanceof ArrayBuffer) out.add(c.buffer);
+  }
+  return [...out];
+}
+
 /** Packs message objects (in their order). */
 export function packMessages(list: readonly TriggerMessage[]): MessageBlock {
   const b = allocate(list.length);

@@ -253,23 +253,25 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
     const g = directory.index();
     let state = cellTiers.get(a.event);
     if (!state || state.version !== directory.version) cellTiers.set(a.event, (state = { version: directory.version, low: new Uint8Array(g.w * g.h) }));
-    const low = state.low, half = (g.size / 2 + directory.slack) * Math.SQRT2;
-    directory.cellsOverlapping(g, x0, x1, y0, y1, (c, rx0, ry0) => {
-      if (low[c] === 2) return;
-      const from = g.start[c]!, to = g.start[c + 1]!;
-      if (from === to) return;
-      // Nearest any point of the widened cell can be to the source (a lower bound): centre distance less the half diagonal.
-      const near = Math.max(0, Math.sqrt(dist2(rx0 + g.size / 2, ry0 + g.size / 2)) - half), near2 = near * near;
-      const best = near2 <= act2 ? 2 : near2 <= r2 ? 1 : 0;
-      if (low[c]! >= best) return;
-      let least = 2;
-      for (let k = from; k < to; k++) {
-        const d = g.members[k]!;
-        visit(d);
-        if (tier[d]! < least) least = tier[d]!;
+    const low = state.low, half = (g.size / 2 + directory.slack) * Math.SQRT2, { cx0, cx1, cy0, cy1 } = directory.cellRange(g, x0, x1, y0, y1);
+    for (let cy = cy0; cy <= cy1; cy++) {
+      for (let cx = cx0, c = cy * g.w + cx0; cx <= cx1; cx++, c++) {
+        if (low[c] === 2) continue;
+        const from = g.start[c]!, to = g.start[c + 1]!;
+        if (from === to) continue;
+        // Nearest any point of the widened cell can be to the source (a lower bound): centre distance less the half diagonal.
+        const near = Math.max(0, Math.sqrt(dist2(g.x0 + (cx + 0.5) * g.size, g.y0 + (cy + 0.5) * g.size)) - half), near2 = near * near;
+        const best = near2 <= act2 ? 2 : near2 <= r2 ? 1 : 0;
+        if (low[c]! >= best) continue;
+        let least = 2;
+        for (let k = from; k < to; k++) {
+          const d = g.members[k]!;
+          visit(d);
+          if (tier[d]! < least) least = tier[d]!;
+        }
+        low[c] = least;
       }
-      low[c] = least;
-    });
+    }
     for (const d of directory.loosePhones()) visit(d);
     // Pushed in device order, as a scan of every phone would (each phone's push stream is its own).
     raised.sort((p, q) => p - q);

@@ -98,18 +98,21 @@ function runDevices(frame: TickFrame, stages: DeviceStage[], rt: Runtimes, task:
 
 /**
  * Event stepping, for fidelities whose stages all say when they next have work (trigger): each
- * device is stepped only at the ticks where one of its stages does, and always at the run's last
- * tick (so skipped time is accounted for). Which ticks a device steps depends on its own state
- * only (`step.last`, `step.next` columns), never on how devices and ticks are cut into tasks.
+ * device is stepped only at the ticks where one of its stages does; its time up to the run's end
+ * is accounted for at the last tick, by a step there or, when no stage has work left before the
+ * end and all can, by their `close` (the same sums without the rest of a step: a national run's
+ * millions of phones mostly fall quiet after the shaking). Which ticks a device steps depends on
+ * its own state only (`step.last`, `step.next` columns), never on how devices and ticks are cut into tasks.
  */
 function runDevicesByEvent(frame: TickFrame, stages: DeviceStage[], rt: Runtimes, task: ChunkTask): number {
   const ns = stages.length;
   let steps = 0;
   const clock = rt.state.clock, tick = clock.tick, lastTick = clock.ticks - 1;
   const cols = rt.state.columns, stepLast = cols.i32('step.last'), stepNext = cols.i32('step.next');
+  const closable = stages.every((s) => s.canClose && s.close), closesRun = task.tickTo === clock.ticks;
   for (let d = task.deviceFrom; d < task.deviceTo; d++) {
     let i = Math.max(task.tickFrom, stepNext[d]!);
-    if (i >= task.tickTo) continue;
+    if (i >= task.tickTo && !(i === clock.ticks && closesRun && stepLast[d]! < lastTick)) continue;
     frame.device(d);
     while (i < task.tickTo) {
       const prev = stepLast[d]!;
@@ -120,9 +123,20 @@ function runDevicesByEvent(frame: TickFrame, stages: DeviceStage[], rt: Runtimes
       steps++;
       let e = Infinity;
       for (let s = 0; s < ns; s++) { const t = stages[s]!.next!(frame); if (t < e) e = t; }
-      // The first tick whose end reaches e (its end is (j + 1) × tick), and never past the last tick.
-      const j = e === Infinity ? lastTick : Math.min(lastTick, Math.ceil(e / tick - 1e-9) - 1);
-      i = Math.max(i + 1, j);
+      // The first tick whose end reaches e (its end is (j + 1) × tick).
+      const j = e === Infinity ? Infinity : Math.ceil(e / tick - 1e-9) - 1;
+      // Nothing before the run ends: only its close at the last tick remains (one step there when a stage cannot close).
+      if (j > lastTick && i < lastTick && closable) { i = clock.ticks; break; }
+      i = Math.max(i + 1, Math.min(lastTick, j));
+    }
+    if (i === clock.ticks && closesRun && stepLast[d]! < lastTick) {
+      // The last tick: closed by the stages' accounting, or stepped when one of them cannot close.
+      const prev = stepLast[d]!;
+      frame.tick(lastTick, clock.timeOf(lastTick), clock.timeOf(lastTick + 1));
+      if (prev >= 0 && prev < lastTick - 1) { frame.since = clock.timeOf(prev + 1); frame.gapTicks = lastTick - 1 - prev; }
+      if (stages.every((s) => s.canClose!(frame))) for (let s = 0; s < ns; s++) stages[s]!.close!(frame);
+      else { for (let s = 0; s < ns; s++) stages[s]!.step(frame); steps++; }
+      stepLast[d] = lastTick;
     }
     stepNext[d] = i;
   }

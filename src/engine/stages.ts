@@ -38,6 +38,14 @@ export interface DeviceStage {
    * f.since / f.gapTicks, and stages account for it there (nothing of theirs changes inside it).
    */
   next?(f: TickFrame): number;
+  /**
+   * Event stepping: the run's last tick for a device none of whose stages has work before the run
+   * ends. When every stage can (`canClose`), each accounts for the span since the device's last
+   * step and the last tick itself (f.since / f.gapTicks as for a step, f set to the last tick)
+   * exactly as `step` would there, without the rest of a step; else the device steps there.
+   */
+  canClose?(f: TickFrame): boolean;
+  close?(f: TickFrame): void;
 }
 
 let shared: { block: Block; gyro: { x: Float32Array; y: Float32Array; z: Float32Array }; baro: Float32Array; before: { e: Float32Array; n: Float32Array; u: Float32Array; m: Float32Array }; generation: number } | undefined;
@@ -220,6 +228,9 @@ export function moveStage(rt: Runtimes): DeviceStage {
       if (preTick.length) return f.t1;
       return moving ? rt.mobility.nextChange(f.d, f.t1) : Infinity;
     },
+    // Nothing moves before the run ends (walkers and drivers step every tick): nothing to account.
+    canClose: () => preTick.length === 0,
+    close() {},
   };
 }
 
@@ -244,6 +255,14 @@ export function contextStage(rt: Runtimes): DeviceStage {
     },
     next(f) {
       return rt.contexts.nextChange(f.d, activity[f.d]!, f.t1);
+    },
+    // No change is due before the run ends, so update() would leave the phone as it is: only the exposure.
+    canClose: () => true,
+    close(f) {
+      const was = monitoring[f.d]!;
+      f.heldMonitoring = was; f.heldContext = context[f.d]!;
+      if (f.gapTicks > 0 && was) exposure[CONTEXT_SLOTS * f.d + contextSlot(f.heldContext, false)]! += f.t0 - f.since;
+      if (monitoring[f.d]) exposure[CONTEXT_SLOTS * f.d + contextSlot(context[f.d]!, activity[f.d] === Activity.Drive)]! += f.t1 - f.t0;
     },
   };
 }
@@ -369,6 +388,9 @@ export function reportStage(rt: Runtimes): DeviceStage {
       // The phone's phase is current: step() just ran for this device.
       return heartbeatAfter(phase, every, f.t1);
     },
+    // No heartbeat is due before the run ends, and nothing reads a fix after it.
+    canClose: () => true,
+    close() {},
   };
 }
 

@@ -61,6 +61,18 @@ function growthAt(tables: readonly (readonly number[] | null)[], offsets: readon
   return quantileAt(tables[offsets.length - 1]!, u);
 }
 
+/** growthAt with the tables' values at u already read (q[j] = quantileAt(tables[j], u)): the same arithmetic. */
+function growthOf(q: Float64Array, offsets: readonly number[], off: number): number {
+  if (off <= 0) return q[0]!;
+  for (let j = 1; j < offsets.length; j++) {
+    if (off < offsets[j]!) {
+      const f = (off - offsets[j - 1]!) / (offsets[j]! - offsets[j - 1]!);
+      return q[j - 1]! * (1 - f) + q[j]! * f;
+    }
+  }
+  return q[offsets.length - 1]!;
+}
+
 /**
  * log10(largest amplitude reported by time t / PGA) at quantile u of bin b, for a trigger at tTrig
  * and an S arrival at ts: the P-wave growth after the trigger until S, then the S-wave growth.
@@ -114,11 +126,24 @@ export function triggerStage(rt: Runtimes): DeviceStage {
   /** For the device just stepped (event stepping): when its trigger sends next, and when a quake's shaking becomes known. */
   let pendingMessage = Infinity, pendingShaking = Infinity;
 
-  /** The largest amplitude device d has reported by time t of its trigger in progress (m/s²). */
+  // The growth tables of device d's trigger at its quantile u, read once per device and trigger (the
+  // bisection below evaluates the amplitude a dozen times per update).
+  const pq = new Float64Array(AMP_OFFSETS_P.length), sq = new Float64Array(AMP_OFFSETS_S.length);
+  let qDevice = -1, qBin = -1, qU = NaN;
+  /** The largest amplitude device d has reported by time t of its trigger in progress (m/s²): reportedLogAmplitude, from the quantiles read once. */
   const amplitudeAt = (d: number, t: number): number => {
     const b = bins[d]!, scale = aa[2 * d + A_SCALE]!;
     if (b === BACKGROUND) return scale;
-    return scale * 10 ** reportedLogAmplitude(tables[b]!, uu[d]!, t, tt[4 * d + T_TRIG]!, tt[4 * d + T_S]!);
+    const tb = tables[b]!, u = uu[d]!;
+    if (d !== qDevice || b !== qBin || u !== qU) {
+      qDevice = d; qBin = b; qU = u;
+      for (let j = 0; j < pq.length; j++) { const q = tb.log_amp_p[j]; pq[j] = q ? quantileAt(q, u) : NaN; }
+      for (let j = 0; j < sq.length; j++) { const q = tb.log_amp_s[j]; sq[j] = q ? quantileAt(q, u) : NaN; }
+    }
+    const tTrig = tt[4 * d + T_TRIG]!, ts = tt[4 * d + T_S]!;
+    const pPart = tTrig < ts && tb.log_amp_p[0] ? growthOf(pq, AMP_OFFSETS_P, Math.min(t, ts) - tTrig) : -Infinity;
+    if ((t < ts && tTrig < ts) || !tb.log_amp_s[0]) return scale * 10 ** pPart;
+    return scale * 10 ** Math.max(pPart, growthOf(sq, AMP_OFFSETS_S, Math.max(t, tTrig) - ts));
   };
   /** When that amplitude first reaches `level`, at or after `from` and before `to` (Infinity when it does not). */
   const timeOfLevel = (d: number, level: number, from: number, to: number): number => {
@@ -219,6 +244,17 @@ export function triggerStage(rt: Runtimes): DeviceStage {
         }
       }
       if (on[d]) emitUntil(f, d, t1, cad);
+    },
+    // Every earthquake's shaking known and drawn, no trigger in progress: only the monitored time.
+    canClose(f) {
+      const d = f.d;
+      if (on[d]) return false;
+      for (let q = 0; q < quakes.length; q++) if (!drawn[H * d + quakes[q]!.i]) return false;
+      return true;
+    },
+    close(f) {
+      if (f.gapTicks > 0 && f.heldMonitoring) f.monitoredTicks[f.profile] += f.gapTicks;
+      if (monitoring[f.d]) f.monitoredTicks[f.profile]++;
     },
     next(f) {
       const d = f.d, p = f.profile;

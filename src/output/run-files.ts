@@ -62,6 +62,8 @@ function columnsOf(cols: TableColumn[]): Record<string, unknown[]> {
   return Object.fromEntries(cols.map((c) => [c.name, []]));
 }
 
+const OUTCOME_CODE = Object.fromEntries(OUTCOMES.map((o, i) => [o, i])) as Record<Outcome, number>;
+
 /** Per-device rows, from the scoring pass (`onDevice`) over the run's truth: typed columns, grown as rows come. */
 export class DeviceRows {
   rows = 0;
@@ -71,40 +73,57 @@ export class DeviceRows {
   private flags = new Uint8Array(0);
   private receipt = new Float64Array(0);
   private warning = new Float64Array(0);
-  private outcome: Outcome[] = [];
+  /** Outcome codes (indices into OUTCOMES). */
+  private outcome = new Uint8Array(0);
   /** `positions`: every phone's place in degrees (also what scoring bands distances by). */
-  constructor(private readonly truths: HazardTruth[], readonly positions: { lon: Float64Array; lat: Float64Array }) {}
+  constructor(private readonly truths: HazardTruth[], readonly positions: { lon: Float64Array; lat: Float64Array }) {
+    // Scoring gives a row per hazard and phone it reached: made that size at once (no doubling of
+    // ten-million-row columns), on SharedArrayBuffers so that the writer threads read them as they are.
+    let rows = 0;
+    for (const t of truths) if (t.devices) for (const r of t.devices.reached) rows += r ? 1 : 0;
+    this.grow(rows);
+  }
   add = (hazard: number, d: number, outcome: Outcome, receipt: number, warning: number, takeAction: boolean): void => {
     if (this.rows === this.cap) this.grow();
     const i = this.rows++;
     this.device[i] = d; this.hazard[i] = hazard; this.receipt[i] = receipt; this.warning[i] = warning;
     this.flags[i] = (this.truths[hazard]!.devices!.shouldAlert[d] === 1 ? 1 : 0) | (takeAction ? 2 : 0);
-    this.outcome.push(outcome);
+    this.outcome[i] = OUTCOME_CODE[outcome];
   };
 
-  private grow(): void {
-    this.cap = Math.max(1024, 2 * this.cap);
-    const more = <T extends Int32Array | Uint8Array | Float64Array>(a: T): T => { const b = new (a.constructor as new (n: number) => T)(this.cap); b.set(a); return b; };
-    this.device = more(this.device); this.hazard = more(this.hazard); this.flags = more(this.flags); this.receipt = more(this.receipt); this.warning = more(this.warning);
+  private grow(to = Math.max(1024, 2 * this.cap)): void {
+    this.cap = to;
+    const more = <T extends Int32Array | Uint8Array | Float64Array>(a: T): T => {
+      const C = a.constructor as (new (b: SharedArrayBuffer) => T) & { BYTES_PER_ELEMENT: number };
+      const b = new C(new SharedArrayBuffer(C.BYTES_PER_ELEMENT * to));
+      b.set(a);
+      return b;
+    };
+    this.device = more(this.device); this.hazard = more(this.hazard); this.flags = more(this.flags); this.receipt = more(this.receipt); this.warning = more(this.warning); this.outcome = more(this.outcome);
   }
 
   /** The table's columns as sources that can cross to a worker: per-hazard truth gathered by the row's device. */
   sources(): Record<string, ColumnSource> {
-    const n = this.rows, d = this.device;
+    const n = this.rows, d = this.device, hz = this.hazard;
     // On SharedArrayBuffers: the table's writer threads read them without copies.
-    const gather = (get: (i: number) => number) => { const a = new Float64Array(new SharedArrayBuffer(8 * n)); for (let i = 0; i < n; i++) a[i] = get(i); return a; };
+    /** A per-device truth column of each row's hazard, at the row's device (NaN where the hazard has none). */
+    const gather = (pick: (t: HazardTruth) => ArrayLike<number> | undefined) => {
+      const a = new Float64Array(new SharedArrayBuffer(8 * n)), cols = this.truths.map(pick);
+      for (let i = 0; i < n; i++) { const c = cols[hz[i]!]; a[i] = c ? c[d[i]!]! : NaN; }
+      return a;
+    };
+    const at = (src: Float64Array) => { const a = new Float64Array(new SharedArrayBuffer(8 * n)); for (let i = 0; i < n; i++) a[i] = src[d[i]!]!; return a; };
     const flag = (bit: number) => { const a = new Uint8Array(new SharedArrayBuffer(n)); for (let i = 0; i < n; i++) a[i] = (this.flags[i]! >> bit) & 1; return a; };
-    const dev = (i: number) => this.truths[this.hazard[i]!]!.devices!;
     const outcome = new Uint8Array(new SharedArrayBuffer(n));
-    for (let i = 0; i < n; i++) outcome[i] = OUTCOMES.indexOf(this.outcome[i]!);
+    outcome.set(this.outcome.subarray(0, n));
     return {
-      device: shared(d.subarray(0, n)), hazard: shared(this.hazard.subarray(0, n)),
-      lon: gather((i) => this.positions.lon[d[i]!]!), lat: gather((i) => this.positions.lat[d[i]!]!),
+      device: shared(d.subarray(0, n)), hazard: shared(hz.subarray(0, n)),
+      lon: at(this.positions.lon), lat: at(this.positions.lat),
       reached: { constant: true }, should_alert: flag(0),
-      pga_g: gather((i) => (this.truths[this.hazard[i]!]!.kind === 'earthquake' ? dev(i).intensity[d[i]!]! : NaN)),
-      pressure_step_hpa: gather((i) => (this.truths[this.hazard[i]!]!.kind === 'pressure-front' ? dev(i).intensity[d[i]!]! : NaN)),
-      mmi: gather((i) => dev(i).mmi[d[i]!]!),
-      first_s: gather((i) => dev(i).first[d[i]!]!), impact_s: gather((i) => dev(i).impact[d[i]!]!),
+      pga_g: gather((t) => (t.kind === 'earthquake' ? t.devices?.intensity : undefined)),
+      pressure_step_hpa: gather((t) => (t.kind === 'pressure-front' ? t.devices?.intensity : undefined)),
+      mmi: gather((t) => t.devices?.mmi),
+      first_s: gather((t) => t.devices?.first), impact_s: gather((t) => t.devices?.impact),
       receipt_s: shared(this.receipt.subarray(0, n)), warning_s: shared(this.warning.subarray(0, n)),
       outcome: { codes: outcome, labels: OUTCOMES }, take_action: flag(1),
     };

@@ -45,9 +45,11 @@ type ContextRate = { phone_hours: number; triggers: number; per_phone_hour: numb
 export function triggersByContext(result: RunResult): Record<string, ContextRate & { driving: ContextRate }> {
   const c = result.state.columns;
   const seconds = c.f64('truth.context_s'), triggers = c.u32('truth.context_triggers');
+  // Every slot's sums in one pass over the phones (ten million at national scale), each added in device order as before.
+  const S = new Float64Array(CONTEXT_SLOTS), T = new Float64Array(CONTEXT_SLOTS);
+  for (let d = 0, o = 0; d < c.rows; d++) for (let k = 0; k < CONTEXT_SLOTS; k++, o++) { S[k] += seconds[o]!; T[k] += triggers[o]!; }
   const rate = (slot: number): ContextRate => {
-    let s = 0, t = 0;
-    for (let d = 0; d < c.rows; d++) { s += seconds[CONTEXT_SLOTS * d + slot]!; t += triggers[CONTEXT_SLOTS * d + slot]!; }
+    const s = S[slot]!, t = T[slot]!;
     return { phone_hours: s / 3600, triggers: t, per_phone_hour: s > 0 ? t / (s / 3600) : null };
   };
   const out: Record<string, ContextRate & { driving: ContextRate }> = {};

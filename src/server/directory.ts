@@ -20,14 +20,15 @@ export class PhoneDirectory {
   /** Last reported position of each phone, m (NaN: never heard from). */
   readonly x: Float64Array;
   readonly y: Float64Array;
-  /** Where each phone was when the grid was built (NaN: not in the grid). */
-  private readonly ix: Float64Array;
-  private readonly iy: Float64Array;
-  /** Phones that moved more than `slack` from their place in the grid (or were first heard after it was built). */
+  /** Each phone's cell in the grid (−1: not in it). */
+  private readonly cell: Int32Array;
+  /** Phones that moved more than `slack` out of their cell (or were first heard after the grid was built). */
   private readonly loose: Uint8Array;
   private looseList: number[] = [];
+  /** So many phones are loose that the grid is rebuilt at its next use (they are no longer listed). */
+  private stale = true;
   private grid: DirectoryGrid | null = null;
-  /** How far a phone may drift from its place in the grid and still be found through its cell, m. */
+  /** How far outside its cell a phone may drift and still be found through it, m. */
   readonly slack: number;
   /** Phones per cell the grid aims at. */
   private readonly perCell: number;
@@ -37,8 +38,7 @@ export class PhoneDirectory {
   constructor(readonly devices: number, options: { slackM?: number; phonesPerCell?: number } = {}) {
     this.x = new Float64Array(devices).fill(NaN);
     this.y = new Float64Array(devices).fill(NaN);
-    this.ix = new Float64Array(devices).fill(NaN);
-    this.iy = new Float64Array(devices).fill(NaN);
+    this.cell = new Int32Array(devices).fill(-1);
     this.loose = new Uint8Array(devices);
     this.slack = options.slackM ?? 1000;
     this.perCell = options.phonesPerCell ?? 32;
@@ -48,14 +48,21 @@ export class PhoneDirectory {
   set(d: number, x: number, y: number): void {
     this.x[d] = x;
     this.y[d] = y;
-    if (this.loose[d]) return;
-    const dx = x - this.ix[d]!, dy = y - this.iy[d]!, s = this.slack;
-    if (!(dx <= s && dx >= -s && dy <= s && dy >= -s)) { this.loose[d] = 1; this.looseList.push(d); }
+    if (this.loose[d] || this.stale) return;
+    const g = this.grid!, c = this.cell[d]!, s = this.slack;
+    if (c >= 0) {
+      // Still within the slack of its cell: found through it.
+      const cx = c % g.w, rx = g.x0 + cx * g.size, ry = g.y0 + ((c - cx) / g.w) * g.size;
+      if (x >= rx - s && x <= rx + g.size + s && y >= ry - s && y <= ry + g.size + s) return;
+    }
+    this.loose[d] = 1;
+    this.looseList.push(d);
+    if (this.looseList.length > Math.max(4096, this.devices >> 4)) this.stale = true;
   }
 
-  /** The grid, rebuilt first when many phones have moved from their places in it (or were first heard since). */
+  /** The grid, rebuilt first when many phones have left their cells (or were first heard since). */
   index(): DirectoryGrid {
-    if (this.grid && this.looseList.length <= Math.max(4096, this.devices >> 4)) return this.grid;
+    if (this.grid && !this.stale) return this.grid;
     const n = this.devices, X = this.x, Y = this.y;
     let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity, count = 0;
     for (let d = 0; d < n; d++) {
@@ -70,11 +77,11 @@ export class PhoneDirectory {
     let size = Math.max(100, Math.sqrt((area * this.perCell) / Math.max(1, count)));
     while (Math.ceil((x1 - x0) / size + 1) * Math.ceil((y1 - y0) / size + 1) > 4_000_000) size *= 1.5;
     const w = Math.ceil((x1 - x0) / size + 1), h = Math.ceil((y1 - y0) / size + 1);
-    const start = new Int32Array(w * h + 1), cellOf = new Int32Array(n).fill(-1);
+    const start = new Int32Array(w * h + 1), cellOf = this.cell;
+    this.loose.fill(0);
     for (let d = 0; d < n; d++) {
       const x = X[d]!, y = Y[d]!;
-      this.ix[d] = x; this.iy[d] = y; this.loose[d] = 0;
-      if (!(x === x && y === y)) continue;
+      if (!(x === x && y === y)) { cellOf[d] = -1; continue; }
       const c = Math.floor((y - y0) / size) * w + Math.floor((x - x0) / size);
       cellOf[d] = c;
       start[c + 1]!++;
@@ -83,6 +90,7 @@ export class PhoneDirectory {
     const fillAt = start.slice(0, w * h), members = new Int32Array(count);
     for (let d = 0; d < n; d++) { const c = cellOf[d]!; if (c >= 0) members[fillAt[c]!++] = d; }
     this.looseList = [];
+    this.stale = false;
     this.version++;
     return (this.grid = { x0, y0, size, w, h, start, members });
   }
@@ -93,14 +101,15 @@ export class PhoneDirectory {
   }
 
   /**
-   * Calls `cell(c, rx0, ry0)` for each cell of the grid whose area, widened by the slack, overlaps
-   * the box [x0, x1] × [y0, y1] (rx0, ry0: the cell's lower corner); every phone of the grid now in
-   * the box is a member of one of them (the others are the loose phones).
+   * The cells of the grid whose area, widened by the slack, overlaps the box [x0, x1] × [y0, y1]:
+   * columns cx0..cx1 of rows cy0..cy1 (cell cy × w + cx, lower corner x0 + cx × size, y0 + cy × size).
+   * Every phone of the grid now in the box is a member of one of them (the others are the loose phones).
    */
-  cellsOverlapping(g: DirectoryGrid, x0: number, x1: number, y0: number, y1: number, cell: (c: number, rx0: number, ry0: number) => void): void {
+  cellRange(g: DirectoryGrid, x0: number, x1: number, y0: number, y1: number): { cx0: number; cx1: number; cy0: number; cy1: number } {
     const s = this.slack;
-    const cx0 = Math.max(0, Math.floor((x0 - s - g.x0) / g.size)), cx1 = Math.min(g.w - 1, Math.floor((x1 + s - g.x0) / g.size));
-    const cy0 = Math.max(0, Math.floor((y0 - s - g.y0) / g.size)), cy1 = Math.min(g.h - 1, Math.floor((y1 + s - g.y0) / g.size));
-    for (let cy = cy0; cy <= cy1; cy++) for (let cx = cx0; cx <= cx1; cx++) cell(cy * g.w + cx, g.x0 + cx * g.size, g.y0 + cy * g.size);
+    return {
+      cx0: Math.max(0, Math.floor((x0 - s - g.x0) / g.size)), cx1: Math.min(g.w - 1, Math.floor((x1 + s - g.x0) / g.size)),
+      cy0: Math.max(0, Math.floor((y0 - s - g.y0) / g.size)), cy1: Math.min(g.h - 1, Math.floor((y1 + s - g.y0) / g.size)),
+    };
   }
 }

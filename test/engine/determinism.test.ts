@@ -82,7 +82,7 @@ describe('determinism with moving phones', () => {
     const n = byEvent.state.columns.rows, ticks = byEvent.state.clock.ticks;
     expect(everyTick.figures.deviceSteps).toBe(n * ticks);
     expect(byEvent.figures.deviceSteps).toBeLessThan(0.6 * n * ticks);
-    expect(Math.min(...byEvent.state.columns.i32('step.last'))).toBe(ticks - 1); // every phone steps the last tick
+    expect(Math.min(...byEvent.state.columns.i32('step.last'))).toBe(ticks - 1); // every phone's last tick is accounted for (stepped, or closed)
   });
 
   it('with a 0.1 s tick, gives identical outputs and integer budget counters on 1 and 2 threads and any chunking', async () => {

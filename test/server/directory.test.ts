@@ -10,7 +10,8 @@ import { PhoneDirectory } from '../../src/server/directory.js';
 /** Phones the directory offers for a box: members of the overlapping cells and the loose phones. */
 function offered(dir: PhoneDirectory, x0: number, x1: number, y0: number, y1: number): Set<number> {
   const g = dir.index(), out = new Set<number>();
-  dir.cellsOverlapping(g, x0, x1, y0, y1, (c) => { for (let k = g.start[c]!; k < g.start[c + 1]!; k++) out.add(g.members[k]!); });
+  const { cx0, cx1, cy0, cy1 } = dir.cellRange(g, x0, x1, y0, y1);
+  for (let cy = cy0; cy <= cy1; cy++) for (let cx = cx0; cx <= cx1; cx++) { const c = cy * g.w + cx; for (let k = g.start[c]!; k < g.start[c + 1]!; k++) out.add(g.members[k]!); }
   for (const d of dir.loosePhones()) out.add(d);
   return out;
 }
