@@ -280,7 +280,8 @@ export class TriggerLog implements Iterable<{ message: TriggerMessage; arrival: 
   /** Appends message i of block b, which arrived at `arrival`. */
   push(b: MessageBlock, i: number, arrival: number): void {
     const s = this.length >> SEGMENT_BITS, j = this.length & (SEGMENT - 1);
-    if (s === this.blocks.length) { this.blocks.push(allocate(SEGMENT)); this.arrivals.push(new Float64Array(SEGMENT)); }
+    // Segments on SharedArrayBuffers: a run's tables are written from them by other threads, uncopied.
+    if (s === this.blocks.length) { this.blocks.push(allocate(SEGMENT, true)); this.arrivals.push(new Float64Array(new SharedArrayBuffer(8 * SEGMENT))); }
     copyRow(b, i, this.blocks[s]!, j, false);
     this.arrivals[s]![j] = arrival;
     this.length++;
@@ -299,6 +300,21 @@ export class TriggerLog implements Iterable<{ message: TriggerMessage; arrival: 
       if (b.otherChannel) for (const [j, c] of Object.entries(b.otherChannel)) (v.otherChannel ??= {})[from + Number(j)] = c;
     });
     return v;
+  }
+
+  /** A column of the log where it is, in its segments (see tables.ts Segments); `arrival` too. */
+  segments(column: keyof MessageBlock | 'arrival'): { segments: (Float64Array | Int32Array | Uint8Array | null)[]; bits: number } {
+    return { bits: SEGMENT_BITS, segments: column === 'arrival' ? [...this.arrivals] : this.blocks.map((b) => (b as unknown as Record<string, Float64Array | Int32Array | Uint8Array | null>)[column] ?? null) };
+  }
+
+  /** Whether some entry has a value in optional column k (score, speed, speedAfter, step). */
+  has(column: (typeof OPTIONAL)[number]): boolean {
+    return this.blocks.some((b) => b[column] !== null);
+  }
+
+  /** Whether some entry names a channel outside the built-in list. */
+  get otherChannels(): boolean {
+    return this.blocks.some((b) => b.otherChannel !== undefined);
   }
 
   /** The channel entry i names (undefined: none given, which means shaking). */

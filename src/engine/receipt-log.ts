@@ -23,10 +23,19 @@ export class ReceiptLog implements Iterable<Receipt> {
 
   push(device: number, event: number, seq: number, time: number, tier: Receipt['tier']): void {
     const s = this.length >> BITS, j = this.length & (SEGMENT - 1);
-    if (s === this.segments.length) this.segments.push({ device: new Int32Array(SEGMENT), event: new Int32Array(SEGMENT), seq: new Int32Array(SEGMENT), time: new Float64Array(SEGMENT), tier: new Uint8Array(SEGMENT) });
+    // On SharedArrayBuffers: the receipts table is written from the segments by other threads, uncopied.
+    if (s === this.segments.length) {
+      const buf = (bytes: number) => new SharedArrayBuffer(bytes * SEGMENT);
+      this.segments.push({ device: new Int32Array(buf(4)), event: new Int32Array(buf(4)), seq: new Int32Array(buf(4)), time: new Float64Array(buf(8)), tier: new Uint8Array(buf(1)) });
+    }
     const g = this.segments[s]!;
     g.device[j] = device; g.event[j] = event; g.seq[j] = seq; g.time[j] = time; g.tier[j] = TIERS.indexOf(tier);
     this.length++;
+  }
+
+  /** A column where it is, in its segments (see tables.ts Segments). */
+  column(name: keyof Segment): { segments: (Int32Array | Float64Array | Uint8Array)[]; bits: number } {
+    return { bits: BITS, segments: this.segments.map((g) => g[name]) };
   }
 
   at(i: number): Receipt {

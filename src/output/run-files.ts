@@ -242,19 +242,22 @@ export async function startRunFiles(dir: string, result: RunResult, options: { t
   if (sc.config.start_utc) meta['hazardsim:start_utc'] = new Date(Date.parse(sc.config.start_utc)).toISOString();
   const first = (async () => {
     // Every table as sources (typed columns, codes for repeated strings), written side by side on worker threads when large.
-    const log = result.triggers.columns(true), nt = log.count; // fresh columns, shared with the writer threads
+    // The logs' own segments (on SharedArrayBuffers): the writer threads read them where they are.
+    const log = result.triggers, nt = log.length, seg = (k: Parameters<typeof log.segments>[0]) => log.segments(k);
     const tlon = new Float64Array(new SharedArrayBuffer(8 * nt)), tlat = new Float64Array(new SharedArrayBuffer(8 * nt));
-    for (let i = 0; i < nt; i++) { const [lon, lat] = frame.unproject(log.x[i]!, log.y[i]!); tlon[i] = lon; tlat[i] = lat; }
+    const xs = seg('x'), ys = seg('y'), mask = (1 << xs.bits) - 1;
+    for (let i = 0; i < nt; i++) { const [lon, lat] = frame.unproject(xs.segments[i >> xs.bits]![i & mask]!, ys.segments[i >> ys.bits]![i & mask]!); tlon[i] = lon; tlat[i] = lat; }
     const channels = ['shaking', 'shaking', 'bump', 'crash', 'pressure'];
+    const optional = (k: 'score' | 'speed' | 'speedAfter' | 'step'): ColumnSource => (log.has(k) ? seg(k) : { constant: null });
     const t: Record<string, ColumnSource> = {
-      device: log.device, kind: { codes: log.kind, labels: ['trigger', 'update'] },
-      channel: log.otherChannel ? Array.from({ length: nt }, (_, i) => result.triggers.channelAt(i) ?? 'shaking') : { codes: log.channel, labels: channels },
-      time_s: log.time, device_time_s: log.deviceTime, onset_device_time_s: log.onsetDeviceTime, arrival_s: log.arrival,
-      amplitude_m_s2: log.amplitude, ratio: log.ratio, score: log.score ?? { constant: null }, lon: tlon, lat: tlat,
-      speed_m_s: log.speed ?? { constant: null }, speed_after_m_s: log.speedAfter ?? { constant: null }, step_pa: log.step ?? { constant: null },
+      device: seg('device'), kind: { codes: seg('kind') as { segments: Uint8Array[]; bits: number }, labels: ['trigger', 'update'] },
+      channel: log.otherChannels ? Array.from({ length: nt }, (_, i) => log.channelAt(i) ?? 'shaking') : { codes: seg('channel') as { segments: Uint8Array[]; bits: number }, labels: channels },
+      time_s: seg('time'), device_time_s: seg('deviceTime'), onset_device_time_s: seg('onsetDeviceTime'), arrival_s: seg('arrival'),
+      amplitude_m_s2: seg('amplitude'), ratio: seg('ratio'), score: optional('score'), lon: tlon, lat: tlat,
+      speed_m_s: optional('speed'), speed_after_m_s: optional('speedAfter'), step_pa: optional('step'),
     };
-    const rc = result.receipts.columns(true), nr = result.receipts.length;
-    const r: Record<string, ColumnSource> = { device: rc.device, event: rc.event, seq: rc.seq, time_s: rc.time, tier: { codes: rc.tier, labels: TIERS } };
+    const rl = result.receipts, nr = rl.length;
+    const r: Record<string, ColumnSource> = { device: rl.column('device'), event: rl.column('event'), seq: rl.column('seq'), time_s: rl.column('time'), tier: { codes: rl.column('tier') as { segments: Uint8Array[]; bits: number }, labels: TIERS } };
     // With an absolute start, each time_s gets its UTC time beside it.
     const start = sc.config.start_utc ? Date.parse(sc.config.start_utc) : undefined;
     const withUtc = (cols: TableColumn[], data: Record<string, ColumnSource>): TableColumn[] => {

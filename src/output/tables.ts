@@ -143,9 +143,9 @@ function chunkValues(type: ColumnType, src: ColumnSource, get: ColumnValues, fro
       // Coded strings: the labels are the dictionary (missing ones left out).
       const dictionary: string[] = [], index = new Int32Array(src.labels.length).fill(-1);
       src.labels.forEach((l, j) => { if (!missing(l)) { index[j] = dictionary.length; dictionary.push(String(l)); } });
-      const out = new Int32Array(rows);
+      const out = new Int32Array(rows), code = typedGetter(src.codes);
       let n = 0;
-      for (let i = 0; i < rows; i++) { const j = index[src.codes[from + i]!]!; if (j < 0) drop(i); else out[n++] = j; }
+      for (let i = 0; i < rows; i++) { const j = index[code(from + i)]!; if (j < 0) drop(i); else out[n++] = j; }
       return { present, values: out.subarray(0, n), dictionary };
     }
     const strings: string[] = [];
@@ -173,6 +173,13 @@ function chunkValues(type: ColumnType, src: ColumnSource, get: ColumnValues, fro
     const a = src as unknown as ArrayLike<number>;
     for (let i = 0; i < rows; i++) {
       const v = a[from + i]!;
+      if (!Number.isFinite(v)) drop(i); else out[n++] = type === 'int' ? Math.trunc(v) : v;
+    }
+  } else if (isSegments(src)) {
+    // Typed numbers in segments: a row group spans one or two of them.
+    const segs = src.segments, bits = src.bits, mask = (1 << bits) - 1;
+    for (let i = 0; i < rows; i++) {
+      const r = from + i, g = segs[r >> bits], v = g ? g[r & mask]! : NaN;
       if (!Number.isFinite(v)) drop(i); else out[n++] = type === 'int' ? Math.trunc(v) : v;
     }
   } else {
@@ -227,9 +234,28 @@ function geoMetadata(data: Record<string, ColumnValues>, rows: number, g: Geomet
  */
 export type ColumnSource =
   | ArrayLike<unknown>
-  | { codes: Uint8Array; labels: readonly (string | null)[] }
+  | { codes: Uint8Array | Segments; labels: readonly (string | null)[] }
   | { constant: unknown }
-  | { utcOf: string; startMs: number };
+  | { utcOf: string; startMs: number }
+  | Segments;
+
+/**
+ * A column kept in equal segments of 2^bits rows (a log that grew by segments: tables read it where
+ * it is, on SharedArrayBuffers, instead of a whole-column copy); a missing segment reads as NaN.
+ */
+export interface Segments {
+  segments: readonly (Float64Array | Int32Array | Uint8Array | null)[];
+  bits: number;
+}
+
+const isSegments = (v: unknown): v is Segments => typeof v === 'object' && v !== null && 'segments' in v;
+
+/** Row i of a typed column, whole or in segments. */
+function typedGetter(a: ArrayLike<number> | Segments): (i: number) => number {
+  if (!isSegments(a)) return (i) => a[i]!;
+  const segs = a.segments, bits = a.bits, mask = (1 << bits) - 1;
+  return (i) => { const g = segs[i >> bits]; return g ? g[i & mask]! : NaN; };
+}
 
 /** One table to write, with everything it needs (the typed arrays can be moved to a worker). */
 export interface TableTask {
@@ -251,11 +277,12 @@ export function resolveSources(data: Record<string, ColumnSource>): Record<strin
   for (const [name, src] of Object.entries(data)) {
     if (ArrayBuffer.isView(src) || Array.isArray(src)) { out[name] = src as ArrayLike<unknown>; continue; }
     const o = src as Exclude<ColumnSource, ArrayLike<unknown>>;
-    if ('codes' in o) out[name] = (i) => o.labels[o.codes[i]!];
+    if (isSegments(o)) out[name] = typedGetter(o);
+    else if ('codes' in o) { const code = typedGetter(o.codes); out[name] = (i) => o.labels[code(i)]; }
     else if ('constant' in o) out[name] = () => o.constant;
     else if ('utcOf' in o) {
-      const ref = data[o.utcOf] as ArrayLike<number>;
-      out[name] = (i) => { const v = ref[i]; return typeof v === 'number' && Number.isFinite(v) ? new Date(Math.round(o.startMs + v * 1000)).toISOString() : null; };
+      const ref = typedGetter(data[o.utcOf] as ArrayLike<number> | Segments);
+      out[name] = (i) => { const v = ref(i); return typeof v === 'number' && Number.isFinite(v) ? new Date(Math.round(o.startMs + v * 1000)).toISOString() : null; };
     } else out[name] = src as ArrayLike<unknown>;
   }
   return out;
@@ -302,7 +329,7 @@ export class TableQueue {
     const transferList = (t: TableTask) => {
       const out: ArrayBuffer[] = [];
       for (const v of Object.values(t.data)) {
-        const a = ArrayBuffer.isView(v) ? v : v && typeof v === 'object' && 'codes' in v ? v.codes : undefined;
+        const a = ArrayBuffer.isView(v) ? v : v && typeof v === 'object' && 'codes' in v && ArrayBuffer.isView(v.codes) ? v.codes : undefined;
         if (a && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && a.buffer instanceof ArrayBuffer && !out.includes(a.buffer)) out.push(a.buffer);
       }
       return out;
@@ -357,8 +384,10 @@ export function shared<T extends Exclude<ArrayBufferView, DataView>>(a: T): T {
 function sharedSources(data: Record<string, ColumnSource>): Record<string, ColumnSource> {
   const out: Record<string, ColumnSource> = {};
   for (const [k, v] of Object.entries(data)) {
+    const share = (a: Uint8Array | Segments) => (isSegments(a) ? { bits: a.bits, segments: a.segments.map((g) => g && shared(g)) } : shared(a));
     if (ArrayBuffer.isView(v) && !(v instanceof DataView)) out[k] = shared(v as Float64Array);
-    else if (v && typeof v === 'object' && 'codes' in v) out[k] = { codes: shared(v.codes), labels: v.labels };
+    else if (isSegments(v)) out[k] = share(v);
+    else if (v && typeof v === 'object' && 'codes' in v) out[k] = { codes: share(v.codes), labels: v.labels };
     else out[k] = v;
   }
   return out;

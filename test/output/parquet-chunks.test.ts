@@ -119,3 +119,20 @@ describe('a large table written in parts on threads', () => {
     expect([Number(r!.n), Number(r!.s), Number(r!.c)]).toEqual([rows, (rows * (rows - 1)) / 2, Math.floor((rows - 3) / 3) + 1]);
   });
 });
+
+describe('a table from a log kept in segments', () => {
+  it('is the same file as from whole columns (rows spanning segments, a missing optional segment, coded labels)', async () => {
+    const { writeTables } = await import('../../src/output/tables.js');
+    const { readFileSync } = await import('node:fs');
+    const rows = 300_001, bits = 17, size = 1 << bits;
+    const whole = { t: Float64Array.from({ length: rows }, (_, i) => i * 0.25), opt: Float64Array.from({ length: rows }, (_, i) => (i < size ? NaN : i)), k: Uint8Array.from({ length: rows }, (_, i) => i % 2) };
+    const cut = <T extends Float64Array | Uint8Array>(a: T) => ({ bits, segments: Array.from({ length: Math.ceil(rows / size) }, (_, s) => a.slice(s * size, (s + 1) * size) as T) });
+    const optSegs = cut(whole.opt);
+    const segments = { t: cut(whole.t), opt: { bits, segments: [null, ...optSegs.segments.slice(1)] }, k: { codes: cut(whole.k), labels: ['a', 'b'] } };
+    const columns = [col('t', 'double'), col('opt', 'double'), col('k', 'string')];
+    const a = tempDir(), b = tempDir();
+    await writeTables([{ dir: a, name: 'log', columns, data: { t: whole.t, opt: whole.opt, k: { codes: whole.k, labels: ['a', 'b'] } }, rows }], { parallel: false });
+    await writeTables([{ dir: b, name: 'log', columns, data: segments, rows }], { parallel: true, threads: 2 });
+    expect(readFileSync(join(b, 'log.parquet')).equals(readFileSync(join(a, 'log.parquet')))).toBe(true);
+  });
+});
