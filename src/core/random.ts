@@ -224,7 +224,8 @@ function normalTail(hz: number, base: number, c: number): number {
  */
 export class FastRandom {
   readonly state: Int32Array;
-  readonly offset: number;
+  /** Where this stream's four words start in `state` (a caller may point one object at other streams in turn). */
+  offset: number;
 
   constructor(state: Int32Array, offset = 0) {
     this.state = state;

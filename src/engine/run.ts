@@ -282,6 +282,8 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
   };
 
   let serverClock = 0; // last server tick time processed
+  /** The in-flight block the last message came from (and its epoch). */
+  let held: { block: MessageBlock; pending: number } | undefined, heldEpoch = -1;
   /**
    * Lets the event loop run every few milliseconds of main-thread work: a device chunk's next epoch
    * is posted to a worker when its previous one resolves, which needs the loop; without these
@@ -305,17 +307,19 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
       const nextTick = serverClock + cfg.tick;
       const nextMsg = queue.peekTime();
       if (nextMsg <= until && nextMsg <= nextTick) {
-        const ref = queue.pop(), epoch = Math.floor(ref / 2 ** 32), held = inFlightBlocks.get(epoch)!, b = held.block, j = ref - epoch * 2 ** 32;
-        if (--held.pending === 0) inFlightBlocks.delete(epoch);
-        const d = b.device[j]!;
-        directory.set(d, b.x[j]!, b.y[j]!);
+        const ref = queue.pop(), epoch = Math.floor(ref / 2 ** 32), j = ref - epoch * 2 ** 32;
+        // Consecutive messages mostly come from one epoch's block: its entry is looked up once for them.
+        if (epoch !== heldEpoch) { held = inFlightBlocks.get(epoch)!; heldEpoch = epoch; }
+        if (--held!.pending === 0) { inFlightBlocks.delete(epoch); heldEpoch = -1; }
+        const b = held!.block, d = b.device[j]!, x = b.x[j]!, y = b.y[j]!;
+        directory.set(d, x, y);
         if (b.kind[j] === 2 && heartbeatsDirect) {
           // Heartbeats straight from the columns to servers that take them so (no object each).
-          for (const srv of servers) srv.heartbeat!(d, b.x[j]!, b.y[j]!, b.monitoring[j]!, nextMsg);
+          for (let s = 0; s < servers.length; s++) servers[s]!.heartbeat!(d, x, y, b.monitoring[j]!, nextMsg);
           continue;
         }
         const m = messageAt(b, j);
-        servers.forEach((srv, i) => { for (const a of srv.receive(m, nextMsg)) deliver(i, a); });
+        for (let s = 0; s < servers.length; s++) for (const a of servers[s]!.receive(m, nextMsg)) deliver(s, a);
       } else if (nextTick <= until + 1e-9) {
         serverClock = nextTick;
         servers.forEach((srv, i) => { for (const a of srv.tick(nextTick)) deliver(i, a); });

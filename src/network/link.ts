@@ -29,6 +29,7 @@ export function sharedLinkState(n: number): LinkState {
 
 export class Link {
   private readonly streams = new Map<number, FastRandom>();
+  private view: FastRandom | undefined;
   /** With a known number of devices: every device's stream state in one column (seeded at its first message). */
   private readonly states: Int32Array | undefined;
   private readonly seeded: Uint8Array | undefined;
@@ -63,7 +64,10 @@ export class Link {
     const states = this.states;
     if (states && device < this.seeded!.length) {
       if (!this.seeded![device]) { seedFastState(states, 4 * device, this.seed, this.stream, device); this.seeded![device] = 1; }
-      return new FastRandom(states, 4 * device);
+      // One view, pointed at the device's words (a delivery draws from it and lets it go): no object per message.
+      const v = (this.view ??= new FastRandom(states, 0));
+      v.offset = 4 * device;
+      return v;
     }
     let r = this.streams.get(device);
     if (!r) {
