@@ -287,10 +287,10 @@ export class TriggerLog implements Iterable<{ message: TriggerMessage; arrival: 
     this.length++;
   }
 
-  /** The log as whole columns, freshly made (the caller may keep or move them; `shared`: on SharedArrayBuffers, for threads to read). */
-  columns(shared = false): MessageBlock & { arrival: Float64Array } {
-    const n = this.length, v = allocate(n, shared) as MessageBlock & { arrival: Float64Array };
-    const f64 = () => new Float64Array(shared ? new SharedArrayBuffer(8 * n) : new ArrayBuffer(8 * n));
+  /** The log as whole columns, freshly made (the caller may keep or move them). */
+  columns(): MessageBlock & { arrival: Float64Array } {
+    const n = this.length, v = allocate(n) as MessageBlock & { arrival: Float64Array };
+    const f64 = () => new Float64Array(n);
     v.arrival = f64();
     this.blocks.forEach((b, s) => {
       const from = s * SEGMENT, len = Math.min(SEGMENT, n - from);

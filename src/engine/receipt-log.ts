@@ -53,9 +53,8 @@ export class ReceiptLog implements Iterable<Receipt> {
   }
 
   /** The log as whole columns, freshly made; `tier` indexes TIERS. */
-  columns(shared = false): Segment {
-    const n = this.length, buf = (bytes: number) => (shared ? new SharedArrayBuffer(bytes * n) : new ArrayBuffer(bytes * n));
-    const out: Segment = { device: new Int32Array(buf(4)), event: new Int32Array(buf(4)), seq: new Int32Array(buf(4)), time: new Float64Array(buf(8)), tier: new Uint8Array(buf(1)) };
+  columns(): Segment {
+    const n = this.length, out: Segment = { device: new Int32Array(n), event: new Int32Array(n), seq: new Int32Array(n), time: new Float64Array(n), tier: new Uint8Array(n) };
     this.segments.forEach((g, s) => {
       const from = s * SEGMENT, len = Math.min(SEGMENT, n - from);
       for (const k of ['device', 'event', 'seq', 'time', 'tier'] as const) (out[k] as Float64Array).set((g[k] as Float64Array).subarray(0, len), from);

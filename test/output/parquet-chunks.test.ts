@@ -136,3 +136,11 @@ describe('a table from a log kept in segments', () => {
     expect(readFileSync(join(b, 'log.parquet')).equals(readFileSync(join(a, 'log.parquet')))).toBe(true);
   });
 });
+
+describe('string statistics order', () => {
+  it('is UTF-8 byte order (Buffer.compare is the reference), also where surrogate pairs meet U+E000–U+FFFF', async () => {
+    const { compareUtf8 } = await import('../../src/output/parquet-chunks.js');
+    const words = ['', 'a', 'ab', 'b', 'é', 'z', '\uE000', '\uFFFF', '😀', 'a😀', 'a\uFFFF', '2026-12-01T02:00:00.000Z', '2026-12-01T10:00:00.000Z', '日本', '日'];
+    for (const a of words) for (const b of words) expect(Math.sign(compareUtf8(a, b)), `${a} vs ${b}`).toBe(Math.sign(Buffer.compare(Buffer.from(a), Buffer.from(b))));
+  });
+});
