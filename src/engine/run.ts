@@ -53,6 +53,12 @@ export interface RunOptions {
    * the same triggers, only GNSS noise draws differ).
    */
   stepping?: 'event' | 'every-tick';
+  /**
+   * `grid` (default): alerts reach phones through the grid over the server's directory, skipping
+   * cells whose phones already hold the tier the alert could give; `scan` visits every phone the
+   * server has heard from (a check on the former: the same receipts).
+   */
+  alertReach?: 'grid' | 'scan';
   /** Inference pool: largest batch, and a hook for tests. */
   inference?: Pick<InferencePoolOptions, 'maxBatch' | 'crashOn'>;
 }
@@ -248,31 +254,34 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
       raised.push(d); // once: a second visit (a loose phone is also still in its old cell) finds it raised
       tier[d] = level;
     };
-    // Through the directory's grid: a cell is skipped when all its phones already hold the highest
-    // tier any point of it (widened by the slack phones may drift) could earn from this alert.
-    const g = directory.index();
-    let state = cellTiers.get(a.event);
-    if (!state || state.version !== directory.version) cellTiers.set(a.event, (state = { version: directory.version, low: new Uint8Array(g.w * g.h) }));
-    const low = state.low, half = (g.size / 2 + directory.slack) * Math.SQRT2, { cx0, cx1, cy0, cy1 } = directory.cellRange(g, x0, x1, y0, y1);
-    for (let cy = cy0; cy <= cy1; cy++) {
-      for (let cx = cx0, c = cy * g.w + cx0; cx <= cx1; cx++, c++) {
-        if (low[c] === 2) continue;
-        const from = g.start[c]!, to = g.start[c + 1]!;
-        if (from === to) continue;
-        // Nearest any point of the widened cell can be to the source (a lower bound): centre distance less the half diagonal.
-        const near = Math.max(0, Math.sqrt(dist2(g.x0 + (cx + 0.5) * g.size, g.y0 + (cy + 0.5) * g.size)) - half), near2 = near * near;
-        const best = near2 <= act2 ? 2 : near2 <= r2 ? 1 : 0;
-        if (low[c]! >= best) continue;
-        let least = 2;
-        for (let k = from; k < to; k++) {
-          const d = g.members[k]!;
-          visit(d);
-          if (tier[d]! < least) least = tier[d]!;
+    if (options.alertReach === 'scan') for (let d = 0; d < n; d++) visit(d);
+    else {
+      // Through the directory's grid: a cell is skipped when all its phones already hold the highest
+      // tier any point of it (widened by the slack phones may drift) could earn from this alert.
+      const g = directory.index();
+      let state = cellTiers.get(a.event);
+      if (!state || state.version !== directory.version) cellTiers.set(a.event, (state = { version: directory.version, low: new Uint8Array(g.w * g.h) }));
+      const low = state.low, half = (g.size / 2 + directory.slack) * Math.SQRT2, { cx0, cx1, cy0, cy1 } = directory.cellRange(g, x0, x1, y0, y1);
+      for (let cy = cy0; cy <= cy1; cy++) {
+        for (let cx = cx0, c = cy * g.w + cx0; cx <= cx1; cx++, c++) {
+          if (low[c] === 2) continue;
+          const from = g.start[c]!, to = g.start[c + 1]!;
+          if (from === to) continue;
+          // Nearest any point of the widened cell can be to the source (a lower bound): centre distance less the half diagonal.
+          const near = Math.max(0, Math.sqrt(dist2(g.x0 + (cx + 0.5) * g.size, g.y0 + (cy + 0.5) * g.size)) - half), near2 = near * near;
+          const best = near2 <= act2 ? 2 : near2 <= r2 ? 1 : 0;
+          if (low[c]! >= best) continue;
+          let least = 2;
+          for (let k = from; k < to; k++) {
+            const d = g.members[k]!;
+            visit(d);
+            if (tier[d]! < least) least = tier[d]!;
+          }
+          low[c] = least;
         }
-        low[c] = least;
       }
+      for (const d of directory.loosePhones()) visit(d);
     }
-    for (const d of directory.loosePhones()) visit(d);
     // Pushed in device order, as a scan of every phone would (each phone's push stream is its own).
     raised.sort((p, q) => p - q);
     for (const d of raised) {

@@ -134,7 +134,9 @@ function runDevicesByEvent(frame: TickFrame, stages: DeviceStage[], rt: Runtimes
       const prev = stepLast[d]!;
       frame.tick(lastTick, clock.timeOf(lastTick), clock.timeOf(lastTick + 1));
       if (prev >= 0 && prev < lastTick - 1) { frame.since = clock.timeOf(prev + 1); frame.gapTicks = lastTick - 1 - prev; }
-      if (stages.every((s) => s.canClose!(frame))) for (let s = 0; s < ns; s++) stages[s]!.close!(frame);
+      let canClose = true;
+      for (let s = 0; s < ns && canClose; s++) canClose = stages[s]!.canClose!(frame);
+      if (canClose) for (let s = 0; s < ns; s++) stages[s]!.close!(frame);
       else { for (let s = 0; s < ns; s++) stages[s]!.step(frame); steps++; }
       stepLast[d] = lastTick;
     }

@@ -49,19 +49,13 @@ export function triggerProbability(curve: ResponseCurve, g: number, c: number): 
   return curve.bins[row + b]!.p * (1 - f) + curve.bins[row + b + 1]!.p * f;
 }
 
-/** A growth table (quantiles per offset) at quantile u and offset `off`, linear between offsets, flat beyond. */
-function growthAt(tables: readonly (readonly number[] | null)[], offsets: readonly number[], u: number, off: number): number {
-  if (off <= 0) return quantileAt(tables[0]!, u);
-  for (let j = 1; j < offsets.length; j++) {
-    if (off < offsets[j]!) {
-      const f = (off - offsets[j - 1]!) / (offsets[j]! - offsets[j - 1]!);
-      return quantileAt(tables[j - 1]!, u) * (1 - f) + quantileAt(tables[j]!, u) * f;
-    }
-  }
-  return quantileAt(tables[offsets.length - 1]!, u);
+/** A growth table's values at quantile u, one per offset (NaN where the table has none). */
+export function growthQuantiles(tables: readonly (readonly number[] | null)[], u: number, out: Float64Array): Float64Array {
+  for (let j = 0; j < out.length; j++) { const q = tables[j]; out[j] = q ? quantileAt(q, u) : NaN; }
+  return out;
 }
 
-/** growthAt with the tables' values at u already read (q[j] = quantileAt(tables[j], u)): the same arithmetic. */
+/** A growth curve (its values q at the offsets) at offset `off`: linear between offsets, flat beyond. */
 function growthOf(q: Float64Array, offsets: readonly number[], off: number): number {
   if (off <= 0) return q[0]!;
   for (let j = 1; j < offsets.length; j++) {
@@ -74,13 +68,19 @@ function growthOf(q: Float64Array, offsets: readonly number[], off: number): num
 }
 
 /**
- * log10(largest amplitude reported by time t / PGA) at quantile u of bin b, for a trigger at tTrig
- * and an S arrival at ts: the P-wave growth after the trigger until S, then the S-wave growth.
+ * log10(largest amplitude reported by time t / PGA) for a trigger at tTrig and an S arrival at ts,
+ * from bin b's growth curves at the trigger's quantile (pq, sq: growthQuantiles of its P and S
+ * tables): the P-wave growth after the trigger until S, then the S-wave growth.
  */
-export function reportedLogAmplitude(b: ResponseTables, u: number, t: number, tTrig: number, ts: number): number {
-  const pPart = tTrig < ts && b.log_amp_p[0] ? growthAt(b.log_amp_p, AMP_OFFSETS_P, u, Math.min(t, ts) - tTrig) : -Infinity;
+export function logAmplitudeFrom(b: ResponseTables, pq: Float64Array, sq: Float64Array, t: number, tTrig: number, ts: number): number {
+  const pPart = tTrig < ts && b.log_amp_p[0] ? growthOf(pq, AMP_OFFSETS_P, Math.min(t, ts) - tTrig) : -Infinity;
   if ((t < ts && tTrig < ts) || !b.log_amp_s[0]) return pPart;
-  return Math.max(pPart, growthAt(b.log_amp_s, AMP_OFFSETS_S, u, Math.max(t, tTrig) - ts));
+  return Math.max(pPart, growthOf(sq, AMP_OFFSETS_S, Math.max(t, tTrig) - ts));
+}
+
+/** logAmplitudeFrom at quantile u of bin b (the curves read for this one call). */
+export function reportedLogAmplitude(b: ResponseTables, u: number, t: number, tTrig: number, ts: number): number {
+  return logAmplitudeFrom(b, growthQuantiles(b.log_amp_p, u, new Float64Array(AMP_OFFSETS_P.length)), growthQuantiles(b.log_amp_s, u, new Float64Array(AMP_OFFSETS_S.length)), t, tTrig, ts);
 }
 
 /**
@@ -130,20 +130,13 @@ export function triggerStage(rt: Runtimes): DeviceStage {
   // bisection below evaluates the amplitude a dozen times per update).
   const pq = new Float64Array(AMP_OFFSETS_P.length), sq = new Float64Array(AMP_OFFSETS_S.length);
   let qDevice = -1, qBin = -1, qU = NaN;
-  /** The largest amplitude device d has reported by time t of its trigger in progress (m/s²): reportedLogAmplitude, from the quantiles read once. */
+  /** The largest amplitude device d has reported by time t of its trigger in progress (m/s²). */
   const amplitudeAt = (d: number, t: number): number => {
     const b = bins[d]!, scale = aa[2 * d + A_SCALE]!;
     if (b === BACKGROUND) return scale;
     const tb = tables[b]!, u = uu[d]!;
-    if (d !== qDevice || b !== qBin || u !== qU) {
-      qDevice = d; qBin = b; qU = u;
-      for (let j = 0; j < pq.length; j++) { const q = tb.log_amp_p[j]; pq[j] = q ? quantileAt(q, u) : NaN; }
-      for (let j = 0; j < sq.length; j++) { const q = tb.log_amp_s[j]; sq[j] = q ? quantileAt(q, u) : NaN; }
-    }
-    const tTrig = tt[4 * d + T_TRIG]!, ts = tt[4 * d + T_S]!;
-    const pPart = tTrig < ts && tb.log_amp_p[0] ? growthOf(pq, AMP_OFFSETS_P, Math.min(t, ts) - tTrig) : -Infinity;
-    if ((t < ts && tTrig < ts) || !tb.log_amp_s[0]) return scale * 10 ** pPart;
-    return scale * 10 ** Math.max(pPart, growthOf(sq, AMP_OFFSETS_S, Math.max(t, tTrig) - ts));
+    if (d !== qDevice || b !== qBin || u !== qU) { qDevice = d; qBin = b; qU = u; growthQuantiles(tb.log_amp_p, u, pq); growthQuantiles(tb.log_amp_s, u, sq); }
+    return scale * 10 ** logAmplitudeFrom(tb, pq, sq, t, tt[4 * d + T_TRIG]!, tt[4 * d + T_S]!);
   };
   /** When that amplitude first reaches `level`, at or after `from` and before `to` (Infinity when it does not). */
   const timeOfLevel = (d: number, level: number, from: number, to: number): number => {

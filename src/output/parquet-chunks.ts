@@ -175,8 +175,8 @@ export class ChunkedParquetFile {
     this.offset += bytes.length;
   }
 
-  /** Writes a page: its thrift header, then the levels, then the (maybe compressed) body; returns header + uncompressed size. */
-  private page(header: Record<string, unknown>, levels: Uint8Array, body: Uint8Array, compress: boolean): { written: number; uncompressed: number; compressed: number } {
+  /** Writes a page: its thrift header, then the levels, then the (maybe compressed) body; returns its size uncompressed (header included) and its body's stored size. */
+  private page(header: Record<string, unknown>, levels: Uint8Array, body: Uint8Array, compress: boolean): { uncompressed: number; compressed: number } {
     const stored = compress ? compressPage(body) : body;
     const h = new ByteWriter(64);
     writePageHeader(h, { ...header, uncompressed_page_size: levels.length + body.length, compressed_page_size: levels.length + stored.length } as never);
@@ -184,7 +184,7 @@ export class ChunkedParquetFile {
     this.write(hb);
     if (levels.length) this.write(levels);
     this.write(stored);
-    return { written: hb.length + levels.length + stored.length, uncompressed: hb.length + levels.length + body.length, compressed: stored.length };
+    return { uncompressed: hb.length + levels.length + body.length, compressed: stored.length };
   }
 
   /** Writes one row group of `rows` rows: `data[k]` holds column k's values. */

@@ -21,7 +21,6 @@ export interface TableColumn {
   doc?: string;
 }
 
-
 const cell = (v: unknown, type: ColumnType): string => {
   if (v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v))) return '';
   if (typeof v === 'string') return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
