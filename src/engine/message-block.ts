@@ -158,7 +158,10 @@ export class MessageBuilder {
   finish(): MessageBlock {
     const b = this.b, n = this.count, order = messageOrder(b, n);
     const out = allocate(n);
-    for (let j = 0; j < n; j++) copyRow(b, order[j]!, out, j);
+    // Column by column (a row at a time across a dozen columns was a tenth of a worker's time).
+    for (const k of FIXED) { const src = b[k], dst = out[k]; for (let j = 0; j < n; j++) dst[j] = src[order[j]!]!; }
+    for (const k of OPTIONAL) { const src = b[k]; if (src) { const dst = (out[k] = new Float64Array(n)); for (let j = 0; j < n; j++) dst[j] = src[order[j]!]!; } }
+    if (b.otherChannel) for (let j = 0; j < n; j++) if (b.channel[order[j]!] === 255) (out.otherChannel ??= {})[j] = b.otherChannel[order[j]!]!;
     this.b = allocate(1024);
     this.count = 0;
     return out;
@@ -179,6 +182,15 @@ export function messageOrder(b: Pick<MessageBlock, 'time' | 'device' | 'kind'>, 
   let order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   if (n < RADIX_FROM) return order.sort((p, q) => b.time[p]! - b.time[q]! || b.device[p]! - b.device[q]! || b.kind[p]! - b.kind[q]! || p - q);
+  // A chunk steps its phones one after another, each in time order: its rows are then already in
+  // (device, time, kind) order, and one stable pass by time gives (time, device, kind). Checked, not assumed.
+  let deviceMajor = true;
+  for (let i = 1; i < n && deviceMajor; i++) {
+    const dp = b.device[i - 1]!, dq = b.device[i]!;
+    if (dq < dp) deviceMajor = false;
+    else if (dq === dp) { const tp = b.time[i - 1]!, tq = b.time[i]!; if (tq < tp || (tq === tp && b.kind[i]! < b.kind[i - 1]!) || !(tq === tq)) deviceMajor = false; }
+  }
+  if (deviceMajor) return stableByTime(b.time, order);
   let next = new Int32Array(n);
   /** One stable counting pass of `order` into `next` by key(row) in [0, size). */
   const pass = (size: number, key: (row: number) => number) => {

@@ -328,7 +328,7 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
           continue;
         }
         const m = messageAt(b, j);
-        for (let s = 0; s < servers.length; s++) for (const a of servers[s]!.receive(m, nextMsg)) deliver(s, a);
+        for (let s = 0; s < servers.length; s++) { const got = servers[s]!.receive(m, nextMsg); for (let k = 0; k < got.length; k++) deliver(s, got[k]!); }
       } else if (nextTick <= until + 1e-9) {
         serverClock = nextTick;
         servers.forEach((srv, i) => { for (const a of srv.tick(nextTick)) deliver(i, a); });

@@ -10,6 +10,7 @@ import type { ColumnSpec } from '../core/columns.js';
 import { duration, latitude, longitude } from '../plugin/fields.js';
 import type { Block, Exposure, HazardPlugin, HazardRuntime, HazardContext } from '../plugin/index.js';
 import { addDampedSine, dampedSineDuration } from './impulse.js';
+import { hypot } from '../core/geo.js';
 
 export const constructionSchema = z.strictObject({
   type: z.literal('construction'),
@@ -47,7 +48,7 @@ class ConstructionRuntime implements HazardRuntime {
 
   exposure(d: number, t0: number, t1: number): Exposure | null {
     const c = this.c;
-    const r = Math.hypot(this.x[d]! - this.site[0], this.y[d]! - this.site[1]);
+    const r = hypot(this.x[d]! - this.site[0], this.y[d]! - this.site[1]);
     const amp = c.amplitude_g_at_10m * Math.pow(10 / Math.max(r, 5), c.attenuation);
     if (r > c.max_distance_m || amp < 0.002 || t1 <= c.start || t0 >= c.start + c.duration + this.ring) return null;
     return { kind: 'construction', from: c.start, to: c.start + c.duration, intensity: amp, distanceKm: r / 1000 };
@@ -55,7 +56,7 @@ class ConstructionRuntime implements HazardRuntime {
 
   render(d: number, b: Block): void {
     const c = this.c;
-    const r = Math.max(5, Math.hypot(this.x[d]! - this.site[0], this.y[d]! - this.site[1]));
+    const r = Math.max(5, hypot(this.x[d]! - this.site[0], this.y[d]! - this.site[1]));
     if (r > c.max_distance_m) return;
     const delay = r / WAVE_SPEED;
     const interval = 60 / c.blows_per_min;

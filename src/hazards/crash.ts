@@ -15,6 +15,7 @@ import type { Block, Exposure, HazardPlugin, HazardRuntime, HazardContext } from
 import { Activity, CRASHED } from '../population/mobility.js';
 import { CONTEXT_CODE } from '../population/behaviour.js';
 import { addHalfSine } from './impulse.js';
+import { hypot } from '../core/geo.js';
 
 const range = (lo: number, hi: number) => z.tuple([z.number().min(lo).max(hi), z.number().min(lo).max(hi)]).refine(([a, b]) => b >= a, { error: 'expected [low, high] with high ≥ low' });
 
@@ -145,7 +146,7 @@ class CrashRuntime implements HazardRuntime {
     // Direction of travel on the current polyline segment.
     const s = roads.edgeStart[e]! + Math.min(this.seg[d]!, roads.edgeCount[e]! - 2);
     const dx = roads.vx[s + 1]! - roads.vx[s]!, dy = roads.vy[s + 1]! - roads.vy[s]!;
-    const len = Math.hypot(dx, dy) || 1;
+    const len = hypot(dx, dy) || 1;
     this.dir[2 * d] = dx / len;
     this.dir[2 * d + 1] = dy / len;
     const v = this.speed[d]! * roads.edgeSpeed[e]!;

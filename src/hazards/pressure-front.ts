@@ -11,6 +11,7 @@ import * as z from 'zod';
 import type { ColumnSpec } from '../core/columns.js';
 import { duration, latitude, longitude } from '../plugin/fields.js';
 import type { Block, HazardPlugin, HazardRuntime, HazardContext } from '../plugin/index.js';
+import { hypot } from '../core/geo.js';
 
 const AIR_DENSITY = 1.2; // kg/m³
 
@@ -76,7 +77,7 @@ export class FrontModel {
     let p = c.jump_hpa * 100 * step;
     if (c.vortex) {
       const [vx, vy] = this.vortexAt(t);
-      const r = Math.hypot(x - vx, y - vy), R = c.vortex.core_radius_m, v2 = c.vortex.max_wind_m_s ** 2;
+      const r = hypot(x - vx, y - vy), R = c.vortex.core_radius_m, v2 = c.vortex.max_wind_m_s ** 2;
       p -= r < R ? AIR_DENSITY * v2 * (1 - (r * r) / (2 * R * R)) : (AIR_DENSITY * v2 * R * R) / (2 * r * r);
     }
     return p;
@@ -87,7 +88,7 @@ export class FrontModel {
     const [vx, vy] = this.vortexAt(this.c.time);
     const t = this.c.time + ((x - vx) * this.nx + (y - vy) * this.ny) / this.c.speed_m_s;
     const [cx, cy] = this.vortexAt(t);
-    return [t, Math.hypot(x - cx, y - cy)];
+    return [t, hypot(x - cx, y - cy)];
   }
 }
 

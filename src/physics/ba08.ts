@@ -115,17 +115,27 @@ export interface Ba08Result {
   sigmaTotal: number;
 }
 
+/**
+ * ln of the median PGA (g) or PGV (cm/s) for one source–site pair: what ba08 gives as lnMedian,
+ * without an input or a result object (per phone and per pick on national runs).
+ */
+export function ba08LnMedian(imt: Imt, magnitude: number, rjbKm: number, vs30: number, rake?: number): number {
+  const c = BA08_COEFFICIENTS[imt];
+  const ft = faultTypeFromRake(rake);
+  const m = magnitude;
+  const rjb = Math.max(0, rjbKm);
+  const pgaC = BA08_COEFFICIENTS.pga;
+  const pga4nl = Math.exp(magnitudeTerm(pgaC, m, ft) + distanceTerm(pgaC, m, rjb));
+  const flin = c.blin * Math.log(vs30 / 760);
+  const fnl = nonlinearTerm(nonlinearSlope(c, vs30), pga4nl);
+  return magnitudeTerm(c, m, ft) + distanceTerm(c, m, rjb) + flin + fnl;
+}
+
 /** Median and sigmas of PGA (g) or PGV (cm/s) for one source–site pair. */
 export function ba08(imt: Imt, input: Ba08Input): Ba08Result {
   const c = BA08_COEFFICIENTS[imt];
   const ft = faultTypeFromRake(input.rake);
-  const m = input.magnitude;
-  const rjb = Math.max(0, input.rjbKm);
-  const pgaC = BA08_COEFFICIENTS.pga;
-  const pga4nl = Math.exp(magnitudeTerm(pgaC, m, ft) + distanceTerm(pgaC, m, rjb));
-  const flin = c.blin * Math.log(input.vs30 / 760);
-  const fnl = nonlinearTerm(nonlinearSlope(c, input.vs30), pga4nl);
-  const lnMedian = magnitudeTerm(c, m, ft) + distanceTerm(c, m, rjb) + flin + fnl;
+  const lnMedian = ba08LnMedian(imt, input.magnitude, input.rjbKm, input.vs30, input.rake);
   const unspecified = ft === 'unspecified';
   return {
     lnMedian,

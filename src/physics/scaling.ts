@@ -4,7 +4,7 @@
  * all slip types: M = 5.08 + 1.16 log10 SRL, σ = 0.28), and how much a ground-motion observation can
  * tell about magnitude (the BA08 slope d ln PGA / dM and its between-event scatter).
  */
-import { ba08 } from './ba08.js';
+import { ba08LnMedian } from './ba08.js';
 
 /** Wells & Coppersmith (1994), surface rupture length, all slip types. */
 export const WC94_SRL = { a: 5.08, b: 1.16, sigma: 0.28 } as const;
@@ -27,7 +27,7 @@ export const BA08_PGA_TAU = 0.265;
 /** d ln PGA / dM of BA08 at a magnitude, Joyner–Boore distance and Vs30 (central difference). */
 export function pgaMagnitudeSlope(magnitude: number, rjbKm: number, vs30: number): number {
   const h = 0.05;
-  const up = ba08('pga', { magnitude: magnitude + h, rjbKm, vs30 }).lnMedian;
-  const down = ba08('pga', { magnitude: magnitude - h, rjbKm, vs30 }).lnMedian;
+  const up = ba08LnMedian('pga', magnitude + h, rjbKm, vs30);
+  const down = ba08LnMedian('pga', magnitude - h, rjbKm, vs30);
   return (up - down) / (2 * h);
 }

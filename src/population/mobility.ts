@@ -23,6 +23,7 @@ import { inWindow, nextLocal, powerLawDraw } from './mobility/schedule.js';
 import { MobilityState, type MobilityContext } from './mobility/state.js';
 import { startFlight, walkStraight } from './mobility/walk.js';
 import { drawDestination, startCommute, startTrip, travelRoads } from './mobility/road-trips.js';
+import { hypot } from '../core/geo.js';
 
 export { Activity, ACTIVITY_NAMES, CRASHED } from './mobility/activity.js';
 export { inWindow, nextLocal, powerLawDraw } from './mobility/schedule.js';
@@ -133,7 +134,7 @@ export class Mobility {
   step(d: number, t0: number, t1: number): boolean {
     const before = this.activity[d]!, x0 = this.m.x[d]!, y0 = this.m.y[d]!;
     const changed = this.advance(d, t0, t1);
-    if (before === Activity.Drive || this.activity[d] === Activity.Drive) this.m.driven[d] = this.m.driven[d]! + Math.hypot(this.m.x[d]! - x0, this.m.y[d]! - y0);
+    if (before === Activity.Drive || this.activity[d] === Activity.Drive) this.m.driven[d] = this.m.driven[d]! + hypot(this.m.x[d]! - x0, this.m.y[d]! - y0);
     return changed;
   }
 

@@ -14,6 +14,7 @@ import { readTable, readTableSample } from '../output/tables.js';
 const REPORT_ROWS = 500_000;
 import { axes, esc, fmtNum, scale } from './svg.js';
 import { mapSvg, OUTCOME_COLOUR, worldShapes } from './map.js';
+import { hypot } from '../core/geo.js';
 
 const REQUIRED = ['summary.json', 'manifest.json', 'devices.parquet', 'alerts.parquet', 'triggers.parquet', 'alerts.geojson', 'truth.geojson'];
 
@@ -42,7 +43,7 @@ function warningSvg(run: Awaited<ReturnType<typeof readRun>>): string {
   if (!rows.length || !quake) return `<svg class="plot" data-plot="warning" viewBox="0 0 720 80" width="720" height="80"><text x="10" y="40">No hazard with a source and people who deserved an alert in this run.</text></svg>`;
   const [qlon, qlat] = quake.geometry.coordinates;
   const r = FastRandom.of(2, 'report-sample'), keep = Math.min(1, 3000 / rows.length);
-  const pts = rows.filter(() => r.uniform() < keep).map((d) => [Math.hypot((d.lon - qlon) * 111.32 * Math.cos((qlat * Math.PI) / 180), (d.lat - qlat) * 110.54), d.warning_s as number | null] as const);
+  const pts = rows.filter(() => r.uniform() < keep).map((d) => [hypot((d.lon - qlon) * 111.32 * Math.cos((qlat * Math.PI) / 180), (d.lat - qlat) * 110.54), d.warning_s as number | null] as const);
   const xs = pts.map((p) => p[0]), ws = pts.map((p) => p[1]).filter((w): w is number => w !== null && Number.isFinite(w));
   const yLo = Math.min(-5, ...ws), yHi = Math.max(5, ...ws);
   const a = axes({ width: 720, height: 320, x: [0, Math.max(1, ...xs)], y: [yLo - 2, yHi], xLabel: quake.properties.kind === 'earthquake' ? 'distance from the epicentre, km' : `distance from the ${quake.properties.kind} source point, km`, yLabel: 'warning time, s' });

@@ -8,6 +8,7 @@
 import { contours } from 'd3-contour';
 import { scaleLinear } from 'd3-scale';
 import { siteShaking } from '../hazards/earthquake/index.js';
+import { hypot } from '../core/geo.js';
 
 /** ShakeMap's intensity palette: the colour of MMI 1..10. */
 const MMI_COLOURS = ['#ffffff', '#bfccff', '#a0e6ff', '#80ffff', '#7aff93', '#ffff00', '#ffc800', '#ff9100', '#ff0000', '#c80000'];
@@ -42,7 +43,7 @@ export function rjbKm(trace: number[][][], lon: number, lat: number): number {
     const bx = (b![0]! - lon) * k * KM_PER_DEG, by = (b![1]! - lat) * KM_PER_DEG;
     const dx = bx - ax, dy = by - ay, len2 = dx * dx + dy * dy;
     const t = len2 > 0 ? Math.max(0, Math.min(1, -(ax * dx + ay * dy) / len2)) : 0;
-    best = Math.min(best, Math.hypot(ax + t * dx, ay + t * dy));
+    best = Math.min(best, hypot(ax + t * dx, ay + t * dy));
   }
   return best;
 }

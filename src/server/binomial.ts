@@ -58,7 +58,7 @@ export class BinomialServer extends CellConsensusServer {
   /** α per test: the target spread over the tests one window at a time in every cell with phones. */
   private alpha(): number {
     let cells = 0;
-    for (const [, n] of this.active.entries()) if (n >= this.b.min_active) cells++;
+    this.active.forEach((n) => { if (n >= this.b.min_active) cells++; });
     return this.b.target_false_fires_per_day / (Math.max(1, cells) * (86400 / this.b.window));
   }
 

@@ -15,6 +15,7 @@ import { dbscan } from './dbscan.js';
 import { vs30At } from '../world/load.js';
 import { QuakeEvent, quakeEventOptions, type QuakeEventConfig, type Surroundings } from './quake-event.js';
 import { applyQuakeServerCalibration, QUAKE_SERVER_CALIBRATION, readQuakeServerCalibration, type QuakeServerCalibration } from './calibration.js';
+import { hypot } from '../core/geo.js';
 
 /** Options every cell plug-in shares. */
 export const cellConsensusOptions = {
@@ -95,11 +96,12 @@ export abstract class CellConsensusServer implements ConsensusServer {
   /** Cells with at least min_active active phones whose centre lies within r metres of (x, y). */
   private cellsWithin(x: number, y: number, r: number): { key: number; active: number }[] {
     const out: { key: number; active: number }[] = [];
-    for (const [key, active] of this.active.entries()) {
-      if (active < this.c.min_active) continue;
+    // forEach, not entries(): no [key, value] array per cell (a national grid has thousands, asked every second).
+    this.active.forEach((active, key) => {
+      if (active < this.c.min_active) return;
       const [cx, cy] = this.cells.centre(key);
-      if (Math.hypot(cx - x, cy - y) <= r) out.push({ key, active });
-    }
+      if (hypot(cx - x, cy - y) <= r) out.push({ key, active });
+    });
     return out;
   }
 
@@ -108,13 +110,13 @@ export abstract class CellConsensusServer implements ConsensusServer {
     return {
       cellsAround: (x, y, r) => {
         const out: { key: number; x: number; y: number; active: number; free: number }[] = [];
-        for (const [key, active] of this.active.entries()) {
-          if (active < this.c.min_active) continue;
+        this.active.forEach((active, key) => {
+          if (active < this.c.min_active) return;
           const [cx, cy] = this.cells.centre(key);
-          if (Math.hypot(cx - x, cy - y) > r) continue;
+          if (hypot(cx - x, cy - y) > r) return;
           const s = this.cellState.get(key);
           out.push({ key, x: cx, y: cy, active, free: s?.recent.count ?? 0 });
-        }
+        });
         return out;
       },
       active: (key) => this.active.count(key),
@@ -150,11 +152,13 @@ export abstract class CellConsensusServer implements ConsensusServer {
     this.py[d] = m.y;
     // An update of a trigger that joined an event stays with it; a phone's new trigger joins an event
     // only when it fits its travel times (the phone's false trigger minutes later is not the quake).
-    let own = this.eventOf[d]! >= 0 ? this.events.find((e) => e.id === this.eventOf[d]) : undefined;
+    let own: QuakeEvent | undefined;
+    if (this.eventOf[d]! >= 0) for (const e of this.events) if (e.id === this.eventOf[d]) { own = e; break; }
     if (own && m.kind === 'trigger' && !own.fits(m)) { own = undefined; this.eventOf[d] = -1; }
     this.amp[d] = m.kind === 'trigger' && this.eventOf[d] < 0 ? m.amplitude : Math.max(this.amp[d]!, m.amplitude);
     const pick = { x: m.x, y: m.y, t: m.onsetDeviceTime, amplitude: this.amp[d]! };
-    const ev = own ?? this.events.find((e) => e.fits(m));
+    let ev = own;
+    if (!ev) for (const e of this.events) if (e.fits(m)) { ev = e; break; }
     if (ev) {
       ev.add(d, pick, now);
       this.eventOf[d] = ev.id;
@@ -194,7 +198,7 @@ export abstract class CellConsensusServer implements ConsensusServer {
       for (const c of members) for (const d of c.recent.latest.keys()) { xs.push(this.px[d]!); ys.push(this.py[d]!); }
       const med = (v: number[]) => { const s = [...v].sort((a, b) => a - b); return s[s.length >> 1]!; };
       const mx = med(xs), my = med(ys);
-      const r = xs.map((x, i) => Math.hypot(x - mx, ys[i]! - my)).sort((a, b) => a - b);
+      const r = xs.map((x, i) => hypot(x - mx, ys[i]! - my)).sort((a, b) => a - b);
       if ((r[Math.floor(0.9 * (r.length - 1))] ?? 0) < this.c.declare_spread_km * 1000) return [];
     }
     const near = this.events.find((e) => !e.cancelled && e.estimate && members.some((c) => e.distance(c.x, c.y) <= this.c.neighbour_km * 1000 + this.c.cell_km * 1000));

@@ -173,6 +173,11 @@ export class ActivePhones {
   entries(): IterableIterator<[number, number]> {
     return this.active.entries();
   }
+
+  /** Calls f(active, key) for each cell with active phones, in the order of entries() (no array per cell). */
+  forEach(f: (active: number, key: number) => void): void {
+    this.active.forEach(f);
+  }
 }
 
 /**

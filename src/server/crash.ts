@@ -11,6 +11,7 @@ import type { TriggerMessage } from '../plugin/index.js';
 import type { AlertRecord, ConsensusPlugin, ConsensusServer, ServerContext } from '../plugin/index.js';
 import { plainAlert } from './plain-alert.js';
 import { G } from '../core/units.js';
+import { hypot } from '../core/geo.js';
 
 export const crashServerSchema = z.strictObject({
   type: z.literal('crash'),
@@ -51,7 +52,7 @@ export class CrashServer implements ConsensusServer {
     const dropped = speed >= c.min_speed_m_s && after <= c.max_speed_after_m_s ? 1 : 0;
     // Forget groups long past, then join the one of the same vehicle.
     while (this.groups.length && this.groups[0]!.onset < now - 600) this.groups.shift();
-    let g = this.groups.find((k) => Math.abs(k.onset - m.onsetDeviceTime) <= c.vehicle_s && Math.hypot(k.x - m.x, k.y - m.y) <= c.vehicle_m);
+    let g = this.groups.find((k) => Math.abs(k.onset - m.onsetDeviceTime) <= c.vehicle_s && hypot(k.x - m.x, k.y - m.y) <= c.vehicle_m);
     const wasConfirmed = g ? this.confirmed(g) : false;
     if (!g) this.groups.push((g = { id: -1, x: m.x, y: m.y, onset: m.onsetDeviceTime, phones: new Set(), dropped: 0, peakG: 0, speedBefore: NaN, speedAfter: NaN, seq: -1 }));
     if (g.phones.has(m.device)) return [];

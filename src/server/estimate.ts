@@ -6,6 +6,7 @@
 import { G } from '../core/units.js';
 import { ba08 } from '../physics/ba08.js';
 import { mmiFromPgaPgv } from '../physics/worden2012.js';
+import { hypot } from '../core/geo.js';
 
 export interface Pick {
   x: number;
@@ -159,7 +160,7 @@ export function locate(picks: readonly Pick[], options: { depthKm: number; vpKmS
     }
     // Nelder–Mead from the grid's best point, kept only if it stays within the last grid cell's reach.
     const nm = nelderMead(([x, y]) => fit(x!, y!)[1], [best.x, best.y], { step: [half / 2, half / 2], tol: 1e-10 });
-    if (nm.value < best.residual && Math.hypot(nm.x[0]! - best.x, nm.x[1]! - best.y) <= 2 * half) {
+    if (nm.value < best.residual && hypot(nm.x[0]! - best.x, nm.x[1]! - best.y) <= 2 * half) {
       const [origin, cost] = fit(nm.x[0]!, nm.x[1]!);
       if (!admissible || admissible(nm.x[0]!, nm.x[1]!, origin)) best = { x: nm.x[0]!, y: nm.x[1]!, originTime: origin, residual: cost };
     }
@@ -233,7 +234,7 @@ export function estimateMagnitude(picks: readonly Pick[], ex: number, ey: number
   const ms: number[] = [];
   for (const p of picks) {
     if (!(p.amplitude > 0)) continue;
-    const rjbKm = Math.hypot(p.x - ex, p.y - ey) / 1000;
+    const rjbKm = hypot(p.x - ex, p.y - ey) / 1000;
     ms.push(magnitudeFromPga(p.amplitude / G, rjbKm));
   }
   if (!ms.length) return NaN;

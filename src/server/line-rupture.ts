@@ -6,6 +6,7 @@
  * say otherwise (more than 30° off), its strike.
  */
 import type { Segment } from '../core/geo.js';
+import { hypot } from '../core/geo.js';
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b), n = s.length;
@@ -36,7 +37,7 @@ export function fitLineRupture(strong: readonly { x: number; y: number }[], epic
   const width = 2 * median(across);
   if (L < 20_000 || L < 2 * width) return prev;
   if (prev) {
-    const pl = Math.hypot(prev.x2 - prev.x1, prev.y2 - prev.y1), pux = (prev.x2 - prev.x1) / pl, puy = (prev.y2 - prev.y1) / pl;
+    const pl = hypot(prev.x2 - prev.x1, prev.y2 - prev.y1), pux = (prev.x2 - prev.x1) / pl, puy = (prev.y2 - prev.y1) / pl;
     if (pux * ux + puy * uy < Math.cos(Math.PI / 6)) { ux = pux; uy = puy; }
     L = Math.max(L, pl);
   }

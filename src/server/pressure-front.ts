@@ -15,6 +15,7 @@ import type { AlertRecord, ConsensusPlugin, ConsensusServer, ServerContext } fro
 import { plainAlert } from './plain-alert.js';
 import { ActivePhones, GridCells, WindowCount } from './cells.js';
 import { median } from 'simple-statistics';
+import { hypot } from '../core/geo.js';
 
 export const pressureFrontSchema = z.strictObject({
   type: z.literal('pressure-front'),
@@ -98,7 +99,7 @@ export class PressureFrontServer implements ConsensusServer {
     if (this.event && now - this.event.last < c.update_every) return [];
     const fit = fitPlaneWave(pts);
     if (!fit) return [];
-    const s = Math.hypot(fit.sx, fit.sy), speed = 1 / s;
+    const s = hypot(fit.sx, fit.sy), speed = 1 / s;
     if (!(speed >= c.min_speed_m_s && speed <= c.max_speed_m_s) || fit.rms > c.max_residual) return [];
     const ux = fit.sx / s, uy = fit.sy / s;
     // Where the front is now (it passed the cells' mean place at t0), and the circle ahead of it.

@@ -23,7 +23,7 @@
  *   crowd only its own); otherwise the event is cancelled and a
  *   cancellation is pushed to everyone alerted.
  */
-import { segmentDistance, type Segment } from '../core/geo.js';
+import { segmentDistance, type Segment, hypot } from '../core/geo.js';
 import type { QuakeEventConfig } from './quake-options.js';
 import { fitLineRupture } from './line-rupture.js';
 import type { TriggerMessage } from '../plugin/index.js';
@@ -36,9 +36,9 @@ import type { AlertRecord, SourceEstimate } from '../plugin/index.js';
 import { EventPicks, type EventPick } from './event-picks.js';
 import { binomialHead } from './binomial-tails.js';
 
-const median = (xs: number[]): number => {
+const median = (xs: ArrayLike<number>): number => {
   if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b), n = s.length;
+  const s = Float64Array.from(xs).sort(), n = s.length;
   return n % 2 ? s[(n - 1) >> 1]! : 0.5 * (s[n / 2 - 1]! + s[n / 2]!);
 };
 
@@ -108,7 +108,7 @@ export class QuakeEvent {
   /** Horizontal distance from the source (the rupture, or the epicentre) to (x, y), m. */
   distance(x: number, y: number): number {
     const e = this.estimate!;
-    return this.rupture ? segmentDistance(this.rupture, x, y) : Math.hypot(x - e.x, y - e.y);
+    return this.rupture ? segmentDistance(this.rupture, x, y) : hypot(x - e.x, y - e.y);
   }
 
   /**
@@ -121,7 +121,7 @@ export class QuakeEvent {
     const e = this.estimate!, depth2 = (this.c.depth_km * 1000) ** 2;
     const vr = this.c.rupture_velocity_km_s * 1000;
     if (!seg || vr < v) return e.originTime + Math.sqrt((x - e.x) ** 2 + (y - e.y) ** 2 + depth2) / v;
-    const L = Math.hypot(seg.x2 - seg.x1, seg.y2 - seg.y1);
+    const L = hypot(seg.x2 - seg.x1, seg.y2 - seg.y1);
     let best = Infinity;
     for (let k = 0; k <= 16; k++) {
       const u = k / 16, px = seg.x1 + u * (seg.x2 - seg.x1), py = seg.y1 + u * (seg.y2 - seg.y1);
@@ -153,7 +153,7 @@ export class QuakeEvent {
   private latestNearbyS(x: number, y: number, t: number): number {
     const seg = this.rupture, e = this.estimate!;
     if (!seg) return -Infinity;
-    const L = Math.hypot(seg.x2 - seg.x1, seg.y2 - seg.y1), ux = (seg.x2 - seg.x1) / L, uy = (seg.y2 - seg.y1) / L;
+    const L = hypot(seg.x2 - seg.x1, seg.y2 - seg.y1), ux = (seg.x2 - seg.x1) / L, uy = (seg.y2 - seg.y1) / L;
     const vr = this.c.rupture_velocity_km_s * 1000;
     const along = (x - seg.x1) * ux + (y - seg.y1) * uy, across = Math.abs(-(x - seg.x1) * uy + (y - seg.y1) * ux);
     const s = Math.min(Math.abs(along), Math.max(0, (t - e.originTime) * vr));
@@ -183,7 +183,7 @@ export class QuakeEvent {
     for (const i of this.sample()) {
       if (!(P.amplitude[i]! > 0)) continue;
       const x = P.x[i]!, y = P.y[i]!;
-      if (maxKm < Infinity && (seg ? segmentDistance(seg, x, y) : Math.hypot(x - e.x, y - e.y)) > maxKm * 1000) continue;
+      if (maxKm < Infinity && (seg ? segmentDistance(seg, x, y) : hypot(x - e.x, y - e.y)) > maxKm * 1000) continue;
       all.push(i);
       if (this.arrival(x, y, vs, seg) + 1 <= now) after.push(i);
     }
@@ -201,7 +201,7 @@ export class QuakeEvent {
     const e = this.estimate!, P = this.picks;
     return b.rows.map((i, k) => {
       const x = P.x[i]!, y = P.y[i]!;
-      const r = seg ? segmentDistance(seg, x, y) : Math.hypot(x - e.x, y - e.y);
+      const r = seg ? segmentDistance(seg, x, y) : hypot(x - e.x, y - e.y);
       return magnitudeFromPga((P.amplitude[i]! * this.c.amplitude_to_pga * (b.arrived[k] ? 1 : this.c.p_to_s_amplitude)) / G, r / 1000, P.vs30[i]!);
     });
   }
@@ -235,7 +235,7 @@ export class QuakeEvent {
     const seg = this.rupture;
     const basis = this.basis(seg, now, 100);
     const fromPhones = median(this.magnitudes(basis, seg));
-    const fromLength = magnitudeFromLength(Math.hypot(seg.x2 - seg.x1, seg.y2 - seg.y1) / 1000);
+    const fromLength = magnitudeFromLength(hypot(seg.x2 - seg.x1, seg.y2 - seg.y1) / 1000);
     if (!Number.isFinite(fromPhones)) return Math.min(ceiling, fromLength);
     let slope = 0;
     const P = this.picks;
@@ -332,7 +332,7 @@ export class QuakeEvent {
     if (!(active > 0) || picked === 0) return undefined;
     const share = picked / active;
     let extent = 0;
-    for (const p of picks) extent = Math.max(extent, Math.hypot(p.x - cx, p.y - cy));
+    for (const p of picks) extent = Math.max(extent, hypot(p.x - cx, p.y - cy));
     // The cells a candidate can lie among: the first locate searches 60 km around the picks' centre
     // and its finer grids reach half as far again, so 90 km beyond the picks' extent.
     const around = A.cellsAround(cx, cy, extent + 90_000);
@@ -346,11 +346,11 @@ export class QuakeEvent {
       // The S wave from (x, y, t0) has crossed a whole cell by `now` out to this distance:
       const passed = (now - lag - t0) * vs;
       if (passed <= 0) return true;
-      for (let i = 0; i < picks.length; i++) r[i] = Math.hypot(picks[i]!.x - x, picks[i]!.y - y);
+      for (let i = 0; i < picks.length; i++) r[i] = hypot(picks[i]!.x - x, picks[i]!.y - y);
       r.sort();
       const nearer = r[r.length >> 1]!;
       for (const q of telling) {
-        const far = Math.hypot(q.x - x, q.y - y) + reach;
+        const far = hypot(q.x - x, q.y - y) + reach;
         if (far <= nearer && far * far + depth2 <= passed * passed) return false;
       }
       return true;
@@ -403,7 +403,7 @@ export class QuakeEvent {
     const r = this.rupture, a = this.alertedRupture;
     if (!r) return false;
     if (!a) return true;
-    return Math.hypot(r.x2 - a.x2, r.y2 - a.y2) > 5_000;
+    return hypot(r.x2 - a.x2, r.y2 - a.y2) > 5_000;
   }
 
   /**
@@ -418,7 +418,7 @@ export class QuakeEvent {
     let ok = true;
     if (this.c.confirm_spread_km > 0) {
       const P = this.picks, r: number[] = [];
-      for (let i = 0; i < P.size; i++) r.push(Math.hypot(P.x[i]! - e.x, P.y[i]! - e.y));
+      for (let i = 0; i < P.size; i++) r.push(hypot(P.x[i]! - e.x, P.y[i]! - e.y));
       r.sort((a, b) => a - b);
       const spread = r[Math.min(r.length - 1, Math.floor(0.9 * r.length))] ?? 0;
       if (spread < this.c.confirm_spread_km * 1000) ok = false;
@@ -435,7 +435,7 @@ export class QuakeEvent {
         const P = this.picks;
         for (let i = 0; i < P.size; i++) {
           const x = P.x[i]!, y = P.y[i]!;
-          if (Math.hypot(x - e.x, y - e.y) > R) continue;
+          if (hypot(x - e.x, y - e.y) > R) continue;
           const k = cellOf(x, y);
           picksIn.set(k, (picksIn.get(k) ?? 0) + 1);
         }
@@ -453,7 +453,7 @@ export class QuakeEvent {
     let rupture: AlertRecord['rupture'];
     if (seg) {
       const [lon1, lat1] = this.frame.unproject(seg.x1, seg.y1), [lon2, lat2] = this.frame.unproject(seg.x2, seg.y2);
-      rupture = { x1: seg.x1, y1: seg.y1, x2: seg.x2, y2: seg.y2, lon1, lat1, lon2, lat2, lengthKm: Math.hypot(seg.x2 - seg.x1, seg.y2 - seg.y1) / 1000 };
+      rupture = { x1: seg.x1, y1: seg.y1, x2: seg.x2, y2: seg.y2, lon1, lat1, lon2, lat2, lengthKm: hypot(seg.x2 - seg.x1, seg.y2 - seg.y1) / 1000 };
     }
     return {
       event: this.id, kind: 'earthquake', seq: this.seq++, time: now + this.c.processing_delay, estimate: { ...this.estimate! },

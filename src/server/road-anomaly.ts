@@ -11,6 +11,7 @@ import type { TriggerMessage } from '../plugin/index.js';
 import type { AlertRecord, ConsensusPlugin, ConsensusServer, ServerContext } from '../plugin/index.js';
 import { plainAlert } from './plain-alert.js';
 import { G } from '../core/units.js';
+import { hypot } from '../core/geo.js';
 
 export const roadAnomalySchema = z.strictObject({
   type: z.literal('road-anomaly'),
@@ -73,7 +74,7 @@ export class RoadAnomalyServer implements ConsensusServer {
     for (const i of list) {
       const g = this.seg[i]!, dx = g.x2 - g.x1, dy = g.y2 - g.y1, L2 = dx * dx + dy * dy;
       const u = L2 > 0 ? Math.max(0, Math.min(1, ((x - g.x1) * dx + (y - g.y1) * dy) / L2)) : 0;
-      const d = Math.hypot(x - g.x1 - u * dx, y - g.y1 - u * dy);
+      const d = hypot(x - g.x1 - u * dx, y - g.y1 - u * dy);
       if (d < best || (d === best && out && g.road < out.road)) { best = d; out = { road: g.road, x: g.x1 + u * dx, y: g.y1 + u * dy }; }
     }
     return out;
@@ -94,7 +95,7 @@ export class RoadAnomalyServer implements ConsensusServer {
         for (let k = list.length - 1; k >= 0; k--) {
           const c = list[k]!;
           if (!c.reported && c.last < now - this.c.window) { list.splice(k, 1); continue; }
-          const dist = Math.hypot(c.x - on.x, c.y - on.y);
+          const dist = hypot(c.x - on.x, c.y - on.y);
           if (dist <= best) { best = dist; cl = c; }
         }
       }
@@ -118,7 +119,7 @@ export class RoadAnomalyServer implements ConsensusServer {
     if (recent < this.c.min_vehicles) return [];
     cl.reported = true;
     // A cluster that drifted next to one already reported (the other carriageway): the same anomaly.
-    for (const other of this.reports) if (Math.hypot(other.x - cl.x, other.y - cl.y) <= this.c.cluster_m) return [];
+    for (const other of this.reports) if (hypot(other.x - cl.x, other.y - cl.y) <= this.c.cluster_m) return [];
     this.reports.push(cl);
     const amps = [...cl.amplitudes].sort((a, b) => a - b);
     return [plainAlert({

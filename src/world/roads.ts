@@ -8,6 +8,7 @@
 import { DirectedGraph } from 'graphology';
 import { stronglyConnectedComponents } from 'graphology-components';
 import { ROAD_CLASSES, type Road, type RoadClass } from './load.js';
+import { hypot } from '../core/geo.js';
 
 /** Classes a car may drive on. */
 export const DRIVABLE: ReadonlySet<RoadClass> = new Set(['motorway', 'trunk', 'primary', 'secondary', 'tertiary', 'residential', 'service', 'unclassified', 'living_street']);
@@ -83,7 +84,7 @@ export class RoadNetwork {
       let d = 0;
       const s = vx.length;
       for (let i = 0; i < xs.length; i++) {
-        if (i > 0) d += Math.hypot(xs[i]! - xs[i - 1]!, ys[i]! - ys[i - 1]!);
+        if (i > 0) d += hypot(xs[i]! - xs[i - 1]!, ys[i]! - ys[i - 1]!);
         vx.push(xs[i]!); vy.push(ys[i]!); vd.push(d);
       }
       if (d <= 0) { vx.length = vy.length = vd.length = s; return; }

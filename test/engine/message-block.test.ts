@@ -91,4 +91,20 @@ describe('messageOrder', () => {
       expect(Array.from(messageOrder(b, n))).toEqual(want);
     }
   });
+
+  it('orders rows a chunk wrote phone after phone (one pass by time) as the comparison sort does, and falls back when they are not', () => {
+    let s = 7;
+    const rand = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const n = 12_000, times = [-300.25, -0.5, -0, 0, 0.125, 60];
+    const rows: [number, number, number][] = [];
+    for (let i = 0; i < n; i++) rows.push([100 + Math.floor(rand() * 2000), rand() < 0.5 ? times[Math.floor(rand() * times.length)]! : (rand() - 0.3) * 400, Math.floor(rand() * 3)]);
+    // Phone after phone, each phone's messages by (time, kind): as a chunk's builder writes them.
+    rows.sort((p, q) => p[0] - q[0] || p[1] - q[1] || p[2] - q[2]);
+    for (const broken of [false, true]) {
+      if (broken) rows.push([50, 0.125, 0]); // a phone out of turn at the end, at a time others share: the check must see it
+      const m = rows.length, b = { time: Float64Array.from(rows, (r) => r[1]), device: Int32Array.from(rows, (r) => r[0]), kind: Uint8Array.from(rows, (r) => r[2]) };
+      const want = Array.from({ length: m }, (_, i) => i).sort((p, q) => b.time[p]! - b.time[q]! || b.device[p]! - b.device[q]! || b.kind[p]! - b.kind[q]! || p - q);
+      expect(Array.from(messageOrder(b, m))).toEqual(want);
+    }
+  });
 });

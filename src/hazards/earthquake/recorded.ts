@@ -24,7 +24,7 @@ import { ba08 } from '../../physics/ba08.js';
 import { mmiFromPgaPgv } from '../../physics/worden2012.js';
 import { earthquakeFields, earthquakeTruth, earthquakeWarnings } from './index.js';
 import { RECORD_FORMATS, eventNextTo, readAccelerogram, type Accelerogram, type EventInfo } from './records.js';
-import { haversineKm } from '../../core/geo.js';
+import { haversineKm, hypot } from '../../core/geo.js';
 
 const { magnitude: _m, depth_km: _d, variability: _v, ...shared } = earthquakeFields;
 
@@ -139,7 +139,7 @@ export function prepareRecord(c: RecordedConfig, file: string, where: string, sc
   const pgaG = Math.sqrt(peak(e) * peak(n)) / G, pgv = Math.sqrt(pgvCms(e, rate) * pgvCms(n, rate));
   for (const s of [e, n, u]) hannTaper(s, 0.05);
   return {
-    accelerogram: a, event, stationKm, stationHypoKm: Math.hypot(stationKm, event.depthKm),
+    accelerogram: a, event, stationKm, stationHypoKm: hypot(stationKm, event.depthKm),
     pickS, rate, e, n, u, pgaG, pgvCms: pgv,
   };
 }
@@ -205,8 +205,8 @@ class RecordedRuntime implements HazardRuntime {
 
   private computeField(d: number): void {
     const c = this.c, r = this.rec;
-    const rKm = Math.hypot(this.x[d]! - this.epicentre[0], this.y[d]! - this.epicentre[1]) / 1000;
-    const hypo = Math.hypot(rKm, r.event.depthKm);
+    const rKm = hypot(this.x[d]! - this.epicentre[0], this.y[d]! - this.epicentre[1]) / 1000;
+    const hypo = hypot(rKm, r.event.depthKm);
     const vs30 = c.vs30 ?? vs30At(this.ctx.world, this.x[d]!, this.y[d]!);
     const ratio = Math.exp(ba08('pga', { magnitude: r.event.magnitude, rjbKm: rKm, vs30, rake: c.rake }).lnMedian - this.stationLnPga);
     const shift = (hypo - r.stationHypoKm) / c.vs_km_s;
@@ -226,7 +226,7 @@ class RecordedRuntime implements HazardRuntime {
     const len = this.traces(50)[0].length / 50;
     const from = this.tp[d]!, to = this.start[d]! + len;
     if (t1 <= from || t0 >= to) return null;
-    const rKm = Math.hypot(this.x[d]! - this.epicentre[0], this.y[d]! - this.epicentre[1]) / 1000;
+    const rKm = hypot(this.x[d]! - this.epicentre[0], this.y[d]! - this.epicentre[1]) / 1000;
     return { kind: 'earthquake', from, to, split: this.ts[d]!, intensity: this.pga[d]!, distanceKm: rKm };
   }
 

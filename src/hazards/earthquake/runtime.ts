@@ -27,6 +27,7 @@ import { envelopeAt, envelopeDecayTime, phaseEnvelope, siteClassOf, type PhaseEn
 import { bruneCornerHz } from './source.js';
 import type { EarthquakeConfig } from './config.js';
 import { siteShaking, sourceModel, type SourceModel } from './site-source.js';
+import { hypot } from '../../core/geo.js';
 
 export const enum FieldState { Pending = 0, Quiet = 1, Shaking = 2, Done = 3 }
 
@@ -156,7 +157,7 @@ export class EarthquakeRuntime implements HazardRuntime {
     const x = this.fx[d]!, y = this.fy[d]!;
     const site = siteClassOf(this.vs30[d]!);
     for (let k = 0; k < src.sx.length; k++) {
-      const rKm = Math.hypot(x - src.sx[k]!, y - src.sy[k]!) / 1000;
+      const rKm = hypot(x - src.sx[k]!, y - src.sy[k]!) / 1000;
       const hypo = Math.sqrt(rKm * rKm + src.depthKm * src.depthKm);
       e.tp[k] = c.origin_time + src.st[k]! + hypo / c.vp_km_s;
       e.ts[k] = c.origin_time + src.st[k]! + hypo / c.vs_km_s;
@@ -198,7 +199,7 @@ export class EarthquakeRuntime implements HazardRuntime {
       const src = this.source, n = src.sx.length;
       let first = Infinity, best = Infinity, impact = NaN;
       for (let k = 0; k < n; k++) {
-        const r = Math.hypot(x - src.sx[k]!, y - src.sy[k]!), rKm = r / 1000, hypo = Math.sqrt(rKm * rKm + src.depthKm * src.depthKm);
+        const r = hypot(x - src.sx[k]!, y - src.sy[k]!), rKm = r / 1000, hypo = Math.sqrt(rKm * rKm + src.depthKm * src.depthKm);
         first = Math.min(first, c.origin_time + src.st[k]! + hypo / c.vp_km_s);
         if (r < best) { best = r; impact = c.origin_time + src.st[k]! + hypo / c.vs_km_s; }
       }
@@ -214,7 +215,7 @@ export class EarthquakeRuntime implements HazardRuntime {
     let first = Infinity, closest = 0, best = Infinity, end = 0;
     for (let k = 0; k < n; k++) {
       first = Math.min(first, env.tp[k]!);
-      const r = Math.hypot(x - this.source.sx[k]!, y - this.source.sy[k]!);
+      const r = hypot(x - this.source.sx[k]!, y - this.source.sy[k]!);
       if (r < best) { best = r; closest = k; }
       end = Math.max(end, env.ts[k]! + envelopeDecayTime(env.env[4 * k + 1]!, CODA_FRACTION));
     }

@@ -1,5 +1,5 @@
 /** Shaking at one site from BA08 and Worden (2012), and the source model (point or a row of subevents along a line rupture). */
-import { ba08 } from '../../physics/ba08.js';
+import { ba08LnMedian } from '../../physics/ba08.js';
 import { mmiFromPgaPgv } from '../../physics/worden2012.js';
 import { momentNm, ruptureLengthKm } from './source.js';
 import type { EarthquakeConfig } from './config.js';
@@ -19,9 +19,8 @@ export interface SiteShaking {
 /** Median (or ε-shifted) shaking of a point source at a site `rjbKm` from the epicentre. */
 export function siteShaking(c: Pick<EarthquakeConfig, 'magnitude' | 'depth_km' | 'rake' | 'vp_km_s' | 'vs_km_s' | 'origin_time'>, rjbKm: number, vs30: number, epsilonPga = 0, epsilonPgv = 0): SiteShaking {
   const hypoKm = Math.sqrt(rjbKm * rjbKm + c.depth_km * c.depth_km);
-  const input = { magnitude: c.magnitude, rjbKm, vs30, rake: c.rake };
-  const pgaG = Math.exp(ba08('pga', input).lnMedian + epsilonPga);
-  const pgvCms = Math.exp(ba08('pgv', input).lnMedian + epsilonPgv);
+  const pgaG = Math.exp(ba08LnMedian('pga', c.magnitude, rjbKm, vs30, c.rake) + epsilonPga);
+  const pgvCms = Math.exp(ba08LnMedian('pgv', c.magnitude, rjbKm, vs30, c.rake) + epsilonPgv);
   return {
     rjbKm, hypoKm,
     pArrival: c.origin_time + hypoKm / c.vp_km_s,

@@ -4,6 +4,7 @@ import type { BehaviourProfile } from '../behaviour.js';
 import { Activity } from './activity.js';
 import { nextLocal, powerLawDraw } from './schedule.js';
 import type { MobilityState } from './state.js';
+import { hypot } from '../../core/geo.js';
 
 type Traveller = Extract<BehaviourProfile, { kind: 'vehicle' | 'commuter' }>;
 type Commuter = Extract<BehaviourProfile, { kind: 'commuter' }>;
@@ -112,7 +113,7 @@ function arrive(m: MobilityState, d: number, b: Traveller, at: number, node: num
 }
 
 function commuterMode(m: MobilityState, d: number, b: Commuter): TravelMode {
-  const far = Math.hypot(m.wx[d]! - m.hx[d]!, m.wy[d]! - m.hy[d]!) > b.max_walk_km * 1000;
+  const far = hypot(m.wx[d]! - m.hx[d]!, m.wy[d]! - m.hy[d]!) > b.max_walk_km * 1000;
   return far || m.trait(d, 4) < b.car_share ? 'car' : 'foot';
 }
 

@@ -3,6 +3,7 @@ import type { BehaviourProfile } from '../behaviour.js';
 import { Activity } from './activity.js';
 import { powerLawDraw } from './schedule.js';
 import type { MobilityState } from './state.js';
+import { hypot } from '../../core/geo.js';
 
 type Pedestrian = Extract<BehaviourProfile, { kind: 'pedestrian' }>;
 
@@ -44,7 +45,7 @@ export function pause(m: MobilityState, d: number, b: Pedestrian, at: number, r 
 export function walkStraight(m: MobilityState, d: number, b: Pedestrian, t0: number, t1: number): void {
   const x = m.x[d]!, y = m.y[d]!;
   const dx = m.tx[d]! - x, dy = m.ty[d]! - y;
-  const dist = Math.hypot(dx, dy);
+  const dist = hypot(dx, dy);
   const step = m.speed[d]! * (t1 - t0);
   if (step >= dist) {
     m.setPos(d, m.tx[d]!, m.ty[d]!);

@@ -7,6 +7,7 @@
  */
 import { G } from '../../core/units.js';
 import type { Block } from '../../plugin/index.js';
+import { hypot } from '../../core/geo.js';
 
 /**
  * Friction of a phone (glass back or TPU case) on a car's plastic console or seat: static μs ≈ 0.35,
@@ -39,11 +40,11 @@ export class LoosePhone {
       const psi = b.dyaw[i]!, s = Math.sin(psi), c = Math.cos(psi);
       const e = b.ae[i]!, n = b.an[i]!;
       // The car's horizontal force along its forward (x) and right (y) axes.
-      const fx = e * s + n * c, fy = e * c - n * s, fc = Math.hypot(fx, fy);
+      const fx = e * s + n * c, fy = e * c - n * s, fc = hypot(fx, fy);
       let px = fx, py = fy; // what the phone feels: the car's force while it grips
       if (!slide && fc > hold) slide = 1;
       if (slide) {
-        const v = Math.hypot(vx, vy);
+        const v = hypot(vx, vy);
         // Kinetic friction against the slip; from rest, along the car's force (the car drags it).
         if (v > 1e-6) { px = (-drag * vx) / v; py = (-drag * vy) / v; } else { px = (drag * fx) / fc; py = (drag * fy) / fc; }
         const nvx = vx + (px - fx) * dt, nvy = vy + (py - fy) * dt;
@@ -53,7 +54,7 @@ export class LoosePhone {
         } else {
           vx = nvx; vy = nvy;
           x += vx * dt; y += vy * dt;
-          const r = Math.hypot(x, y);
+          const r = hypot(x, y);
           if (r > play) {
             const nx = x / r, ny = y / r, vn = vx * nx + vy * ny;
             x = nx * play; y = ny * play;
@@ -69,7 +70,7 @@ export class LoosePhone {
               px += (fn - pn) * nx; py += (fn - pn) * ny;
             }
           }
-          if (Math.hypot(vx, vy) < 0.005 && fc <= hold) { vx = vy = 0; px = fx; py = fy; slide = 0; }
+          if (hypot(vx, vy) < 0.005 && fc <= hold) { vx = vy = 0; px = fx; py = fy; slide = 0; }
         }
       }
       b.ae[i] = px * s + py * c;

@@ -4,6 +4,7 @@
  * urban density law), a road grid, a soft-soil basin and a stadium. Deterministic: no randomness.
  */
 import { LocalFrame } from '../../core/frame.js';
+import { hypot } from '../../core/geo.js';
 
 export interface GridCityOptions {
   name?: string;
@@ -45,7 +46,7 @@ export function buildGridCity(options: GridCityOptions = {}): { type: 'FeatureCo
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       const x0 = -half + i * cell, y0 = -half + j * cell;
-      const r = Math.hypot(x0 + cell / 2, y0 + cell / 2) / 1000;
+      const r = hypot(x0 + cell / 2, y0 + cell / 2) / 1000;
       const density = Math.round(o.centralDensity * Math.exp(-r / o.scaleKm));
       features.push({ type: 'Feature', properties: { role: 'population', density_per_km2: Math.max(1, density) }, geometry: { type: 'Polygon', coordinates: rect(x0, y0, x0 + cell, y0 + cell) } });
     }
