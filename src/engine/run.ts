@@ -49,8 +49,9 @@ export interface RunOptions {
   beforeServer?: (state: SimulationState) => (() => void) | void;
   /**
    * `event` (default): a fidelity whose stages say when they next have work (trigger) steps each
-   * phone only at its events; `every-tick` steps every phone at every tick (a check on the former:
-   * the same triggers, only GNSS noise draws differ).
+   * phone only at its events, and settles ahead of time the quakes a phone is sure not to trigger
+   * on; `every-tick` steps every phone at every tick and draws each quake at the tick its shaking
+   * becomes known (a check on the former: the same triggers and truth, only GNSS noise draws differ).
    */
   stepping?: 'event' | 'every-tick';
   /**

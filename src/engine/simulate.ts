@@ -149,6 +149,7 @@ function runDevicesByEvent(frame: TickFrame, stages: DeviceStage[], rt: Runtimes
 export function simulateChunk(rt: Runtimes, task: ChunkTask): ChunkResult {
   const started = performance.now();
   const frame = TickFrame.of(rt);
+  frame.everyTick = task.everyTick === true;
   const stages = deviceStages(rt.state.scenario.config.fidelity, rt);
   const steps = !task.everyTick && stages.every((s) => s.next) ? runDevicesByEvent(frame, stages, rt, task) : runDevices(frame, stages, rt, task);
   return { messages: frame.messages.finish(), samples: frame.samples, truth: rt.truth.take(), monitoredTicks: frame.monitoredTicks, steps, windows: packWindows(frame.windows, frame.windowContexts, frame.windowDetectors), telemetry: frame.telemetry?.rows, busyMs: performance.now() - started };

@@ -95,6 +95,8 @@ export class TickFrame {
   readonly telemetry: TelemetryRecorder | undefined;
   /** Which detector each phone runs in a staged rollout (0 its own, 1 the candidate). */
   readonly model: Uint8Array | undefined;
+  /** Every phone is stepped at every tick (the check on event stepping): no stage settles anything ahead of its tick. */
+  everyTick = false;
   /** Current tick. */
   i = 0;
   t0 = 0;

@@ -123,6 +123,8 @@ export function triggerStage(rt: Runtimes): DeviceStage {
     return { every: Number(d.config.update_every ?? 1), growth: Number(d.config.update_growth ?? 0.1), maxDuration: Number(d.config.max_duration ?? 30), thresholdMs2: Math.max(thresholdG, 1e-6) * G };
   });
   const site: SiteShaking = { first: NaN, impact: NaN, pgaG: NaN };
+  // Settling a quake early (see `quiet`): what can change a phone before its shaking is known.
+  const clock = st.clock, joinsAt = rt.firmware.joinsAt, preTick = rt.hazards.some((h) => h.preTick), moving = rt.mobility.anyMoving;
   /** For the device just stepped (event stepping): when its trigger sends next, and when a quake's shaking becomes known. */
   let pendingMessage = Infinity, pendingShaking = Infinity;
 
@@ -180,6 +182,27 @@ export function triggerStage(rt: Runtimes): DeviceStage {
     aa[2 * d + A_SCALE] = scale; uu[d] = u; bins[d] = b;
   };
 
+  /**
+   * Whether device d, stepped now (the tick ending at f.t1), is sure not to trigger on the quake whose
+   * shaking becomes known at `known`: the phone stays where and as it is until the tick that learns
+   * it (no move, no context or monitoring change is due by then, with a tick to spare), and there it
+   * would not monitor, or its draw would miss. That tick's step would then only mark the quake drawn,
+   * so it is marked now, and a national run's quiet millions are not stepped at the origin. (A phone
+   * whose draw hits is left for that tick: its trigger must start there, after any background one.)
+   * Stepping every tick (the check on event stepping) draws every phone at that tick instead.
+   */
+  const quiet = (f: TickFrame, d: number, q: number, known: number, curve: ResponseCurve): boolean => {
+    const h = quakes[q]!.h;
+    if (f.everyTick || !h.siteShakingAhead || preTick || f.t0 < joinsAt[f.profile]!) return false;
+    const learnt = clock.timeOf(Math.floor(known / clock.tick + 1e-9) + 1) + clock.tick;
+    if (moving && !(rt.mobility.nextChange(d, f.t1) > learnt)) return false;
+    if (!(rt.contexts.nextChange(d, activity[d]!, f.t1) > learnt)) return false;
+    // The shaking is truth for scoring at every phone, monitoring or not (as the tick that learns it computes it).
+    h.siteShakingAhead(d, site);
+    if (!monitoring[d]) return true;
+    return stableUniform(quakes[q]!.key, d, 0) >= triggerProbability(curve, site.pgaG, spClass(site.impact - site.first));
+  };
+
   return {
     ...TRIGGER_DECLARATION,
     step(f) {
@@ -200,7 +223,12 @@ export function triggerStage(rt: Runtimes): DeviceStage {
       for (let q = 0; q < quakes.length; q++) {
         const { i, h, key, mag } = quakes[q]!;
         if (drawn[H * d + i]) continue;
-        if (!h.siteShaking!(d, t1, site)) { pendingShaking = Math.min(pendingShaking, site.first); continue; }
+        if (!h.siteShaking!(d, t1, site)) {
+          const known = site.first;
+          if (quiet(f, d, q, known, curve)) drawn[H * d + i] = 1;
+          else pendingShaking = Math.min(pendingShaking, known);
+          continue;
+        }
         drawn[H * d + i] = 1;
         if (!monitoring[d]) continue;
         const g = site.pgaG, sp = spClass(site.impact - site.first), gi = gridIndex(sp, pgaBin(g)), b = curve.bins[gi]!;

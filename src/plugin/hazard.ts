@@ -151,6 +151,14 @@ export interface HazardRuntime {
    * calls it. Hazards without it run in signal fidelity only.
    */
   siteShaking?(d: number, t: number, out: SiteShaking): boolean;
+  /**
+   * Trigger fidelity, optional: fills `out` with the shaking device d will get if it stays where it
+   * is now (what siteShaking gives once the shaking is known, for a phone that does not move before).
+   * The trigger stage asks it ahead of time only for phones whose position and context cannot change
+   * before then, to settle early those that will not trigger (a national run's millions of quiet
+   * phones then need no step at the origin). Truth, as siteShaking.
+   */
+  siteShakingAhead?(d: number, out: SiteShaking): void;
   /** Optional: acts on device d before mobility moves it in [t0, t1) (a crash stops its vehicle). */
   preTick?(d: number, t0: number, t1: number): void;
 }

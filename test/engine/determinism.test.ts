@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { loadScenario } from '../../src/scenario/load.js';
 import { runScenario } from '../../src/engine/run.js';
 import { buildSummary } from '../../src/cli/run.js';
-import { createRuntimes, createState } from '../../src/engine/setup.js';
+import { createRuntimes, createState, hazardPrefix } from '../../src/engine/setup.js';
 import { simulateChunk } from '../../src/engine/simulate.js';
 import { ROOT, smallScenario, tempDir, writeScenario } from '../helpers.js';
 import { builtinPlugins } from '../../src/plugins.js';
@@ -83,6 +83,31 @@ describe('determinism with moving phones', () => {
     expect(everyTick.figures.deviceSteps).toBe(n * ticks);
     expect(byEvent.figures.deviceSteps).toBeLessThan(0.6 * n * ticks);
     expect(Math.min(...byEvent.state.columns.i32('step.last'))).toBe(ticks - 1); // every phone's last tick is accounted for (stepped, or closed)
+  });
+
+  it('trigger fidelity: phones settled ahead of a quake they will not trigger on (no step at its origin) send what drawing them at the origin sends, and keep the same truth', async () => {
+    // The quake at 1 min: phones at rest whose context holds until then are settled at their first
+    // step; stepping every tick draws every phone at the tick the shaking becomes known instead.
+    const s = loadScenario(file, { plugins: builtinPlugins, overrides: ['fidelity=trigger', 'hazards.0.origin_time=60s', 'hazards.0.magnitude=5', 'population.eligibility=steady'] });
+    const [byEvent, everyTick] = [await runScenario(s, { plugins: builtinPlugins, threads: 0 }), await runScenario(s, { plugins: builtinPlugins, threads: 0, stepping: 'every-tick' })];
+    const sent = (r: typeof byEvent) => r.triggers.toArray().map(({ message: m }) => ({ key: `${m.device} ${m.kind} ${m.amplitude.toPrecision(9)}`, time: m.time }));
+    const a = sent(byEvent), b = sent(everyTick);
+    expect(a.length).toBeGreaterThan(100);
+    expect(a.map((m) => m.key)).toEqual(b.map((m) => m.key));
+    // To milliseconds, as above: background triggers' float32 exponential clock is run down in other steps.
+    expect(Math.max(...a.map((m, i) => Math.abs(m.time - b[i]!.time)))).toBeLessThan(5e-3);
+    // Shaking at every phone, monitoring or not, triggered or not: the scoring truth is the same.
+    const h = hazardPrefix(0), cols = (r: typeof byEvent) => ({
+      pga: Array.from(r.state.columns.f32(`${h}pga_g`)), pgv: Array.from(r.state.columns.f32(`${h}pgv_cms`)), mmi: Array.from(r.state.columns.f32(`${h}mmi`)),
+      rjb: Array.from(r.state.columns.f32(`${h}rjb_km`)), tp: Array.from(r.state.columns.f64(`${h}tp`)), ts: Array.from(r.state.columns.f64(`${h}ts`)),
+    });
+    expect(cols(byEvent)).toEqual(cols(everyTick));
+    const pga = byEvent.state.columns.f32(`${h}pga_g`);
+    expect(pga.filter((g) => g > 0).length).toBe(pga.length); // every phone's shaking was computed
+    // Most phones (those at rest) were settled ahead: no step at the origin, so at most one step in the quake's first minute.
+    const n = byEvent.state.columns.rows, last = byEvent.state.columns.i32('step.last');
+    expect(byEvent.figures.deviceSteps / n).toBeLessThan(0.5 * everyTick.figures.deviceSteps / n);
+    expect(last.length).toBe(n);
   });
 
   it('with a 0.1 s tick, gives identical outputs and integer budget counters on 1 and 2 threads and any chunking', async () => {

@@ -342,12 +342,14 @@ export class EarthquakeRuntime implements HazardRuntime {
   }
 
   siteShaking(d: number, t: number, out: SiteShaking): boolean {
-    if (this.state[d] === FieldState.Pending) {
-      if (t <= this.c.origin_time) { out.first = this.c.origin_time; return false; }
-      this.computeField(d, false);
-    }
-    out.first = this.tp[d]!; out.impact = this.ts[d]!; out.pgaG = this.pga[d]!;
+    if (t <= this.c.origin_time) { out.first = this.c.origin_time; return false; }
+    this.siteShakingAhead(d, out);
     return true;
+  }
+
+  siteShakingAhead(d: number, out: SiteShaking): void {
+    if (this.state[d] === FieldState.Pending) this.computeField(d, false);
+    out.first = this.tp[d]!; out.impact = this.ts[d]!; out.pgaG = this.pga[d]!;
   }
 
   render(d: number, b: Block): void {
