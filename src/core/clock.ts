@@ -219,6 +219,19 @@ export class SortedRuns {
     this.runs.push({ time: t, ref: r, at: 0 });
   }
 
+  /**
+   * Adds a run of `n` events already in time order (ties in insertion order), kept as given (no
+   * copy, no sort): the network's epochs come merged by arrival from the workers' own orders.
+   */
+  pushSorted(time: Float64Array, ref: Float64Array, n: number): void {
+    if (n === 0) return;
+    for (let k = 0; k < n; k++) {
+      if (!Number.isFinite(time[k]!)) throw new Error(`event time must be finite (got ${time[k]})`);
+      if (k > 0 && time[k]! < time[k - 1]!) throw new Error('pushSorted: a run out of time order');
+    }
+    this.runs.push({ time: time.length === n ? time : time.subarray(0, n), ref: ref.length === n ? ref : ref.subarray(0, n), at: 0 });
+  }
+
   /** The open run whose next event comes first (ties: the earlier run); -1 when empty. */
   private first(): number {
     let best = -1, bt = Infinity;

@@ -6,7 +6,7 @@ import { simulateChunk, type ChunkResult, type ChunkTask } from './simulate.js';
 import { loadWorld, type World } from '../world/load.js';
 import { Link } from '../network/link.js';
 import { Outages } from '../network/outage.js';
-import { blockBuffers, deliverBlock } from './message-block.js';
+import { arrivalOrder, blockBuffers, deliverBlock } from './message-block.js';
 
 // Load the run's plug-ins and its world while the main thread places the devices.
 const data = workerData as { pluginModule: string; worldFile: string };
@@ -33,6 +33,8 @@ export default async function simulate(task: ChunkTask & { init: WorkerInit }): 
     const s = rt.state.scenario;
     uplink ??= new Link(s.config.network.uplink, s.config.seed, 'uplink', { table: s.latencyTables.uplink, outages: new Outages({ list: task.init.uplink.outages }), shared: task.init.uplink.state });
     r.uplink = deliverBlock(r.messages, uplink);
+    // Sorted here by arrival, so the main thread (the run's critical path) only merges the chunks' orders.
+    r.messages.byArrival = arrivalOrder(r.messages);
   }
   // Messages (a million heartbeats in a national run's first epoch) and windows for the models go
   // back to the main thread moved, not copied: the chunk made them fresh and keeps none.

@@ -39,6 +39,8 @@ export interface MessageBlock {
   otherChannel?: Record<number, string>;
   /** When each message reaches the server (NaN: lost), when the worker that simulated its phone already delivered it on the uplink. */
   arrival?: Float64Array;
+  /** With `arrival`: the rows that arrived, by arrival (ties in row order), as that worker sorted them (see arrivalOrder). */
+  byArrival?: Int32Array;
 }
 
 const REQUIRED = ['time', 'deviceTime', 'onsetDeviceTime', 'amplitude', 'ratio', 'x', 'y'] as const;
@@ -106,7 +108,7 @@ function copyRow(a: MessageBlock, i: number, b: MessageBlock, j: number, arrival
 /** The buffers of a block's columns (to move the block to another thread instead of copying it). */
 export function blockBuffers(b: MessageBlock): ArrayBuffer[] {
   const out = new Set<ArrayBuffer>();
-  for (const k of [...FIXED, ...OPTIONAL, 'arrival'] as const) {
+  for (const k of [...FIXED, ...OPTIONAL, 'arrival', 'byArrival'] as const) {
     const c = (b as unknown as Record<string, ArrayBufferView | null | undefined>)[k];
     if (c && c.buffer instanceof ArrayBuffer) out.add(c.buffer);
   }
@@ -274,6 +276,150 @@ export function mergeSorted(blocks: readonly MessageBlock[]): MessageBlock {
   if (blocks.some((b) => b.arrival)) gather((out.arrival = new Float64Array(count)), (b) => b.arrival, NaN);
   if (blocks.some((b) => b.otherChannel)) for (let j = 0; j < count; j++) { const b = blocks[fromBlock[j]!]!; if (b.channel[fromRow[j]!] === 255) (out.otherChannel ??= {})[j] = b.otherChannel![fromRow[j]!]!; }
   return out;
+}
+
+/**
+ * The rows of a delivered block (its `arrival` column) that reached the server, by arrival time, ties
+ * in row order: a worker sorts its own chunk's so the main thread only merges them (arrivalMerge).
+ */
+export function arrivalOrder(b: MessageBlock): Int32Array {
+  const arrival = b.arrival!;
+  let n = 0;
+  for (let i = 0; i < b.count; i++) if (arrival[i] === arrival[i]) n++;
+  const rows = new Int32Array(n);
+  for (let i = 0, k = 0; i < b.count; i++) if (arrival[i] === arrival[i]) rows[k++] = i;
+  if (n < RADIX_FROM) return rows.sort((p, q) => arrival[p]! - arrival[q]! || p - q);
+  return stableByTime(arrival, rows);
+}
+
+/** What arrivalMerge makes of an epoch's delivered blocks. */
+export interface ArrivalMerge {
+  /** The blocks one after another (block c's row i is row offsets[c] + i). */
+  block: MessageBlock;
+  offsets: Int32Array;
+  /** The messages that reached the server (rows of `block`) and when, in the network queue's order. */
+  rows: Int32Array;
+  arrival: Float64Array;
+  /** Triggers and updates (rows of `block`, lost ones included), in sending order, for the log. */
+  sent: Int32Array;
+}
+
+/**
+ * A binary heap of block indices keyed by each block's next value (k-way merges over an epoch's
+ * chunks, a million messages at a time): keys compare as numbers, `tie` decides between equal keys.
+ */
+class BlockHeap {
+  private readonly heap: Int32Array;
+  readonly key: Float64Array;
+  size = 0;
+
+  constructor(k: number, private readonly tie: (p: number, q: number) => boolean) {
+    this.heap = new Int32Array(k);
+    this.key = new Float64Array(k);
+  }
+
+  private less(p: number, q: number): boolean {
+    const a = this.key[p]!, b = this.key[q]!;
+    return a < b || (a === b && this.tie(p, q));
+  }
+
+  /** Adds block q (its key set). */
+  add(q: number): void {
+    this.heap[this.size++] = q;
+  }
+
+  /** Orders what was added. */
+  build(): void {
+    for (let i = (this.size >> 1) - 1; i >= 0; i--) this.down(i);
+  }
+
+  top(): number {
+    return this.heap[0]!;
+  }
+
+  /** After the top block advanced (its key set anew): it moves down, or leaves when it has nothing more. */
+  advanced(more: boolean): void {
+    if (!more) this.heap[0] = this.heap[--this.size]!;
+    if (this.size) this.down(0);
+  }
+
+  private down(at: number): void {
+    const heap = this.heap, n = this.size;
+    for (let i = at; ;) {
+      const l = 2 * i + 1, r = l + 1;
+      let m = i;
+      if (l < n && this.less(heap[l]!, heap[m]!)) m = l;
+      if (r < n && this.less(heap[r]!, heap[m]!)) m = r;
+      if (m === i) return;
+      const t = heap[i]!; heap[i] = heap[m]!; heap[m] = t;
+      i = m;
+    }
+  }
+}
+
+/**
+ * An epoch's blocks, each in sending order and delivered by the worker that made it (with its
+ * arrival order), as the network queue and the log need them without a merged copy in sending order
+ * first: the delivered messages in (arrival, time, device, kind, block, row) order — exactly what a
+ * stable sort by arrival of mergeSorted(blocks) gives — and the triggers and updates in sending order.
+ * `pause` is awaited every few thousand messages (the main thread lets the workers' next tasks start).
+ */
+export async function arrivalMerge(blocks: readonly MessageBlock[], pause?: () => Promise<void>): Promise<ArrivalMerge> {
+  const k = blocks.length, offsets = new Int32Array(k + 1);
+  for (let c = 0; c < k; c++) offsets[c + 1] = offsets[c]! + blocks[c]!.count;
+  const count = offsets[k]!, out = allocate(count);
+  for (let c = 0; c < k; c++) {
+    const b = blocks[c]!, at = offsets[c]!;
+    for (const key of FIXED) (out[key] as Float64Array).set((b[key] as Float64Array).subarray(0, b.count), at);
+    for (const key of OPTIONAL) if (b[key]) (out[key] ??= new Float64Array(count).fill(NaN)).set(b[key]!.subarray(0, b.count), at);
+    if (b.otherChannel) for (const [i, name] of Object.entries(b.otherChannel)) (out.otherChannel ??= {})[at + Number(i)] = name;
+  }
+  for (let c = 0; c < k; c++) if (blocks[c]!.count && !blocks[c]!.byArrival) throw new Error('arrivalMerge: a block was not delivered by its worker');
+  const arrivalOut = (out.arrival = new Float64Array(count));
+  for (let c = 0; c < k; c++) if (blocks[c]!.count) arrivalOut.set(blocks[c]!.arrival!.subarray(0, blocks[c]!.count), offsets[c]!);
+  // Delivered messages: the blocks' arrival orders merged; equal arrivals in sending order, then block order.
+  let delivered = 0;
+  for (const b of blocks) delivered += b.byArrival?.length ?? 0;
+  const rows = new Int32Array(delivered), arrival = new Float64Array(delivered), head = new Int32Array(k);
+  const byArrival = new BlockHeap(k, (p, q) => {
+    const i = blocks[p]!.byArrival![head[p]!]!, j = blocks[q]!.byArrival![head[q]!]!;
+    return before(blocks[p]!, i, blocks[q]!, j) || (!before(blocks[q]!, j, blocks[p]!, i) && p < q);
+  });
+  for (let c = 0; c < k; c++) { const b = blocks[c]!; if (b.byArrival?.length) { byArrival.key[c] = b.arrival![b.byArrival[0]!]!; byArrival.add(c); } }
+  byArrival.build();
+  for (let n = 0; byArrival.size; n++) {
+    if (pause && (n & 4095) === 4095) await pause();
+    const c = byArrival.top(), b = blocks[c]!, order = b.byArrival!, h = head[c]!;
+    rows[n] = offsets[c]! + order[h]!;
+    arrival[n] = byArrival.key[c]!;
+    const more = (head[c] = h + 1) < order.length;
+    if (more) byArrival.key[c] = b.arrival![order[h + 1]!]!;
+    byArrival.advanced(more);
+  }
+  // Triggers and updates in sending order: each block's own (already in that order) merged as mergeSorted would.
+  let sentCount = 0;
+  for (let j = 0; j < count; j++) if (out.kind[j] !== 2) sentCount++;
+  const sent = new Int32Array(sentCount), next = new Int32Array(k);
+  /** Moves block c's cursor to its next trigger or update and keys it by its time; false when none is left. */
+  const seek = (c: number, from: number): boolean => {
+    const b = blocks[c]!;
+    let i = from;
+    while (i < b.count && b.kind[i] === 2) i++;
+    next[c] = i;
+    if (i >= b.count) return false;
+    bySending.key[c] = b.time[i]!;
+    return true;
+  };
+  const bySending = new BlockHeap(k, (p, q) => before(blocks[p]!, next[p]!, blocks[q]!, next[q]!) || (!before(blocks[q]!, next[q]!, blocks[p]!, next[p]!) && p < q));
+  for (let c = 0; c < k; c++) if (seek(c, 0)) bySending.add(c);
+  bySending.build();
+  for (let n = 0; bySending.size; n++) {
+    if (pause && (n & 4095) === 4095) await pause();
+    const c = bySending.top();
+    sent[n] = offsets[c]! + next[c]!;
+    bySending.advanced(seek(c, next[c]! + 1));
+  }
+  return { block: out, offsets, rows, arrival, sent };
 }
 
 /** Rows per segment of a growing log (a log grows by whole segments: no copying, little slack). */

@@ -11,7 +11,7 @@ import { Piscina } from 'piscina';
 import { compiledModule, compiledUrl } from '../core/paths.js';
 import { SortedRuns } from '../core/clock.js';
 import { ReceiptLog } from './receipt-log.js';
-import { TriggerLog, compareMessages, mergeSorted, messageAt, packMessages, type MessageBlock } from './message-block.js';
+import { TriggerLog, arrivalMerge, compareMessages, mergeSorted, messageAt, packMessages, type MessageBlock } from './message-block.js';
 import type { ResolvedScenario } from '../scenario/load.js';
 import { serversOf } from '../scenario/schema.js';
 import { segmentDistance } from '../core/geo.js';
@@ -440,21 +440,38 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
       }
       inferenceMs += performance.now() - ti;
       if (modelMessages.length) blocks.push(packMessages(modelMessages.sort(compareMessages)));
-      // The epoch's messages in (time, device, kind) order (each block is sorted already), onto the network.
-      const epoch = mergeSorted(blocks), epochId = e;
-      const restore = options.beforeServer?.(state);
-      let pending = 0;
-      const runTime = new Float64Array(epoch.count), runRef = new Float64Array(epoch.count);
-      for (let i = 0; i < epoch.count; i++) {
-        if ((i & 4095) === 4095 && pool) await breathe();
-        const d = epoch.device[i]!, kind = epoch.kind[i]!;
-        if (kind === 0) { counts.triggers++; triggered[d] = 1; } else if (kind === 1) counts.updates++; else counts.heartbeats++;
-        const pre = epoch.arrival?.[i];
-        const arrival = epoch.arrival ? (Number.isNaN(pre) ? undefined : pre) : uplink.deliver(d, epoch.time[i]!, epoch.x[i]!, epoch.y[i]!);
-        if (arrival !== undefined) { runTime[pending] = arrival; runRef[pending] = epochId * 2 ** 32 + i; pending++; }
-        if (kind !== 2) sentTriggers.push(epoch, i, arrival ?? NaN);
+      const epochId = e;
+      let epoch: MessageBlock, pending = 0, restore: (() => void) | void;
+      if (uplinkState) {
+        // Workers delivered their phones' messages and sorted them by arrival: merged here into the
+        // network queue's order and the log's sending order, without a merged copy by sending time first.
+        const merged = await arrivalMerge(blocks, pool ? breathe : undefined);
+        epoch = merged.block;
+        restore = options.beforeServer?.(state);
+        for (let i = 0; i < epoch.count; i++) {
+          const kind = epoch.kind[i]!;
+          if (kind === 0) { counts.triggers++; triggered[epoch.device[i]!] = 1; } else if (kind === 1) counts.updates++; else counts.heartbeats++;
+        }
+        for (let k = 0; k < merged.sent.length; k++) sentTriggers.push(epoch, merged.sent[k]!, epoch.arrival![merged.sent[k]!]!);
+        pending = merged.rows.length;
+        const runRef = new Float64Array(pending);
+        for (let k = 0; k < pending; k++) runRef[k] = epochId * 2 ** 32 + merged.rows[k]!;
+        queue.pushSorted(merged.arrival, runRef, pending);
+      } else {
+        // The epoch's messages in (time, device, kind) order (each block is sorted already), onto the network.
+        epoch = mergeSorted(blocks);
+        restore = options.beforeServer?.(state);
+        const runTime = new Float64Array(epoch.count), runRef = new Float64Array(epoch.count);
+        for (let i = 0; i < epoch.count; i++) {
+          if ((i & 4095) === 4095 && pool) await breathe();
+          const d = epoch.device[i]!, kind = epoch.kind[i]!;
+          if (kind === 0) { counts.triggers++; triggered[d] = 1; } else if (kind === 1) counts.updates++; else counts.heartbeats++;
+          const arrival = uplink.deliver(d, epoch.time[i]!, epoch.x[i]!, epoch.y[i]!);
+          if (arrival !== undefined) { runTime[pending] = arrival; runRef[pending] = epochId * 2 ** 32 + i; pending++; }
+          if (kind !== 2) sentTriggers.push(epoch, i, arrival ?? NaN);
+        }
+        queue.push(runTime, runRef, pending);
       }
-      queue.push(runTime, runRef, pending);
       if (pending) inFlightBlocks.set(epochId, { block: epoch, pending });
       await advanceServer(state.clock.timeOf(tickTo));
       restore?.();

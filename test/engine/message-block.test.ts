@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MessageBuilder, TriggerLog, compareMessages, mergeSorted, messageAt, messageOrder, packMessages } from '../../src/engine/message-block.js';
+import { MessageBuilder, TriggerLog, arrivalMerge, arrivalOrder, compareMessages, mergeSorted, messageAt, messageOrder, packMessages } from '../../src/engine/message-block.js';
 import type { TriggerMessage } from '../../src/plugin/index.js';
 import { FastRandom } from '../../src/core/random.js';
 
@@ -70,6 +70,31 @@ describe('messages as columns', () => {
     expect(log.channelAt(262_144 + 2 * 3000 - 262_144 % 3000 + 11)).toBe('my-plugin-channel'); // a plug-in channel in the second segment
     expect(c.otherChannel![262_144 + 2 * 3000 - 262_144 % 3000 + 11]).toBe('my-plugin-channel');
     expect(log.channelAt(1)).toBeUndefined();
+  });
+});
+
+describe('arrivalMerge', () => {
+  it('gives the network queue the order a stable sort by arrival of the sending-order merge gives, and the log its triggers in sending order', async () => {
+    // Chunks each sorted by sending order, with arrivals on a coarse grid (ties across chunks are common) and some lost.
+    const r = FastRandom.of(3, 'arrival-merge-test');
+    const chunks = [messages(5000, 11), messages(0, 12), messages(4500, 13), messages(1, 14), messages(300, 15)].map((c) => packMessages([...c].sort(compareMessages)));
+    for (const b of chunks) {
+      b.arrival = new Float64Array(b.count);
+      for (let i = 0; i < b.count; i++) b.arrival[i] = r.uniform() < 0.1 ? NaN : b.time[i]! + Math.floor(r.uniform() * 6) / 4;
+      b.byArrival = arrivalOrder(b);
+    }
+    const got = await arrivalMerge(chunks, async () => undefined);
+    // The reference: the sending-order merge (itself tested against one stable sort above), then Array.prototype.sort
+    // (stable) of its delivered rows by arrival.
+    const ref = mergeSorted(chunks);
+    const want = Array.from({ length: ref.count }, (_, i) => i).filter((i) => !Number.isNaN(ref.arrival![i]!)).sort((p, q) => ref.arrival![p]! - ref.arrival![q]!);
+    expect(got.rows.length).toBe(want.length);
+    expect(Array.from(got.rows, (j) => messageAt(got.block, j))).toEqual(want.map((i) => messageAt(ref, i)));
+    expect(Array.from(got.arrival)).toEqual(want.map((i) => ref.arrival![i]!));
+    const sentWant = Array.from({ length: ref.count }, (_, i) => i).filter((i) => ref.kind[i] !== 2);
+    expect(Array.from(got.sent, (j) => messageAt(got.block, j))).toEqual(sentWant.map((i) => messageAt(ref, i)));
+    expect(Array.from(got.sent, (j) => got.block.arrival![j])).toEqual(sentWant.map((i) => ref.arrival![i]));
+    expect(got.block.count).toBe(ref.count);
   });
 });
 
