@@ -171,8 +171,13 @@ export class RefQueue {
 export function timeOrder(time: Float64Array, n: number): Int32Array {
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  if (n < 4096) return order.sort((p, q) => time[p]! - time[q]! || p - q);
+  if (n < 4096) return sortByTime(time, order);
   return stableByTime(time, order);
+}
+
+/** Rows by time then row, by comparison (apart from timeOrder, whose long runs never call it: see message-block.ts sortByMessage). */
+function sortByTime(time: Float64Array, order: Int32Array): Int32Array {
+  return order.sort((p, q) => time[p]! - time[q]! || p - q);
 }
 
 /**
@@ -217,6 +222,7 @@ export class SortedRuns {
     const order = timeOrder(time, n), t = new Float64Array(n), r = new Float64Array(n);
     for (let k = 0; k < n; k++) { const i = order[k]!; if (!Number.isFinite(time[i]!)) throw new Error(`event time must be finite (got ${time[i]})`); t[k] = time[i]!; r[k] = ref[i]!; }
     this.runs.push({ time: t, ref: r, at: 0 });
+    this.best = -1;
   }
 
   /**
@@ -230,13 +236,32 @@ export class SortedRuns {
       if (k > 0 && time[k]! < time[k - 1]!) throw new Error('pushSorted: a run out of time order');
     }
     this.runs.push({ time: time.length === n ? time : time.subarray(0, n), ref: ref.length === n ? ref : ref.subarray(0, n), at: 0 });
+    this.best = -1;
+  }
+
+  /**
+   * The open run whose next event comes first (ties: the earlier run), and the earliest next event of
+   * the others (the bound): the best run stays best while its events come before the bound, so most
+   * pops compare one time instead of every run's (an epoch's run is mostly popped through before the
+   * next one's, while late messages keep a dozen older runs open).
+   */
+  private best = -1;
+  private boundTime = Infinity;
+  private boundRun = -1;
+
+  private find(): void {
+    let best = -1, bt = Infinity, second = -1, st = Infinity;
+    for (let k = 0; k < this.runs.length; k++) {
+      const r = this.runs[k]!, t = r.time[r.at]!;
+      if (t < bt) { second = best; st = bt; best = k; bt = t; } else if (t < st) { second = k; st = t; }
+    }
+    this.best = best; this.boundTime = st; this.boundRun = second;
   }
 
   /** The open run whose next event comes first (ties: the earlier run); -1 when empty. */
   private first(): number {
-    let best = -1, bt = Infinity;
-    for (let k = 0; k < this.runs.length; k++) { const r = this.runs[k]!, t = r.time[r.at]!; if (t < bt) { bt = t; best = k; } }
-    return best;
+    if (this.best < 0) this.find();
+    return this.best;
   }
 
   get size(): number {
@@ -251,10 +276,19 @@ export class SortedRuns {
     return k < 0 ? Infinity : this.runs[k]!.time[this.runs[k]!.at]!;
   }
 
+  /** Reference of the earliest event (NaN when empty), left in place. */
+  peekRef(): number {
+    const k = this.first();
+    return k < 0 ? NaN : this.runs[k]!.ref[this.runs[k]!.at]!;
+  }
+
   /** Removes the earliest event and returns its reference. */
   pop(): number {
     const k = this.first(), r = this.runs[k]!, ref = r.ref[r.at++]!;
-    if (r.at === r.time.length) this.runs.splice(k, 1);
+    if (r.at === r.time.length) { this.runs.splice(k, 1); this.best = -1; } else {
+      const t = r.time[r.at]!;
+      if (t > this.boundTime || (t === this.boundTime && this.boundRun < k)) this.best = -1;
+    }
     return ref;
   }
 }

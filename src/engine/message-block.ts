@@ -183,7 +183,7 @@ const RADIX_FROM = 4096;
 export function messageOrder(b: Pick<MessageBlock, 'time' | 'device' | 'kind'>, n: number): Int32Array {
   let order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  if (n < RADIX_FROM) return order.sort((p, q) => b.time[p]! - b.time[q]! || b.device[p]! - b.device[q]! || b.kind[p]! - b.kind[q]! || p - q);
+  if (n < RADIX_FROM) return sortByMessage(b, order);
   // A chunk steps its phones one after another, each in time order: its rows are then already in
   // (device, time, kind) order, and one stable pass by time gives (time, device, kind). Checked, not assumed.
   let deviceMajor = true;
@@ -207,6 +207,20 @@ export function messageOrder(b: Pick<MessageBlock, 'time' | 'device' | 'kind'>, 
   for (let i = 0; i < n; i++) { const d = b.device[i]!; if (d < d0) d0 = d; if (d > d1) d1 = d; }
   pass(d1 - d0 + 1, (r) => b.device[r]! - d0);
   return stableByTime(b.time, order);
+}
+
+/**
+ * `order` by comparison on (time, device, kind, row), for short blocks. Its own function: as a
+ * closure inside messageOrder, whose long blocks never run it, it left that function's optimised
+ * code without feedback and deoptimised it again at every short block (a hundred recompilations a run).
+ */
+function sortByMessage(b: Pick<MessageBlock, 'time' | 'device' | 'kind'>, order: Int32Array): Int32Array {
+  return order.sort((p, q) => b.time[p]! - b.time[q]! || b.device[p]! - b.device[q]! || b.kind[p]! - b.kind[q]! || p - q);
+}
+
+/** Rows by arrival then row, by comparison (short blocks; see sortByMessage for why apart). */
+function sortByArrival(arrival: Float64Array, rows: Int32Array): Int32Array {
+  return rows.sort((p, q) => arrival[p]! - arrival[q]! || p - q);
 }
 
 /** Message i of a block as an object (the fields it was packed from). */
@@ -288,8 +302,15 @@ export function arrivalOrder(b: MessageBlock): Int32Array {
   for (let i = 0; i < b.count; i++) if (arrival[i] === arrival[i]) n++;
   const rows = new Int32Array(n);
   for (let i = 0, k = 0; i < b.count; i++) if (arrival[i] === arrival[i]) rows[k++] = i;
-  if (n < RADIX_FROM) return rows.sort((p, q) => arrival[p]! - arrival[q]! || p - q);
+  if (n < RADIX_FROM) return sortByArrival(arrival, rows);
   return stableByTime(arrival, rows);
+}
+
+/** The first row at or after `from` of block b that is a trigger or an update (b.count when none). */
+function nextTrigger(b: MessageBlock, from: number): number {
+  let i = from;
+  while (i < b.count && b.kind[i] === 2) i++;
+  return i;
 }
 
 /** What arrivalMerge makes of an epoch's delivered blocks. */
@@ -400,24 +421,21 @@ export async function arrivalMerge(blocks: readonly MessageBlock[], pause?: () =
   let sentCount = 0;
   for (let j = 0; j < count; j++) if (out.kind[j] !== 2) sentCount++;
   const sent = new Int32Array(sentCount), next = new Int32Array(k);
-  /** Moves block c's cursor to its next trigger or update and keys it by its time; false when none is left. */
-  const seek = (c: number, from: number): boolean => {
-    const b = blocks[c]!;
-    let i = from;
-    while (i < b.count && b.kind[i] === 2) i++;
-    next[c] = i;
-    if (i >= b.count) return false;
-    bySending.key[c] = b.time[i]!;
-    return true;
-  };
   const bySending = new BlockHeap(k, (p, q) => before(blocks[p]!, next[p]!, blocks[q]!, next[q]!) || (!before(blocks[q]!, next[q]!, blocks[p]!, next[p]!) && p < q));
-  for (let c = 0; c < k; c++) if (seek(c, 0)) bySending.add(c);
+  for (let c = 0; c < k; c++) {
+    const i = nextTrigger(blocks[c]!, 0);
+    next[c] = i;
+    if (i < blocks[c]!.count) { bySending.key[c] = blocks[c]!.time[i]!; bySending.add(c); }
+  }
   bySending.build();
   for (let n = 0; bySending.size; n++) {
     if (pause && (n & 4095) === 4095) await pause();
-    const c = bySending.top();
+    const c = bySending.top(), b = blocks[c]!;
     sent[n] = offsets[c]! + next[c]!;
-    bySending.advanced(seek(c, next[c]! + 1));
+    const i = nextTrigger(b, next[c]! + 1);
+    next[c] = i;
+    if (i < b.count) bySending.key[c] = b.time[i]!;
+    bySending.advanced(i < b.count);
   }
   return { block: out, offsets, rows, arrival, sent };
 }

@@ -306,10 +306,14 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
     await new Promise<void>((resolve) => setImmediate(resolve));
     lastBreath = performance.now();
   };
+  /** Runs of heartbeats for servers that take them as columns (rows of one epoch's block, and arrivals). */
+  const heartbeatsBatched = heartbeatsDirect && servers.every((srv) => srv.heartbeats);
+  const hbRows = new Int32Array(4096), hbTimes = new Float64Array(4096);
   const advanceServer = async (until: number) => {
     let t0 = performance.now();
-    for (let k = 0; ; k++) {
-      if ((k & 1023) === 1023 && pool) {
+    for (let k = 0, breathAt = 1023; ; k++) {
+      if (k >= breathAt && pool) {
+        breathAt = k + 1024;
         serverMs += performance.now() - t0;
         await breathe();
         t0 = performance.now();
@@ -323,6 +327,26 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
         if (--held!.pending === 0) { inFlightBlocks.delete(epoch); heldEpoch = -1; }
         const b = held!.block, d = b.device[j]!, x = b.x[j]!, y = b.y[j]!;
         directory.set(d, x, y);
+        if (b.kind[j] === 2 && heartbeatsBatched) {
+          // The heartbeats of this block that come next, before anything else and the next tick: one
+          // call per server for the run (as many calls of heartbeat, in order, without an object each).
+          let count = 0;
+          hbRows[count] = j; hbTimes[count++] = nextMsg;
+          const limit = Math.min(until, nextTick);
+          while (count < hbRows.length) {
+            const t = queue.peekTime();
+            if (!(t <= limit)) break;
+            const r = queue.peekRef(), ep = Math.floor(r / 2 ** 32), jj = r - ep * 2 ** 32;
+            if (ep !== heldEpoch || b.kind[jj] !== 2) break;
+            queue.pop();
+            if (--held!.pending === 0) { inFlightBlocks.delete(ep); heldEpoch = -1; }
+            directory.set(b.device[jj]!, b.x[jj]!, b.y[jj]!);
+            hbRows[count] = jj; hbTimes[count++] = t;
+          }
+          k += count - 1;
+          for (let s = 0; s < servers.length; s++) servers[s]!.heartbeats!(b, hbRows, hbTimes, count);
+          continue;
+        }
         if (b.kind[j] === 2 && heartbeatsDirect) {
           // Heartbeats straight from the columns to servers that take them so (no object each).
           for (let s = 0; s < servers.length; s++) servers[s]!.heartbeat!(d, x, y, b.monitoring[j]!, nextMsg);

@@ -66,6 +66,21 @@ export interface ConsensusServer {
    * object each; heartbeats never raise alerts.
    */
   heartbeat?(device: number, x: number, y: number, monitoring: number, now: number): void;
+  /**
+   * Optional, with `heartbeat`: a run of heartbeats that arrived one after another (no other message
+   * and no tick between them), given as columns: heartbeat k is row `rows[k]` of `columns` (device,
+   * reported x and y, monitoring) and arrived at `times[k]`, for k < count. The same as calling
+   * `heartbeat` for each in turn, without a call (and its boxed numbers) per heartbeat.
+   */
+  heartbeats?(columns: HeartbeatColumns, rows: Int32Array, times: Float64Array, count: number): void;
+}
+
+/** Heartbeats as the engine holds them (see ConsensusServer.heartbeats). */
+export interface HeartbeatColumns {
+  device: Int32Array;
+  x: Float64Array;
+  y: Float64Array;
+  monitoring: Uint8Array;
 }
 
 export interface ConsensusPlugin<C extends { type: string } = any> {

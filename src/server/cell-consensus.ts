@@ -9,7 +9,7 @@
 import * as z from 'zod';
 import { duration } from '../plugin/fields.js';
 import type { TriggerMessage } from '../plugin/index.js';
-import type { AlertRecord, ConsensusServer, ServerContext } from '../plugin/index.js';
+import type { AlertRecord, ConsensusServer, HeartbeatColumns, ServerContext } from '../plugin/index.js';
 import { ActivePhones, GridCells, HexCells, WindowCount, type CellIndex } from './cells.js';
 import { dbscan } from './dbscan.js';
 import { vs30At } from '../world/load.js';
@@ -58,9 +58,8 @@ export abstract class CellConsensusServer implements ConsensusServer {
   private readonly cellState = new Map<number, Cell>();
   private readonly events: QuakeEvent[] = [];
   private nextId = 0;
-  /** Each phone's latest reported position and peak amplitude. */
-  private readonly px: Float64Array;
-  private readonly py: Float64Array;
+  /** Each phone's latest reported position, x and y side by side (one memory fetch per heartbeat), and its peak amplitude. */
+  private readonly pxy: Float64Array;
   private readonly amp: Float64Array;
   /** Phones whose current trigger belongs to an event. */
   private readonly eventOf: Int32Array;
@@ -71,8 +70,7 @@ export abstract class CellConsensusServer implements ConsensusServer {
     const n = ctx.devices;
     this.active = new ActivePhones(this.cells, n, c.staleness);
     // The server starts knowing no phone: heartbeats and triggers tell it where phones are.
-    this.px = new Float64Array(n).fill(NaN);
-    this.py = new Float64Array(n).fill(NaN);
+    this.pxy = new Float64Array(2 * n).fill(NaN);
     this.amp = new Float64Array(n);
     this.eventOf = new Int32Array(n).fill(-1);
   }
@@ -136,8 +134,19 @@ export abstract class CellConsensusServer implements ConsensusServer {
   heartbeat(d: number, x: number, y: number, monitoring: number, now: number): void {
     this.active.expire(now);
     this.active.heartbeat(d, x, y, monitoring, now);
-    this.px[d] = x;
-    this.py[d] = y;
+    this.pxy[2 * d] = x;
+    this.pxy[2 * d + 1] = y;
+  }
+
+  heartbeats(c: HeartbeatColumns, rows: Int32Array, times: Float64Array, count: number): void {
+    const active = this.active, pxy = this.pxy;
+    for (let k = 0; k < count; k++) {
+      const j = rows[k]!, d = c.device[j]!, x = c.x[j]!, y = c.y[j]!, now = times[k]!;
+      active.expire(now);
+      active.heartbeat(d, x, y, c.monitoring[j]!, now);
+      pxy[2 * d] = x;
+      pxy[2 * d + 1] = y;
+    }
   }
 
   receive(m: TriggerMessage, now: number): AlertRecord[] {
@@ -148,8 +157,8 @@ export abstract class CellConsensusServer implements ConsensusServer {
     this.active.expire(now);
     if ((m.channel ?? 'shaking') !== 'shaking') return [];
     const d = m.device;
-    this.px[d] = m.x;
-    this.py[d] = m.y;
+    this.pxy[2 * d] = m.x;
+    this.pxy[2 * d + 1] = m.y;
     // An update of a trigger that joined an event stays with it; a phone's new trigger joins an event
     // only when it fits its travel times (the phone's false trigger minutes later is not the quake).
     let own: QuakeEvent | undefined;
@@ -195,7 +204,7 @@ export abstract class CellConsensusServer implements ConsensusServer {
     const members = fired.filter((_, i) => labels[i] === best);
     if (this.c.declare_spread_km > 0) {
       const xs: number[] = [], ys: number[] = [];
-      for (const c of members) for (const d of c.recent.latest.keys()) { xs.push(this.px[d]!); ys.push(this.py[d]!); }
+      for (const c of members) for (const d of c.recent.latest.keys()) { xs.push(this.pxy[2 * d]!); ys.push(this.pxy[2 * d + 1]!); }
       const med = (v: number[]) => { const s = [...v].sort((a, b) => a - b); return s[s.length >> 1]!; };
       const mx = med(xs), my = med(ys);
       const r = xs.map((x, i) => hypot(x - mx, ys[i]! - my)).sort((a, b) => a - b);
@@ -206,7 +215,7 @@ export abstract class CellConsensusServer implements ConsensusServer {
     fired.forEach((cell, i) => {
       if (labels[i] !== best) return;
       for (const [d, t] of [...cell.recent.latest]) {
-        ev.add(d, { x: this.px[d]!, y: this.py[d]!, t, amplitude: this.amp[d]! }, now);
+        ev.add(d, { x: this.pxy[2 * d]!, y: this.pxy[2 * d + 1]!, t, amplitude: this.amp[d]! }, now);
         this.eventOf[d] = ev.id;
         cell.recent.remove(d);
       }

@@ -90,9 +90,13 @@ export class HexCells implements CellIndex {
  * that heartbeat said it monitors and is at most `staleness` old.
  */
 export class ActivePhones {
-  private readonly hbTime: Float64Array;
-  private readonly hbCell: Float64Array;
-  private readonly counted: Uint8Array;
+  /**
+   * Per phone, side by side (one cache line per heartbeat: a national run's heartbeats come in no
+   * order of phones, and separate columns cost a memory fetch each): [2d] when its last heartbeat
+   * arrived (−∞ never), [2d + 1] its cell as `key` while it counts there, `−key − 1` while it does
+   * not (stale, or not monitoring), NaN never.
+   */
+  private readonly hb: Float64Array;
   private readonly active = new Map<number, number>();
   /**
    * When each heartbeat goes stale. The server hears heartbeats in arrival order, so these times
@@ -106,21 +110,19 @@ export class ActivePhones {
   private heap: RefQueue | undefined;
 
   constructor(private readonly cells: CellIndex, devices: number, private readonly staleness: number) {
-    this.hbTime = new Float64Array(devices).fill(-Infinity);
-    this.hbCell = new Float64Array(devices).fill(NaN);
-    this.counted = new Uint8Array(devices);
+    this.hb = new Float64Array(2 * devices);
+    for (let d = 0; d < devices; d++) { this.hb[2 * d] = -Infinity; this.hb[2 * d + 1] = NaN; }
   }
 
   heartbeat(d: number, x: number, y: number, monitoring: number, now: number): void {
-    const key = this.cells.key(x, y);
+    const key = this.cells.key(x, y), hb = this.hb, was = hb[2 * d + 1]!;
     // A phone that still monitors in the same cell keeps its count (most heartbeats).
-    if (!(this.counted[d] && monitoring && this.hbCell[d] === key)) {
-      if (this.counted[d]) this.bump(this.hbCell[d]!, -1);
+    if (!(was >= 0 && monitoring && was === key)) {
+      if (was >= 0) this.bump(was, -1);
       if (monitoring) this.bump(key, 1);
     }
-    this.hbTime[d] = now;
-    this.hbCell[d] = key;
-    this.counted[d] = monitoring ? 1 : 0;
+    hb[2 * d] = now;
+    hb[2 * d + 1] = monitoring ? key : -key - 1;
     this.push(now + this.staleness, d);
   }
 
@@ -158,9 +160,10 @@ export class ActivePhones {
         time = this.ring[this.head]!; d = this.ringDevice[this.head]!;
         this.head = (this.head + 1) & (this.ring.length - 1); this.size--;
       }
-      if (this.counted[d] && this.hbTime[d]! + this.staleness === time) {
-        this.bump(this.hbCell[d]!, -1);
-        this.counted[d] = 0;
+      const hb = this.hb, cell = hb[2 * d + 1]!;
+      if (cell >= 0 && hb[2 * d]! + this.staleness === time) {
+        this.bump(cell, -1);
+        hb[2 * d + 1] = -cell - 1;
       }
     }
   }

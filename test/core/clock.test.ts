@@ -76,4 +76,28 @@ describe('SortedRuns', () => {
     expect(runs.size).toBe(0);
     expect(got).toEqual(want);
   });
+
+  it('pops runs that overlap in time (late messages keep older runs open) in RefQueue\'s order, equal times across runs included', () => {
+    let s = 5;
+    const rand = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const runs = new SortedRuns(), heap = new RefQueue();
+    const got: number[] = [], want: number[] = [];
+    let ref = 0, ties = 0;
+    for (let epoch = 0; epoch < 12; epoch++) {
+      const n = 200 + Math.floor(rand() * 400), t = new Float64Array(n), r = new Float64Array(n);
+      // Each run spans 30 s on a quarter-second grid from its epoch's start: a dozen runs overlap, ties are everywhere.
+      for (let i = 0; i < n; i++) { t[i] = epoch * 2.5 + Math.floor(rand() * 120) / 4; r[i] = ref++; heap.push(t[i]!, r[i]!); }
+      if (epoch % 2) runs.push(t, r, n);
+      else {
+        const order = Array.from({ length: n }, (_, i) => i).sort((p, q) => t[p]! - t[q]! || p - q);
+        runs.pushSorted(Float64Array.from(order, (i) => t[i]!), Float64Array.from(order, (i) => r[i]!), n);
+      }
+      const until = epoch * 2.5 + 1.25;
+      let last = NaN;
+      while (heap.peekTime() <= until) { const tt = heap.peekTime(); if (tt === last) ties++; last = tt; want.push(heap.pop()); got.push(runs.pop()); }
+    }
+    while (heap.size) { want.push(heap.pop()); got.push(runs.pop()); }
+    expect(ties).toBeGreaterThan(100);
+    expect(got).toEqual(want);
+  });
 });
