@@ -1,4 +1,8 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --no-concurrent-recompilation
+// V8 compiles hot functions on its own background threads by default; on a machine whose cores the
+// run's threads already fill (2 cores: the main thread and two device workers) that costs more than
+// compiling in place: a national run took 1.2 core-seconds more and 0.3 s longer (bench trigger, 1 M
+// phones, five runs each). The flag must be given at start (V8 fixes it when an isolate is created).
 /** The `hazardsim` command line (yargs): run, validate, schema, world build, ... */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
