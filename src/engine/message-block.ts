@@ -128,15 +128,30 @@ export function packMessages(list: readonly TriggerMessage[]): MessageBlock {
  * (time, device, kind) order, ties in the order they were sent.
  */
 export class MessageBuilder {
-  private b = allocate(1024);
+  /**
+   * The last finished builder's storage, kept for the next builder of this thread: a chunk task's
+   * builder grew by doubling to its epoch's size, and every task doing so again in fresh memory cost
+   * a national run millions of page faults (ten gigabytes of growth at ten million phones).
+   */
+  private static spare: MessageBlock | undefined;
+  /** Its storage while it is filling (taken from the spare at its first message, given back by finish). */
+  private b: MessageBlock | null = null;
   count = 0;
 
   private room(): number {
-    if (this.count === this.b.count) {
-      const n = allocate(2 * this.b.count);
-      for (const k of FIXED) (n[k] as Float64Array).set(this.b[k] as Float64Array);
-      for (const k of OPTIONAL) n[k] = grownOptional(this.b[k], n.count);
-      n.otherChannel = this.b.otherChannel;
+    let b = this.b;
+    if (!b) {
+      b = this.b = MessageBuilder.spare ?? allocate(1024);
+      MessageBuilder.spare = undefined;
+      // Optional columns start absent, as in a fresh block (a column appears when some message sets it).
+      for (const k of OPTIONAL) b[k] = null;
+      b.otherChannel = undefined;
+    }
+    if (this.count === b.count) {
+      const n = allocate(2 * b.count);
+      for (const k of FIXED) (n[k] as Float64Array).set(b[k] as Float64Array);
+      for (const k of OPTIONAL) n[k] = grownOptional(b[k], n.count);
+      n.otherChannel = b.otherChannel;
       this.b = n;
     }
     return this.count++;
@@ -144,12 +159,12 @@ export class MessageBuilder {
 
   push(m: TriggerMessage): void {
     const i = this.room(); // first: it may replace the block with a larger one
-    writeMessage(this.b, i, m);
+    writeMessage(this.b!, i, m);
   }
 
   /** A heartbeat: "I am here (x, y) and monitoring (or not)", sent at `time` (`deviceTime` by the phone's clock). */
   heartbeat(device: number, time: number, deviceTime: number, x: number, y: number, monitoring: number): void {
-    const i = this.room(), b = this.b;
+    const i = this.room(), b = this.b!;
     b.device[i] = device; b.kind[i] = 2; b.monitoring[i] = monitoring; b.channel[i] = 0;
     b.time[i] = time; b.deviceTime[i] = deviceTime; b.onsetDeviceTime[i] = deviceTime;
     b.amplitude[i] = 0; b.ratio[i] = 0; b.x[i] = x; b.y[i] = y;
@@ -158,14 +173,20 @@ export class MessageBuilder {
 
   /** Everything sent so far, sorted; the builder starts empty again. */
   finish(): MessageBlock {
-    const b = this.b, n = this.count, order = messageOrder(b, n);
+    const b = this.b;
+    if (!b) return allocate(0);
+    const n = this.count, order = messageOrder(b, n);
     const out = allocate(n);
     // Column by column (a row at a time across a dozen columns was a tenth of a worker's time).
     for (const k of FIXED) { const src = b[k], dst = out[k]; for (let j = 0; j < n; j++) dst[j] = src[order[j]!]!; }
     for (const k of OPTIONAL) { const src = b[k]; if (src) { const dst = (out[k] = new Float64Array(n)); for (let j = 0; j < n; j++) dst[j] = src[order[j]!]!; } }
     if (b.otherChannel) for (let j = 0; j < n; j++) if (b.channel[order[j]!] === 255) (out.otherChannel ??= {})[j] = b.otherChannel[order[j]!]!;
-    this.b = allocate(1024);
+    // Its storage stays with this thread for the next builder (rows are overwritten, optional columns
+    // included: a message without a value writes NaN into a column that exists).
+    b.otherChannel = undefined;
+    this.b = null;
     this.count = 0;
+    MessageBuilder.spare = b;
     return out;
   }
 }
@@ -313,6 +334,24 @@ function nextTrigger(b: MessageBlock, from: number): number {
   return i;
 }
 
+/**
+ * A spare block (one whose messages were all delivered) with room for `count` rows, taken out of
+ * `spares` and made to hold `count` (its columns may be longer; optional ones start absent). An
+ * epoch's merge in fresh memory cost the main thread a page fault per 4 KB: a million of them, and
+ * seconds of system time, at ten million phones.
+ */
+function reuseBlock(spares: MessageBlock[], count: number): MessageBlock | undefined {
+  const i = spares.findIndex((b) => b.device.length >= count);
+  if (i < 0) return undefined;
+  const b = spares[i]!;
+  spares.splice(i, 1);
+  b.count = count;
+  for (const k of OPTIONAL) b[k] = null;
+  b.otherChannel = undefined;
+  b.byArrival = undefined;
+  return b;
+}
+
 /** What arrivalMerge makes of an epoch's delivered blocks. */
 export interface ArrivalMerge {
   /** The blocks one after another (block c's row i is row offsets[c] + i). */
@@ -385,10 +424,10 @@ class BlockHeap {
  * stable sort by arrival of mergeSorted(blocks) gives — and the triggers and updates in sending order.
  * `pause` is awaited every few thousand messages (the main thread lets the workers' next tasks start).
  */
-export async function arrivalMerge(blocks: readonly MessageBlock[], pause?: () => Promise<void>): Promise<ArrivalMerge> {
+export async function arrivalMerge(blocks: readonly MessageBlock[], pause?: () => Promise<void>, spares: MessageBlock[] = []): Promise<ArrivalMerge> {
   const k = blocks.length, offsets = new Int32Array(k + 1);
   for (let c = 0; c < k; c++) offsets[c + 1] = offsets[c]! + blocks[c]!.count;
-  const count = offsets[k]!, out = allocate(count);
+  const count = offsets[k]!, out = reuseBlock(spares, count) ?? allocate(count);
   for (let c = 0; c < k; c++) {
     const b = blocks[c]!, at = offsets[c]!;
     for (const key of FIXED) (out[key] as Float64Array).set((b[key] as Float64Array).subarray(0, b.count), at);
@@ -396,7 +435,7 @@ export async function arrivalMerge(blocks: readonly MessageBlock[], pause?: () =
     if (b.otherChannel) for (const [i, name] of Object.entries(b.otherChannel)) (out.otherChannel ??= {})[at + Number(i)] = name;
   }
   for (let c = 0; c < k; c++) if (blocks[c]!.count && !blocks[c]!.byArrival) throw new Error('arrivalMerge: a block was not delivered by its worker');
-  const arrivalOut = (out.arrival = new Float64Array(count));
+  const arrivalOut = (out.arrival = out.arrival && out.arrival.length >= count ? out.arrival : new Float64Array(count));
   for (let c = 0; c < k; c++) if (blocks[c]!.count) arrivalOut.set(blocks[c]!.arrival!.subarray(0, blocks[c]!.count), offsets[c]!);
   // Delivered messages: the blocks' arrival orders merged; equal arrivals in sending order, then block order.
   let delivered = 0;

@@ -49,6 +49,14 @@ describe('messages as columns', () => {
     const b = builder.finish();
     expect(Array.from({ length: b.count }, (_, i) => messageAt(b, i))).toEqual(objects.sort(compareMessages));
     expect(builder.finish().count).toBe(0); // it starts over
+    // A later builder of the thread reuses the storage: nothing of the earlier messages shows through
+    // (optional fields and plug-in channels included).
+    const next = new MessageBuilder(), few = messages(40, 9).filter((m) => m.kind !== 'heartbeat' && m.score === undefined && m.channel === undefined);
+    for (const m of few) next.push(m);
+    const c = next.finish();
+    expect(Array.from({ length: c.count }, (_, i) => messageAt(c, i))).toEqual([...few].sort(compareMessages));
+    expect(c.score).toBeNull();
+    expect(c.otherChannel).toBeUndefined();
   });
 
   it('log triggers across segments, with arrivals, and read back as columns and as objects', () => {
