@@ -334,24 +334,6 @@ function nextTrigger(b: MessageBlock, from: number): number {
   return i;
 }
 
-/**
- * A spare block (one whose messages were all delivered) with room for `count` rows, taken out of
- * `spares` and made to hold `count` (its columns may be longer; optional ones start absent). An
- * epoch's merge in fresh memory cost the main thread a page fault per 4 KB: a million of them, and
- * seconds of system time, at ten million phones.
- */
-function reuseBlock(spares: MessageBlock[], count: number): MessageBlock | undefined {
-  const i = spares.findIndex((b) => b.device.length >= count);
-  if (i < 0) return undefined;
-  const b = spares[i]!;
-  spares.splice(i, 1);
-  b.count = count;
-  for (const k of OPTIONAL) b[k] = null;
-  b.otherChannel = undefined;
-  b.byArrival = undefined;
-  return b;
-}
-
 /** What arrivalMerge makes of an epoch's delivered blocks. */
 export interface ArrivalMerge {
   /** The blocks one after another (block c's row i is row offsets[c] + i). */
@@ -424,10 +406,10 @@ class BlockHeap {
  * stable sort by arrival of mergeSorted(blocks) gives — and the triggers and updates in sending order.
  * `pause` is awaited every few thousand messages (the main thread lets the workers' next tasks start).
  */
-export async function arrivalMerge(blocks: readonly MessageBlock[], pause?: () => Promise<void>, spares: MessageBlock[] = []): Promise<ArrivalMerge> {
+export async function arrivalMerge(blocks: readonly MessageBlock[], pause?: () => Promise<void>): Promise<ArrivalMerge> {
   const k = blocks.length, offsets = new Int32Array(k + 1);
   for (let c = 0; c < k; c++) offsets[c + 1] = offsets[c]! + blocks[c]!.count;
-  const count = offsets[k]!, out = reuseBlock(spares, count) ?? allocate(count);
+  const count = offsets[k]!, out = allocate(count);
   for (let c = 0; c < k; c++) {
     const b = blocks[c]!, at = offsets[c]!;
     for (const key of FIXED) (out[key] as Float64Array).set((b[key] as Float64Array).subarray(0, b.count), at);
@@ -435,7 +417,7 @@ export async function arrivalMerge(blocks: readonly MessageBlock[], pause?: () =
     if (b.otherChannel) for (const [i, name] of Object.entries(b.otherChannel)) (out.otherChannel ??= {})[at + Number(i)] = name;
   }
   for (let c = 0; c < k; c++) if (blocks[c]!.count && !blocks[c]!.byArrival) throw new Error('arrivalMerge: a block was not delivered by its worker');
-  const arrivalOut = (out.arrival = out.arrival && out.arrival.length >= count ? out.arrival : new Float64Array(count));
+  const arrivalOut = (out.arrival = new Float64Array(count));
   for (let c = 0; c < k; c++) if (blocks[c]!.count) arrivalOut.set(blocks[c]!.arrival!.subarray(0, blocks[c]!.count), offsets[c]!);
   // Delivered messages: the blocks' arrival orders merged; equal arrivals in sending order, then block order.
   let delivered = 0;

@@ -291,17 +291,6 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
     }
   };
 
-  /**
-   * Epoch blocks whose messages were all delivered, kept (at most two) for the next epochs' merges to
-   * fill instead of fresh memory. Released only from the server loop: the block of the message being
-   * handled is read to the end of its turn, and the next merge comes after the loop.
-   */
-  const spareBlocks: MessageBlock[] = [];
-  const release = (epoch: number) => {
-    const e = inFlightBlocks.get(epoch)!;
-    inFlightBlocks.delete(epoch);
-    if (uplinkState) { spareBlocks.push(e.block); if (spareBlocks.length > 2) spareBlocks.sort((a, b) => b.device.length - a.device.length).pop(); }
-  };
   let serverClock = 0; // last server tick time processed
   /** The in-flight block the last message came from (and its epoch). */
   let held: { block: MessageBlock; pending: number } | undefined, heldEpoch = -1;
@@ -335,7 +324,7 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
         const ref = queue.pop(), epoch = Math.floor(ref / 2 ** 32), j = ref - epoch * 2 ** 32;
         // Consecutive messages mostly come from one epoch's block: its entry is looked up once for them.
         if (epoch !== heldEpoch) { held = inFlightBlocks.get(epoch)!; heldEpoch = epoch; }
-        if (--held!.pending === 0) { release(epoch); heldEpoch = -1; }
+        if (--held!.pending === 0) { inFlightBlocks.delete(epoch); heldEpoch = -1; }
         const b = held!.block, d = b.device[j]!, x = b.x[j]!, y = b.y[j]!;
         directory.set(d, x, y);
         if (b.kind[j] === 2 && heartbeatsBatched) {
@@ -350,7 +339,7 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
             const r = queue.peekRef(), ep = Math.floor(r / 2 ** 32), jj = r - ep * 2 ** 32;
             if (ep !== heldEpoch || b.kind[jj] !== 2) break;
             queue.pop();
-            if (--held!.pending === 0) { release(ep); heldEpoch = -1; }
+            if (--held!.pending === 0) { inFlightBlocks.delete(ep); heldEpoch = -1; }
             directory.set(b.device[jj]!, b.x[jj]!, b.y[jj]!);
             hbRows[count] = jj; hbTimes[count++] = t;
           }
@@ -480,7 +469,7 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
       if (uplinkState) {
         // Workers delivered their phones' messages and sorted them by arrival: merged here into the
         // network queue's order and the log's sending order, without a merged copy by sending time first.
-        const merged = await arrivalMerge(blocks, pool ? breathe : undefined, spareBlocks);
+        const merged = await arrivalMerge(blocks, pool ? breathe : undefined);
         epoch = merged.block;
         restore = options.beforeServer?.(state);
         for (let i = 0; i < epoch.count; i++) {
