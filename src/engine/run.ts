@@ -283,9 +283,11 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
       }
       for (const d of directory.loosePhones()) visit(d);
     }
-    // Pushed in device order, as a scan of every phone would (each phone's push stream is its own).
-    raised.sort((p, q) => p - q);
-    for (const d of raised) {
+    // Pushed in device order, as a scan of every phone would (each phone's push stream is its own);
+    // a phone is raised at most once per alert, so a numeric sort of the typed copy gives that order.
+    const order = Int32Array.from(raised).sort();
+    for (let k = 0; k < order.length; k++) {
+      const d = order[k]!;
       const t = push.deliver(d, a.time, lastX[d]!, lastY[d]!);
       if (t !== undefined) receipts.push(d, a.event, a.seq, t, tier[d] === 2 ? 'take-action' : 'be-aware');
     }
