@@ -12,8 +12,47 @@ export interface EventPick extends Pick {
   vs30: number;
 }
 
+/**
+ * Device → row, an open-addressing hash table on typed arrays (linear probing, at most half full):
+ * a national event gathers hundreds of thousands of phones, each looked up at every trigger and
+ * update, and a Map of that size spent its time in cache misses and per-entry objects.
+ */
+class RowIndex {
+  private keys = new Int32Array(1024).fill(-1);
+  private rows = new Int32Array(1024);
+  private used = 0;
+
+  private slot(d: number): number {
+    const mask = this.keys.length - 1;
+    let i = Math.imul(d, 0x9e3779b1) >>> 0 & mask;
+    while (this.keys[i] !== -1 && this.keys[i] !== d) i = (i + 1) & mask;
+    return i;
+  }
+
+  get(d: number): number {
+    const i = this.slot(d);
+    return this.keys[i] === d ? this.rows[i]! : -1;
+  }
+
+  /** Device d (≥ 0, not yet present) is at row r. */
+  set(d: number, r: number): void {
+    if (2 * (this.used + 1) > this.keys.length) this.grow();
+    const i = this.slot(d);
+    this.keys[i] = d;
+    this.rows[i] = r;
+    this.used++;
+  }
+
+  private grow(): void {
+    const keys = this.keys, rows = this.rows;
+    this.keys = new Int32Array(2 * keys.length).fill(-1);
+    this.rows = new Int32Array(2 * keys.length);
+    for (let i = 0; i < keys.length; i++) if (keys[i] !== -1) { const j = this.slot(keys[i]!); this.keys[j] = keys[i]!; this.rows[j] = rows[i]!; }
+  }
+}
+
 export class EventPicks {
-  private readonly row = new Map<number, number>();
+  private readonly row = new RowIndex();
   size = 0;
   device = new Int32Array(256);
   x = new Float64Array(256);
@@ -24,7 +63,7 @@ export class EventPicks {
 
   /** Row of device d, or -1. */
   rowOf(d: number): number {
-    return this.row.get(d) ?? -1;
+    return this.row.get(d);
   }
 
   /** Adds device d's first pick; returns its row. */
