@@ -134,6 +134,7 @@ export class MessageBuilder {
    * a national run millions of page faults (ten gigabytes of growth at ten million phones).
    */
   private static spare: MessageBlock | undefined;
+  private static readonly SPARE_ROWS = 1 << 18;
   /** Its storage while it is filling (taken from the spare at its first message, given back by finish). */
   private b: MessageBlock | null = null;
   count = 0;
@@ -186,7 +187,9 @@ export class MessageBuilder {
     b.otherChannel = undefined;
     this.b = null;
     this.count = 0;
-    MessageBuilder.spare = b;
+    // Not the storage of a national run's first epoch (a million messages a chunk): kept for the whole
+    // run, it would raise the peak for nothing (later epochs are a quarter of its size).
+    if (b.count <= MessageBuilder.SPARE_ROWS) MessageBuilder.spare = b;
     return out;
   }
 }
