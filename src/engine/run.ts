@@ -11,7 +11,7 @@ import { Piscina } from 'piscina';
 import { compiledModule, compiledUrl } from '../core/paths.js';
 import { SortedRuns } from '../core/clock.js';
 import { ReceiptLog } from './receipt-log.js';
-import { TriggerLog, arrivalMerge, compareMessages, mergeSorted, messageAt, packMessages, type MessageBlock } from './message-block.js';
+import { TriggerLog, arrivalMerge, chunkOf, compareMessages, mergeSorted, messageAt, packMessages, type MessageBlock } from './message-block.js';
 import type { ResolvedScenario } from '../scenario/load.js';
 import { serversOf } from '../scenario/schema.js';
 import { segmentDistance } from '../core/geo.js';
@@ -199,7 +199,8 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
   restoreSetup?.();
   // Messages in flight: references (epoch × 2³² + index) into each epoch's block of messages, kept until its last one is delivered; each epoch's arrivals join as one sorted run.
   const queue = new SortedRuns();
-  const inFlightBlocks = new Map<number, { block: MessageBlock; pending: number }>();
+  /** An epoch's blocks (its messages numbered one after another, see chunkOf) while some of them are still on their way. */
+  const inFlightBlocks = new Map<number, { blocks: readonly MessageBlock[]; offsets: Int32Array; pending: number }>();
   const alerts: AlertRecord[] = [];
   const receipts = new ReceiptLog();
   /** Per event: the tier each phone holds (0 none, 1 be aware, 2 take action). */
@@ -295,7 +296,7 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
 
   let serverClock = 0; // last server tick time processed
   /** The in-flight block the last message came from (and its epoch). */
-  let held: { block: MessageBlock; pending: number } | undefined, heldEpoch = -1;
+  let held: { blocks: readonly MessageBlock[]; offsets: Int32Array; pending: number } | undefined, heldEpoch = -1;
   /**
    * Lets the event loop run every few milliseconds of main-thread work: a device chunk's next epoch
    * is posted to a worker when its previous one resolves, which needs the loop; without these
@@ -310,7 +311,9 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
   };
   /** Runs of heartbeats for servers that take them as columns (rows of one epoch's block, and arrivals). */
   const heartbeatsBatched = heartbeatsDirect && servers.every((srv) => srv.heartbeats);
-  const hbRows = new Int32Array(4096), hbTimes = new Float64Array(4096);
+  const hbRows = Int32Array.from({ length: 4096 }, (_, i) => i), hbTimes = new Float64Array(4096);
+  /** A run's heartbeats gathered from the epoch's blocks (hbRows numbers them 0, 1, 2...). */
+  const hbColumns = { device: new Int32Array(4096), x: new Float64Array(4096), y: new Float64Array(4096), monitoring: new Uint8Array(4096) };
   const advanceServer = async (until: number) => {
     let t0 = performance.now();
     for (let k = 0, breathAt = 1023; ; k++) {
@@ -323,30 +326,34 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
       const nextTick = serverClock + cfg.tick;
       const nextMsg = queue.peekTime();
       if (nextMsg <= until && nextMsg <= nextTick) {
-        const ref = queue.pop(), epoch = Math.floor(ref / 2 ** 32), j = ref - epoch * 2 ** 32;
-        // Consecutive messages mostly come from one epoch's block: its entry is looked up once for them.
+        const ref = queue.pop(), epoch = Math.floor(ref / 2 ** 32), g = ref - epoch * 2 ** 32;
+        // Consecutive messages mostly come from one epoch: its entry is looked up once for them.
         if (epoch !== heldEpoch) { held = inFlightBlocks.get(epoch)!; heldEpoch = epoch; }
-        if (--held!.pending === 0) { inFlightBlocks.delete(epoch); heldEpoch = -1; }
-        const b = held!.block, d = b.device[j]!, x = b.x[j]!, y = b.y[j]!;
+        const h = held!;
+        if (--h.pending === 0) { inFlightBlocks.delete(epoch); heldEpoch = -1; }
+        const c = chunkOf(h.offsets, g), b = h.blocks[c]!, j = g - h.offsets[c]!, d = b.device[j]!, x = b.x[j]!, y = b.y[j]!;
         directory.set(d, x, y);
         if (b.kind[j] === 2 && heartbeatsBatched) {
-          // The heartbeats of this block that come next, before anything else and the next tick: one
+          // The heartbeats of this epoch that come next, before anything else and the next tick: one
           // call per server for the run (as many calls of heartbeat, in order, without an object each).
           let count = 0;
-          hbRows[count] = j; hbTimes[count++] = nextMsg;
+          hbColumns.device[0] = d; hbColumns.x[0] = x; hbColumns.y[0] = y; hbColumns.monitoring[0] = b.monitoring[j]!; hbTimes[count++] = nextMsg;
           const limit = Math.min(until, nextTick);
           while (count < hbRows.length) {
             const t = queue.peekTime();
             if (!(t <= limit)) break;
-            const r = queue.peekRef(), ep = Math.floor(r / 2 ** 32), jj = r - ep * 2 ** 32;
-            if (ep !== heldEpoch || b.kind[jj] !== 2) break;
+            const r = queue.peekRef(), ep = Math.floor(r / 2 ** 32), gg = r - ep * 2 ** 32;
+            if (ep !== heldEpoch) break;
+            const cc = chunkOf(h.offsets, gg), bb = h.blocks[cc]!, jj = gg - h.offsets[cc]!;
+            if (bb.kind[jj] !== 2) break;
             queue.pop();
-            if (--held!.pending === 0) { inFlightBlocks.delete(ep); heldEpoch = -1; }
-            directory.set(b.device[jj]!, b.x[jj]!, b.y[jj]!);
-            hbRows[count] = jj; hbTimes[count++] = t;
+            if (--h.pending === 0) { inFlightBlocks.delete(ep); heldEpoch = -1; }
+            const dd = bb.device[jj]!, xx = bb.x[jj]!, yy = bb.y[jj]!;
+            directory.set(dd, xx, yy);
+            hbColumns.device[count] = dd; hbColumns.x[count] = xx; hbColumns.y[count] = yy; hbColumns.monitoring[count] = bb.monitoring[jj]!; hbTimes[count++] = t;
           }
           k += count - 1;
-          for (let s = 0; s < servers.length; s++) servers[s]!.heartbeats!(b, hbRows, hbTimes, count);
+          for (let s = 0; s < servers.length; s++) servers[s]!.heartbeats!(hbColumns, hbRows, hbTimes, count);
           continue;
         }
         if (b.kind[j] === 2 && heartbeatsDirect) {
@@ -467,25 +474,31 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
       inferenceMs += performance.now() - ti;
       if (modelMessages.length) blocks.push(packMessages(modelMessages.sort(compareMessages)));
       const epochId = e;
-      let epoch: MessageBlock, pending = 0, restore: (() => void) | void;
+      let inFlightEpoch: { blocks: readonly MessageBlock[]; offsets: Int32Array }, pending = 0, restore: (() => void) | void;
       if (uplinkState) {
         // Workers delivered their phones' messages and sorted them by arrival: merged here into the
         // network queue's order and the log's sending order, without a merged copy by sending time first.
         const merged = await arrivalMerge(blocks, pool ? breathe : undefined);
-        epoch = merged.block;
+        inFlightEpoch = merged;
         restore = options.beforeServer?.(state);
-        for (let i = 0; i < epoch.count; i++) {
-          const kind = epoch.kind[i]!;
-          if (kind === 0) { counts.triggers++; triggered[epoch.device[i]!] = 1; } else if (kind === 1) counts.updates++; else counts.heartbeats++;
+        for (const b of merged.blocks) {
+          for (let i = 0; i < b.count; i++) {
+            const kind = b.kind[i]!;
+            if (kind === 0) { counts.triggers++; triggered[b.device[i]!] = 1; } else if (kind === 1) counts.updates++; else counts.heartbeats++;
+          }
         }
-        for (let k = 0; k < merged.sent.length; k++) sentTriggers.push(epoch, merged.sent[k]!, epoch.arrival![merged.sent[k]!]!);
+        for (let k = 0; k < merged.sent.length; k++) {
+          const g = merged.sent[k]!, c = chunkOf(merged.offsets, g), b = merged.blocks[c]!, i = g - merged.offsets[c]!;
+          sentTriggers.push(b, i, b.arrival![i]!);
+        }
         pending = merged.rows.length;
         const runRef = new Float64Array(pending);
         for (let k = 0; k < pending; k++) runRef[k] = epochId * 2 ** 32 + merged.rows[k]!;
         queue.pushSorted(merged.arrival, runRef, pending);
       } else {
         // The epoch's messages in (time, device, kind) order (each block is sorted already), onto the network.
-        epoch = mergeSorted(blocks);
+        const epoch = mergeSorted(blocks);
+        inFlightEpoch = { blocks: [epoch], offsets: Int32Array.of(0, epoch.count) };
         restore = options.beforeServer?.(state);
         const runTime = new Float64Array(epoch.count), runRef = new Float64Array(epoch.count);
         for (let i = 0; i < epoch.count; i++) {
@@ -498,7 +511,7 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
         }
         queue.push(runTime, runRef, pending);
       }
-      if (pending) inFlightBlocks.set(epochId, { block: epoch, pending });
+      if (pending) inFlightBlocks.set(epochId, { ...inFlightEpoch, pending });
       await advanceServer(state.clock.timeOf(tickTo));
       restore?.();
       // Telemetry of periods that ended crosses the network; the rollout decides on what has arrived.

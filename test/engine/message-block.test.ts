@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MessageBuilder, TriggerLog, arrivalMerge, arrivalOrder, compareMessages, mergeSorted, messageAt, messageOrder, packMessages } from '../../src/engine/message-block.js';
+import { MessageBuilder, TriggerLog, arrivalMerge, arrivalOrder, chunkOf, compareMessages, mergeSorted, messageAt, messageOrder, packMessages } from '../../src/engine/message-block.js';
 import type { TriggerMessage } from '../../src/plugin/index.js';
 import { FastRandom } from '../../src/core/random.js';
 
@@ -96,13 +96,17 @@ describe('arrivalMerge', () => {
     // (stable) of its delivered rows by arrival.
     const ref = mergeSorted(chunks);
     const want = Array.from({ length: ref.count }, (_, i) => i).filter((i) => !Number.isNaN(ref.arrival![i]!)).sort((p, q) => ref.arrival![p]! - ref.arrival![q]!);
+    // Message number g is row g − offsets[c] of block c = chunkOf(offsets, g).
+    const at = (g: number) => { const c = chunkOf(got.offsets, g); return { m: messageAt(got.blocks[c]!, g - got.offsets[c]!), arrival: got.blocks[c]!.arrival![g - got.offsets[c]!] }; };
     expect(got.rows.length).toBe(want.length);
-    expect(Array.from(got.rows, (j) => messageAt(got.block, j))).toEqual(want.map((i) => messageAt(ref, i)));
+    expect(Array.from(got.rows, (g) => at(g).m)).toEqual(want.map((i) => messageAt(ref, i)));
     expect(Array.from(got.arrival)).toEqual(want.map((i) => ref.arrival![i]!));
     const sentWant = Array.from({ length: ref.count }, (_, i) => i).filter((i) => ref.kind[i] !== 2);
-    expect(Array.from(got.sent, (j) => messageAt(got.block, j))).toEqual(sentWant.map((i) => messageAt(ref, i)));
-    expect(Array.from(got.sent, (j) => got.block.arrival![j])).toEqual(sentWant.map((i) => ref.arrival![i]));
-    expect(got.block.count).toBe(ref.count);
+    expect(Array.from(got.sent, (g) => at(g).m)).toEqual(sentWant.map((i) => messageAt(ref, i)));
+    expect(Array.from(got.sent, (g) => at(g).arrival)).toEqual(sentWant.map((i) => ref.arrival![i]));
+    expect(got.offsets[got.offsets.length - 1]).toBe(ref.count);
+    // chunkOf against a scan, empty blocks included (two blocks share a first number then).
+    for (let g = 0; g < ref.count; g += 7) { let c = 0; while (got.offsets[c + 1]! <= g) c++; expect(chunkOf(got.offsets, g)).toBe(c); }
   });
 });
 
