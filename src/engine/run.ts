@@ -309,7 +309,7 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
     await new Promise<void>((resolve) => setImmediate(resolve));
     lastBreath = performance.now();
   };
-  /** Runs of heartbeats for servers that take them as columns (rows of one epoch's block, and arrivals). */
+  /** Runs of heartbeats, for servers that take them as columns (gathered into hbColumns, with their arrivals). */
   const heartbeatsBatched = heartbeatsDirect && servers.every((srv) => srv.heartbeats);
   const hbRows = Int32Array.from({ length: 4096 }, (_, i) => i), hbTimes = new Float64Array(4096);
   /** A run's heartbeats gathered from the epoch's blocks (hbRows numbers them 0, 1, 2...). */
