@@ -24,6 +24,7 @@
  *   cancellation is pushed to everyone alerted.
  */
 import { segmentDistance, type Segment, hypot } from '../core/geo.js';
+import { stableByTime } from '../core/clock.js';
 import type { QuakeEventConfig } from './quake-options.js';
 import { fitLineRupture } from './line-rupture.js';
 import type { TriggerMessage } from '../plugin/index.js';
@@ -269,9 +270,7 @@ export class QuakeEvent {
     this.counted = count;
     this.countedTotal = this.picks.size;
     if (this.lastLocation && count < this.lastLocationPicks * 1.1 + 3) return this.lastLocation;
-    const all: EventPick[] = [];
-    for (let i = 0; i < this.picks.size; i++) if (this.picks.t[i]! <= limit) all.push(this.picks.at(i));
-    all.sort((a, b) => a.t - b.t || a.device - b.device);
+    const all = this.picksByOnset(limit);
     // First fit on the densest 3 s of onsets (a quake's triggers come in a burst; background false
     // triggers are spread over time), then on everything that fits.
     let from = 0, to = 0, bestFrom = 0, bestTo = all.length;
@@ -300,6 +299,28 @@ export class QuakeEvent {
     this.lastLocation = loc;
     this.lastLocationPicks = count;
     return loc;
+  }
+
+  /**
+   * The picks with onsets up to `limit`, by onset then device: rows ordered by a stable radix pass
+   * on the onset (a national event's window holds hundreds of thousands of picks, and a comparison
+   * sort of them at every relocation was most of locate's time outside the search), equal onsets
+   * then put in device order.
+   */
+  private picksByOnset(limit: number): EventPick[] {
+    const P = this.picks, t = P.t;
+    let n = 0;
+    for (let i = 0; i < P.size; i++) if (t[i]! <= limit) n++;
+    const rows = new Int32Array(n);
+    for (let i = 0, k = 0; i < P.size; i++) if (t[i]! <= limit) rows[k++] = i;
+    const order = n < 2048 ? rows.sort((p, q) => t[p]! - t[q]! || p - q) : stableByTime(t, rows);
+    for (let a = 0; a < n;) {
+      let b = a + 1;
+      while (b < n && t[order[b]!] === t[order[a]!]) b++;
+      if (b - a > 1) order.subarray(a, b).sort((p, q) => P.device[p]! - P.device[q]!);
+      a = b;
+    }
+    return Array.from(order, (i) => P.at(i));
   }
 
   /**

@@ -56,3 +56,22 @@ describe('locating a quake first felt by one small patch of phones (Türkiye M7.
     expect(Math.abs(dt)).toBeLessThan(5);
   });
 });
+
+describe('an event\'s picks by onset', () => {
+  it('come in onset then device order, as a comparison sort gives, equal onsets and both sort paths included', () => {
+    let s = 3;
+    const rand = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (const n of [300, 9000]) { // a comparison sort below 2,048 picks, radix passes above
+      const ev = new QuakeEvent(0, 100, F.config, frame, () => 760);
+      const devices = new Set<number>();
+      while (devices.size < n) devices.add(Math.floor(rand() * 1e6));
+      // Onsets on a coarse grid (many equal), joining in no order of device.
+      for (const d of devices) { const t = 60 + Math.floor(rand() * 400) / 20; ev.add(d, { x: rand() * 1e5, y: rand() * 1e5, t, amplitude: 0.1 }, t + 1); }
+      const limit = 70;
+      const got = (ev as unknown as { picksByOnset(limit: number): { device: number; t: number }[] }).picksByOnset(limit);
+      const want = Array.from({ length: ev.picks.size }, (_, i) => ev.picks.at(i)).filter((p) => p.t <= limit).sort((a, b) => a.t - b.t || a.device - b.device);
+      expect(got.map((p) => p.device)).toEqual(want.map((p) => p.device));
+      expect(got.length).toBeGreaterThan(n / 3);
+    }
+  });
+});
