@@ -270,93 +270,6 @@ function before(a: MessageBlock, i: number, b: MessageBlock, j: number): boolean
 }
 
 /**
- * Blocks each already in (time, device, kind) order, merged into one block in that order (ties
- * keep block order): the order the network sees an epoch's messages in, whatever chunks they came
- * from — the same as one stable sort of all of them.
- */
-export function mergeSorted(blocks: readonly MessageBlock[]): MessageBlock {
-  let count = 0;
-  for (const b of blocks) count += b.count;
-  const out = allocate(count), k = blocks.length, head = new Int32Array(k);
-  // A binary heap of the blocks by their next message (ties: lower block first), so each message costs log k comparisons.
-  const heap: number[] = [];
-  const less = (p: number, q: number) => before(blocks[p]!, head[p]!, blocks[q]!, head[q]!) || (!before(blocks[q]!, head[q]!, blocks[p]!, head[p]!) && p < q);
-  const down = (at: number) => {
-    for (let i = at; ;) {
-      const l = 2 * i + 1, r = l + 1;
-      let m = i;
-      if (l < heap.length && less(heap[l]!, heap[m]!)) m = l;
-      if (r < heap.length && less(heap[r]!, heap[m]!)) m = r;
-      if (m === i) return;
-      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
-      i = m;
-    }
-  };
-  for (let q = 0; q < k; q++) if (blocks[q]!.count > 0) heap.push(q);
-  for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i);
-  // First the order (which block, which row), then each column gathered in one pass: faster than
-  // copying message by message across fifteen columns.
-  const fromBlock = new Int32Array(count), fromRow = new Int32Array(count);
-  for (let j = 0; j < count; j++) {
-    const best = heap[0]!;
-    const b = blocks[best]!, i = head[best]!++;
-    if (head[best]! >= b.count) { heap[0] = heap[heap.length - 1]!; heap.pop(); }
-    if (heap.length) down(0);
-    fromBlock[j] = best;
-    fromRow[j] = i;
-  }
-  const gather = (dst: { [i: number]: number }, pick: (b: MessageBlock) => ArrayLike<number> | null | undefined, fill: number) => {
-    const src = blocks.map(pick);
-    for (let j = 0; j < count; j++) { const s = src[fromBlock[j]!]; dst[j] = s ? s[fromRow[j]!]! : fill; }
-  };
-  for (const key of FIXED) gather(out[key], (b) => b[key], 0);
-  for (const key of OPTIONAL) if (blocks.some((b) => b[key])) gather((out[key] = new Float64Array(count)), (b) => b[key], NaN);
-  if (blocks.some((b) => b.arrival)) gather((out.arrival = new Float64Array(count)), (b) => b.arrival, NaN);
-  if (blocks.some((b) => b.otherChannel)) for (let j = 0; j < count; j++) { const b = blocks[fromBlock[j]!]!; if (b.channel[fromRow[j]!] === 255) (out.otherChannel ??= {})[j] = b.otherChannel![fromRow[j]!]!; }
-  return out;
-}
-
-/**
- * The rows of a delivered block (its `arrival` column) that reached the server, by arrival time, ties
- * in row order: a worker sorts its own chunk's so the main thread only merges them (arrivalMerge).
- */
-export function arrivalOrder(b: MessageBlock): Int32Array {
-  const arrival = b.arrival!;
-  let n = 0;
-  for (let i = 0; i < b.count; i++) if (arrival[i] === arrival[i]) n++;
-  const rows = new Int32Array(n);
-  for (let i = 0, k = 0; i < b.count; i++) if (arrival[i] === arrival[i]) rows[k++] = i;
-  if (n < RADIX_FROM) return sortByArrival(arrival, rows);
-  return stableByTime(arrival, rows);
-}
-
-/** The first row at or after `from` of block b that is a trigger or an update (b.count when none). */
-function nextTrigger(b: MessageBlock, from: number): number {
-  let i = from;
-  while (i < b.count && b.kind[i] === 2) i++;
-  return i;
-}
-
-/** What arrivalMerge makes of an epoch's delivered blocks. */
-export interface ArrivalMerge {
-  /** The epoch's blocks, numbered one after another: block c's row i is message offsets[c] + i (see chunkOf). */
-  blocks: readonly MessageBlock[];
-  offsets: Int32Array;
-  /** The messages that reached the server (numbers, as above) and when, in the network queue's order. */
-  rows: Int32Array;
-  arrival: Float64Array;
-  /** Triggers and updates (numbers, lost ones included), in sending order, for the log. */
-  sent: Int32Array;
-}
-
-/** The block holding message number g of blocks numbered one after another (offsets[c] is block c's first number; offsets ends with the total). */
-export function chunkOf(offsets: Int32Array, g: number): number {
-  let lo = 0, hi = offsets.length - 2;
-  while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (offsets[mid]! <= g) lo = mid; else hi = mid - 1; }
-  return lo;
-}
-
-/**
  * A binary heap of block indices keyed by each block's next value (k-way merges over an epoch's
  * chunks, a million messages at a time): keys compare as numbers, `tie` decides between equal keys.
  */
@@ -407,6 +320,81 @@ class BlockHeap {
       i = m;
     }
   }
+}
+
+/**
+ * Blocks each already in (time, device, kind) order, merged into one block in that order (ties
+ * keep block order): the order the network sees an epoch's messages in, whatever chunks they came
+ * from — the same as one stable sort of all of them.
+ */
+export function mergeSorted(blocks: readonly MessageBlock[]): MessageBlock {
+  let count = 0;
+  for (const b of blocks) count += b.count;
+  const out = allocate(count), k = blocks.length, head = new Int32Array(k);
+  // The blocks by their next message, keyed by its time (equal times: device, kind, then lower block first): log k comparisons a message.
+  const heap = new BlockHeap(k, (p, q) => before(blocks[p]!, head[p]!, blocks[q]!, head[q]!) || (!before(blocks[q]!, head[q]!, blocks[p]!, head[p]!) && p < q));
+  for (let q = 0; q < k; q++) if (blocks[q]!.count > 0) { heap.key[q] = blocks[q]!.time[0]!; heap.add(q); }
+  heap.build();
+  // First the order (which block, which row), then each column gathered in one pass: faster than
+  // copying message by message across fifteen columns.
+  const fromBlock = new Int32Array(count), fromRow = new Int32Array(count);
+  for (let j = 0; j < count; j++) {
+    const best = heap.top(), b = blocks[best]!, i = head[best]!++;
+    fromBlock[j] = best;
+    fromRow[j] = i;
+    const more = i + 1 < b.count;
+    if (more) heap.key[best] = b.time[i + 1]!;
+    heap.advanced(more);
+  }
+  const gather = (dst: { [i: number]: number }, pick: (b: MessageBlock) => ArrayLike<number> | null | undefined, fill: number) => {
+    const src = blocks.map(pick);
+    for (let j = 0; j < count; j++) { const s = src[fromBlock[j]!]; dst[j] = s ? s[fromRow[j]!]! : fill; }
+  };
+  for (const key of FIXED) gather(out[key], (b) => b[key], 0);
+  for (const key of OPTIONAL) if (blocks.some((b) => b[key])) gather((out[key] = new Float64Array(count)), (b) => b[key], NaN);
+  if (blocks.some((b) => b.arrival)) gather((out.arrival = new Float64Array(count)), (b) => b.arrival, NaN);
+  if (blocks.some((b) => b.otherChannel)) for (let j = 0; j < count; j++) { const b = blocks[fromBlock[j]!]!; if (b.channel[fromRow[j]!] === 255) (out.otherChannel ??= {})[j] = b.otherChannel![fromRow[j]!]!; }
+  return out;
+}
+
+/**
+ * The rows of a delivered block (its `arrival` column) that reached the server, by arrival time, ties
+ * in row order: a worker sorts its own chunk's so the main thread only merges them (arrivalMerge).
+ */
+export function arrivalOrder(b: MessageBlock): Int32Array {
+  const arrival = b.arrival!;
+  let n = 0;
+  for (let i = 0; i < b.count; i++) if (arrival[i] === arrival[i]) n++;
+  const rows = new Int32Array(n);
+  for (let i = 0, k = 0; i < b.count; i++) if (arrival[i] === arrival[i]) rows[k++] = i;
+  if (n < RADIX_FROM) return sortByArrival(arrival, rows);
+  return stableByTime(arrival, rows);
+}
+
+/** The first row at or after `from` of block b that is a trigger or an update (b.count when none). */
+function nextTrigger(b: MessageBlock, from: number): number {
+  let i = from;
+  while (i < b.count && b.kind[i] === 2) i++;
+  return i;
+}
+
+/** What arrivalMerge makes of an epoch's delivered blocks. */
+export interface ArrivalMerge {
+  /** The epoch's blocks, numbered one after another: block c's row i is message offsets[c] + i (see chunkOf). */
+  blocks: readonly MessageBlock[];
+  offsets: Int32Array;
+  /** The messages that reached the server (numbers, as above) and when, in the network queue's order. */
+  rows: Int32Array;
+  arrival: Float64Array;
+  /** Triggers and updates (numbers, lost ones included), in sending order, for the log. */
+  sent: Int32Array;
+}
+
+/** The block holding message number g of blocks numbered one after another (offsets[c] is block c's first number; offsets ends with the total). */
+export function chunkOf(offsets: Int32Array, g: number): number {
+  let lo = 0, hi = offsets.length - 2;
+  while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (offsets[mid]! <= g) lo = mid; else hi = mid - 1; }
+  return lo;
 }
 
 /**
