@@ -7,6 +7,10 @@ import { loadWorld, type World } from '../world/load.js';
 import { Link } from '../network/link.js';
 import { Outages } from '../network/outage.js';
 import { arrivalOrder, blockBuffers, deliverBlock } from './message-block.js';
+import { lowerThreadPriority } from '../core/thread-priority.js';
+
+// The main thread (network and server) is the run's critical path: devices run ahead of it on what it leaves.
+lowerThreadPriority();
 
 // Load the run's plug-ins and its world while the main thread places the devices.
 const data = workerData as { pluginModule: string; worldFile: string };
