@@ -99,11 +99,11 @@ export interface RunResult {
 export { compareMessages };
 
 /** A rollout region as the backend tests it: a lon/lat box in the world frame, and where each phone last said it was. */
-function regionTest(box: readonly [number, number, number, number], frame: { project(p: readonly number[]): [number, number] }, lastX: Float64Array, lastY: Float64Array) {
+function regionTest(box: readonly [number, number, number, number], frame: { project(p: readonly number[]): [number, number] }, lastXY: Float64Array) {
   const [x0, y0] = frame.project([box[0], box[1]]), [x1, y1] = frame.project([box[2], box[3]]);
   return {
     inRegion: (x: number, y: number) => x >= Math.min(x0, x1) && x <= Math.max(x0, x1) && y >= Math.min(y0, y1) && y <= Math.max(y0, y1),
-    lastPosition: (d: number): [number, number] => [lastX[d]!, lastY[d]!],
+    lastPosition: (d: number): [number, number] => [lastXY[2 * d]!, lastXY[2 * d + 1]!],
   };
 }
 
@@ -171,7 +171,7 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
   const monitoring = state.columns.u8('monitoring');
   // The server's directory of where each phone last said it was: empty at the start, then whatever
   // heartbeats and triggers that crossed the network report. Alerts are pushed to phones by it.
-  const directory = new PhoneDirectory(n), lastX = directory.x, lastY = directory.y;
+  const directory = new PhoneDirectory(n), lastXY = directory.xy;
   // Fleet operations: the telemetry phones upload (on the uplink, its own random stream) and a staged rollout run on it.
   const fleet = cfg.fleet, every = fleet?.telemetry_every ?? 3600;
   const telemetry = fleet ? new TelemetryCollector({
@@ -184,7 +184,7 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
     seed: cfg.seed, devices: n, phone: phoneOf, eligible: candidate.phones, tick: cfg.tick,
     target: state.columns.u8('fleet.target'), switchAt: state.columns.f64('fleet.switch_at'),
     heartbeat: (d, t) => nextHeartbeat(componentKey(cfg.seed, 'heartbeat'), d, cfg.network.heartbeat_every, t),
-    ...(fleet?.rollout?.region ? regionTest(fleet.rollout.region, state.world.frame, lastX, lastY) : {}),
+    ...(fleet?.rollout?.region ? regionTest(fleet.rollout.region, state.world.frame, lastXY) : {}),
   }) : undefined;
   /** The detector that produced device d's messages at time t (a rollout switches some phones). */
   const detectorAt = (d: number, t: number) => (rollout && rollout.modelAt(d, t) ? candidate!.detector : scenario.phoneDetector[phoneOf[d]!]!);
@@ -230,8 +230,8 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
     if (a.cancelled) {
       // Everyone who was alerted hears that it is off.
       for (let d = 0; d < n; d++) {
-        if (!tier[d] || Number.isNaN(lastX[d]!)) continue;
-        const t = push.deliver(d, a.time, lastX[d]!, lastY[d]!);
+        if (!tier[d] || Number.isNaN(lastXY[2 * d]!)) continue;
+        const t = push.deliver(d, a.time, lastXY[2 * d]!, lastXY[2 * d + 1]!);
         if (t !== undefined) receipts.push(d, a.event, a.seq, t, 'cancel');
       }
       return;
@@ -248,7 +248,7 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
     /** Raises phone d to the tier its reported position earns, if that is higher. */
     const visit = (d: number) => {
       if (tier[d] === 2) return; // already told to take action
-      const px = lastX[d]!, py = lastY[d]!;
+      const px = lastXY[2 * d]!, py = lastXY[2 * d + 1]!;
       if (!(px >= x0 && px <= x1 && py >= y0 && py <= y1)) return; // outside, or a phone the server has never heard from (NaN)
       const r = dist2(px, py);
       const level = r <= act2 ? 2 : r <= r2 ? 1 : 0;
@@ -289,7 +289,7 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
     const order = Int32Array.from(raised).sort();
     for (let k = 0; k < order.length; k++) {
       const d = order[k]!;
-      const t = push.deliver(d, a.time, lastX[d]!, lastY[d]!);
+      const t = push.deliver(d, a.time, lastXY[2 * d]!, lastXY[2 * d + 1]!);
       if (t !== undefined) receipts.push(d, a.event, a.seq, t, tier[d] === 2 ? 'take-action' : 'be-aware');
     }
   };

@@ -16,14 +16,17 @@ export interface DirectoryGrid {
   members: Int32Array;
 }
 
+/** A phone's cell while it may have left it (or was first heard after the grid was built). */
+const LOOSE = -2;
+
 export class PhoneDirectory {
-  /** Last reported position of each phone, m (NaN: never heard from). */
-  readonly x: Float64Array;
-  readonly y: Float64Array;
-  /** Each phone's cell in the grid (−1: not in it). */
+  /**
+   * Last reported position of each phone, m, x and y side by side ([2d], [2d + 1]; NaN: never heard
+   * from): a national run's messages come in no order of phones, and one fetch finds both.
+   */
+  readonly xy: Float64Array;
+  /** Each phone's cell in the grid (−1: not in it, LOOSE: it may have left it). */
   private readonly cell: Int32Array;
-  /** Phones that moved more than `slack` out of their cell (or were first heard after the grid was built). */
-  private readonly loose: Uint8Array;
   private looseList: number[] = [];
   /** So many phones are loose that the grid is rebuilt at its next use (they are no longer listed). */
   private stale = true;
@@ -36,26 +39,25 @@ export class PhoneDirectory {
   version = 0;
 
   constructor(readonly devices: number, options: { slackM?: number; phonesPerCell?: number } = {}) {
-    this.x = new Float64Array(devices).fill(NaN);
-    this.y = new Float64Array(devices).fill(NaN);
+    this.xy = new Float64Array(2 * devices).fill(NaN);
     this.cell = new Int32Array(devices).fill(-1);
-    this.loose = new Uint8Array(devices);
     this.slack = options.slackM ?? 1000;
     this.perCell = options.phonesPerCell ?? 32;
   }
 
   /** Records that phone d says it is at (x, y). */
   set(d: number, x: number, y: number): void {
-    this.x[d] = x;
-    this.y[d] = y;
-    if (this.loose[d] || this.stale) return;
-    const g = this.grid!, c = this.cell[d]!, s = this.slack;
+    this.xy[2 * d] = x;
+    this.xy[2 * d + 1] = y;
+    if (this.stale) return;
+    const c = this.cell[d]!;
+    if (c === LOOSE) return;
     if (c >= 0) {
       // Still within the slack of its cell: found through it.
-      const cx = c % g.w, rx = g.x0 + cx * g.size, ry = g.y0 + ((c - cx) / g.w) * g.size;
+      const g = this.grid!, s = this.slack, cx = c % g.w, rx = g.x0 + cx * g.size, ry = g.y0 + ((c - cx) / g.w) * g.size;
       if (x >= rx - s && x <= rx + g.size + s && y >= ry - s && y <= ry + g.size + s) return;
     }
-    this.loose[d] = 1;
+    this.cell[d] = LOOSE;
     this.looseList.push(d);
     if (this.looseList.length > Math.max(4096, this.devices >> 4)) this.stale = true;
   }
@@ -63,10 +65,10 @@ export class PhoneDirectory {
   /** The grid, rebuilt first when many phones have left their cells (or were first heard since). */
   index(): DirectoryGrid {
     if (this.grid && !this.stale) return this.grid;
-    const n = this.devices, X = this.x, Y = this.y;
+    const n = this.devices, xy = this.xy;
     let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity, count = 0;
     for (let d = 0; d < n; d++) {
-      const x = X[d]!, y = Y[d]!;
+      const x = xy[2 * d]!, y = xy[2 * d + 1]!;
       if (!(x === x && y === y)) continue;
       count++;
       if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; if (y > y1) y1 = y;
@@ -78,9 +80,8 @@ export class PhoneDirectory {
     while (Math.ceil((x1 - x0) / size + 1) * Math.ceil((y1 - y0) / size + 1) > 4_000_000) size *= 1.5;
     const w = Math.ceil((x1 - x0) / size + 1), h = Math.ceil((y1 - y0) / size + 1);
     const start = new Int32Array(w * h + 1), cellOf = this.cell;
-    this.loose.fill(0);
     for (let d = 0; d < n; d++) {
-      const x = X[d]!, y = Y[d]!;
+      const x = xy[2 * d]!, y = xy[2 * d + 1]!;
       if (!(x === x && y === y)) { cellOf[d] = -1; continue; }
       const c = Math.floor((y - y0) / size) * w + Math.floor((x - x0) / size);
       cellOf[d] = c;
