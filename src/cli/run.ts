@@ -39,7 +39,8 @@ export interface RunCommandOptions {
 /** Phone positions in degrees (where each phone was at the end of the run). */
 export function phonePositions(result: RunResult): { lon: Float64Array; lat: Float64Array } {
   const x = result.state.columns.f64('x'), y = result.state.columns.f64('y'), n = result.state.columns.rows;
-  const lon = new Float64Array(n), lat = new Float64Array(n), frame = result.state.world.frame;
+  // On SharedArrayBuffers: the devices table's writer threads read them where they are.
+  const lon = new Float64Array(new SharedArrayBuffer(8 * n)), lat = new Float64Array(new SharedArrayBuffer(8 * n)), frame = result.state.world.frame;
   for (let d = 0; d < n; d++) [lon[d], lat[d]] = frame.unproject(x[d]!, y[d]!);
   return { lon, lat };
 }

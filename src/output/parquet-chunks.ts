@@ -305,44 +305,61 @@ function footer(columns: readonly ChunkColumn[], rowGroups: RowGroupMeta[], rows
 }
 
 /**
- * Joins parts written in table order into one Parquet file at `path`: the first part's file
- * becomes it, the others' row groups are appended (their offsets moved) and removed, and the footer
- * written. The bytes are those of the table written in one go.
+ * Copies a part's bytes after its PAR1 into the table's file at `offset` and removes the part: one
+ * step of stitchParts, run on a writer thread (parts land in disjoint ranges, so several may be
+ * copied at once).
  */
-export function stitchParts(path: string, parts: readonly ParquetPart[], columns: readonly ChunkColumn[], kvMetadata: { key: string; value: string }[]): void {
-  renameSync(parts[0]!.file, path);
+export function appendPart(path: string, part: ParquetPart, offset: number): void {
   const fd = openSync(path, 'r+');
   try {
-    let offset = parts[0]!.end;
-    const groups: RowGroupMeta[] = [...parts[0]!.rowGroups];
-    const buf = new Uint8Array(8 << 20);
-    const put = (bytes: Uint8Array, length = bytes.length) => { let done = 0; while (done < length) done += writeSync(fd, bytes, done, length - done, offset + done); offset += length; };
-    for (const part of parts.slice(1)) {
-      // The part's bytes after its PAR1, shifted to where they now start.
-      const shift = BigInt(offset - 4);
-      const src = openSync(part.file, 'r');
-      try {
-        for (let at = 4; at < part.end;) {
-          const got = readSync(src, buf, 0, Math.min(buf.length, part.end - at), at);
-          if (got <= 0) throw new Error(`${part.file}: ended at byte ${at} of ${part.end}`);
-          put(buf, got);
-          at += got;
-        }
-      } finally {
-        closeSync(src);
+    const src = openSync(part.file, 'r');
+    try {
+      const buf = new Uint8Array(Math.min(8 << 20, Math.max(1, part.end - 4)));
+      for (let at = 4; at < part.end;) {
+        const got = readSync(src, buf, 0, Math.min(buf.length, part.end - at), at);
+        if (got <= 0) throw new Error(`${part.file}: ended at byte ${at} of ${part.end}`);
+        for (let done = 0; done < got;) done += writeSync(fd, buf, done, got - done, offset + at - 4 + done);
+        at += got;
       }
-      unlinkSync(part.file);
-      for (const g of part.rowGroups) {
-        groups.push({
-          ...g, file_offset: g.file_offset + shift,
-          columns: g.columns.map((c) => ({
-            file_offset: c.file_offset + shift,
-            meta_data: { ...c.meta_data, data_page_offset: c.meta_data.data_page_offset + shift, ...(c.meta_data.dictionary_page_offset !== undefined ? { dictionary_page_offset: c.meta_data.dictionary_page_offset + shift } : {}) },
-          })),
-        });
-      }
+    } finally {
+      closeSync(src);
     }
-    put(footer(columns, groups, parts.reduce((s, p) => s + p.rows, 0), kvMetadata));
+  } finally {
+    closeSync(fd);
+  }
+  unlinkSync(part.file);
+}
+
+/**
+ * Joins parts written in table order into one Parquet file at `path`: the first part's file
+ * becomes it, the others' row groups are appended (their offsets moved) by `append` (appendPart
+ * here, or the same on writer threads) and removed, and the footer written. The bytes are those of
+ * the table written in one go.
+ */
+export async function stitchParts(path: string, parts: readonly ParquetPart[], columns: readonly ChunkColumn[], kvMetadata: { key: string; value: string }[], append: (part: ParquetPart, offset: number) => unknown = (part, offset) => appendPart(path, part, offset)): Promise<void> {
+  renameSync(parts[0]!.file, path);
+  let offset = parts[0]!.end;
+  const groups: RowGroupMeta[] = [...parts[0]!.rowGroups], copies: unknown[] = [];
+  for (const part of parts.slice(1)) {
+    // The part's bytes after its PAR1, shifted to where they now start.
+    const shift = BigInt(offset - 4);
+    copies.push(append(part, offset));
+    offset += part.end - 4;
+    for (const g of part.rowGroups) {
+      groups.push({
+        ...g, file_offset: g.file_offset + shift,
+        columns: g.columns.map((c) => ({
+          file_offset: c.file_offset + shift,
+          meta_data: { ...c.meta_data, data_page_offset: c.meta_data.data_page_offset + shift, ...(c.meta_data.dictionary_page_offset !== undefined ? { dictionary_page_offset: c.meta_data.dictionary_page_offset + shift } : {}) },
+        })),
+      });
+    }
+  }
+  await Promise.all(copies);
+  const fd = openSync(path, 'r+');
+  try {
+    const bytes = footer(columns, groups, parts.reduce((s, p) => s + p.rows, 0), kvMetadata);
+    for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done, bytes.length - done, offset + done);
   } finally {
     closeSync(fd);
   }

@@ -102,30 +102,27 @@ export class DeviceRows {
     this.device = more(this.device); this.hazard = more(this.hazard); this.flags = more(this.flags); this.receipt = more(this.receipt); this.warning = more(this.warning); this.outcome = more(this.outcome);
   }
 
-  /** The table's columns as sources that can cross to a worker: per-hazard truth gathered by the row's device. */
+  /**
+   * The table's columns as sources that can cross to a worker: per-hazard truth and positions read
+   * through each row's device by the writer threads, a row group at a time (on SharedArrayBuffers,
+   * so nothing of ten million rows is gathered or copied here while the threads wait).
+   */
   sources(): Record<string, ColumnSource> {
-    const n = this.rows, d = this.device, hz = this.hazard;
-    // On SharedArrayBuffers: the table's writer threads read them without copies.
+    const n = this.rows, device = this.device.subarray(0, n), hazard = this.hazard.subarray(0, n);
     /** A per-device truth column of each row's hazard, at the row's device (NaN where the hazard has none). */
-    const gather = (pick: (t: HazardTruth) => ArrayLike<number> | undefined) => {
-      const a = new Float64Array(new SharedArrayBuffer(8 * n)), cols = this.truths.map(pick);
-      for (let i = 0; i < n; i++) { const c = cols[hz[i]!]; a[i] = c ? c[d[i]!]! : NaN; }
-      return a;
-    };
-    const at = (src: Float64Array) => { const a = new Float64Array(new SharedArrayBuffer(8 * n)); for (let i = 0; i < n; i++) a[i] = src[d[i]!]!; return a; };
-    const flag = (bit: number) => { const a = new Uint8Array(new SharedArrayBuffer(n)); for (let i = 0; i < n; i++) a[i] = (this.flags[i]! >> bit) & 1; return a; };
-    const outcome = new Uint8Array(new SharedArrayBuffer(n));
-    outcome.set(this.outcome.subarray(0, n));
+    const gather = (pick: (t: HazardTruth) => ArrayLike<number> | undefined): ColumnSource => ({ from: this.truths.map((t) => pick(t) ?? null), device, hazard });
+    const at = (src: Float64Array): ColumnSource => ({ from: [src], device });
+    const flags = this.flags.subarray(0, n);
     return {
-      device: shared(d.subarray(0, n)), hazard: shared(hz.subarray(0, n)),
+      device: shared(device), hazard: shared(hazard),
       lon: at(this.positions.lon), lat: at(this.positions.lat),
-      reached: { constant: true }, should_alert: flag(0),
+      reached: { constant: true }, should_alert: { bitOf: flags, bit: 0 },
       pga_g: gather((t) => (t.kind === 'earthquake' ? t.devices?.intensity : undefined)),
       pressure_step_hpa: gather((t) => (t.kind === 'pressure-front' ? t.devices?.intensity : undefined)),
       mmi: gather((t) => t.devices?.mmi),
       first_s: gather((t) => t.devices?.first), impact_s: gather((t) => t.devices?.impact),
       receipt_s: shared(this.receipt.subarray(0, n)), warning_s: shared(this.warning.subarray(0, n)),
-      outcome: { codes: outcome, labels: OUTCOMES }, take_action: flag(1),
+      outcome: { codes: this.outcome.subarray(0, n), labels: OUTCOMES }, take_action: { bitOf: flags, bit: 1 },
     };
   }
 

@@ -5,7 +5,7 @@
  */
 import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ChunkedParquetFile, GROUPS_PER_PART, stitchParts, type ChunkColumn, type ChunkValues, type ParquetPart } from './parquet-chunks.js';
+import { appendPart, ChunkedParquetFile, GROUPS_PER_PART, stitchParts, type ChunkColumn, type ChunkValues, type ParquetPart } from './parquet-chunks.js';
 import { parquetMetadata, parquetRead, parquetReadObjects } from 'hyparquet';
 import { brotliDecompressSync } from 'node:zlib';
 import { Piscina } from 'piscina';
@@ -174,6 +174,13 @@ function chunkValues(type: ColumnType, src: ColumnSource, get: ColumnValues, fro
       const v = a[from + i]!;
       if (!Number.isFinite(v)) drop(i); else out[n++] = type === 'int' ? Math.trunc(v) : v;
     }
+  } else if (isGathered(src)) {
+    // Typed numbers through each row's device (and hazard).
+    const { from: cols, device, hazard } = src;
+    for (let i = 0; i < rows; i++) {
+      const r = from + i, c = cols[hazard ? hazard[r]! : 0], v = c ? c[device[r]!]! : NaN;
+      if (!Number.isFinite(v)) drop(i); else out[n++] = type === 'int' ? Math.trunc(v) : v;
+    }
   } else if (isSegments(src)) {
     // Typed numbers in segments: a row group spans one or two of them.
     const segs = src.segments, bits = src.bits, mask = (1 << bits) - 1;
@@ -236,7 +243,22 @@ export type ColumnSource =
   | { codes: Uint8Array | Segments; labels: readonly (string | null)[] }
   | { constant: unknown }
   | { utcOf: string; startMs: number }
+  | Gathered
+  | { bitOf: Uint8Array; bit: number }
   | Segments;
+
+/**
+ * A column read through each row's device (and hazard): row i is `from[hazard[i]][device[i]]`
+ * (`from[0]` without hazards; NaN where that column is null). The writer threads gather it one row
+ * group at a time, so a ten-million-row table's per-device columns are never copied whole.
+ */
+export interface Gathered {
+  from: readonly (ArrayLike<number> | null)[];
+  device: Int32Array;
+  hazard?: Int32Array;
+}
+
+const isGathered = (v: unknown): v is Gathered => typeof v === 'object' && v !== null && 'from' in v && 'device' in v;
 
 /**
  * A column kept in equal segments of 2^bits rows (a log that grew by segments: tables read it where
@@ -277,6 +299,8 @@ export function resolveSources(data: Record<string, ColumnSource>): Record<strin
     if (ArrayBuffer.isView(src) || Array.isArray(src)) { out[name] = src as ArrayLike<unknown>; continue; }
     const o = src as Exclude<ColumnSource, ArrayLike<unknown>>;
     if (isSegments(o)) out[name] = typedGetter(o);
+    else if (isGathered(o)) { const { from, device, hazard } = o; out[name] = (i) => { const c = from[hazard ? hazard[i]! : 0]; return c ? c[device[i]!]! : NaN; }; }
+    else if ('bitOf' in o) { const { bitOf, bit } = o; out[name] = (i) => (bitOf[i]! >> bit) & 1; }
     else if ('codes' in o) { const code = typedGetter(o.codes); out[name] = (i) => o.labels[code(i)]; }
     else if ('constant' in o) out[name] = () => o.constant;
     else if ('utcOf' in o) {
@@ -287,8 +311,14 @@ export function resolveSources(data: Record<string, ColumnSource>): Record<strin
   return out;
 }
 
-/** Writes a task's table, or its part (in this thread). */
-export async function writeTableTask(t: TableTask): Promise<string[] | ParquetPart> {
+/** Copies a written part into its table's file at `offset` (a step of stitchParts, on a writer thread). */
+export interface AppendTask {
+  append: { path: string; part: ParquetPart; offset: number };
+}
+
+/** Writes a task's table, or its part, or appends a part to its table's file (in this thread). */
+export async function writeTableTask(t: TableTask | AppendTask): Promise<string[] | ParquetPart | undefined> {
+  if ('append' in t) { appendPart(t.append.path, t.append.part, t.append.offset); return undefined; }
   return t.part ? writeTablePart(t, t.part) : writeTable(t.dir, t.name, t.columns, t.data, t.rows, t.meta, t.geometry);
 }
 
@@ -343,7 +373,9 @@ export class TableQueue {
       for (let from = 0, k = 0; from < t.rows; from += PART_ROWS, k++) {
         parts.push(pool.run({ ...t, data, part: { from, to: Math.min(t.rows, from + PART_ROWS), file: join(t.dir, `.${t.name}.parquet.part${k}`) } }));
       }
-      this.jobs.push(Promise.all(parts).then((ps) => stitchParts(join(t.dir, `${t.name}.parquet`), ps, chunkColumns(t.columns, t.geometry), kvMetadataOf(t.columns, resolveSources(data), t.rows, t.meta ?? {}, t.geometry))));
+      // The parts' bytes are copied into the table's file on the threads too (the main thread may be scoring).
+      const path = join(t.dir, `${t.name}.parquet`);
+      this.jobs.push(Promise.all(parts).then((ps) => stitchParts(path, ps, chunkColumns(t.columns, t.geometry), kvMetadataOf(t.columns, resolveSources(data), t.rows, t.meta ?? {}, t.geometry), (part, offset) => pool.run({ append: { path, part, offset } } satisfies AppendTask))));
     }
     // A failure is reported by done(); until then nothing is left unhandled.
     for (const j of this.jobs) j.catch(() => undefined);
@@ -387,6 +419,8 @@ function sharedSources(data: Record<string, ColumnSource>): Record<string, Colum
     if (ArrayBuffer.isView(v) && !(v instanceof DataView)) out[k] = shared(v as Float64Array);
     else if (isSegments(v)) out[k] = share(v);
     else if (v && typeof v === 'object' && 'codes' in v) out[k] = { codes: share(v.codes), labels: v.labels };
+    else if (isGathered(v)) out[k] = { from: v.from.map((c) => (c && ArrayBuffer.isView(c) ? shared(c as Float64Array) : c)), device: shared(v.device), ...(v.hazard ? { hazard: shared(v.hazard) } : {}) };
+    else if (v && typeof v === 'object' && 'bitOf' in v) out[k] = { bitOf: shared(v.bitOf), bit: v.bit };
     else out[k] = v;
   }
   return out;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parquetMetadata } from 'hyparquet';
 import { cli, smallScenario, tempDir, writeScenario } from '../helpers.js';
@@ -65,16 +65,22 @@ describe('absolute time', () => {
 
 describe('tables written on worker threads', () => {
   it('are byte for byte the files written in the calling thread, from typed columns, codes, constants and UTC times', async () => {
-    const { writeTables, readTable } = await import('../../src/output/tables.js');
-    const n = 250_001; // past the CSV limit for one table, under it for the other
+    const { writeTables, readTable, PART_ROWS } = await import('../../src/output/tables.js');
+    // Past the CSV limit for one table, under it for the other; three parts (PART_ROWS), stitched on the threads.
+    const n = 2 * PART_ROWS + 50_001;
     const columns = [
       { name: 'device', type: 'int' as const }, { name: 'time_s', type: 'double' as const }, { name: 'time_utc', type: 'string' as const },
       { name: 'tier', type: 'string' as const }, { name: 'ok', type: 'bool' as const }, { name: 'always', type: 'bool' as const },
+      { name: 'pga', type: 'double' as const }, { name: 'second_bit', type: 'bool' as const },
     ];
+    // Per-device columns of two hazards (the second has none), read through each row's device and hazard; flags by bit.
+    const perDevice = Float64Array.from({ length: 977 }, (_, d) => d / 4);
+    const device = () => Int32Array.from({ length: n }, (_, i) => (i * 7) % 977), hazard = () => Int32Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 1 : 0));
     const data = () => ({
       device: Int32Array.from({ length: n }, (_, i) => i % 977), time_s: Float64Array.from({ length: n }, (_, i) => (i % 13 === 0 ? NaN : i / 7)),
       time_utc: { utcOf: 'time_s', startMs: Date.parse('2023-02-06T01:16:35Z') }, tier: { codes: Uint8Array.from({ length: n }, (_, i) => i % 3), labels: ['be-aware', 'take-action', 'cancel'] },
       ok: Uint8Array.from({ length: n }, (_, i) => i % 2), always: { constant: true },
+      pga: { from: [perDevice, null], device: device(), hazard: hazard() }, second_bit: { bitOf: Uint8Array.from({ length: n }, (_, i) => i % 4), bit: 1 },
     });
     const tasks = (dir: string) => [{ dir, name: 'big', columns, data: data(), rows: n }, { dir, name: 'small', columns, data: data(), rows: 1000 }];
     const [a, b] = [tempDir(), tempDir()];
@@ -82,8 +88,16 @@ describe('tables written on worker threads', () => {
     await writeTables(tasks(b), { parallel: true, threads: 2 });
     for (const f of ['big.parquet', 'small.parquet', 'small.csv']) expect(readFileSync(join(b, f)).equals(readFileSync(join(a, f))), f).toBe(true);
     expect(() => readFileSync(join(a, 'big.csv'))).toThrow(); // over CSV_MAX_ROWS: Parquet only
+    expect(readdirSync(b).sort()).toEqual(['big.parquet', 'small.csv', 'small.parquet']); // no part left behind
+    expect((await readTable(b, 'big')).length).toBe(n);
+    expect(readFileSync(join(b, 'small.csv'), 'utf8').split('\n')[15]).toBe('14,2.0,2023-02-06T01:16:37.000Z,cancel,false,true,24.5,true');
     const rows = await readTable(b, 'small');
-    expect(rows[14]).toEqual({ device: 14, time_s: 2, time_utc: '2023-02-06T01:16:37.000Z', tier: 'cancel', ok: false, always: true });
+    // Row 14: device (14 × 7) mod 977 = 98 of hazard 0, so 98 / 4; its flags 14 mod 4 = 2 have bit 1 set.
+    expect(rows[14]).toEqual({ device: 14, time_s: 2, time_utc: '2023-02-06T01:16:37.000Z', tier: 'cancel', ok: false, always: true, pga: 24.5, second_bit: true });
+    expect(rows[15]!.pga).toBeNull(); // hazard 1, which has no such column
+    expect(rows[13]!.second_bit).toBe(false);
+    const big = await readTable(b, 'big');
+    expect(big[2 * PART_ROWS + 3]!.pga).toBe(((2 * PART_ROWS + 3) * 7 % 977) / 4);
     expect(rows[13]!.time_s).toBeNull();
     expect(rows[13]!.time_utc).toBeNull();
   });
