@@ -8,7 +8,7 @@
  * path boxes every value (BigInts for INT64) and compares them one by one for statistics: at ten
  * million rows that was most of a national run's output time.
  */
-import { closeSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { brotliCompressSync, constants as zlibConstants } from 'node:zlib';
 import { ByteWriter } from 'hyparquet-writer';
@@ -53,7 +53,8 @@ export const GROUPS_PER_PART = 5;
 
 /** A part of a file: its row groups (offsets within the part's own file) and where its data ends. */
 export interface ParquetPart {
-  file: string;
+  /** The part's bytes from its PAR1 on (row groups, no footer). */
+  bytes: Uint8Array;
   rowGroups: RowGroupMeta[];
   rows: number;
   end: number;
@@ -154,7 +155,9 @@ function rleBytes(values: ArrayLike<number>, bitWidth: number): Uint8Array {
 
 /** Writes a Parquet file of flat nullable columns, one row group at a time. */
 export class ChunkedParquetFile {
+  /** The file, or −1 for a part kept in memory (`path` null) until stitchParts writes it into its table's file. */
   private readonly fd: number;
+  private readonly kept: Uint8Array[] = [];
   private offset = 0;
   private readonly rowGroups: RowGroupMeta[] = [];
   private rows = 0;
@@ -163,13 +166,14 @@ export class ChunkedParquetFile {
   /** Row groups written, counted from the table's first (a part starts at its first group's index). */
   private groups: number;
 
-  constructor(readonly path: string, readonly columns: readonly ChunkColumn[], readonly kvMetadata: { key: string; value: string }[] = [], options: { firstGroup?: number } = {}) {
+  constructor(readonly path: string | null, readonly columns: readonly ChunkColumn[], readonly kvMetadata: { key: string; value: string }[] = [], options: { firstGroup?: number } = {}) {
     this.groups = options.firstGroup ?? 0;
-    this.fd = openSync(path, 'w');
+    this.fd = path === null ? -1 : openSync(path, 'w');
     this.write(Uint8Array.of(0x50, 0x41, 0x52, 0x31)); // PAR1
   }
 
   private write(bytes: Uint8Array): void {
+    if (this.fd < 0) { this.kept.push(bytes); this.offset += bytes.length; return; }
     let done = 0;
     while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done);
     this.offset += bytes.length;
@@ -284,15 +288,19 @@ export class ChunkedParquetFile {
     }
   }
 
-  /** Closes the file as a part of a table (no footer): stitchParts joins the parts. */
+  /** Ends a part kept in memory (no footer): its bytes in one buffer, for stitchParts. */
   finishPart(): ParquetPart {
-    closeSync(this.fd);
-    return { file: this.path, rowGroups: this.rowGroups, rows: this.rows, end: this.offset };
+    if (this.fd >= 0) throw new Error('finishPart: the part was written to a file');
+    const bytes = new Uint8Array(this.offset);
+    let at = 0;
+    for (const b of this.kept) { bytes.set(b, at); at += b.length; }
+    this.kept.length = 0;
+    return { bytes, rowGroups: this.rowGroups, rows: this.rows, end: this.offset };
   }
 
   /** Closes the file without a footer (after a failure; the caller removes it). */
   abort(): void {
-    closeSync(this.fd);
+    if (this.fd >= 0) closeSync(this.fd);
   }
 }
 
@@ -305,61 +313,34 @@ function footer(columns: readonly ChunkColumn[], rowGroups: RowGroupMeta[], rows
 }
 
 /**
- * Copies a part's bytes after its PAR1 into the table's file at `offset` and removes the part: one
- * step of stitchParts, run on a writer thread (parts land in disjoint ranges, so several may be
- * copied at once).
+ * Writes the parts of a table, made in table order, into one Parquet file at `path` as each comes
+ * (the next part only after those before it): the first from its PAR1, the others' row groups after
+ * it (their offsets moved), then the footer. The bytes are those of the table written in one go; no
+ * part touches the disk but in its place in the file, and none is kept after it is written.
  */
-export function appendPart(path: string, part: ParquetPart, offset: number): void {
-  const fd = openSync(path, 'r+');
+export async function stitchParts(path: string, parts: readonly (ParquetPart | Promise<ParquetPart>)[], columns: readonly ChunkColumn[], kvMetadata: () => { key: string; value: string }[]): Promise<void> {
+  const fd = openSync(path, 'w');
   try {
-    const src = openSync(part.file, 'r');
-    try {
-      const buf = new Uint8Array(Math.min(8 << 20, Math.max(1, part.end - 4)));
-      for (let at = 4; at < part.end;) {
-        const got = readSync(src, buf, 0, Math.min(buf.length, part.end - at), at);
-        if (got <= 0) throw new Error(`${part.file}: ended at byte ${at} of ${part.end}`);
-        for (let done = 0; done < got;) done += writeSync(fd, buf, done, got - done, offset + at - 4 + done);
-        at += got;
+    let offset = 0, rows = 0;
+    const put = (bytes: Uint8Array) => { for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done, bytes.length - done, offset + done); offset += bytes.length; };
+    const groups: RowGroupMeta[] = [];
+    for (let k = 0; k < parts.length; k++) {
+      const part = await parts[k]!;
+      // The part's bytes after its PAR1 (the first part's from it), shifted to where they now start.
+      const shift = k === 0 ? 0n : BigInt(offset - 4);
+      for (const g of part.rowGroups) {
+        groups.push(k === 0 ? g : {
+          ...g, file_offset: g.file_offset + shift,
+          columns: g.columns.map((c) => ({
+            file_offset: c.file_offset + shift,
+            meta_data: { ...c.meta_data, data_page_offset: c.meta_data.data_page_offset + shift, ...(c.meta_data.dictionary_page_offset !== undefined ? { dictionary_page_offset: c.meta_data.dictionary_page_offset + shift } : {}) },
+          })),
+        });
       }
-    } finally {
-      closeSync(src);
+      put(k === 0 ? part.bytes.subarray(0, part.end) : part.bytes.subarray(4, part.end));
+      rows += part.rows;
     }
-  } finally {
-    closeSync(fd);
-  }
-  unlinkSync(part.file);
-}
-
-/**
- * Joins parts written in table order into one Parquet file at `path`: the first part's file
- * becomes it, the others' row groups are appended (their offsets moved) by `append` (appendPart
- * here, or the same on writer threads) and removed, and the footer written. The bytes are those of
- * the table written in one go.
- */
-export async function stitchParts(path: string, parts: readonly ParquetPart[], columns: readonly ChunkColumn[], kvMetadata: { key: string; value: string }[], append: (part: ParquetPart, offset: number) => unknown = (part, offset) => appendPart(path, part, offset)): Promise<void> {
-  renameSync(parts[0]!.file, path);
-  let offset = parts[0]!.end;
-  const groups: RowGroupMeta[] = [...parts[0]!.rowGroups], copies: unknown[] = [];
-  for (const part of parts.slice(1)) {
-    // The part's bytes after its PAR1, shifted to where they now start.
-    const shift = BigInt(offset - 4);
-    copies.push(append(part, offset));
-    offset += part.end - 4;
-    for (const g of part.rowGroups) {
-      groups.push({
-        ...g, file_offset: g.file_offset + shift,
-        columns: g.columns.map((c) => ({
-          file_offset: c.file_offset + shift,
-          meta_data: { ...c.meta_data, data_page_offset: c.meta_data.data_page_offset + shift, ...(c.meta_data.dictionary_page_offset !== undefined ? { dictionary_page_offset: c.meta_data.dictionary_page_offset + shift } : {}) },
-        })),
-      });
-    }
-  }
-  await Promise.all(copies);
-  const fd = openSync(path, 'r+');
-  try {
-    const bytes = footer(columns, groups, parts.reduce((s, p) => s + p.rows, 0), kvMetadata);
-    for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done, bytes.length - done, offset + done);
+    put(footer(columns, groups, rows, kvMetadata()));
   } finally {
     closeSync(fd);
   }

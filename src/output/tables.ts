@@ -5,7 +5,7 @@
  */
 import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { appendPart, ChunkedParquetFile, GROUPS_PER_PART, stitchParts, type ChunkColumn, type ChunkValues, type ParquetPart } from './parquet-chunks.js';
+import { ChunkedParquetFile, GROUPS_PER_PART, stitchParts, type ChunkColumn, type ChunkValues, type ParquetPart } from './parquet-chunks.js';
 import { parquetMetadata, parquetRead, parquetReadObjects } from 'hyparquet';
 import { brotliDecompressSync } from 'node:zlib';
 import { Piscina } from 'piscina';
@@ -114,10 +114,10 @@ function writeGroup(file: ChunkedParquetFile, columns: readonly TableColumn[], d
 /** Rows per part when a table is written on several threads (whole row groups; see GROUPS_PER_PART). */
 export const PART_ROWS = ROW_GROUP * GROUPS_PER_PART;
 
-/** Writes rows [from, to) of a task's table as a part file (no footer), for stitchParts. */
+/** Makes rows [from, to) of a task's table as a part in memory (no footer), for stitchParts. */
 function writeTablePart(t: TableTask, part: NonNullable<TableTask['part']>): ParquetPart {
   const values = resolveSources(t.data);
-  const file = new ChunkedParquetFile(part.file, chunkColumns(t.columns, t.geometry), [], { firstGroup: part.from / ROW_GROUP });
+  const file = new ChunkedParquetFile(null, chunkColumns(t.columns, t.geometry), [], { firstGroup: part.from / ROW_GROUP });
   try {
     for (let from = part.from; from < part.to; from += ROW_GROUP) writeGroup(file, t.columns, t.data, values, from, Math.min(part.to, from + ROW_GROUP), t.geometry);
   } catch (err) {
@@ -288,8 +288,8 @@ export interface TableTask {
   meta?: Record<string, string>;
   /** Longitude and latitude columns: the Parquet file also gets a GeoParquet geometry column. */
   geometry?: GeometryColumns;
-  /** Only rows [from, to) (whole parts), into a part file `file`, no CSV: a thread's share of a large table. */
-  part?: { from: number; to: number; file: string };
+  /** Only rows [from, to) (whole parts), as a part in memory, no CSV: a thread's share of a large table. */
+  part?: { from: number; to: number };
 }
 
 /** The column values a task's sources stand for. */
@@ -311,14 +311,8 @@ export function resolveSources(data: Record<string, ColumnSource>): Record<strin
   return out;
 }
 
-/** Copies a written part into its table's file at `offset` (a step of stitchParts, on a writer thread). */
-export interface AppendTask {
-  append: { path: string; part: ParquetPart; offset: number };
-}
-
-/** Writes a task's table, or its part, or appends a part to its table's file (in this thread). */
-export async function writeTableTask(t: TableTask | AppendTask): Promise<string[] | ParquetPart | undefined> {
-  if ('append' in t) { appendPart(t.append.path, t.append.part, t.append.offset); return undefined; }
+/** Writes a task's table, or makes its part (in this thread). */
+export async function writeTableTask(t: TableTask): Promise<string[] | ParquetPart> {
   return t.part ? writeTablePart(t, t.part) : writeTable(t.dir, t.name, t.columns, t.data, t.rows, t.meta, t.geometry);
 }
 
@@ -364,18 +358,15 @@ export class TableQueue {
       return out;
     };
     // The costliest first, so the others fill in beside it; a Parquet-only table of more than one
-    // part is written part by part on all threads (its columns shared with them, not copied), and
-    // its parts joined here while the threads go on.
+    // part is made part by part on all threads (its columns shared with them, not copied), and its
+    // parts written here into its file, each as soon as those before it are, while the threads go on.
     const cost = (t: TableTask) => t.rows * (t.columns.length + (t.geometry ? 3 : 0));
     for (const t of [...tasks].sort((a, b) => cost(b) - cost(a))) {
       if (!(t.rows > CSV_MAX_ROWS && t.rows > PART_ROWS)) { this.jobs.push(pool.run(t, { transferList: transferList(t) as never })); continue; }
       const data = sharedSources(t.data), parts: Promise<ParquetPart>[] = [];
-      for (let from = 0, k = 0; from < t.rows; from += PART_ROWS, k++) {
-        parts.push(pool.run({ ...t, data, part: { from, to: Math.min(t.rows, from + PART_ROWS), file: join(t.dir, `.${t.name}.parquet.part${k}`) } }));
-      }
-      // The parts' bytes are copied into the table's file on the threads too (the main thread may be scoring).
-      const path = join(t.dir, `${t.name}.parquet`);
-      this.jobs.push(Promise.all(parts).then((ps) => stitchParts(path, ps, chunkColumns(t.columns, t.geometry), kvMetadataOf(t.columns, resolveSources(data), t.rows, t.meta ?? {}, t.geometry), (part, offset) => pool.run({ append: { path, part, offset } } satisfies AppendTask))));
+      for (let from = 0; from < t.rows; from += PART_ROWS) parts.push(pool.run({ ...t, data, part: { from, to: Math.min(t.rows, from + PART_ROWS) } }));
+      for (const p of parts) p.catch(() => undefined); // a failure is thrown by the stitching
+      this.jobs.push(stitchParts(join(t.dir, `${t.name}.parquet`), parts, chunkColumns(t.columns, t.geometry), () => kvMetadataOf(t.columns, resolveSources(data), t.rows, t.meta ?? {}, t.geometry)));
     }
     // A failure is reported by done(); until then nothing is left unhandled.
     for (const j of this.jobs) j.catch(() => undefined);
