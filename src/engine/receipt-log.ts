@@ -43,6 +43,14 @@ export class ReceiptLog implements Iterable<Receipt> {
     return { device: g.device[j]!, event: g.event[j]!, seq: g.seq[j]!, time: g.time[j]!, tier: TIERS[g.tier[j]!]! };
   }
 
+  /** Each receipt's device, event, time and tier (its index in TIERS), in order, without an object each (scoring ten million). */
+  forEachReceipt(visit: (device: number, event: number, time: number, tier: number) => void): void {
+    this.segments.forEach((g, s) => {
+      const len = Math.min(SEGMENT, this.length - s * SEGMENT);
+      for (let j = 0; j < len; j++) visit(g.device[j]!, g.event[j]!, g.time[j]!, g.tier[j]!);
+    });
+  }
+
   *[Symbol.iterator](): Iterator<Receipt> {
     for (let i = 0; i < this.length; i++) yield this.at(i);
   }

@@ -30,6 +30,12 @@ export interface ReceiptRecord {
   tier?: string;
 }
 
+/** Receipts read where they are kept: `visit` gets each one's device, event, time and tier (0 be-aware, 1 take-action, 2 cancel), in the log's order. */
+export interface ReceiptSource {
+  forEachReceipt(visit: (device: number, event: number, time: number, tier: number) => void): void;
+}
+
+const TIER_CODE: Record<string, number> = { 'be-aware': 0, 'take-action': 1, cancel: 2 };
 
 export interface HazardScore {
   index: number;
@@ -135,7 +141,8 @@ function estimateError(a: AlertRecord, facts: HazardTruth['facts']): EstimateErr
 export function score(input: {
   truths: HazardTruth[];
   alerts: AlertRecord[];
-  receipts: Iterable<ReceiptRecord>;
+  /** Receipts as records, or a log that hands them over as columns (`forEachReceipt`, no object each). */
+  receipts: Iterable<ReceiptRecord> | ReceiptSource;
   devices: number;
   durationS: number;
   config: ScoringConfig;
@@ -205,18 +212,25 @@ export function score(input: {
   const firstReceipt = new Map<number, Float64Array>();
   const receiptCount = new Map<number, number>();
   const tookAction = new Map<number, Uint8Array>();
-  for (const r of receipts) {
-    if (r.tier === 'cancel') continue;
-    if (r.tier === 'take-action') {
-      let ta = tookAction.get(r.event);
-      if (!ta) tookAction.set(r.event, (ta = new Uint8Array(devices)));
-      ta[r.device] = 1;
+  // Receipts come in long runs of one event: its tables are looked up once a run.
+  let runEvent = NaN, runFirst: Float64Array | undefined;
+  const take = (device: number, event: number, time: number, tier: number) => {
+    if (tier === 2) return; // a cancel withdraws; it is no alert
+    if (tier === 1) {
+      let ta = tookAction.get(event);
+      if (!ta) tookAction.set(event, (ta = new Uint8Array(devices)));
+      ta[device] = 1;
     }
-    let arr = firstReceipt.get(r.event);
-    if (!arr) firstReceipt.set(r.event, (arr = new Float64Array(devices).fill(Infinity)));
-    if (r.time < arr[r.device]!) arr[r.device] = r.time;
-    receiptCount.set(r.event, (receiptCount.get(r.event) ?? 0) + 1);
-  }
+    if (event !== runEvent) {
+      runEvent = event;
+      runFirst = firstReceipt.get(event);
+      if (!runFirst) firstReceipt.set(event, (runFirst = new Float64Array(devices).fill(Infinity)));
+    }
+    if (time < runFirst![device]!) runFirst![device] = time;
+    receiptCount.set(event, (receiptCount.get(event) ?? 0) + 1);
+  };
+  if ('forEachReceipt' in receipts) receipts.forEachReceipt(take);
+  else for (const r of receipts) take(r.device, r.event, r.time, TIER_CODE[r.tier ?? 'be-aware'] ?? 0);
 
   const hazards: HazardScore[] = truths.map((t) => {
     const id = hazardEvent.get(t.index);
@@ -287,7 +301,7 @@ export function score(input: {
       ...(itemScores.has(t.index) ? { items: itemScores.get(t.index)! } : {}),
       timely_share: wilson(outcomes.timely, deserving),
       warning_p50_s: bootstrapQuantile(warnings, 0.5, { seed: t.index + 1 }),
-      coverage: COVERAGE_WARNINGS.map((x) => ({ min_warning_s: x, share: wilson(deservedWarnings.filter((w) => w >= x).length, deserving) })),
+      coverage: COVERAGE_WARNINGS.map((x) => { let n = 0; for (const w of deservedWarnings) if (w >= x) n++; return { min_warning_s: x, share: wilson(n, deserving) }; }),
       ...(banded ? {
         by_distance: bands.map((b, i) => ({ from_km: DISTANCE_BANDS[i]!, to_km: Number.isFinite(DISTANCE_BANDS[i + 1]!) ? DISTANCE_BANDS[i + 1]! : null, deserving: b.deserving, warned: b.warned, timely: b.timely, warning_time_s: quantiles(b.warnings) })),
       } : {}),

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { score } from '../../src/score/score.js';
 import type { HazardTruth } from '../../src/plugin/index.js';
 import type { AlertRecord } from '../../src/plugin/index.js';
+import { ReceiptLog } from '../../src/engine/receipt-log.js';
 
 const truth = (shouldAlert: number[], sArrival: number[]): HazardTruth => ({
   index: 0, type: 'earthquake', kind: 'earthquake', name: 'test quake', alertable: true, start: 100,
@@ -84,6 +85,22 @@ describe('scoring', () => {
     expect(bands).toEqual([[0, 1, 1, 1], [10, 2, 1, 0], [20, 0, 0, 0], [40, 1, 1, 1], [80, 0, 0, 0], [160, 0, 0, 0]]);
     expect(q.false_alerts_per_million_phone_hours).toBe(2000); // 1 false alert in 500 phone-hours
     expect(q.missed_hazards).toBe(0);
+  });
+
+  it('reads the run\'s receipt log in place as it reads records: events interleaved, take-action and cancel tiers', () => {
+    // The same receipts with the false alert's in between, device 5's as take-action, and a cancel that reaches device 2 (still missed).
+    const log = new ReceiptLog();
+    log.push(0, 0, 0, 105, 'be-aware'); log.push(4, 1, 0, 501, 'be-aware'); log.push(0, 0, 1, 107, 'be-aware'); log.push(1, 0, 1, 106, 'be-aware');
+    log.push(2, 0, 2, 106.5, 'cancel'); log.push(3, 0, 0, 105, 'be-aware'); log.push(5, 0, 0, 104, 'take-action');
+    const seen: number[][] = [];
+    log.forEachReceipt((d, e, t, tier) => seen.push([d, e, t, tier]));
+    expect(seen).toEqual([[0, 0, 105, 0], [4, 1, 501, 0], [0, 0, 107, 0], [1, 0, 106, 0], [2, 0, 106.5, 2], [3, 0, 105, 0], [5, 0, 104, 1]]);
+    for (const receipts of [log, log.toArray()]) {
+      const g = score({ truths: [t], alerts, receipts, devices: 6, durationS: 3600, config }).hazards[0]!;
+      expect(g.outcomes).toEqual({ timely: 2, late: 1, missed: 1, unnecessary: 1, correctly_quiet: 1 });
+      expect(g.warning_time_s.p50).toBe(5);
+      expect(g.take_action).toBe(1);
+    }
   });
 
   it('does not count a hazard nobody deserved an alert for as missed', () => {
