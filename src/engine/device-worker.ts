@@ -1,7 +1,7 @@
 /** Worker-thread entry (piscina): simulates chunks of devices over epochs on shared columns. */
 import { workerData } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { runtimesFromInit, type Runtimes, type WorkerInit } from './setup.js';
+import { initDevices, runtimesFromInit, type Runtimes, type WorkerInit } from './setup.js';
 import { simulateChunk, type ChunkResult, type ChunkTask } from './simulate.js';
 import { loadWorld, type World } from '../world/load.js';
 import { Link } from '../network/link.js';
@@ -28,10 +28,19 @@ let runtimes: Promise<Runtimes> | undefined;
 /** The uplink, when this run's workers deliver their own phones' messages. */
 let uplink: Link | undefined;
 
-export default async function simulate(task: ChunkTask & { init: WorkerInit }): Promise<ChunkResult> {
+/** Gives phones [deviceFrom, deviceTo) their first state (the last step of placing them, on the workers while the main thread waits). */
+export interface InitTask {
+  initDevices: true;
+  deviceFrom: number;
+  deviceTo: number;
+  init: WorkerInit;
+}
+
+export default async function simulate(task: (ChunkTask & { init: WorkerInit }) | InitTask): Promise<ChunkResult | undefined> {
   const loaded = await warm;
   runtimes ??= runtimesFromInit(task.init, loaded);
   const rt = await runtimes;
+  if ('initDevices' in task) { initDevices(rt, task.deviceFrom, task.deviceTo); return undefined; }
   const r = simulateChunk(rt, task);
   if (task.init.uplink) {
     const s = rt.state.scenario;

@@ -145,7 +145,7 @@ export function checkRoads(scenario: ResolvedScenario, world: World): RoadNetwor
 }
 
 /** Main thread: loads the world, places devices, sets up mobility and phone context, allocates every shared column. */
-export function createState(scenario: ResolvedScenario, plugins: PluginSet): SimulationState {
+export function createState(scenario: ResolvedScenario, plugins: PluginSet, options: { initDevices?: boolean } = {}): SimulationState {
   checkTiming(scenario);
   const world = loadWorld(scenario.worldFile);
   const roads = checkRoads(scenario, world);
@@ -167,12 +167,21 @@ export function createState(scenario: ResolvedScenario, plugins: PluginSet): Sim
   const columns = devices.merge(ColumnSet.allocate(n, stageColumnSpecs(scenario, plugins, n)));
   const clock = new SimClock({ duration: scenario.config.duration, tick: scenario.config.tick });
   const state: SimulationState = { scenario, plugins, world, columns, clock, roads, boundary };
-  const { mobility, contexts } = createPopulationRuntimes(state);
-  for (let d = 0; d < n; d++) {
+  // Each phone's first mobility and context state (or, with initDevices false, the caller's worker
+  // threads do it: see initDevices).
+  if (options.initDevices !== false) initDevices(createPopulationRuntimes(state), 0, n);
+  return state;
+}
+
+/**
+ * Phones [from, to)'s first mobility and context state, each from its own random streams (so any
+ * split of the phones over threads gives the same columns): the last step of createState.
+ */
+export function initDevices({ mobility, contexts }: { mobility: Mobility; contexts: PhoneContexts }, from: number, to: number): void {
+  for (let d = from; d < to; d++) {
     mobility.init(d, 0);
     contexts.init(d, mobility.activity[d]!, 0);
   }
-  return state;
 }
 
 /** Device d's heartbeat phase in [0, every): phases are spread uniformly over the interval. */

@@ -19,12 +19,12 @@ describe('determinism with moving phones', () => {
     population: { devices: 600, phones: [{ profile: join(ROOT, 'agents/phones/mid-range.yaml') }], behaviours, eligibility: 'all' },
   }));
 
-  it('moves every device identically in-process, on 1 thread and on 2 threads, whatever the chunking', async () => {
+  it('moves every device identically in-process, on 1 thread and on 2 threads, whatever the chunking and wherever phones get their first state', async () => {
     const s = loadScenario(file, { plugins: builtinPlugins });
     const runs = [
       await runScenario(s, { plugins: builtinPlugins, threads: 0 }),
-      await runScenario(s, { plugins: builtinPlugins, threads: 1, chunkSize: 97, epochTicks: 7 }),
-      await runScenario(s, { plugins: builtinPlugins, threads: 2 }),
+      await runScenario(s, { plugins: builtinPlugins, threads: 1, chunkSize: 97, epochTicks: 7, deviceInit: 'workers' }),
+      await runScenario(s, { plugins: builtinPlugins, threads: 2, deviceInit: 'workers' }),
     ];
     const cols = (r: (typeof runs)[0]) => ({
       x: Array.from(r.state.columns.f64('x')),
@@ -48,12 +48,12 @@ describe('determinism with moving phones', () => {
     expect(runs[0]!.messages.triggers).toBeGreaterThan(0);
   });
 
-  it('trigger fidelity: identical triggers, alerts and summary in-process, on 1 and on 2 threads, whatever the chunking', async () => {
+  it('trigger fidelity: identical triggers, alerts and summary in-process, on 1 and on 2 threads, whatever the chunking and wherever phones get their first state', async () => {
     const s = loadScenario(file, { plugins: builtinPlugins, overrides: ['fidelity=trigger'] });
     const runs = [
       await runScenario(s, { plugins: builtinPlugins, threads: 0 }),
       await runScenario(s, { plugins: builtinPlugins, threads: 1, chunkSize: 97, epochTicks: 7 }),
-      await runScenario(s, { plugins: builtinPlugins, threads: 2 }),
+      await runScenario(s, { plugins: builtinPlugins, threads: 2, deviceInit: 'workers' }),
     ];
     const out = (r: (typeof runs)[0]) => JSON.stringify({ triggers: r.triggers.toArray(), alerts: r.alerts, receipts: r.receipts.toArray(), summary: buildSummary(r) });
     expect(runs[0]!.messages.triggers).toBeGreaterThan(20);
