@@ -24,12 +24,13 @@ export const triggerBench: Bench = {
   name: 'trigger',
   description: 'trigger fidelity: N phones across Türkiye, M7.8 on a 350 km bilateral rupture, 3 simulated minutes, 2 threads, end to end',
   async run(record) {
-    const sizes = (process.env.HAZARDSIM_BENCH_TRIGGER_PHONES ?? '100000,1000000').split(',').map(Number);
+    const list = process.env.HAZARDSIM_BENCH_TRIGGER_PHONES ?? '100000,1000000', sizes = list.split(',').map((v) => Number(v.trim()));
+    if (!sizes.every((v) => Number.isInteger(v) && v > 0)) throw new Error(`HAZARDSIM_BENCH_TRIGGER_PHONES: expected phone counts separated by commas, e.g. 1000000,10000000; found ${JSON.stringify(list)}`);
     // Each size in a process of its own: the peak is the process's maximum resident memory, which
     // would otherwise count the memory an earlier size left behind.
     for (const n of sizes) {
       const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), String(n)], { encoding: 'utf8', maxBuffer: 1 << 24 });
-      if (child.status !== 0) throw new Error(`trigger bench at ${n} phones failed (exit ${child.status}): ${child.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+      if (child.status !== 0) throw new Error(`trigger bench at ${n} phones failed (exit ${child.status}): ${child.stderr.trim().split('\n').pop()}`);
       const figures = JSON.parse(child.stdout.trim().split('\n').pop()!) as [string, number, string][];
       for (const [name, value, unit] of figures) record(name, value, unit);
     }
@@ -85,7 +86,7 @@ async function measure(n: number): Promise<[string, number, string][]> {
 // Run as a child of the bench (`node trigger.js <phones>`): one size, its figures as a JSON line.
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   measure(Number(process.argv[2])).then((figures) => process.stdout.write(JSON.stringify(figures) + '\n'), (err) => {
-    process.stderr.write(`${(err as Error).stack ?? err}\n`);
+    process.stderr.write(`${(err as Error).message ?? err}\n`);
     process.exitCode = 1;
   });
 }
