@@ -1,8 +1,13 @@
-#!/usr/bin/env -S node --no-concurrent-recompilation
+#!/usr/bin/env -S GLIBC_TUNABLES=glibc.malloc.hugetlb=1:${GLIBC_TUNABLES} node --no-concurrent-recompilation
 // V8 compiles hot functions on its own background threads by default; on a machine whose cores the
 // run's threads already fill (2 cores: the main thread and two device workers) that costs more than
 // compiling in place: a national run took 1.2 core-seconds more and 0.3 s longer (bench trigger, 1 M
 // phones, five runs each). The flag must be given at start (V8 fixes it when an isolate is created).
+// glibc.malloc.hugetlb=1 has glibc's malloc, which holds the columns and message blocks of every
+// thread, ask the kernel for transparent huge pages (where its mode is `madvise`, Debian's default):
+// a 10 M-phone run faulted in 2.6 M pages of 4 KiB, 40 of its 206 core-seconds in the kernel, and
+// took 115 s; with it, 0.53 M faults, 21 s in the kernel, 95 s (bench trigger, one run each, same
+// machine and hour). glibc reads it at start; a user's own GLIBC_TUNABLES come after it and win.
 /** The `hazardsim` command line (yargs): run, validate, schema, world build, ... */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
