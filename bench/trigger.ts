@@ -19,6 +19,7 @@ import { DeviceRows, startRunFiles } from '../src/output/run-files.js';
 
 import type { Bench } from './harness.js';
 import { builtinPlugins } from '../src/plugins.js';
+import { tunedEnv, wantsRestart } from '../src/cli/malloc-tuning.js';
 
 export const triggerBench: Bench = {
   name: 'trigger',
@@ -29,7 +30,9 @@ export const triggerBench: Bench = {
     // Each size in a process of its own: the peak is the process's maximum resident memory, which
     // would otherwise count the memory an earlier size left behind.
     for (const n of sizes) {
-      const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), String(n)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+      // With glibc's malloc tuned as the simulating `hazardsim` commands have it (src/cli/malloc-tuning.ts).
+      const env = wantsRestart(process.platform, process.env, 'run') ? { ...process.env, GLIBC_TUNABLES: tunedEnv(process.env.GLIBC_TUNABLES) } : process.env;
+      const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), String(n)], { encoding: 'utf8', maxBuffer: 1 << 24, env });
       if (child.status !== 0) throw new Error(`trigger bench at ${n} phones failed (exit ${child.status}): ${child.stderr.trim().split('\n').pop()}`);
       const figures = JSON.parse(child.stdout.trim().split('\n').pop()!) as [string, number, string][];
       for (const [name, value, unit] of figures) record(name, value, unit);

@@ -1,18 +1,11 @@
-#!/usr/bin/env -S GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=1048576:${GLIBC_TUNABLES} node --no-concurrent-recompilation
+#!/usr/bin/env -S node --no-concurrent-recompilation
 // V8 compiles hot functions on its own background threads by default; on a machine whose cores the
 // run's threads already fill (2 cores: the main thread and two device workers) that costs more than
 // compiling in place: a national run took 1.2 core-seconds more and 0.3 s longer (bench trigger, 1 M
 // phones, five runs each). The flag must be given at start (V8 fixes it when an isolate is created).
-// glibc.malloc.hugetlb=1 has glibc's malloc, which holds the columns and message blocks of every
-// thread, ask the kernel for transparent huge pages (where its mode is `madvise`, Debian's default):
-// a 10 M-phone run faulted in 2.5-2.7 M pages of 4 KiB, 40-43 of its 206-210 core-seconds in the
-// kernel (115-120 s); with huge pages alone, 0.53-0.57 M faults, 16-23 s in the kernel (89-96 s) but
-// a peak of 7.2-8.0 GiB instead of 7.3-7.7, at the edge of the 8 GB target; with glibc.malloc.mmap_threshold
-// fixed at 1 MiB as well (blocks of 1 MiB and more get their own mappings, returned whole when freed,
-// instead of the dynamic threshold's growing heap), 1.2 M faults, 21-25 s in the kernel (100-112 s),
-// peak 7.1-7.3 GiB (bench trigger, runs alternated in the same hour). glibc reads them at start; a
-// user's own GLIBC_TUNABLES come after them and win.
 /** The `hazardsim` command line (yargs): run, validate, schema, world build, ... */
+// First: a simulating command restarts itself with glibc's malloc tuned (see malloc-tuning.ts).
+import './cli/restart-tuned.js';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { EXIT_INPUT, guard } from './cli/common.js';
