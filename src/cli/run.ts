@@ -11,7 +11,6 @@ import { score, type Summary } from '../score/score.js';
 import { buildManifest, runCounts, runFigures, writeRunJson, type RunFigures } from '../output/write-run.js';
 import { fmt, fmtInt, progressBar } from './common.js';
 import { DeviceRows, startRunFiles } from '../output/run-files.js';
-import { writeReport } from '../report/build.js';
 import { checkOutputFolder, writeFolderAtomically } from '../output/atomic.js';
 import { checkEstimate, describeEstimate, estimateRun } from '../engine/estimate.js';
 import { loadWorld } from '../world/load.js';
@@ -179,7 +178,8 @@ async function runOnce(scenario: ReturnType<typeof loadScenario>, plugins: Plugi
       await files.abort();
       throw err;
     }
-    await writeReport(dir);
+    // The report's modules (maps, coastlines, Parquet reading) load only now: a run that stops at bad input never needs them.
+    await (await import('../report/build.js')).writeReport(dir);
   });
   return { summary, figures };
 }

@@ -8,7 +8,10 @@
 import { packageVersions } from './versions.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buffer, circle, destination, lineString, point } from '@turf/turf';
+import { createRequire } from 'node:module';
+import { circle } from '@turf/circle';
+import { destination } from '@turf/destination';
+import { lineString, point } from '@turf/helpers';
 import type { RunResult } from '../engine/run.js';
 import { TIERS } from '../engine/receipt-log.js';
 import type { HazardTruth } from '../plugin/index.js';
@@ -140,9 +143,15 @@ function alertRows(alerts: AlertRecord[]): Record<string, unknown[]> {
   return c;
 }
 
+/** turf's buffer (with JSTS, a tenth of a second to load), loaded when a first alert has a rupture. */
+let turfBuffer: typeof import('@turf/buffer').buffer | undefined;
+
 /** An alert region as a polygon: a circle around the epicentre, or a band around the rupture. */
 function region(a: AlertRecord, km: number) {
-  if (a.rupture) return buffer(lineString([[a.rupture.lon1, a.rupture.lat1], [a.rupture.lon2, a.rupture.lat2]]), km, { units: 'kilometers', steps: 16 })!.geometry;
+  if (a.rupture) {
+    const buffer = (turfBuffer ??= (createRequire(import.meta.url)('@turf/buffer') as typeof import('@turf/buffer')).buffer);
+    return buffer(lineString([[a.rupture.lon1, a.rupture.lat1], [a.rupture.lon2, a.rupture.lat2]]), km, { units: 'kilometers', steps: 16 })!.geometry;
+  }
   return circle([a.estimate.lon, a.estimate.lat], km, { units: 'kilometers', steps: 64 }).geometry;
 }
 

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { feature } from 'topojson-client';
 import { geoArea, geoBounds } from 'd3-geo';
-import { bboxClip } from '@turf/turf';
+import { bboxClip } from '@turf/bbox-clip';
 import type { Topology, GeometryCollection } from 'topojson-specification';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 

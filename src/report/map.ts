@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { geoArea, geoCircle, geoDistance, geoGraticule, geoPath, geoTransverseMercator, type GeoProjection } from 'd3-geo';
 import type { Geometry, MultiPolygon, Polygon } from 'geojson';
-import { booleanPointInPolygon } from '@turf/turf';
+import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import { quantileSorted } from 'simple-statistics';
 import { FastRandom } from '../core/random.js';
 import { esc, fmtNum } from './svg.js';

