@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { stringify } from 'yaml';
 import { buildGridCity } from '../src/world/build/grid-city.js';
+import { tunedEnv } from '../src/cli/malloc-tuning.js';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const CLI = join(ROOT, 'dist', 'src', 'cli.js');
@@ -58,16 +59,25 @@ export interface CliResult {
   stderr: string;
 }
 
+/**
+ * The environment the CLI runs in: glibc's malloc settings already given, as `run` and `calibrate`
+ * would restart themselves with (malloc-tuning.ts), so they run in one process instead of two (a
+ * third of a second a command; the restart itself is tested in malloc-tuning and bad-input).
+ */
+function cliEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, GLIBC_TUNABLES: tunedEnv(process.env.GLIBC_TUNABLES), ...env };
+}
+
 /** Runs the compiled CLI (as users do) with arguments. */
 export function cli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, encoding: 'utf8', env: { ...process.env, ...options.env }, timeout: 240_000 });
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, encoding: 'utf8', env: cliEnv(options.env), timeout: 240_000 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Runs the compiled CLI without blocking (for tests that run many commands side by side). */
 export function cliAsync(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env } });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, env: cliEnv(options.env) });
     let stdout = '', stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
     child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
