@@ -28,7 +28,7 @@ async function main(argv: string[]): Promise<void> {
           .positional('scenario', { type: 'string', describe: 'scenario file (YAML)', demandOption: true })
           .option('out', { type: 'string', describe: 'output folder (default out/<scenario name>)' })
           .option('seed', { type: 'number', describe: 'override the scenario seed' })
-          .option('threads', { type: 'number', describe: 'worker threads (default: CPU count, at most 4)' })
+          .option('threads', { type: 'number', describe: 'device worker threads (0: the main thread only; default: none for a run estimated under 3 s in one thread, 5 s in trigger fidelity, else the CPU count, at most 4; runs with ONNX models always get workers)' })
           .option('set', { type: 'string', array: true, describe: 'override a field, e.g. --set hazards.0.magnitude=7' })
           .option('json', { type: 'boolean', default: false, describe: 'print the summary JSON instead of a human summary' })
           .option('quiet', { type: 'boolean', default: false, describe: 'print nothing on success' })

@@ -13,6 +13,7 @@ import { fmt, fmtInt, progressBar } from './common.js';
 import { DeviceRows, startRunFiles } from '../output/run-files.js';
 import { checkOutputFolder, writeFolderAtomically } from '../output/atomic.js';
 import { checkEstimate, describeEstimate, estimateRun } from '../engine/estimate.js';
+import { chooseThreads } from '../engine/thread-choice.js';
 import { loadWorld } from '../world/load.js';
 import { poolReplicates } from '../score/replicates.js';
 import { formatDuration } from '../core/duration.js';
@@ -110,8 +111,7 @@ function printHuman(summary: ReturnType<typeof buildSummary>, figures: RunFigure
 }
 
 export async function runCommand(o: RunCommandOptions): Promise<number> {
-  const threads = o.threads ?? Math.min(availableParallelism(), 4);
-  if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new InputError('--threads', `expected a whole number of threads from 1 to 256, found ${o.threads}`);
+  if (o.threads !== undefined && (!Number.isInteger(o.threads) || o.threads < 0 || o.threads > 256)) throw new InputError('--threads', `expected a whole number of threads from 0 (the main thread only) to 256, found ${o.threads}`);
   const replicates = o.replicates ?? 1;
   if (!Number.isInteger(replicates) || replicates < 1 || replicates > 1000) throw new InputError('--replicates', `expected a whole number of runs from 1 to 1000, found ${o.replicates}`);
   const builtinPlugins = await pluginsFrom(o.plugins);
@@ -120,13 +120,18 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
   checkOutputFolder(outDir); // before simulating: a bad --out should not cost a run
   const world = loadWorld(scenario.worldFile);
   scenario.warnings.push(...unreachableHazardWarnings(scenario, world));
-  const estimate = estimateRun(scenario, builtinPlugins, world, threads);
+  // Unless told, a run too small to repay starting worker threads runs in the main thread.
+  const choice = o.threads === undefined ? chooseThreads({ singleThreadSeconds: estimateRun(scenario, builtinPlugins, world, 1).wallSeconds, fidelity: scenario.config.fidelity, models: scenario.detectors.some((d) => d.model) }) : undefined;
+  const threads = o.threads ?? choice!.threads;
+  // Large tables are written on writer threads whether or not the devices had workers.
+  const writers = o.threads ?? Math.min(availableParallelism(), 4);
+  const estimate = { ...estimateRun(scenario, builtinPlugins, world, threads), threadReason: choice?.reason };
   if (!o.quiet && !o.json) process.stdout.write(`hazardsim: ${describeEstimate(estimate)}\n`);
   checkEstimate(estimate, scenario.file, o.force ?? false);
   if (scenario.config.budget) scenario.warnings.push(...(await (await import('./budget.js')).budgetWarnings(scenario, builtinPlugins)));
   if (!o.quiet) for (const w of scenario.warnings) process.stderr.write(`hazardsim: warning: ${scenario.file}: ${w}\n`);
   if (replicates === 1) {
-    const { summary, figures } = await runOnce(scenario, builtinPlugins, outDir, threads, !o.quiet && !o.json);
+    const { summary, figures } = await runOnce(scenario, builtinPlugins, outDir, threads, writers, !o.quiet && !o.json);
     if (o.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
     else if (!o.quiet) printHuman(summary, figures, outDir);
     return 0;
@@ -138,7 +143,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
     for (let k = 0; k < replicates; k++) {
       const seed = base + k;
       const sc = k === 0 ? scenario : loadScenario(o.scenario, { plugins: builtinPlugins, overrides: o.set ?? [], seed });
-      const { summary } = await runOnce(sc, builtinPlugins, join(tmp, `seed-${seed}`), threads, !o.quiet && !o.json);
+      const { summary } = await runOnce(sc, builtinPlugins, join(tmp, `seed-${seed}`), threads, writers, !o.quiet && !o.json);
       runs.push({ seed, summary });
       if (!o.quiet && !o.json) process.stdout.write(`  seed ${seed}: ${summary.hazards.map((h) => `${h.name}: ${h.event === null ? (h.alertable ? 'missed' : 'quiet') : `alert after ${fmt(h.alert_latency_s, 1)} s`}`).join('; ')}; false alerts ${summary.false_alerts}\n`);
     }
@@ -156,7 +161,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
 }
 
 /** One run of a resolved scenario into `outDir`: summary, manifest, row files, report. */
-async function runOnce(scenario: ReturnType<typeof loadScenario>, plugins: PluginSet, outDir: string, threads: number, progress: boolean) {
+async function runOnce(scenario: ReturnType<typeof loadScenario>, plugins: PluginSet, outDir: string, threads: number, writers: number, progress: boolean) {
   const bar = progressBar({ enabled: progress, label: `${scenario.config.name} (seed ${scenario.config.seed})` });
   let result: RunResult;
   try {
@@ -167,7 +172,7 @@ async function runOnce(scenario: ReturnType<typeof loadScenario>, plugins: Plugi
   let summary!: ReturnType<typeof buildSummary>, figures!: RunFigures;
   await writeFolderAtomically(outDir, async (dir) => {
     // The tables that need only the run go to the writer threads now, while the run is scored here.
-    const files = await startRunFiles(dir, result, { threads });
+    const files = await startRunFiles(dir, result, { threads: writers });
     try {
       const devices = new DeviceRows(result.truths, phonePositions(result));
       summary = buildSummary(result, devices);

@@ -1,6 +1,6 @@
 /** `hazardsim validate`: checks scenario, world and profile files; exit 0 when all are valid, 2 otherwise. */
 import { unreachableHazardWarnings } from '../engine/reach.js';
-import { availableParallelism } from 'node:os';
+import { chooseThreads } from '../engine/thread-choice.js';
 import { checkEstimate, describeEstimate, estimateRun } from '../engine/estimate.js';
 import { isInputError, type InputError } from '../core/errors.js';
 import { loadScenario, loadPhoneProfile, loadBehaviourProfile, readYaml, displayPath } from '../scenario/load.js';
@@ -51,7 +51,9 @@ export async function validateCommand(files: string[], quiet = false, plugins: P
         const s = loadScenario(file, { plugins });
         const world = loadWorld(s.worldFile);
         s.warnings.push(...unreachableHazardWarnings(s, world));
-        const e = estimateRun(s, plugins, world, Math.min(availableParallelism(), 4));
+        // The threads `hazardsim run` would choose for it.
+        const choice = chooseThreads({ singleThreadSeconds: estimateRun(s, plugins, world, 1).wallSeconds, fidelity: s.config.fidelity, models: s.detectors.some((d) => d.model) });
+        const e = { ...estimateRun(s, plugins, world, choice.threads), threadReason: choice.reason };
         v.estimate = { phones: e.phones, device_hours: e.deviceHours, memory_bytes: e.memoryBytes, limit_bytes: e.limitBytes, wall_seconds: e.wallSeconds, threads: e.threads };
         checkEstimate(e, s.file, force);
         note = ` — ${describeEstimate(e)}`;

@@ -47,12 +47,14 @@ export interface RunEstimate {
   wallSeconds: number;
   threads: number;
   fidelity: string;
+  /** Why this many threads, when they were chosen for the user (src/engine/thread-choice.ts). */
+  threadReason?: string;
 }
 
 /** Bytes per row of a set of column specs. */
 export const bytesPerRow = (specs: readonly ColumnSpec[]): number => specs.reduce((s, c) => s + (c.width ?? 1) * (BYTES[c.type] ?? 8), 0);
 
-/** Estimates a run of `scenario` on `threads` worker threads. */
+/** Estimates a run of `scenario` on `threads` worker threads (0: in the main thread, as fast as one worker). */
 export function estimateRun(scenario: ResolvedScenario, plugins: PluginSet, world: World, threads: number): RunEstimate {
   const phones = deviceCount(scenario, world) + scenario.config.population.groups.reduce((s, g) => s + g.devices, 0);
   // The device table itself (positions, profile and behaviour codes) is about 40 bytes a phone.
@@ -63,7 +65,7 @@ export function estimateRun(scenario: ResolvedScenario, plugins: PluginSet, worl
   const deviceSeconds = phones * scenario.config.duration;
   return {
     phones, deviceHours: deviceSeconds / 3600, columnBytesPerPhone, memoryBytes, limitBytes: MEMORY_SHARE * totalmem(),
-    wallSeconds: deviceSeconds / ((trigger ? TRIGGER_DEVICE_SECONDS_PER_THREAD : SIGNAL_DEVICE_SECONDS_PER_THREAD) * threads), threads, fidelity: scenario.config.fidelity,
+    wallSeconds: deviceSeconds / ((trigger ? TRIGGER_DEVICE_SECONDS_PER_THREAD : SIGNAL_DEVICE_SECONDS_PER_THREAD) * Math.max(1, threads)), threads, fidelity: scenario.config.fidelity,
   };
 }
 
@@ -72,7 +74,7 @@ const span = (s: number) => (s < 90 ? `${Math.round(s)} s` : s < 5400 ? `${Math.
 
 /** One line for the terminal. */
 export function describeEstimate(e: RunEstimate): string {
-  return `estimate: ${e.phones.toLocaleString('en-US')} phones, ${Math.round(e.deviceHours).toLocaleString('en-US')} device-hours, about ${gb(e.memoryBytes)} of memory (limit ${gb(e.limitBytes)}: ${Math.round(MEMORY_SHARE * 100)} % of this machine's ${gb(totalmem())}) and about ${span(e.wallSeconds)} on ${e.threads} thread${e.threads === 1 ? '' : 's'}`;
+  return `estimate: ${e.phones.toLocaleString('en-US')} phones, ${Math.round(e.deviceHours).toLocaleString('en-US')} device-hours, about ${gb(e.memoryBytes)} of memory (limit ${gb(e.limitBytes)}: ${Math.round(MEMORY_SHARE * 100)} % of this machine's ${gb(totalmem())}) and about ${span(e.wallSeconds)} ${e.threads === 0 ? 'in the main thread' : `on ${e.threads} thread${e.threads === 1 ? '' : 's'}`}${e.threadReason ? ` (${e.threadReason})` : ''}`;
 }
 
 /** Refuses (exit 2) a run whose estimate does not fit this machine's memory, unless forced. */

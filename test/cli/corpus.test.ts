@@ -98,7 +98,7 @@ const CASES: Record<string, Case[]> = {
     ['unclosed YAML', set('population.devices=[1,'), /^hazardsim: --set: population\.devices: the value "\[1," is not valid YAML/],
   ],
   flags: [
-    ['zero threads', ['--threads', '0'], /^hazardsim: --threads: expected a whole number of threads from 1 to 256/],
+    ['negative threads', ['--threads', '-1'], /^hazardsim: --threads: expected a whole number of threads from 0 \(the main thread only\) to 256/],
     ['fractional threads', ['--threads', '1.5'], /^hazardsim: --threads: /],
     ['zero replicates', ['--replicates', '0'], /^hazardsim: --replicates: expected a whole number of runs from 1 to 1000/],
     ['a plug-in module that does not exist', ['--plugins', 'nowhere.js'], /^hazardsim: --plugins: file not found: "nowhere\.js"/],
@@ -187,7 +187,7 @@ const OTHERS: Record<string, [string, () => string[], RegExp][]> = {
   flags: [
     ['a single-valued flag given twice', () => ['run', scenario, '--out', join(dir, 'never'), '--out', join(dir, 'never2')], /^hazardsim: --out: given 2 times \(.*\); give it once/],
     ['text for a number', () => ['run', scenario, '--seed', 'abc', '--out', join(dir, 'never')], /^hazardsim: --seed: expected a number, found "abc"/],
-    ['no threads', () => ['run', scenario, '--threads', '0', '--out', join(dir, 'never')], /^hazardsim: --threads: expected a whole number of threads from 1 to 256, found 0/],
+    ['too many threads', () => ['run', scenario, '--threads', '300', '--out', join(dir, 'never')], /^hazardsim: --threads: expected a whole number of threads from 0 \(the main thread only\) to 256, found 300/],
     ['a missing required flag', () => ['worker'], /^hazardsim: --redis: missing; this command needs it/],
     ['a misspelt command', () => ['runn', scenario], /^hazardsim: unknown command "runn"; did you mean run\?/],
     ['a drift reference that is a dataset', () => ['drift', (mkdirSync(join(dir, 'ds'), { recursive: true }), file('ds/dataset.json', '{}'), join(dir, 'ds')), join(dir, 'ds')], /ds: a dataset: /],

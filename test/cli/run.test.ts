@@ -7,20 +7,27 @@ describe('hazardsim run', () => {
   const dir = tempDir();
   const file = writeScenario(dir, smallScenario(dir));
 
-  it('gives byte-identical summaries and row files with 1 and 2 threads and for the same seed twice; another seed differs', () => {
-    const runs = [['t1', '1', '7'], ['t2', '2', '7'], ['again', '2', '7'], ['other', '2', '8']];
+  it('gives byte-identical summaries and row files in the main thread (its default here), on 1 and on 2 threads; another seed differs', () => {
+    const runs = [['t1', '1', '7'], ['t2', '2', '7'], ['other', '2', '8']];
     for (const [name, threads, seed] of runs) {
       const r = cli(['run', file, '--out', join(dir, name!), '--threads', threads!, '--seed', seed!, '--quiet']);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
     }
+    // Without --threads a run this small (400 phones for 90 s: about 0.2 s in one thread) stays in the main thread, and says why.
+    const auto = cli(['run', file, '--out', join(dir, 'auto'), '--seed', '7']);
+    expect(auto.code).toBe(0);
+    expect(auto.stdout).toMatch(/^hazardsim: estimate: .* in the main thread \(under 3 s in one thread, too short to repay starting workers\)$/m);
+    expect(auto.stdout).toMatch(/simulated in .* s \(.* device-s per s, 0 threads\)/);
     const read = (n: string) => readFileSync(join(dir, n, 'summary.json'), 'utf8');
     expect(read('t2')).toBe(read('t1'));
-    expect(read('again')).toBe(read('t1'));
+    expect(read('auto')).toBe(read('t1'));
     // So are the row tables and GeoJSON (the manifest and the report carry timings, so they differ).
     for (const f of ['devices.csv', 'triggers.csv', 'alerts.csv', 'receipts.csv', 'devices.parquet', 'alerts.geojson', 'truth.geojson', 'truth.json']) {
       expect(readFileSync(join(dir, 't2', f)).equals(readFileSync(join(dir, 't1', f))), f).toBe(true);
+      expect(readFileSync(join(dir, 'auto', f)).equals(readFileSync(join(dir, 't1', f))), f).toBe(true);
     }
+    expect(JSON.parse(readFileSync(join(dir, 'auto', 'manifest.json'), 'utf8')).figures.threads).toBe(0);
     expect(read('other')).not.toBe(read('t1'));
     const s = JSON.parse(read('t1'));
     expect(s.hazards[0].kind).toBe('earthquake');
@@ -36,7 +43,7 @@ describe('hazardsim run', () => {
     expect(m.figures.peak_rss_mb).toBeGreaterThan(0);
     expect(m.versions.zod).toMatch(/^\d+\./);
     expect(m.scenario.config.hazards[0].magnitude).toBe(5.5);
-  });
+  }, 120_000);
 
   it('prints the summary JSON with --json', () => {
     const r = cli(['run', file, '--out', join(dir, 'json'), '--threads', '1', '--json']);
