@@ -4,7 +4,7 @@
  * holds for it too.
  */
 import { describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cli, ROOT, smallScenario, tempDir, writeScenario } from '../helpers.js';
@@ -64,11 +64,14 @@ describe('--plugins', () => {
     expect(s.triggers).toBe(s.devices_triggered);
   });
 
-  it('stops a plug-in that reads a truth column, naming the column', () => {
+  it('stops a plug-in that reads a truth column, naming the column, on a worker thread and in the main thread (the default for a run this small)', () => {
     const file = writeScenario(dir, smallScenario(dir, { duration: '10s', hazards: [], detector: { type: 'peeking' } }), 'peek.yaml');
-    const r = cli(['run', file, '--plugins', mod, '--threads', '1', '--out', join(dir, 'out-peek')]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/detector "peeking" \(detector\) may not read column "x"/);
+    for (const threads of [['--threads', '1'], []]) {
+      const r = cli(['run', file, '--plugins', mod, ...threads, '--out', join(dir, 'out-peek')]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/detector "peeking" \(detector\) may not read column "x"/);
+      expect(existsSync(join(dir, 'out-peek'))).toBe(false);
+    }
   });
 
   it('refuses a module without a plug-in set, or a missing one, with exit 2', () => {
