@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EventQueue, RefQueue, SimClock, SortedRuns } from '../../src/core/clock.js';
+import { EventQueue, RefQueue, SimClock, SortedRuns, stableByTime } from '../../src/core/clock.js';
 import { FastRandom } from '../../src/core/random.js';
 import { parseDuration } from '../../src/core/duration.js';
 
@@ -101,3 +101,31 @@ describe('SortedRuns', () => {
     expect(got).toEqual(want);
   });
 });
+
+describe('stableByTime', () => {
+  it('orders rows by time as a stable comparison sort does (negative times, -0 and 0 together, ties, a subset of rows in any order), skipping passes where every row has the same digit', () => {
+    const rnd = lcg(7);
+    const cases: [string, () => number][] = [
+      ['spread over an epoch', () => -300 + 310 * rnd()],
+      ['many ties', () => Math.round(rnd() * 20) / 4 - 2],
+      ['signs and zeros', () => (rnd() < 0.1 ? -0 : rnd() < 0.3 ? 0 : (rnd() - 0.5) * 1e6)],
+      ['one time for all (every pass skipped)', () => 5],
+    ];
+    for (const [name, draw] of cases) {
+      for (const n of [2048, 70_000]) {
+        const time = Float64Array.from({ length: n + 500 }, draw);
+        // Rows in some order of their own (a subset of the times, shuffled): ties must keep it.
+        const rows = Int32Array.from({ length: n }, (_, i) => i + 500);
+        for (let i = n - 1; i > 0; i--) { const j = Math.floor(rnd() * (i + 1)); [rows[i], rows[j]] = [rows[j]!, rows[i]!]; }
+        const want = Array.from(rows).sort((p, q) => time[p]! - time[q]!); // Array#sort is stable
+        expect(Array.from(stableByTime(time, rows.slice())), `${name}, ${n} rows`).toEqual(want);
+      }
+    }
+  });
+});
+
+/** A small deterministic uniform generator for test data. */
+function lcg(seed: number): () => number {
+  let s = seed;
+  return () => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return s / 4294967296; };
+}
