@@ -94,5 +94,10 @@ export interface ConsensusPlugin<C extends { type: string } = any> {
   files?(config: C): { field: string; path: string }[];
   /** Reads those files and returns the configuration with what they hold filled in; throws InputError naming `where`. */
   prepare?(config: C, files: Record<string, string>, where: { file: string; field: string }): C;
+  /**
+   * Settings that do not stop a run but rarely do what their author meant, given what the scenario
+   * says about the phones' protocol (how often they send heartbeats, s); `where` names the field.
+   */
+  warnings?(config: C, scenario: { heartbeatEvery: number; where: string }): string[];
   create(config: C, ctx: ServerContext): ConsensusServer;
 }

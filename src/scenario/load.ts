@@ -277,6 +277,7 @@ export function loadScenario(file: string, options: {
     return plugin.prepare?.(sv, abs, { file: shown, field }) ?? sv;
   });
   config.server = Array.isArray(config.server) ? prepared : prepared[0]!;
+  prepared.forEach((sv, i) => warnings.push(...(CONSENSUS[sv.type]!.warnings?.(sv, { heartbeatEvery: config.network.heartbeat_every, where: Array.isArray(config.server) ? `server[${i}]` : 'server' }) ?? [])));
   // A detector whose triggers no server listens to is almost always a mistake (a bump detector
   // under an earthquake server): say so.
   const servers = serversOf(config);

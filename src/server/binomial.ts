@@ -12,7 +12,7 @@ import * as z from 'zod';
 import { binomialTail } from './binomial-tails.js';
 import type { TriggerMessage } from '../plugin/index.js';
 import type { ConsensusPlugin, ServerContext } from '../plugin/index.js';
-import { calibratedServer, requireCalibrated, CellConsensusServer, cellConsensusChecks, cellConsensusOptions, type CellConsensusConfig } from './cell-consensus.js';
+import { calibratedServer, requireCalibrated, CellConsensusServer, cellConsensusChecks, cellConsensusOptions, cellConsensusWarnings, type CellConsensusConfig } from './cell-consensus.js';
 
 export const binomialSchema = z
   .strictObject({
@@ -74,5 +74,6 @@ export const binomialServer: ConsensusPlugin<BinomialConfig> = {
   summary: 'Earthquake consensus: a cell fires when its triggers are improbable under the background rate it learns (binomial test)',
   schema: binomialSchema,
   ...calibratedServer(['amplitude_to_pga', 'p_to_s_amplitude', 'background_per_phone_hour']),
+  warnings: cellConsensusWarnings,
   create: (config, ctx) => new BinomialServer(config as never, ctx),
 };

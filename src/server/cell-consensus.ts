@@ -253,6 +253,20 @@ export function cellConsensusChecks(c: { min_fraction?: number; be_aware_mmi: nu
   }
 }
 
+/**
+ * A staleness shorter than the heartbeat interval leaves phones out of their cells' counts between
+ * heartbeats: a share 1 − staleness / interval of the monitoring phones is missing at any moment,
+ * so `min_active` asks for more phones and a cell's trigger share is measured against too few (at a
+ * 5 min heartbeat and the 3 min default, 40 % are missing and 30 % of the counted phones is 18 %
+ * of those monitoring). Three intervals (the default's ratio to the default heartbeat) count a
+ * phone until it has missed two.
+ */
+export function cellConsensusWarnings(c: { staleness: number }, scenario: { heartbeatEvery: number; where: string }): string[] {
+  if (!(c.staleness < scenario.heartbeatEvery)) return [];
+  const missing = Math.round(100 * (1 - c.staleness / scenario.heartbeatEvery));
+  return [`${scenario.where}.staleness (${c.staleness} s) is shorter than network.heartbeat_every (${scenario.heartbeatEvery} s): a phone counts as active for only ${c.staleness} s after each heartbeat, so about ${missing} % of the monitoring phones are missing from their cells' counts at any moment; set ${scenario.where}.staleness to at least ${scenario.heartbeatEvery} s (${3 * scenario.heartbeatEvery} s, three intervals, counts a phone until it has missed two)`];
+}
+
 /** Files and preparation shared by the earthquake consensus plug-ins: the calibration they read their constants from. */
 export function calibratedServer(keys: readonly (keyof QuakeServerCalibration['constants'])[]) {
   return {

@@ -6,7 +6,7 @@
  */
 import * as z from 'zod';
 import type { ConsensusPlugin, ServerContext } from '../plugin/index.js';
-import { calibratedServer, CellConsensusServer, cellConsensusChecks, cellConsensusOptions, type CellConsensusConfig } from './cell-consensus.js';
+import { calibratedServer, CellConsensusServer, cellConsensusChecks, cellConsensusOptions, cellConsensusWarnings, type CellConsensusConfig } from './cell-consensus.js';
 
 export const cellRatioSchema = z
   .strictObject({
@@ -36,5 +36,6 @@ export const cellRatioServer: ConsensusPlugin<CellRatioConfig> = {
   summary: 'Earthquake consensus as MyShake: a cell fires when a share of its active phones trigger; clustered cells declare an event',
   schema: cellRatioSchema,
   ...calibratedServer(['amplitude_to_pga', 'p_to_s_amplitude']),
+  warnings: cellConsensusWarnings,
   create: (config, ctx) => new CellRatioServer(config as never, ctx),
 };

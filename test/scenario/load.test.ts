@@ -80,3 +80,23 @@ describe('section defaults', () => {
     expect(s.config.network.uplink.latency).toEqual({ distribution: 'lognormal', median: 0.5, sigma: 0.5 });
   });
 });
+
+describe('warnings', () => {
+  it('say when the earthquake server forgets phones between their heartbeats (staleness shorter than the heartbeat interval), with the share missing', () => {
+    const dir = tempDir();
+    const file = writeScenario(dir, smallScenario(dir));
+    const load = (overrides: string[]) => loadScenario(file, { plugins: builtinPlugins, overrides }).warnings.filter((w) => w.includes('staleness'));
+    // The defaults (a heartbeat a minute, counted for 3 min) and a 5 min heartbeat counted for 15 min: nothing to say.
+    expect(load([])).toEqual([]);
+    expect(load(['network.heartbeat_every=5m', 'server.staleness=15m'])).toEqual([]);
+    // A 5 min heartbeat counted for the default 3 min: 1 − 180/300 = 40 % of monitoring phones are missing at any moment.
+    const [w] = load(['network.heartbeat_every=5m']);
+    expect(w).toMatch(/^server\.staleness \(180 s\) is shorter than network\.heartbeat_every \(300 s\)/);
+    expect(w).toMatch(/about 40 % of the monitoring phones are missing/);
+    expect(w).toMatch(/900 s, three intervals/);
+    // Each server of a list is named by its index (binomial shares the rule).
+    const list = loadScenario(file, { plugins: builtinPlugins, overrides: ['network.heartbeat_every=10m', 'server=[{type: cell-ratio}, {type: binomial, staleness: 20m}]'] }).warnings.filter((x) => x.includes('staleness'));
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatch(/^server\[0\]\.staleness \(180 s\).*about 70 % /);
+  });
+});
