@@ -36,4 +36,20 @@ describe('alert reach', () => {
     expect(grid.receipts.length).toBe(scan.receipts.length);
     expect(JSON.stringify(grid.receipts.toArray())).toBe(JSON.stringify(scan.receipts.toArray()));
   });
+
+  it('sends a cancellation to the phones its event alerted, as a scan of every phone does', async () => {
+    // Six hours of the quiet city in trigger fidelity: its sensitive server declares a false event
+    // from chance coincidences of everyday triggers, alerts the city and cancels it.
+    const s = loadScenario(join(ROOT, 'scenarios/agreement/quiet-city.yaml'), { plugins: builtinPlugins, overrides: ['fidelity=trigger', 'duration=6h'] });
+    const [grid, scan] = [await runScenario(s, { plugins: builtinPlugins, threads: 0 }), await runScenario(s, { plugins: builtinPlugins, threads: 0, alertReach: 'scan' })];
+    expect(grid.alerts.filter((a) => a.cancelled).length).toBeGreaterThan(0);
+    const cancels = grid.receipts.toArray().filter((r) => r.tier === 'cancel');
+    expect(cancels.length).toBeGreaterThan(1000);
+    // In device order, each to a phone the event had alerted.
+    for (let k = 1; k < cancels.length; k++) if (cancels[k]!.event === cancels[k - 1]!.event) expect(cancels[k]!.device).toBeGreaterThan(cancels[k - 1]!.device);
+    // To phones the event alerted: all but those whose alert push was lost (1 %) hold its receipt.
+    const alerted = new Set(grid.receipts.toArray().filter((r) => r.tier !== 'cancel').map((r) => `${r.event}/${r.device}`));
+    expect(cancels.filter((r) => alerted.has(`${r.event}/${r.device}`)).length / cancels.length).toBeGreaterThan(0.97);
+    expect(JSON.stringify(grid.receipts.toArray())).toBe(JSON.stringify(scan.receipts.toArray()));
+  }, 120_000);
 });
