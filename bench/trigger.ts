@@ -52,7 +52,7 @@ async function measure(n: number): Promise<[string, number, string][]> {
       world: join(PACKAGE_ROOT, 'worlds/turkiye.geojson'),
       population: { devices: n, phones: [{ profile: join(PACKAGE_ROOT, 'agents/phones/mid-range.yaml') }], behaviours: [{ profile: join(PACKAGE_ROOT, 'agents/behaviours/stationary.yaml') }] },
       hazards: [{ type: 'earthquake', origin_time: '30s', lon: 37.014, lat: 37.226, depth_km: 10, magnitude: 7.8, rupture: { strike_deg: 50, length_km: 350, direction: 'bilateral' } }],
-      detector: { type: 'sta-lta' }, network: { heartbeat_every: '5m' }, server: { type: 'cell-ratio', cell_km: 10, min_active: 5, min_fraction: 0.3, min_cells: 2 },
+      detector: { type: 'sta-lta' }, network: { heartbeat_every: '5m' }, server: { type: 'cell-ratio', cell_km: 10, min_active: 5, min_fraction: 0.3, min_cells: 2, staleness: '15m' },
     }));
     const scenario = loadScenario(file, { plugins: builtinPlugins });
     const t0 = performance.now();
