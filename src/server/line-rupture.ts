@@ -2,8 +2,12 @@
  * A large earthquake's rupture as a line from the epicentre, FinDer-style (Böse et al. 2012): the
  * phones with strong shaking lie along the fault. Their principal axis through the epicentre gives
  * the strike; the 95th percentile of their distances along it (on the side where most of them are)
- * gives the length. A rupture only grows: it keeps its longest length and, unless the phones clearly
- * say otherwise (more than 30° off), its strike.
+ * gives the length. A rupture only grows: it keeps its longest length and its strike, except that a
+ * fit more than 30° off replaces the strike when it fits the strongly shaken phones better than the
+ * old one (a smaller median distance across the line). The first fits come from the phones nearest
+ * the epicentre, whose S wave has passed first, and a town there can set a strike that the whole
+ * fault's phones later contradict: Türkiye 2023's first fit ran east-south-east through Gaziantep,
+ * while the later fits along the East Anatolian Fault ran north-east (51–56°) and were ignored.
  */
 import type { Segment } from '../core/geo.js';
 import { hypot } from '../core/geo.js';
@@ -38,8 +42,13 @@ export function fitLineRupture(strong: readonly { x: number; y: number }[], epic
   if (L < 20_000 || L < 2 * width) return prev;
   if (prev) {
     const pl = hypot(prev.x2 - prev.x1, prev.y2 - prev.y1), pux = (prev.x2 - prev.x1) / pl, puy = (prev.y2 - prev.y1) / pl;
-    if (pux * ux + puy * uy < Math.cos(Math.PI / 6)) { ux = pux; uy = puy; }
-    L = Math.max(L, pl);
+    if (pux * ux + puy * uy >= Math.cos(Math.PI / 6)) L = Math.max(L, pl);
+    else if (median(strong.map((p) => Math.abs(-(p.x - e.x) * puy + (p.y - e.y) * pux))) <= median(across)) {
+      // More than 30° off, and the old strike still fits the phones as well: it stays, as long as it was.
+      ux = pux; uy = puy;
+      L = Math.max(L, pl);
+    }
+    // Otherwise the phones now lie along another line: the rupture turns to it, with its length.
   }
   return { x1: e.x, y1: e.y, x2: e.x + L * ux, y2: e.y + L * uy };
 }

@@ -31,14 +31,29 @@ describe('line rupture', () => {
     expect(fitLineRupture(along(0, 80, 1, 4), { x: 0, y: 0 }, null, Infinity)).toBeNull();
   });
 
-  it('cannot be longer than the rupture could have run, and only grows, keeping its strike unless the points turn more than 30°', () => {
+  it('cannot be longer than the rupture could have run, and only grows, keeping its strike unless the points turn more than 30° and lie along the new line', () => {
     expect(lengthKm(fitLineRupture(along(90, 100, 3), { x: 0, y: 0 }, null, 40_000)!)).toBeCloseTo(40, 6);
     const first = fitLineRupture(along(90, 100, 3), { x: 0, y: 0 }, null, Infinity)!;
     const shorter = fitLineRupture(along(100, 50, 3, 200, 3), { x: 0, y: 0 }, first, Infinity)!;
     expect(lengthKm(shorter)).toBeCloseTo(lengthKm(first), 6);
     expect(Math.abs(strikeOf(shorter) - 100)).toBeLessThan(3); // within 30°: the new strike
+    // 70° off, and the points lie along the new line (3 km either side of it, up to 120 km across
+    // the old one): the rupture turns to it, with its own length (the 95th percentile along it).
     const turned = fitLineRupture(along(160, 120, 3, 200, 4), { x: 0, y: 0 }, first, Infinity)!;
-    expect(Math.abs(strikeOf(turned) - strikeOf(first))).toBeLessThan(1e-9); // 70° off: the old strike, longer
-    expect(lengthKm(turned)).toBeGreaterThan(lengthKm(first));
+    expect(Math.abs(strikeOf(turned) - 160)).toBeLessThan(3);
+    expect(lengthKm(turned)).toBeGreaterThan(0.9 * 120);
+    expect(lengthKm(turned)).toBeLessThan(120);
+    // 200 points still along the old line (out to 100 km) and about 40 far ones (250–300 km out at
+    // 135°) pull the principal axis about 39° away, and along it the points reach far enough to make
+    // a line, but the old line lies nearer most points (median distance across): it stays, as long.
+    const pulled = [...along(90, 100, 3, 200, 5), ...along(135, 300, 3, 240, 6).filter((p) => Math.hypot(p.x, p.y) > 250_000)];
+    // Their principal axis through the origin, by hand: over 30° from the old strike.
+    let sxx = 0, syy = 0, sxy = 0;
+    for (const p of pulled) { sxx += p.x * p.x; syy += p.y * p.y; sxy += p.x * p.y; }
+    const axisStrike = ((90 - (0.5 * Math.atan2(2 * sxy, sxx - syy) * 180) / Math.PI) + 360) % 180;
+    expect(Math.abs(axisStrike - 90)).toBeGreaterThan(30);
+    const kept = fitLineRupture(pulled, { x: 0, y: 0 }, first, Infinity)!;
+    expect(Math.abs(strikeOf(kept) - strikeOf(first))).toBeLessThan(1e-9);
+    expect(lengthKm(kept)).toBeGreaterThanOrEqual(lengthKm(first));
   });
 });
