@@ -38,9 +38,9 @@ describe('alert reach', () => {
   });
 
   it('sends a cancellation to the phones its event alerted, as a scan of every phone does', async () => {
-    // Six hours of the quiet city in trigger fidelity: its sensitive server declares a false event
+    // An hour of the quiet city in trigger fidelity: its sensitive server declares a false event
     // from chance coincidences of everyday triggers, alerts the city and cancels it.
-    const s = loadScenario(join(ROOT, 'scenarios/agreement/quiet-city.yaml'), { plugins: builtinPlugins, overrides: ['fidelity=trigger', 'duration=6h'] });
+    const s = loadScenario(join(ROOT, 'scenarios/agreement/quiet-city.yaml'), { plugins: builtinPlugins, overrides: ['fidelity=trigger', 'duration=1h'] });
     const [grid, scan] = [await runScenario(s, { plugins: builtinPlugins, threads: 0 }), await runScenario(s, { plugins: builtinPlugins, threads: 0, alertReach: 'scan' })];
     expect(grid.alerts.filter((a) => a.cancelled).length).toBeGreaterThan(0);
     const cancels = grid.receipts.toArray().filter((r) => r.tier === 'cancel');
