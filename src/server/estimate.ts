@@ -57,35 +57,46 @@ function medianOf(a: Float64Array, n: number): number {
   return 0.5 * (lo + hi);
 }
 
+/** Pick positions and onsets as columns (a locate evaluates some thousand candidate epicentres over the same picks). */
+interface PickColumns { x: Float64Array; y: Float64Array; t: Float64Array; n: number }
+
+function pickColumns(picks: readonly Pick[]): PickColumns {
+  const n = picks.length, x = new Float64Array(n), y = new Float64Array(n), t = new Float64Array(n);
+  for (let i = 0; i < n; i++) { const p = picks[i]!; x[i] = p.x; y[i] = p.y; t[i] = p.t; }
+  return { x, y, t, n };
+}
+
+/** Mean absolute difference of a[0..n) from o. */
+function meanAbs(a: Float64Array, n: number, o: number): number {
+  let c = 0;
+  for (let i = 0; i < n; i++) c += Math.abs(a[i]! - o);
+  return c / n;
+}
+
 /**
  * Origin time and mean absolute residual of an epicentre. With `vsKmS`, each onset may be a P or an
  * S onset (phones far out often trigger on S): starting from the all-P and the all-S origins, every
  * pick takes the phase it fits better, and the better of the two starts wins.
  */
-function originAndCost(picks: readonly Pick[], ex: number, ey: number, depthKm: number, vpKmS: number, work: Float64Array, vsKmS?: number): [number, number] {
-  const n = picks.length;
-  const depth2 = depthKm * depthKm * 1e6;
+function originAndCost(picks: PickColumns, ex: number, ey: number, depthKm: number, vpKmS: number, work: Float64Array, vsKmS?: number): [number, number] {
+  const n = picks.n, px = picks.x, py = picks.y, pt = picks.t;
+  const depth2 = depthKm * depthKm * 1e6, vp = vpKmS * 1000, vs = vsKmS ? vsKmS * 1000 : 0;
   const wp = work.subarray(0, n), ws = work.subarray(n, 2 * n), w = work.subarray(2 * n, 3 * n);
   for (let i = 0; i < n; i++) {
-    const p = picks[i]!;
-    const dx = p.x - ex, dy = p.y - ey, hypo = Math.sqrt(dx * dx + dy * dy + depth2);
-    wp[i] = p.t - hypo / (vpKmS * 1000);
-    if (vsKmS) ws[i] = p.t - hypo / (vsKmS * 1000);
+    const dx = px[i]! - ex, dy = py[i]! - ey, hypo = Math.sqrt(dx * dx + dy * dy + depth2);
+    wp[i] = pt[i]! - hypo / vp;
+    if (vsKmS) ws[i] = pt[i]! - hypo / vs;
   }
   const originP = medianOf(wp, n);
-  const cost = (o: number, a: Float64Array) => {
-    let c = 0;
-    for (let i = 0; i < n; i++) c += Math.abs(a[i]! - o);
-    return c / n;
-  };
-  if (!vsKmS) return [originP, cost(originP, wp)];
-  let best: [number, number] = [originP, Infinity];
-  for (const start of [originP, medianOf(ws, n)]) {
+  if (!vsKmS) return [originP, meanAbs(wp, n, originP)];
+  let bestOrigin = originP, bestCost = Infinity;
+  for (let s = 0; s < 2; s++) {
+    const start = s === 0 ? originP : medianOf(ws, n);
     for (let i = 0; i < n; i++) w[i] = Math.abs(wp[i]! - start) <= Math.abs(ws[i]! - start) ? wp[i]! : ws[i]!;
-    const o = medianOf(w, n), c = cost(o, w);
-    if (c < best[1]) best = [o, c];
+    const o = medianOf(w, n), c = meanAbs(w, n, o);
+    if (c < bestCost) { bestOrigin = o; bestCost = c; }
   }
-  return best;
+  return [bestOrigin, bestCost];
 }
 
 /**
@@ -130,7 +141,7 @@ export function locate(picks: readonly Pick[], options: { depthKm: number; vpKmS
     // Too few onsets to locate: the earliest trigger's position is the best guess.
     const first = picks.reduce((a, b) => (b.t < a.t ? b : a));
     const work = new Float64Array(3 * picks.length);
-    const [origin] = originAndCost(picks, first.x, first.y, options.depthKm, options.vpKmS, work);
+    const [origin] = originAndCost(pickColumns(picks), first.x, first.y, options.depthKm, options.vpKmS, work);
     return { x: first.x, y: first.y, originTime: origin, residual: 0 };
   }
   let cx = 0, cy = 0;
@@ -138,7 +149,8 @@ export function locate(picks: readonly Pick[], options: { depthKm: number; vpKmS
   cx /= picks.length; cy /= picks.length;
   if (options.start) { cx = options.start.x; cy = options.start.y; }
   const work = new Float64Array(3 * picks.length);
-  const fit = (x: number, y: number) => originAndCost(picks, x, y, options.depthKm, options.vpKmS, work, options.vsKmS);
+  const columns = pickColumns(picks);
+  const fit = (x: number, y: number) => originAndCost(columns, x, y, options.depthKm, options.vpKmS, work, options.vsKmS);
   // Candidates the caller rules out (the server's not-yet-arrived test) are skipped; when the
   // coarse grid holds none it allows, the constraint is dropped rather than the search.
   let admissible = options.admissible;
