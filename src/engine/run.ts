@@ -227,8 +227,6 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
   const receipts = new ReceiptLog();
   /** Per event: the tier each phone holds (0 none, 1 be aware, 2 take action). */
   const alerted = new Map<number, Uint8Array>();
-  /** Per event: the phones it alerted, in the order they were first raised (a cancellation goes to these, not through every phone). */
-  const alertedPhones = new Map<number, number[]>();
   /** Per event: the lowest tier held by the phones of each directory cell (valid for one build of its grid). */
   const cellTiers = new Map<number, { version: number; low: Uint8Array }>();
   /** Event ids are per server; the run numbers them in the order they first alert. */
@@ -251,14 +249,9 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
     alerts.push(a);
     let tier = alerted.get(a.event);
     if (!tier) alerted.set(a.event, (tier = new Uint8Array(n)));
-    let raisedEver = alertedPhones.get(a.event);
-    if (!raisedEver) alertedPhones.set(a.event, (raisedEver = []));
     if (a.cancelled) {
-      // Everyone who was alerted hears that it is off, in device order (as a scan of every phone,
-      // which 'scan' still does: a national run's false events each went through millions of phones).
-      const to = options.alertReach === 'scan' ? Int32Array.from({ length: n }, (_, d) => d) : Int32Array.from(raisedEver).sort();
-      for (let k = 0; k < to.length; k++) {
-        const d = to[k]!;
+      // Everyone who was alerted hears that it is off.
+      for (let d = 0; d < n; d++) {
         if (!tier[d] || Number.isNaN(lastXY[2 * d]!)) continue;
         const t = push.deliver(d, a.time, lastXY[2 * d]!, lastXY[2 * d + 1]!);
         if (t !== undefined) receipts.push(d, a.event, a.seq, t, 'cancel');
@@ -283,7 +276,6 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
       const level = r <= act2 ? 2 : r <= r2 ? 1 : 0;
       if (level <= tier[d]!) return;
       raised.push(d); // once: a second visit (a loose phone is also still in its old cell) finds it raised
-      if (tier[d] === 0) raisedEver.push(d);
       tier[d] = level;
     };
     if (options.alertReach === 'scan') for (let d = 0; d < n; d++) visit(d);

@@ -3,8 +3,8 @@
  * phones with strong shaking lie along the fault. Their principal axis through the epicentre gives
  * the strike; the 95th percentile of their distances along it (on the side where most of them are)
  * gives the length. A rupture only grows: it keeps its longest length and its strike, except that a
- * fit more than 30° off replaces the strike when it fits the strongly shaken phones better than the
- * old one (a smaller median distance across the line). The first fits come from the phones nearest
+ * fit more than 30° off replaces both (the new line's own length) when it fits the strongly shaken
+ * phones better than the old one (a smaller median distance across the line). The first fits come from the phones nearest
  * the epicentre, whose S wave has passed first, and a town there can set a strike that the whole
  * fault's phones later contradict: Türkiye 2023's first fit ran east-south-east through Gaziantep,
  * while the later fits along the East Anatolian Fault ran north-east (51–56°) and were ignored.

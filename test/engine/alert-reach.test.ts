@@ -37,7 +37,7 @@ describe('alert reach', () => {
     expect(JSON.stringify(grid.receipts.toArray())).toBe(JSON.stringify(scan.receipts.toArray()));
   });
 
-  it('sends a cancellation to the phones its event alerted, as a scan of every phone does', async () => {
+  it('cancels a false event to the phones it alerted, in device order, with the receipts of a scan of every phone', async () => {
     // An hour of the quiet city in trigger fidelity: its sensitive server declares a false event
     // from chance coincidences of everyday triggers, alerts the city and cancels it.
     const s = loadScenario(join(ROOT, 'scenarios/agreement/quiet-city.yaml'), { plugins: builtinPlugins, overrides: ['fidelity=trigger', 'duration=1h'] });
