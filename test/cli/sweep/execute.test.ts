@@ -1,7 +1,7 @@
 /**
  * A sweep through BullMQ on a real Redis (Debian's redis-server, started here on a free loopback
- * port with a temporary folder, stopped after): 12 points on 2 workers, one killed (SIGKILL) in the
- * middle of a point, a third started later. The sweep completes, and its merged tables are
+ * port with a temporary folder, stopped after): 12 points on 2 workers, one frozen and killed
+ * (SIGKILL) in the middle of a point, a third started later. The sweep completes, and its merged tables are
  * byte-identical to the same sweep run locally (the reference). Skipped only when redis-server is
  * not installed (CI installs it).
  */
@@ -63,11 +63,21 @@ describe.skipIf(!hasRedis)('sweeps through BullMQ on a real Redis', () => {
     const busy = () => (aLog.match(/: running /g) ?? []).length > (aLog.match(/: done /g) ?? []).length;
     const b = start(['worker', '--redis', url, '--jobs', '1', '--lock', '2', '--quiet']);
     const done = () => (existsSync(join(outR, 'points')) ? readdirSync(join(outR, 'points')).filter((h) => existsSync(join(outR, 'points', h, 'seed-7', 'summary.json'))).length : 0);
-    // Kill worker A once a few points are done, while it is in the middle of one.
-    for (let i = 0; i < 1200 && !(done() >= 3 && busy()); i++) await sleep(50);
+    // Kill worker A once a few points are done, while it is in the middle of one. A is frozen
+    // (SIGSTOP) first and its pipe drained, so a point it finished just before could not pass for
+    // one it was running: if the drained log shows it idle, it is let go and tried again later.
+    let frozenBusy = false;
+    for (let i = 0; i < 1200 && !frozenBusy; i++) {
+      await sleep(50);
+      if (!(done() >= 3 && busy())) continue;
+      a.kill('SIGSTOP');
+      await sleep(300);
+      frozenBusy = busy();
+      if (!frozenBusy) a.kill('SIGCONT');
+    }
     expect(done()).toBeGreaterThanOrEqual(3);
     expect(done()).toBeLessThan(12);
-    expect(busy()).toBe(true);
+    expect(frozenBusy).toBe(true);
     const victim = /: running \S+ point (\w+) seed/.exec(aLog.split('\n').filter((l) => l.includes(': running ')).at(-1)!)![1]!;
     a.kill('SIGKILL');
     await exited(a);
