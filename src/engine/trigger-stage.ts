@@ -68,6 +68,42 @@ function growthOf(q: Float64Array, offsets: readonly number[], off: number): num
 }
 
 /**
+ * The smallest offset at which a growth curve (its values q at the offsets, nondecreasing) reaches
+ * `level`, linear between offsets as growthOf: 0 when its first value does, Infinity when none
+ * does, NaN when the curve has a gap (NaN) or falls (the caller then searches instead).
+ */
+export function offsetOfLevel(q: Float64Array, offsets: readonly number[], level: number): number {
+  if (!(q[0]! === q[0]!)) return NaN;
+  if (q[0]! >= level) return 0;
+  for (let j = 1; j < offsets.length; j++) {
+    const a = q[j - 1]!, b = q[j]!;
+    if (!(b >= a)) return NaN;
+    if (b >= level) return offsets[j - 1]! + ((level - a) / (b - a)) * (offsets[j]! - offsets[j - 1]!);
+  }
+  return Infinity;
+}
+
+/**
+ * The first time at which logAmplitudeFrom(b, pq, sq, t, tTrig, ts) reaches `lg`: the P part's
+ * crossing (while it grows, until the S arrival) or the S part's (from the S arrival), whichever
+ * comes first; Infinity when neither reaches it, NaN when a curve has a gap or falls.
+ */
+export function timeOfLogLevel(b: ResponseTables, pq: Float64Array, sq: Float64Array, tTrig: number, ts: number, lg: number): number {
+  let t = Infinity;
+  if (tTrig < ts && b.log_amp_p[0]) {
+    const o = offsetOfLevel(pq, AMP_OFFSETS_P, lg);
+    if (Number.isNaN(o)) return NaN;
+    if (tTrig + o <= ts) t = tTrig + o; // the P part stops growing at the S arrival
+  }
+  if (b.log_amp_s[0]) {
+    const o = offsetOfLevel(sq, AMP_OFFSETS_S, lg);
+    if (Number.isNaN(o)) return NaN;
+    t = Math.min(t, Math.max(ts + o, ts, tTrig));
+  }
+  return t;
+}
+
+/**
  * log10(largest amplitude reported by time t / PGA) for a trigger at tTrig and an S arrival at ts,
  * from bin b's growth curves at the trigger's quantile (pq, sq: growthQuantiles of its P and S
  * tables): the P-wave growth after the trigger until S, then the S-wave growth.
@@ -140,10 +176,23 @@ export function triggerStage(rt: Runtimes): DeviceStage {
     if (d !== qDevice || b !== qBin || u !== qU) { qDevice = d; qBin = b; qU = u; growthQuantiles(tb.log_amp_p, u, pq); growthQuantiles(tb.log_amp_s, u, sq); }
     return scale * 10 ** logAmplitudeFrom(tb, pq, sq, t, tt[4 * d + T_TRIG]!, tt[4 * d + T_S]!);
   };
-  /** When that amplitude first reaches `level`, at or after `from` and before `to` (Infinity when it does not). */
+  /**
+   * When that amplitude first reaches `level`, at or after `from` and at or before `to` (Infinity
+   * when it does not). The growth curves are piecewise linear and nondecreasing (largest amplitude
+   * so far), so the P part and the S part each cross a level once, where their segment says: the
+   * first of the two crossings (the S part counting from the S arrival) is the time. A curve with
+   * a gap or a fall (a user's own calibration) is searched by bisection instead, to a millisecond.
+   */
   const timeOfLevel = (d: number, level: number, from: number, to: number): number => {
-    if (amplitudeAt(d, from) >= level) return from;
+    if (amplitudeAt(d, from) >= level) return from; // also reads device d's growth curves into pq, sq
     if (!(from < to) || amplitudeAt(d, to) < level) return Infinity;
+    let t = timeOfLogLevel(tables[bins[d]!]!, pq, sq, tt[4 * d + T_TRIG]!, tt[4 * d + T_S]!, Math.log10(level / aa[2 * d + A_SCALE]!));
+    if (t === t) {
+      // Rounding can leave the exact crossing a hair short of the level: nudged up to where the amplitude has it.
+      t = Math.min(to, Math.max(from, t));
+      for (let k = 0; k < 4 && amplitudeAt(d, t) < level; k++) t = Math.min(to, t + 1e-9 * Math.max(1, Math.abs(t)) * 4 ** k);
+      if (amplitudeAt(d, t) >= level) return t;
+    }
     let lo = from, hi = to;
     while (hi - lo > 1e-3) { const m = 0.5 * (lo + hi); if (amplitudeAt(d, m) >= level) hi = m; else lo = m; }
     return hi;
