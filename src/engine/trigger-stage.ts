@@ -169,30 +169,42 @@ export function triggerStage(rt: Runtimes): DeviceStage {
   const pq = new Float64Array(AMP_OFFSETS_P.length), sq = new Float64Array(AMP_OFFSETS_S.length);
   let qDevice = -1, qBin = -1, qU = NaN;
   /** The largest amplitude device d has reported by time t of its trigger in progress (m/s²). */
+  /** Reads device d's growth curves at its trigger's quantile into pq, sq (unless they are there). */
+  const loadCurves = (d: number, b: number): ResponseTables => {
+    const tb = tables[b]!, u = uu[d]!;
+    if (d !== qDevice || b !== qBin || u !== qU) { qDevice = d; qBin = b; qU = u; growthQuantiles(tb.log_amp_p, u, pq); growthQuantiles(tb.log_amp_s, u, sq); }
+    return tb;
+  };
+  /** The last amplitude computed (an update's time is checked there, then sent with it); `start` forgets it. */
+  let memoDevice = -1, memoT = NaN, memoA = NaN;
   const amplitudeAt = (d: number, t: number): number => {
     const b = bins[d]!, scale = aa[2 * d + A_SCALE]!;
     if (b === BACKGROUND) return scale;
-    const tb = tables[b]!, u = uu[d]!;
-    if (d !== qDevice || b !== qBin || u !== qU) { qDevice = d; qBin = b; qU = u; growthQuantiles(tb.log_amp_p, u, pq); growthQuantiles(tb.log_amp_s, u, sq); }
-    return scale * 10 ** logAmplitudeFrom(tb, pq, sq, t, tt[4 * d + T_TRIG]!, tt[4 * d + T_S]!);
+    if (d === memoDevice && t === memoT) return memoA;
+    memoDevice = d; memoT = t;
+    return (memoA = scale * 10 ** logAmplitudeFrom(loadCurves(d, b), pq, sq, t, tt[4 * d + T_TRIG]!, tt[4 * d + T_S]!));
   };
   /**
    * When that amplitude first reaches `level`, at or after `from` and at or before `to` (Infinity
    * when it does not). The growth curves are piecewise linear and nondecreasing (largest amplitude
    * so far), so the P part and the S part each cross a level once, where their segment says: the
-   * first of the two crossings (the S part counting from the S arrival) is the time. A curve with
-   * a gap or a fall (a user's own calibration) is searched by bisection instead, to a millisecond.
+   * first of the two crossings (the S part counting from the S arrival) is the time, checked with
+   * one evaluation of the amplitude there. A curve with a gap or a fall (a user's own calibration),
+   * or a crossing that rounding leaves in doubt, is searched by bisection instead, to a millisecond.
    */
   const timeOfLevel = (d: number, level: number, from: number, to: number): number => {
-    if (amplitudeAt(d, from) >= level) return from; // also reads device d's growth curves into pq, sq
-    if (!(from < to) || amplitudeAt(d, to) < level) return Infinity;
-    let t = timeOfLogLevel(tables[bins[d]!]!, pq, sq, tt[4 * d + T_TRIG]!, tt[4 * d + T_S]!, Math.log10(level / aa[2 * d + A_SCALE]!));
-    if (t === t) {
-      // Rounding can leave the exact crossing a hair short of the level: nudged up to where the amplitude has it.
-      t = Math.min(to, Math.max(from, t));
-      for (let k = 0; k < 4 && amplitudeAt(d, t) < level; k++) t = Math.min(to, t + 1e-9 * Math.max(1, Math.abs(t)) * 4 ** k);
-      if (amplitudeAt(d, t) >= level) return t;
+    const b = bins[d]!;
+    if (b !== BACKGROUND) {
+      const t = timeOfLogLevel(loadCurves(d, b), pq, sq, tt[4 * d + T_TRIG]!, tt[4 * d + T_S]!, Math.log10(level / aa[2 * d + A_SCALE]!));
+      if (t <= from) { if (amplitudeAt(d, from) >= level) return from; }
+      else if (t > to) { if (!(from < to) || amplitudeAt(d, to) < level) return Infinity; }
+      else if (t === t) {
+        // Rounding can leave the exact crossing a hair short of the level: nudged up to where the amplitude has it.
+        for (let k = 0, u = t; k < 4; k++, u = Math.min(to, u + 1e-9 * Math.max(1, Math.abs(u)) * 4 ** k)) if (amplitudeAt(d, u) >= level) return u;
+      }
     }
+    if (amplitudeAt(d, from) >= level) return from;
+    if (!(from < to) || amplitudeAt(d, to) < level) return Infinity;
     let lo = from, hi = to;
     while (hi - lo > 1e-3) { const m = 0.5 * (lo + hi); if (amplitudeAt(d, m) >= level) hi = m; else lo = m; }
     return hi;
@@ -226,7 +238,7 @@ export function triggerStage(rt: Runtimes): DeviceStage {
   /** Starts a trigger of device d at t, ending at tEnd, its amplitude from bin b (or constant, BACKGROUND). */
   const start = (d: number, t: number, ts: number, tEnd: number, scale: number, u: number, b: number) => {
     const o = 4 * d;
-    on[d] = 1;
+    on[d] = 1; memoDevice = -1;
     tt[o + T_TRIG] = t; tt[o + T_END] = Math.max(t, tEnd); tt[o + T_LAST] = NaN; tt[o + T_S] = ts;
     aa[2 * d + A_SCALE] = scale; uu[d] = u; bins[d] = b;
   };
