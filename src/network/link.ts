@@ -4,7 +4,7 @@
  * messages, so draws do not depend on how other devices' messages interleave.
  */
 import * as z from 'zod';
-import { FastRandom, seedFastState, type Seed } from '../core/random.js';
+import { FastRandom, componentKey, seedFastState, seedKeyed, type Seed } from '../core/random.js';
 import { latencyDistribution, probability } from '../plugin/fields.js';
 import { drawLatency } from './latency.js';
 import type { Outages } from './outage.js';
@@ -40,6 +40,8 @@ export class Link {
   private readonly outages: Outages | undefined;
   /** Component name of the random streams (the link's name unless told). */
   private readonly stream: string;
+  /** Its key (componentKey), made at the first device's first message. */
+  private streamKey: number | undefined;
   sent = 0;
   lost = 0;
   /** Of the lost: lost to an outage. */
@@ -63,7 +65,12 @@ export class Link {
   private rng(device: number): FastRandom {
     const states = this.states;
     if (states && device < this.seeded!.length) {
-      if (!this.seeded![device]) { seedFastState(states, 4 * device, this.seed, this.stream, device); this.seeded![device] = 1; }
+      if (!this.seeded![device]) {
+        // As seedFastState(states, 4 * device, seed, stream, device) seeds it, without a key string per device (ten million at a national run).
+        if (device >= 0 && device < 2 ** 32) seedKeyed(states, 4 * device, (this.streamKey ??= componentKey(this.seed, this.stream)), device, 0x3c6ef372);
+        else seedFastState(states, 4 * device, this.seed, this.stream, device);
+        this.seeded![device] = 1;
+      }
       // One view, pointed at the device's words (a delivery draws from it and lets it go): no object per message.
       const v = (this.view ??= new FastRandom(states, 0));
       v.offset = 4 * device;
