@@ -181,14 +181,16 @@ function sortByTime(time: Float64Array, order: Int32Array): Int32Array {
 }
 
 /**
- * `order` (rows of `time`) stably re-sorted by time: four 16-bit counting passes over each time's
- * 64 bits read as an unsigned key in numeric order (negative doubles with every bit flipped, others
- * with the sign bit set; -0 as 0, as a comparison by subtraction has it). Rows of equal time keep
- * their order in `order`. May reuse `order`'s memory.
+ * `order` (rows of `time`) stably re-sorted by time: counting passes over each time's 64 bits read
+ * as an unsigned key in numeric order (negative doubles with every bit flipped, others with the
+ * sign bit set; -0 as 0, as a comparison by subtraction has it), 16 bits a pass for long arrays and
+ * 11 for short ones (a worker's later epochs: clearing and summing 65,536 counts per pass cost more
+ * than the few thousand rows they sort). Rows of equal time keep their order in `order`. May reuse
+ * `order`'s memory.
  *
  * The keys travel with the rows from pass to pass, so each pass reads them in sequence (reading them
  * through the rows, scattered after the first pass, was most of a worker's sorting time at a million
- * messages); a pass whose 16 bits are the same for every row (the times of an epoch share their
+ * messages); a pass whose bits are the same for every row (the times of an epoch share their
  * exponent's bits, often more) leaves the order as it is and is skipped.
  */
 export function stableByTime(time: Float64Array, rows: Int32Array): Int32Array {
@@ -201,24 +203,28 @@ export function stableByTime(time: Float64Array, rows: Int32Array): Int32Array {
     const h = u[1]!, l = u[0]!;
     if (h & 0x80000000) { hi[i] = ~h >>> 0; lo[i] = ~l >>> 0; } else { hi[i] = (h | 0x80000000) >>> 0; lo[i] = l; }
   }
-  const count = new Int32Array(65537);
-  for (let pass = 0; pass < 4; pass++) {
-    const words = pass < 2 ? lo : hi, shift = pass & 1 ? 16 : 0;
-    count.fill(0);
-    for (let i = 0; i < n; i++) count[((words[i]! >>> shift) & 0xffff) + 1]!++;
-    let trivial = false;
-    for (let k = 1; k <= 65536; k++) { if (count[k] === n) { trivial = true; break; } if (count[k]! > 0) break; }
-    if (trivial) continue;
-    for (let k = 0; k < 65536; k++) count[k + 1]! += count[k]!;
-    if (pass < 2) {
-      // The low words still have a pass to go: both words travel.
-      for (let i = 0; i < n; i++) { const j = count[(words[i]! >>> shift) & 0xffff]!++; next[j] = order[i]!; hiNext[j] = hi[i]!; loNext[j] = lo[i]!; }
-      [lo, loNext] = [loNext, lo];
-    } else {
-      for (let i = 0; i < n; i++) { const j = count[(words[i]! >>> shift) & 0xffff]!++; next[j] = order[i]!; hiNext[j] = hi[i]!; }
+  const bits = n >= 1 << 15 ? 16 : 11, size = 1 << bits, mask = size - 1;
+  const count = new Int32Array(size + 1);
+  // The low word's digits first (least significant first), then the high word's.
+  for (let word = 0; word < 2; word++) {
+    for (let shift = 0; shift < 32; shift += bits) {
+      const words = word === 0 ? lo : hi;
+      count.fill(0);
+      for (let i = 0; i < n; i++) count[((words[i]! >>> shift) & mask) + 1]!++;
+      let trivial = false;
+      for (let k = 1; k <= size; k++) { if (count[k] === n) { trivial = true; break; } if (count[k]! > 0) break; }
+      if (trivial) continue;
+      for (let k = 0; k < size; k++) count[k + 1]! += count[k]!;
+      if (word === 0) {
+        // The low words still have passes to go, or the high words theirs: both words travel.
+        for (let i = 0; i < n; i++) { const j = count[(words[i]! >>> shift) & mask]!++; next[j] = order[i]!; hiNext[j] = hi[i]!; loNext[j] = lo[i]!; }
+        [lo, loNext] = [loNext, lo];
+      } else {
+        for (let i = 0; i < n; i++) { const j = count[(words[i]! >>> shift) & mask]!++; next[j] = order[i]!; hiNext[j] = hi[i]!; }
+      }
+      [order, next] = [next, order];
+      [hi, hiNext] = [hiNext, hi];
     }
-    [order, next] = [next, order];
-    [hi, hiNext] = [hiNext, hi];
   }
   return order;
 }

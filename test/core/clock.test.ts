@@ -103,7 +103,7 @@ describe('SortedRuns', () => {
 });
 
 describe('stableByTime', () => {
-  it('orders rows by time as a stable comparison sort does (negative times, -0 and 0 together, ties, a subset of rows in any order), skipping passes where every row has the same digit', () => {
+  it('orders rows by time as a stable comparison sort does (negative times, -0 and 0 together, ties, a subset of rows in any order), in 11-bit passes below 32,768 rows and 16-bit ones above, skipping passes where every row has the same digit', () => {
     const rnd = lcg(7);
     const cases: [string, () => number][] = [
       ['spread over an epoch', () => -300 + 310 * rnd()],
