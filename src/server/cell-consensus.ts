@@ -58,7 +58,8 @@ export abstract class CellConsensusServer implements ConsensusServer {
   private readonly cellState = new Map<number, Cell>();
   private readonly events: QuakeEvent[] = [];
   private nextId = 0;
-  /** Each phone's peak amplitude (its latest reported position is with its heartbeat, in `active`). */
+  /** Each phone's latest reported position, x and y side by side (one memory fetch per heartbeat), and its peak amplitude. */
+  private readonly pxy: Float64Array;
   private readonly amp: Float64Array;
   /** Phones whose current trigger belongs to an event. */
   private readonly eventOf: Int32Array;
@@ -69,6 +70,7 @@ export abstract class CellConsensusServer implements ConsensusServer {
     const n = ctx.devices;
     this.active = new ActivePhones(this.cells, n, c.staleness);
     // The server starts knowing no phone: heartbeats and triggers tell it where phones are.
+    this.pxy = new Float64Array(2 * n).fill(NaN);
     this.amp = new Float64Array(n);
     this.eventOf = new Int32Array(n).fill(-1);
   }
@@ -132,14 +134,18 @@ export abstract class CellConsensusServer implements ConsensusServer {
   heartbeat(d: number, x: number, y: number, monitoring: number, now: number): void {
     this.active.expire(now);
     this.active.heartbeat(d, x, y, monitoring, now);
+    this.pxy[2 * d] = x;
+    this.pxy[2 * d + 1] = y;
   }
 
   heartbeats(c: HeartbeatColumns, rows: Int32Array, times: Float64Array, count: number): void {
-    const active = this.active;
+    const active = this.active, pxy = this.pxy;
     for (let k = 0; k < count; k++) {
-      const j = rows[k]!, now = times[k]!;
+      const j = rows[k]!, d = c.device[j]!, x = c.x[j]!, y = c.y[j]!, now = times[k]!;
       active.expire(now);
-      active.heartbeat(c.device[j]!, c.x[j]!, c.y[j]!, c.monitoring[j]!, now);
+      active.heartbeat(d, x, y, c.monitoring[j]!, now);
+      pxy[2 * d] = x;
+      pxy[2 * d + 1] = y;
     }
   }
 
@@ -151,7 +157,8 @@ export abstract class CellConsensusServer implements ConsensusServer {
     this.active.expire(now);
     if ((m.channel ?? 'shaking') !== 'shaking') return [];
     const d = m.device;
-    this.active.place(d, m.x, m.y);
+    this.pxy[2 * d] = m.x;
+    this.pxy[2 * d + 1] = m.y;
     // An update of a trigger that joined an event stays with it; a phone's new trigger joins an event
     // only when it fits its travel times (the phone's false trigger minutes later is not the quake).
     let own: QuakeEvent | undefined;
@@ -197,7 +204,7 @@ export abstract class CellConsensusServer implements ConsensusServer {
     const members = fired.filter((_, i) => labels[i] === best);
     if (this.c.declare_spread_km > 0) {
       const xs: number[] = [], ys: number[] = [];
-      for (const c of members) for (const d of c.recent.latest.keys()) { xs.push(this.active.x(d)); ys.push(this.active.y(d)); }
+      for (const c of members) for (const d of c.recent.latest.keys()) { xs.push(this.pxy[2 * d]!); ys.push(this.pxy[2 * d + 1]!); }
       const med = (v: number[]) => { const s = [...v].sort((a, b) => a - b); return s[s.length >> 1]!; };
       const mx = med(xs), my = med(ys);
       const r = xs.map((x, i) => hypot(x - mx, ys[i]! - my)).sort((a, b) => a - b);
@@ -208,7 +215,7 @@ export abstract class CellConsensusServer implements ConsensusServer {
     fired.forEach((cell, i) => {
       if (labels[i] !== best) return;
       for (const [d, t] of [...cell.recent.latest]) {
-        ev.add(d, { x: this.active.x(d), y: this.active.y(d), t, amplitude: this.amp[d]! }, now);
+        ev.add(d, { x: this.pxy[2 * d]!, y: this.pxy[2 * d + 1]!, t, amplitude: this.amp[d]! }, now);
         this.eventOf[d] = ev.id;
         cell.recent.remove(d);
       }

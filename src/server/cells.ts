@@ -91,11 +91,10 @@ export class HexCells implements CellIndex {
  */
 export class ActivePhones {
   /**
-   * Per phone, side by side (one cache line per message: a national run's heartbeats and triggers
-   * come in no order of phones, and separate columns cost a memory fetch each): [4d] when its last
-   * heartbeat arrived (−∞ never), [4d + 1] its cell as `key` while it counts there, `−key − 1`
-   * while it does not (stale, or not monitoring), NaN never; [4d + 2], [4d + 3] where it last said
-   * it was (heartbeats, and what `place` is told; NaN never).
+   * Per phone, side by side (one cache line per heartbeat: a national run's heartbeats come in no
+   * order of phones, and separate columns cost a memory fetch each): [2d] when its last heartbeat
+   * arrived (−∞ never), [2d + 1] its cell as `key` while it counts there, `−key − 1` while it does
+   * not (stale, or not monitoring), NaN never.
    */
   private readonly hb: Float64Array;
   private readonly active = new Map<number, number>();
@@ -111,36 +110,19 @@ export class ActivePhones {
   private heap: RefQueue | undefined;
 
   constructor(private readonly cells: CellIndex, devices: number, private readonly staleness: number) {
-    this.hb = new Float64Array(4 * devices);
-    for (let d = 0; d < devices; d++) { this.hb[4 * d] = -Infinity; this.hb[4 * d + 1] = NaN; this.hb[4 * d + 2] = NaN; this.hb[4 * d + 3] = NaN; }
-  }
-
-  /** Records that phone d says it is at (x, y) (a trigger; heartbeats record it themselves). */
-  place(d: number, x: number, y: number): void {
-    this.hb[4 * d + 2] = x;
-    this.hb[4 * d + 3] = y;
-  }
-
-  /** Where phone d last said it was (NaN: never). */
-  x(d: number): number {
-    return this.hb[4 * d + 2]!;
-  }
-
-  y(d: number): number {
-    return this.hb[4 * d + 3]!;
+    this.hb = new Float64Array(2 * devices);
+    for (let d = 0; d < devices; d++) { this.hb[2 * d] = -Infinity; this.hb[2 * d + 1] = NaN; }
   }
 
   heartbeat(d: number, x: number, y: number, monitoring: number, now: number): void {
-    const key = this.cells.key(x, y), hb = this.hb, was = hb[4 * d + 1]!;
+    const key = this.cells.key(x, y), hb = this.hb, was = hb[2 * d + 1]!;
     // A phone that still monitors in the same cell keeps its count (most heartbeats).
     if (!(was >= 0 && monitoring && was === key)) {
       if (was >= 0) this.bump(was, -1);
       if (monitoring) this.bump(key, 1);
     }
-    hb[4 * d] = now;
-    hb[4 * d + 1] = monitoring ? key : -key - 1;
-    hb[4 * d + 2] = x;
-    hb[4 * d + 3] = y;
+    hb[2 * d] = now;
+    hb[2 * d + 1] = monitoring ? key : -key - 1;
     this.push(now + this.staleness, d);
   }
 
@@ -178,10 +160,10 @@ export class ActivePhones {
         time = this.ring[this.head]!; d = this.ringDevice[this.head]!;
         this.head = (this.head + 1) & (this.ring.length - 1); this.size--;
       }
-      const hb = this.hb, cell = hb[4 * d + 1]!;
-      if (cell >= 0 && hb[4 * d]! + this.staleness === time) {
+      const hb = this.hb, cell = hb[2 * d + 1]!;
+      if (cell >= 0 && hb[2 * d]! + this.staleness === time) {
         this.bump(cell, -1);
-        hb[4 * d + 1] = -cell - 1;
+        hb[2 * d + 1] = -cell - 1;
       }
     }
   }
