@@ -156,6 +156,22 @@ describe('mobility', () => {
     }
   });
 
+  it('myshake-steady.yaml: the share of steady phones by local hour is the one MyShake measured on its phones', () => {
+    // MyShake's hourly steady-phone ratio over a year of its phones (means of the simulation
+    // platform's steady_phone_ratio_hourly table, Kong, Martin-Short & Allen 2020; see the profile).
+    const measured: Record<string, number> = { '03:00': 0.9706, '07:00': 0.5294, '13:00': 0.1964, '22:00': 0.4149 };
+    for (const [time, share] of Object.entries(measured)) {
+      const sim = simulate(join(ROOT, 'worlds/grid-city.geojson'), ['myshake-steady.yaml'], { devices: 4000, localStart: time });
+      for (let k = 0; k < 10; k++) sim.tick(60); // ten minutes: past steady_after for workers who reach work at the first tick
+      const steady = sim.state.columns.u8('ctx.steady');
+      let n = 0;
+      for (let d = 0; d < sim.n; d++) n += steady[d]!;
+      const p = n / sim.n, sigma = Math.sqrt((share * (1 - share)) / sim.n);
+      // Four binomial standard deviations, and the profile's rounding to 0.001.
+      expect(Math.abs(p - share), time).toBeLessThan(4 * sigma + 0.001);
+    }
+  });
+
   it('marks phones steady only after they have rested for steady_after, and monitors steady phones', () => {
     const sim = simulate(join(ROOT, 'worlds/grid-city.geojson'), ['pedestrian.yaml'], { devices: 500 });
     const steady = sim.state.columns.u8('ctx.steady'), mon = sim.state.columns.u8('monitoring');
