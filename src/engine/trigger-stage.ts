@@ -164,11 +164,10 @@ export function triggerStage(rt: Runtimes): DeviceStage {
   /** For the device just stepped (event stepping): when its trigger sends next, and when a quake's shaking becomes known. */
   let pendingMessage = Infinity, pendingShaking = Infinity;
 
-  // The growth tables of device d's trigger at its quantile u, read once per device and trigger (the
-  // bisection below evaluates the amplitude a dozen times per update).
+  // The growth tables of device d's trigger at its quantile u, read once per device and trigger (an
+  // update's time and amplitude, and the bisection when it is needed, all read them).
   const pq = new Float64Array(AMP_OFFSETS_P.length), sq = new Float64Array(AMP_OFFSETS_S.length);
   let qDevice = -1, qBin = -1, qU = NaN;
-  /** The largest amplitude device d has reported by time t of its trigger in progress (m/s²). */
   /** Reads device d's growth curves at its trigger's quantile into pq, sq (unless they are there). */
   const loadCurves = (d: number, b: number): ResponseTables => {
     const tb = tables[b]!, u = uu[d]!;
@@ -177,6 +176,7 @@ export function triggerStage(rt: Runtimes): DeviceStage {
   };
   /** The last amplitude computed (an update's time is checked there, then sent with it); `start` forgets it. */
   let memoDevice = -1, memoT = NaN, memoA = NaN;
+  /** The largest amplitude device d has reported by time t of its trigger in progress (m/s²). */
   const amplitudeAt = (d: number, t: number): number => {
     const b = bins[d]!, scale = aa[2 * d + A_SCALE]!;
     if (b === BACKGROUND) return scale;
