@@ -85,7 +85,11 @@ export class Mobility {
           this.m.places.sample(this.m.draw(d), this.m.pos);
           this.m.wx[d] = this.m.pos[0]!; this.m.wy[d] = this.m.pos[1]!;
         }
-        this.m.nextT[d] = t0; // decide at the first step
+        // Workers start where their hours put them (at work in a run that starts in working hours),
+        // as commuters do: deciding only at the first step would move them, and restart their
+        // context and steadiness, one tick into the run.
+        if (b.work) this.stepStationary(d, b, t0);
+        else this.m.nextT[d] = Infinity;
         break;
       }
       case 'pedestrian': {
