@@ -15,7 +15,7 @@ import { PHONE_CONTEXTS } from '../population/behaviour.js';
 import { CALIBRATION_DIR } from '../server/calibration.js';
 import { wilson } from '../core/wilson.js';
 import {
-  AMP_OFFSETS_P, AMP_OFFSETS_S, MAG_CLASSES, MAG_EDGES, TABLES, magClass, tableIndex, GRID, SP_CLASSES, SP_EDGES_S, gridIndex, spClass, PGA_BINS, PGA_LOG_MIN, PGA_LOG_STEP, QUANTILE_LEVELS, binCentre, detectorHash, empiricalQuantiles, isotonic, pgaBin, profileHash,
+  AMP_OFFSETS_P, AMP_OFFSETS_S, MAG_CLASSES, MAG_EDGES, TABLES, TABLE_CONTEXTS, CONTEXT_TABLES, magClass, tableIndex, GRID, SP_CLASSES, SP_EDGES_S, gridIndex, spClass, PGA_BINS, PGA_LOG_MIN, PGA_LOG_STEP, QUANTILE_LEVELS, binCentre, detectorHash, empiricalQuantiles, isotonic, pgaBin, profileHash,
   type ResponseBin, type ResponseCurve, type ResponseCurves, type ResponseTables,
 } from '../detect/response-curves.js';
 
@@ -105,8 +105,10 @@ export function responseCurves(o: {
   const seqs = sequences(r);
   const magCheck = new Map<string, { bin: number; magnitude: number; n: number; k: number }>();
   const bgShare: { cell: Cell; bin: number; p: number }[] = [];
-  // Timing and amplitude values by magnitude class × cell, over all profiles and contexts.
-  const pooled: Values[] = Array.from({ length: TABLES }, newValues);
+  // Timing and amplitude values by context × magnitude class × cell, over all profiles, and over all
+  // contexts too (for a context the run did not have).
+  const pooled: Values[] = Array.from({ length: CONTEXT_TABLES }, newValues);
+  const overContexts: Values[] = Array.from({ length: TABLES }, newValues);
   for (const truth of r.truths) {
     const dv = truth.devices;
     if (truth.kind !== 'earthquake' || !dv) continue;
@@ -114,7 +116,7 @@ export function responseCurves(o: {
     for (let d = 0; d < dv.reached.length; d++) {
       if (!dv.reached[d]) continue;
       const pga = dv.intensity[d]!, tp = dv.first[d]!, ts = dv.impact[d]!;
-      const cell = cellOf(phone[d]!, contextOf(r, d));
+      const ctx = contextOf(r, d), cell = cellOf(phone[d]!, ctx);
       const pb = pgaBin(pga), b = gridIndex(spClass(ts - tp), pb);
       const from = tp - WINDOW_BEFORE_P, to = Math.max(tp, ts) + WINDOW_AFTER_S;
       const q = seqs.get(d)?.find((s) => s.t >= from && s.t <= to);
@@ -127,11 +129,8 @@ export function responseCurves(o: {
       if (!q) continue;
       cell.k[b]++;
       mc.k++;
-      const v = pooled[tableIndex(magC, b)]!, g = pga * G;
-      const before = q.t < ts;
-      v.beforeS.push(before ? 1 : 0);
+      const g = pga * G, before = q.t < ts;
       cell.values[b]!.beforeS.push(before ? 1 : 0);
-      if (before) v.afterP.push(q.t - tp); else v.afterS.push(q.t - ts);
       // The largest amplitude reported by each offset after the trigger while the P wave lasts, and
       // by each offset after the S arrival (messages come in time order).
       const reported = (until: number) => {
@@ -139,9 +138,18 @@ export function responseCurves(o: {
         for (let i = 0; i < q.times.length && q.times[i]! <= until + 1e-9; i++) best = Math.max(best, q.amps[i]!);
         return best;
       };
-      if (before) AMP_OFFSETS_P.forEach((off, j) => v.ampP[j]!.push(Math.log10(reported(Math.min(q.t + off, ts - 1e-6)) / g)));
-      AMP_OFFSETS_S.forEach((off, j) => { if (q.t <= ts + off) v.ampS[j]!.push(Math.log10(reported(ts + off) / g)); });
-      v.duration.push(q.times[q.times.length - 1]! - q.t);
+      const ampP = before ? AMP_OFFSETS_P.map((off) => Math.log10(reported(Math.min(q.t + off, ts - 1e-6)) / g)) : null;
+      const ampS = AMP_OFFSETS_S.map((off) => (q.t <= ts + off ? Math.log10(reported(ts + off) / g) : NaN));
+      // Into the phone's context's table, and the table over all contexts.
+      const into = [overContexts[tableIndex(0, magC, b)]!];
+      if (ctx < TABLE_CONTEXTS) into.push(pooled[tableIndex(ctx, magC, b)]!);
+      for (const v of into) {
+        v.beforeS.push(before ? 1 : 0);
+        if (before) v.afterP.push(q.t - tp); else v.afterS.push(q.t - ts);
+        ampP?.forEach((a, j) => v.ampP[j]!.push(a));
+        ampS.forEach((a, j) => { if (a === a) v.ampS[j]!.push(a); });
+        v.duration.push(q.times[q.times.length - 1]! - q.t);
+      }
     }
   }
   // Mean background share of each cell's bins (removed from the trigger probability).
@@ -152,22 +160,27 @@ export function responseCurves(o: {
     a[bin] += p / cell.n[bin]!;
   }
   /**
-   * Values of table ti (magnitude class × cell); when it has too few, those of the nearest table
-   * with enough, by a distance that counts a PGA bin (0.1 decade) as 1 and an S − P or magnitude
-   * class as 1.5: amplitudes are relative to PGA, so a far PGA bin is the worst stand-in.
+   * Values of table ti (context × magnitude class × cell); when it has too few, those of the nearest
+   * table of its context with enough, by a distance that counts a PGA bin (0.1 decade) as 1 and an
+   * S − P or magnitude class as 1.5: amplitudes are relative to PGA, so a far PGA bin is the worst
+   * stand-in. A context without any (the run had no such phones) takes the tables over all contexts.
    */
   const pooledValues = (ti: number, pick: (v: Values) => number[]): number[] => {
-    const own = pick(pooled[ti]!);
-    if (own.length >= MIN_VALUES) return own;
-    const split = (t: number) => [Math.floor(t / GRID), Math.floor((t % GRID) / PGA_BINS), t % PGA_BINS] as const;
-    const [m, c, b] = split(ti);
-    let best = -1, bestD = Infinity;
-    for (let t = 0; t < TABLES; t++) {
-      const [mm, cc, bb] = split(t);
-      const dist = Math.abs(bb - b) + 1.5 * Math.abs(cc - c) + 1.5 * Math.abs(mm - m);
-      if (dist < bestD && pick(pooled[t]!).length >= MIN_VALUES) { bestD = dist; best = t; }
-    }
-    return best < 0 ? own : pick(pooled[best]!);
+    const ctx = Math.floor(ti / TABLES), within = ti % TABLES;
+    const nearest = (from: Values[], offset: number): number[] | null => {
+      const own = pick(from[offset + within]!);
+      if (own.length >= MIN_VALUES) return own;
+      const split = (t: number) => [Math.floor(t / GRID), Math.floor((t % GRID) / PGA_BINS), t % PGA_BINS] as const;
+      const [m, c, b] = split(within);
+      let best = -1, bestD = Infinity;
+      for (let t = 0; t < TABLES; t++) {
+        const [mm, cc, bb] = split(t);
+        const dist = Math.abs(bb - b) + 1.5 * Math.abs(cc - c) + 1.5 * Math.abs(mm - m);
+        if (dist < bestD && pick(from[offset + t]!).length >= MIN_VALUES) { bestD = dist; best = t; }
+      }
+      return best < 0 ? null : pick(from[offset + best]!);
+    };
+    return nearest(pooled, ctx * TABLES) ?? nearest(overContexts, 0) ?? pick(pooled[ti]!);
   };
   /** Quantile tables from a source of values (null when a table has none). */
   const tablesFrom = (get: (pick: (v: Values) => number[]) => number[]): ResponseTables | null => {
@@ -187,10 +200,10 @@ export function responseCurves(o: {
     };
     return t.log_amp_s[0] || t.log_amp_p[0] ? t : null;
   };
-  const tables = Array.from({ length: TABLES }, (_, i) => tablesFrom((pick) => pooledValues(i, pick))!);
+  const tables = Array.from({ length: CONTEXT_TABLES }, (_, i) => tablesFrom((pick) => pooledValues(i, pick))!);
   /** before_s of a curve cell with too few triggers: that of the cell over all curves (any magnitude class), or the nearest with data. */
   const beforeSOf = (i: number): number[] => {
-    const all = (j: number) => Array.from({ length: MAG_CLASSES }, (_, m) => pooled[tableIndex(m, j)]!.beforeS).flat();
+    const all = (j: number) => Array.from({ length: MAG_CLASSES }, (_, m) => overContexts[tableIndex(0, m, j)]!.beforeS).flat();
     const c = Math.floor(i / PGA_BINS), b = i % PGA_BINS;
     for (let db = 0; db < PGA_BINS; db++) for (const bb of db ? [b - db, b + db] : [b]) if (bb >= 0 && bb < PGA_BINS && all(gridIndex(c, bb)).length >= MIN_VALUES) return all(gridIndex(c, bb));
     return all(i);
@@ -235,7 +248,7 @@ export function responseCurves(o: {
   const scenarios = [o.quakes.scenario, o.quiet.scenario].map((s) => ({ file: relative(CALIBRATION_DIR, join(s.dir, s.file.split('/').pop()!)), hash: s.hash }));
   return {
     kind: 'hazardsim-calibration/response-curves',
-    version: 1,
+    version: 2,
     detector: { type: det.type, hash: detectorHash(det), config: det },
     produced_by: { command: 'hazardsim calibrate --responses', hazardsim: o.version, scenarios, hash: sha256(canonicalJson(scenarios.map((s) => s.hash))) },
     pga_bins: { log10_min_g: PGA_LOG_MIN, log10_step: PGA_LOG_STEP, count: PGA_BINS },

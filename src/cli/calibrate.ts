@@ -9,7 +9,7 @@ import { quakeServerCalibration } from '../calibrate/quake-server.js';
 import { CALIBRATION_DIR, CALIBRATION_RUN_OVERRIDES, QUAKE_SERVER_CALIBRATION, QUAKE_SERVER_SCENARIOS, RESPONSE_SCENARIOS } from '../server/calibration.js';
 import { InputError } from '../core/errors.js';
 import { responseCurves } from '../calibrate/response-curves.js';
-import { gridIndex, responseFileName } from '../detect/response-curves.js';
+import { gridIndex, responseFileName, withSameAs } from '../detect/response-curves.js';
 
 export interface CalibrateOptions {
   out?: string;
@@ -72,7 +72,9 @@ async function calibrateResponses(o: CalibrateOptions): Promise<number> {
   const quiet = await run(scenarios[1]!);
   const curves = responseCurves({ quakes, quiet, version: packageVersions().hazardsim! });
   const tmp = join(dirname(out), `.${Date.now()}-${process.pid}.tmp`);
-  writeFileSync(tmp, JSON.stringify(curves, (_, v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(4)) : v)) + '\n');
+  const json = (v: unknown) => JSON.stringify(v, (_, x) => (typeof x === 'number' && !Number.isInteger(x) ? Number(x.toPrecision(4)) : x));
+  // A table that repeats another (as written: four digits) is written as that one's index.
+  writeFileSync(tmp, json({ ...curves, tables: withSameAs(curves.tables, json) }) + '\n');
   renameSync(tmp, out);
   for (const c of curves.curves) {
     // S − P class 1 (1.5–3 s: 10–25 km from the source).

@@ -43,13 +43,22 @@ export const gridIndex = (c: number, b: number): number => c * PGA_BINS + b;
  * earthquake's P wave rises more slowly: an M7 25 km away reported 0.1 log units less at trigger
  * than the M5.6–6.3 quakes did, enough to hold its first magnitude estimate under M4.5 a second longer.
  */
-export const MAG_EDGES = [5.5, 6.5] as const;
+export const MAG_EDGES = [5.5, 6.5, 6.9] as const;
 export const MAG_CLASSES = MAG_EDGES.length + 1;
 export const TABLES = MAG_CLASSES * GRID;
+/**
+ * Phone contexts the timing and amplitude tables are kept for (PHONE_CONTEXTS' order: table,
+ * hand, pocket, bag). At the same PGA and S − P time a phone on a table triggers sooner than one
+ * carried: 35 km from an M6.5 the median delay after P was 0.86 s on tables, 1.78 s in pockets and
+ * 2.5 s in hands; tables pooled over contexts made steady phones trigger 0.3 s late.
+ */
+export const TABLE_CONTEXTS = 4;
+/** Tables in a file: TABLE_CONTEXTS blocks of TABLES. */
+export const CONTEXT_TABLES = TABLE_CONTEXTS * TABLES;
 /** Magnitude class of a magnitude. */
 export const magClass = (m: number): number => { let c = 0; while (c < MAG_EDGES.length && m >= MAG_EDGES[c]!) c++; return c; };
-/** Index into a file's tables of magnitude class m and curve cell i. */
-export const tableIndex = (m: number, i: number): number => m * GRID + i;
+/** Index into a file's tables of context code ctx, magnitude class m and curve cell i. */
+export const tableIndex = (ctx: number, m: number, i: number): number => ctx * TABLES + m * GRID + i;
 
 /** Bin of a PGA (g), clamped to the table. */
 export const pgaBin = (g: number): number => Math.max(0, Math.min(PGA_BINS - 1, Math.floor((Math.log10(Math.max(g, 1e-12)) - PGA_LOG_MIN) / PGA_LOG_STEP)));
@@ -83,6 +92,37 @@ const tablesSchema = z.strictObject({
 });
 export type ResponseTables = z.infer<typeof tablesSchema>;
 
+/**
+ * A table that is another's (a sparse cell takes the nearest one with data, so most are): the index
+ * of that table, which is written in full. Keeps the file a few MB instead of ten.
+ */
+const sameAsSchema = z.strictObject({ same_as: z.number().int().min(0).describe('Index of the table (written in full) this one repeats.') });
+type TableEntry = ResponseTables | z.infer<typeof sameAsSchema>;
+const isSameAs = (t: TableEntry): t is { same_as: number } => 'same_as' in t;
+
+/** Every `same_as` names a table written in full. */
+function checkSameAs(list: TableEntry[], ctx: z.RefinementCtx): void {
+  list.forEach((t, i) => {
+    if (!isSameAs(t)) return;
+    const to = list[t.same_as];
+    if (!to || isSameAs(to)) ctx.addIssue({ code: 'custom', path: [i, 'same_as'], message: `expected the index of a table written in full, found ${t.same_as}`, input: t.same_as });
+  });
+}
+
+/** The tables with each `same_as` replaced by the table it names. */
+const resolveSameAs = (list: TableEntry[]): ResponseTables[] => list.map((t) => (isSameAs(t) ? (list[t.same_as] as ResponseTables) : t));
+
+/** The tables to write: a repeat of an earlier table as its `same_as` index (the reverse of reading). */
+export function withSameAs(list: readonly ResponseTables[], key: (t: ResponseTables) => string): TableEntry[] {
+  const first = new Map<string, number>();
+  return list.map((t, i) => {
+    const k = key(t), j = first.get(k);
+    if (j !== undefined) return { same_as: j };
+    first.set(k, i);
+    return t;
+  });
+}
+
 const binSchema = z.strictObject({
   n: z.number().int().min(0).describe('Phone–earthquake pairs whose PGA and S − P time fell in the cell.'),
   k: z.number().int().min(0).describe('Of them, pairs that triggered within the shaking window.'),
@@ -111,7 +151,7 @@ export type ResponseCurve = z.infer<typeof curveSchema>;
 
 export const responseCurvesSchema = z.strictObject({
   kind: z.literal('hazardsim-calibration/response-curves'),
-  version: z.literal(1),
+  version: z.literal(2).describe('2: timing and amplitude tables per context (1 pooled them over contexts).'),
   detector: z.strictObject({ type: z.string(), hash: z.string(), config: z.record(z.string(), z.unknown()) }),
   produced_by: z.strictObject({
     command: z.string(),
@@ -127,7 +167,7 @@ export const responseCurvesSchema = z.strictObject({
   shaking_measure: z.string(),
   magnitude_check: z.array(z.strictObject({ bin_log10_g: z.number(), magnitude: z.number(), n: z.number(), k: z.number(), p: z.number() })).describe('Trigger share per PGA bin split by magnitude: the evidence for PGA alone as the shaking measure.'),
   magnitude_edges: z.array(z.number()),
-  tables: z.array(tablesSchema).length(TABLES).describe('Timing and amplitude tables per magnitude class × S − P class × PGA bin, pooled over profiles and contexts (a sparse cell takes the nearest one with data: same magnitude class first).'),
+  tables: z.array(z.union([tablesSchema, sameAsSchema])).length(CONTEXT_TABLES).superRefine(checkSameAs).transform(resolveSameAs).describe('Timing and amplitude tables per context (table, hand, pocket, bag) × magnitude class × S − P class × PGA bin, pooled over profiles (a sparse cell takes the nearest one of its context with data; a context the calibration did not run, those pooled over contexts).'),
   curves: z.array(curveSchema),
 });
 export type ResponseCurves = z.infer<typeof responseCurvesSchema>;

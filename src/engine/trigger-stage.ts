@@ -18,7 +18,7 @@ import { componentKey, stableUniform } from '../core/random.js';
 import { G } from '../core/units.js';
 import { PHONE_CONTEXTS } from '../population/behaviour.js';
 import { Activity } from '../population/mobility.js';
-import { AMP_OFFSETS_P, AMP_OFFSETS_S, magClass, tableIndex, gridIndex, spClass, pgaBin, profileHash, quantileAt, PGA_LOG_MIN, PGA_LOG_STEP, PGA_BINS, type ResponseCurve, type ResponseCurves, type ResponseTables } from '../detect/response-curves.js';
+import { AMP_OFFSETS_P, AMP_OFFSETS_S, TABLE_CONTEXTS, magClass, tableIndex, gridIndex, spClass, pgaBin, profileHash, quantileAt, PGA_LOG_MIN, PGA_LOG_STEP, PGA_BINS, type ResponseCurve, type ResponseCurves, type ResponseTables } from '../detect/response-curves.js';
 import type { SiteShaking } from '../plugin/index.js';
 import type { DeviceStage, TickFrame } from './stages.js';
 import type { Runtimes } from './setup.js';
@@ -294,7 +294,7 @@ export function triggerStage(rt: Runtimes): DeviceStage {
         if (!monitoring[d]) continue;
         const g = site.pgaG, sp = spClass(site.impact - site.first), gi = gridIndex(sp, pgaBin(g)), b = curve.bins[gi]!;
         if (stableUniform(key, d, 0) >= triggerProbability(curve, g, sp)) continue;
-        const ti = tableIndex(mag, gi), tb = tables[ti]!;
+        const ti = tableIndex(ci < TABLE_CONTEXTS ? ci : 0, mag, gi), tb = tables[ti]!;
         const before = b.before_s !== null && stableUniform(key, d, 1) < b.before_s && tb.delay_after_p_s;
         const u = stableUniform(key, d, 2);
         let t = before ? site.first + quantileAt(tb.delay_after_p_s!, u) : site.impact + (tb.delay_after_s_s ? quantileAt(tb.delay_after_s_s, u) : 0);

@@ -6,15 +6,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { sampleRankCorrelation } from 'simple-statistics';
-import { ROOT } from '../helpers.js';
-import { empiricalQuantiles, isotonic, pgaBin, quantileAt, readResponseCurves, responseFileName, spClass, gridIndex, QUANTILE_LEVELS } from '../../src/detect/response-curves.js';
+import { ROOT, tempDir } from '../helpers.js';
+import { empiricalQuantiles, isotonic, pgaBin, quantileAt, readResponseCurves, responseFileName, spClass, gridIndex, magClass, tableIndex, QUANTILE_LEVELS } from '../../src/detect/response-curves.js';
 import { copula, curvesByProfile, triggerProbability } from '../../src/engine/trigger-stage.js';
 import { profileHash } from '../../src/detect/response-curves.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { builtinPlugins } from '../../src/plugins.js';
 import { CALIBRATION_RUN_OVERRIDES, RESPONSE_SCENARIOS } from '../../src/server/calibration.js';
 import { FastRandom } from '../../src/core/random.js';
+import { InputError } from '../../src/core/errors.js';
+import { CONTEXT_CODE } from '../../src/population/behaviour.js';
 
 describe('response-curve helpers', () => {
   it('empirical quantiles interpolate linearly between order statistics (numpy\'s default)', () => {
@@ -76,6 +79,33 @@ describe('the shipped response curves', () => {
       expect(triggerProbability(c, 0.03, 1)).toBeGreaterThan(0.9);
       expect(c.bins[near + pgaBin(0.2)]!.p).toBeGreaterThan(0.95);
     }
+  });
+
+  it('time phones by their context: at the same shaking a phone on a table triggers sooner after P than one in a pocket', () => {
+    // Signal mode 35 km from an M6.5 (scenarios/agreement/m65-sparse-pocket.yaml, not a calibration
+    // scenario): median delay after P 0.86 s on tables, 1.78 s in pockets. The tables, per context,
+    // keep that order in the cells those phones fill (S − P 3–6 s, 0.04–0.14 g).
+    for (let b = pgaBin(0.04); b <= pgaBin(0.14); b++) {
+      const at = (ctx: number) => quantileAt(curves.tables[tableIndex(ctx, magClass(6.5), gridIndex(2, b))]!.delay_after_p_s!, 0.5);
+      expect(at(CONTEXT_CODE.pocket) - at(CONTEXT_CODE.table), `PGA bin ${b}`).toBeGreaterThan(0.2);
+    }
+  });
+
+  it('reads a table written as another\'s index as that table, and refuses an index that is not one written in full', () => {
+    const raw = JSON.parse(readFileSync(file, 'utf8'));
+    const full = raw.tables.findIndex((t: { same_as?: number }) => t.same_as === undefined);
+    const ref = raw.tables.findIndex((t: { same_as?: number }) => t.same_as !== undefined);
+    expect(ref).toBeGreaterThan(0); // the shipped file uses them (3,600 tables, about 400 distinct)
+    const dir = tempDir(), f = join(dir, 'curves.json');
+    raw.tables[ref] = { same_as: full };
+    writeFileSync(f, JSON.stringify(raw));
+    const read = readResponseCurves(f);
+    expect(read.tables[ref]).toEqual(read.tables[full]);
+    expect(read.tables[ref]!.delay_after_p_s).toEqual(raw.tables[full].delay_after_p_s);
+    raw.tables[ref] = { same_as: raw.tables.length };
+    writeFileSync(f, JSON.stringify(raw));
+    expect(() => readResponseCurves(f)).toThrow(InputError);
+    expect(() => readResponseCurves(f)).toThrow(new RegExp(`tables\\.${ref}\\.same_as: expected the index of a table written in full, found 3600`));
   });
 
   it('background rates are the quiet run\'s triggers per monitored phone-hour, with their Poisson band', () => {

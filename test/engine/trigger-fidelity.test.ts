@@ -64,8 +64,7 @@ describe('trigger fidelity agrees with signal fidelity', () => {
       // alert moves a tenth of the phones across the line and the intervals are ±0.005) within 10 %.
       const overlap = tri.timely >= sig.lo && tri.timely <= sig.hi && sig.timely >= tri.lo && sig.timely <= tri.hi;
       expect(overlap || Math.abs(tri.timely / sig.timely - 1) <= 0.1).toBe(true);
-      // Median warning time: the issue asks for 0.5 s; the sparse M6.5 is 0.56 s apart (see the note).
-      expect(Math.abs(tri.p50 - sig.p50)).toBeLessThanOrEqual(0.6);
+      expect(Math.abs(tri.p50 - sig.p50)).toBeLessThanOrEqual(0.5);
       expect(Math.abs(tri.perPhone / sig.perPhone - 1)).toBeLessThanOrEqual(0.1);
     }, 300_000);
   }
