@@ -44,7 +44,7 @@ export const gridIndex = (c: number, b: number): number => c * PGA_BINS + b;
  * than the M5.6–6.3 quakes did, enough to hold its first magnitude estimate under M4.5 a second longer.
  * M6.9 and up are the calibration's finite ruptures (30–80 km long), whose P wave starts from the
  * first subevents: an M7 on a 50 km rupture reported 0.09 log units less a second after triggering
- * than the tables of the M6.6–6.8 point sources gave.
+ * than one class for all of M6.5 and up (three point sources, two ruptures) gave.
  */
 export const MAG_EDGES = [5.5, 6.5, 6.9] as const;
 export const MAG_CLASSES = MAG_EDGES.length + 1;
