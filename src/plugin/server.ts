@@ -36,7 +36,7 @@ export interface AlertRecord {
   triggers: number;
   /** True when the server withdraws the event. */
   cancelled: boolean;
-  /** A large earthquake's fitted line rupture (epicentre → tip): regions are measured from it. */
+  /** A large earthquake's fitted line rupture (the far end of a rear arm, or the epicentre when it runs one way → the main arm's tip): regions are measured from it. */
   rupture?: { x1: number; y1: number; x2: number; y2: number; lon1: number; lat1: number; lon2: number; lat2: number; lengthKm: number };
   /** Non-earthquake events: what the alert is about (a road anomaly's place, a front's speed...). */
   details?: Record<string, number | string>;

@@ -122,11 +122,11 @@ export class QuakeEvent {
     const e = this.estimate!, depth2 = (this.c.depth_km * 1000) ** 2;
     const vr = this.c.rupture_velocity_km_s * 1000;
     if (!seg || vr < v) return e.originTime + Math.sqrt((x - e.x) ** 2 + (y - e.y) ** 2 + depth2) / v;
-    const L = hypot(seg.x2 - seg.x1, seg.y2 - seg.y1);
+    // The rupture grows both ways from the epicentre (which lies on the segment): a point of it breaks its distance from there / vr after the origin.
     let best = Infinity;
     for (let k = 0; k <= 16; k++) {
       const u = k / 16, px = seg.x1 + u * (seg.x2 - seg.x1), py = seg.y1 + u * (seg.y2 - seg.y1);
-      best = Math.min(best, (u * L) / vr + Math.sqrt((x - px) ** 2 + (y - py) ** 2 + depth2) / v);
+      best = Math.min(best, hypot(px - e.x, py - e.y) / vr + Math.sqrt((x - px) ** 2 + (y - py) ** 2 + depth2) / v);
     }
     return e.originTime + best;
   }
@@ -156,7 +156,8 @@ export class QuakeEvent {
     if (!seg) return -Infinity;
     const L = hypot(seg.x2 - seg.x1, seg.y2 - seg.y1), ux = (seg.x2 - seg.x1) / L, uy = (seg.y2 - seg.y1) / L;
     const vr = this.c.rupture_velocity_km_s * 1000;
-    const along = (x - seg.x1) * ux + (y - seg.y1) * uy, across = Math.abs(-(x - seg.x1) * uy + (y - seg.y1) * ux);
+    // Measured from the epicentre, from which the rupture runs either way.
+    const along = (x - e.x) * ux + (y - e.y) * uy, across = Math.abs(-(x - e.x) * uy + (y - e.y) * ux);
     const s = Math.min(Math.abs(along), Math.max(0, (t - e.originTime) * vr));
     const d = Math.sqrt((Math.abs(along) - s) ** 2 + across ** 2 + (this.c.depth_km * 1000) ** 2);
     return e.originTime + s / vr + d / (this.c.vs_km_s * 1000);
@@ -207,12 +208,18 @@ export class QuakeEvent {
     });
   }
 
-  /** The line rupture (line-rupture.ts) through the phones with strong shaking (≥ `strong_motion_g`, their S wave passed). */
-  private fitRupture(now: number): Segment | null {
+  /**
+   * The line rupture (line-rupture.ts) through the phones with strong shaking (≥ `strong_motion_g`,
+   * their S wave passed). A rear arm must reach beyond the distance at which BA08 at magnitude `m`
+   * (the larger of this update's point-source magnitude and the last estimate) falls below
+   * strong_motion_g at those phones' median Vs30.
+   */
+  private fitRupture(now: number, m: number): Segment | null {
     const e = this.estimate!, vs = this.c.vs_km_s * 1000, P = this.picks;
-    const strong: { x: number; y: number }[] = [];
-    for (const i of this.sample()) if ((P.amplitude[i]! * this.c.amplitude_to_pga) / G >= this.c.strong_motion_g && this.arrival(P.x[i]!, P.y[i]!, vs, null) + 1 <= now) strong.push({ x: P.x[i]!, y: P.y[i]! });
-    return fitLineRupture(strong, e, this.rupture, this.c.rupture_velocity_km_s * 1000 * Math.max(0, now - e.originTime));
+    const strong: { x: number; y: number }[] = [], vs30: number[] = [];
+    for (const i of this.sample()) if ((P.amplitude[i]! * this.c.amplitude_to_pga) / G >= this.c.strong_motion_g && this.arrival(P.x[i]!, P.y[i]!, vs, null) + 1 <= now) { strong.push({ x: P.x[i]!, y: P.y[i]! }); vs30.push(P.vs30[i]!); }
+    const nearField = strong.length >= 5 ? 1000 * pgaRadiusKm(m, this.c.strong_motion_g, median(vs30)) : 0;
+    return fitLineRupture(strong, e, this.rupture, this.c.rupture_velocity_km_s * 1000 * Math.max(0, now - e.originTime), nearField);
   }
 
   /**
@@ -225,7 +232,7 @@ export class QuakeEvent {
     const ceiling = magnitudeCeiling(now - this.estimate!.originTime, this.c.rupture_velocity_km_s);
     const point = Math.min(ceiling, median(this.magnitudes(this.basis(null, now), null)));
     if (!(point >= this.c.finite_fault_from_m) && !this.rupture) return point;
-    this.rupture = this.fitRupture(now);
+    this.rupture = this.fitRupture(now, Math.max(point, this.lastMagnitude));
     if (!this.rupture) return point;
     // Far from a long rupture the ground-motion model stands for the whole fault while a phone feels
     // its nearest part: only phones within 100 km count. Near a large rupture peak motion saturates
@@ -401,10 +408,16 @@ export class QuakeEvent {
     }
     const loc = this.locate(now);
     const [lon, lat] = this.frame.unproject(loc.x, loc.y);
+    // The rupture moves with its epicentre (its arms keep their lengths and strike).
+    const was = this.estimate;
+    if (this.rupture && was) {
+      const dx = loc.x - was.x, dy = loc.y - was.y;
+      this.rupture = { x1: this.rupture.x1 + dx, y1: this.rupture.y1 + dy, x2: this.rupture.x2 + dx, y2: this.rupture.y2 + dy };
+    }
     this.estimate = { x: loc.x, y: loc.y, lon, lat, originTime: loc.originTime, magnitude: NaN, depthKm: this.c.depth_km };
-    if (this.rupture) { this.rupture.x1 = loc.x; this.rupture.y1 = loc.y; }
     const magnitude = this.magnitude(now);
     this.estimate.magnitude = magnitude;
+    if (magnitude > this.lastMagnitude) this.lastMagnitude = magnitude;
     this.lastEstimateAt = now;
     this.dirty = false;
     if (!(magnitude >= this.c.min_magnitude)) return null;
@@ -418,13 +431,15 @@ export class QuakeEvent {
   }
 
   private alertedRupture: Segment | null = null;
+  /** The largest magnitude estimated so far (the rupture fit's near field). */
+  private lastMagnitude = -Infinity;
 
-  /** Whether the rupture reaches more than 5 km beyond what the last alert said. */
+  /** Whether either end of the rupture lies more than 5 km from where the last alert said. */
   private ruptureGrew(): boolean {
     const r = this.rupture, a = this.alertedRupture;
     if (!r) return false;
     if (!a) return true;
-    return hypot(r.x2 - a.x2, r.y2 - a.y2) > 5_000;
+    return hypot(r.x2 - a.x2, r.y2 - a.y2) > 5_000 || hypot(r.x1 - a.x1, r.y1 - a.y1) > 5_000;
   }
 
   /**

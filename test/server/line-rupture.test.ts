@@ -56,4 +56,58 @@ describe('line rupture', () => {
     expect(Math.abs(strikeOf(kept) - strikeOf(first))).toBeLessThan(1e-9);
     expect(lengthKm(kept)).toBeGreaterThanOrEqual(lengthKm(first));
   });
+
+  it('draws a bilateral rupture both ways from the epicentre, each arm its own 95th percentile', () => {
+    // Türkiye 2023's shape: 200 km at 55° and 150 km at 235° from the epicentre, points ±8 km across.
+    const pts = [...along(55, 200, 8, 400, 7), ...along(235, 150, 8, 300, 8)];
+    const s = fitLineRupture(pts, { x: 0, y: 0 }, null, Infinity)!;
+    // Ends by hand: uniform points out to L have their 95th percentile near 0.95 L.
+    const tip = (deg: number, km: number) => ({ x: km * 1000 * Math.sin((deg * Math.PI) / 180), y: km * 1000 * Math.cos((deg * Math.PI) / 180) });
+    const ne = tip(55, 190), sw = tip(235, 142.5);
+    expect(Math.hypot(s.x2 - ne.x, s.y2 - ne.y)).toBeLessThan(10_000);
+    expect(Math.hypot(s.x1 - sw.x, s.y1 - sw.y)).toBeLessThan(10_000);
+    expect(lengthKm(s)).toBeGreaterThan(320);
+    expect(lengthKm(s)).toBeLessThan(350);
+    // Each arm is bounded by how far the rupture can have run from the epicentre.
+    const early = fitLineRupture(pts, { x: 0, y: 0 }, null, 60_000)!;
+    expect(lengthKm(early)).toBeCloseTo(120, 6);
+  });
+
+  it('adds no rear arm for the strong shaking round the epicentre of a one-way rupture', () => {
+    // Strong shaking evenly within R = 30 km of a 120 km one-way rupture at 70°: a band with a
+    // half-disc at each end, the one behind the epicentre reaching 30 km back (its 95th percentile
+    // along about 0.78 R, by hand) but no farther than the shaking reaches across the line.
+    const r = FastRandom.of(9, 'stadium'), R = 30_000, L = 120_000, th = (70 * Math.PI) / 180, pts: { x: number; y: number }[] = [];
+    while (pts.length < 2000) {
+      const a = -R + r.uniform() * (L + 2 * R), c = (r.uniform() - 0.5) * 2 * R;
+      const beyond = a < 0 ? -a : a > L ? a - L : 0;
+      if (beyond * beyond + c * c > R * R) continue;
+      pts.push({ x: a * Math.sin(th) + c * Math.cos(th), y: a * Math.cos(th) - c * Math.sin(th) });
+    }
+    const s = fitLineRupture(pts, { x: 0, y: 0 }, null, Infinity)!;
+    expect(Math.hypot(s.x1, s.y1)).toBe(0); // starts at the epicentre
+    expect(lengthKm(s)).toBeGreaterThan(120);
+    expect(lengthKm(s)).toBeLessThan(150);
+    // Phones behind the epicentre in a valley along the strike (50 km back, 3 km across), as in
+    // the Imperial Valley behind ShakeOut's epicentre: they reach farther along the line than the
+    // shaking's reach across it, but not beyond the 60 km an M7.8 shakes at 0.1 g from a point
+    // source (BA08 at Vs30 760, pgaRadiusKm), so with that near field they make no arm.
+    const valley = along(250, 50, 3, 200, 16);
+    const withValley = [...along(70, 120, 3, 400, 17), ...valley];
+    expect(Math.hypot(...Object.values(fitLineRupture(withValley, { x: 0, y: 0 }, null, Infinity)!).slice(0, 2) as [number, number])).toBeGreaterThan(40_000);
+    expect(Math.hypot(...Object.values(fitLineRupture(withValley, { x: 0, y: 0 }, null, Infinity, 60_000)!).slice(0, 2) as [number, number])).toBe(0);
+    // The same shaking with the rupture also running 100 km the other way: now an arm.
+    const both = fitLineRupture(pts.map((p) => (p.x * Math.sin(th) + p.y * Math.cos(th) < 0 ? { x: p.x - 100_000 * Math.sin(th), y: p.y - 100_000 * Math.cos(th) } : p)).concat(along(250, 100, 25, 500, 15)), { x: 0, y: 0 }, null, Infinity)!;
+    expect(Math.hypot(both.x1, both.y1) / 1000).toBeGreaterThan(100);
+  });
+
+  it('keeps the arms it had when a later fit sees the line the other way round, and grows the rear arm when the points reach it', () => {
+    const first = fitLineRupture(along(55, 100, 5, 200, 11), { x: 0, y: 0 }, null, Infinity)!;
+    expect(Math.hypot(first.x1, first.y1)).toBe(0);
+    // Later most strong points lie south-west: the same line, its main side flipped.
+    const later = fitLineRupture([...along(55, 60, 5, 100, 12), ...along(235, 150, 5, 300, 13)], { x: 0, y: 0 }, first, Infinity)!;
+    expect(Math.hypot(later.x2 - first.x2, later.y2 - first.y2)).toBeLessThan(3_000); // the north-east tip stays
+    expect(lengthKm(later)).toBeGreaterThan(100 * 0.9 + 150 * 0.9);
+    expect(Math.abs(((strikeOf(later) - 55 + 540) % 360) - 180)).toBeLessThan(3);
+  });
 });
