@@ -65,7 +65,7 @@ describe('consensus on shipped scenarios', () => {
     const quake = run.alerts.filter((a) => a.kind === 'earthquake' && !a.cancelled);
     expect(new Set(quake.map((a) => a.event)).size).toBe(1);
     const seg = quake[quake.length - 1]!.rupture!;
-    const h = scenario.config.hazards[0] as { lon: number; lat: number };
+    const h = scenario.config.hazards[0] as unknown as { lon: number; lat: number };
     const [ex, ey] = run.state.world.frame.project([h.lon, h.lat]);
     /** Azimuth (degrees clockwise from north) and distance (km) of a point from the true epicentre. */
     const polar = (x: number, y: number) => ({ az: ((Math.atan2(x - ex, y - ey) * 180) / Math.PI + 360) % 360, km: Math.hypot(x - ex, y - ey) / 1000 });
