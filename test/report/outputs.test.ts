@@ -179,9 +179,9 @@ describe('run outputs, score, report and compare', () => {
   });
 
   it('`compare` gates a candidate detector with more false triggers on the same phones (paired tests)', () => {
-    // The same quiet hour of 1,000 phones on tables. The baseline high-passes at 5 Hz; the candidate
+    // The same quiet half hour of 1,000 phones on tables. The baseline high-passes at 5 Hz; the candidate
     // at the quickstart's 1 Hz lets more everyday motion through (about 1.4 times the triggers).
-    const quiet = ['--set', 'population.devices=1000', '--set', 'duration=1h', '--set', 'hazards=[]', '--quiet'];
+    const quiet = ['--set', 'population.devices=1000', '--set', 'duration=30m', '--set', 'hazards=[]', '--quiet'];
     const Q = join(dir, 'quiet-a'), C = join(dir, 'quiet-b');
     expect(cli(['run', 'scenarios/quickstart.yaml', '--out', Q, ...quiet, '--set', 'detector.highpass_hz=5']).code).toBe(0);
     expect(cli(['run', 'scenarios/quickstart.yaml', '--out', C, ...quiet]).code).toBe(0);
