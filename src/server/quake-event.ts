@@ -232,7 +232,7 @@ export class QuakeEvent {
     const ceiling = magnitudeCeiling(now - this.estimate!.originTime, this.c.rupture_velocity_km_s);
     const point = Math.min(ceiling, median(this.magnitudes(this.basis(null, now), null)));
     if (!(point >= this.c.finite_fault_from_m) && !this.rupture) return point;
-    this.rupture = this.fitRupture(now, Math.max(point, this.lastMagnitude));
+    this.rupture = this.fitRupture(now, Math.max(point, this.largestMagnitude));
     if (!this.rupture) return point;
     // Far from a long rupture the ground-motion model stands for the whole fault while a phone feels
     // its nearest part: only phones within 100 km count. Near a large rupture peak motion saturates
@@ -417,7 +417,7 @@ export class QuakeEvent {
     this.estimate = { x: loc.x, y: loc.y, lon, lat, originTime: loc.originTime, magnitude: NaN, depthKm: this.c.depth_km };
     const magnitude = this.magnitude(now);
     this.estimate.magnitude = magnitude;
-    if (magnitude > this.lastMagnitude) this.lastMagnitude = magnitude;
+    if (magnitude > this.largestMagnitude) this.largestMagnitude = magnitude;
     this.lastEstimateAt = now;
     this.dirty = false;
     if (!(magnitude >= this.c.min_magnitude)) return null;
@@ -432,7 +432,7 @@ export class QuakeEvent {
 
   private alertedRupture: Segment | null = null;
   /** The largest magnitude estimated so far (the rupture fit's near field). */
-  private lastMagnitude = -Infinity;
+  private largestMagnitude = -Infinity;
 
   /** Whether either end of the rupture lies more than 5 km from where the last alert said. */
   private ruptureGrew(): boolean {
