@@ -115,6 +115,71 @@ export function blockBuffers(b: MessageBlock): ArrayBuffer[] {
   return [...out];
 }
 
+/**
+ * Warm-up heartbeats (sent before the run's start) as a chunk keeps them apart when the run's
+ * servers take them in bulk (ConsensusServer.warmup): columns in the chunk's order of phones, each
+ * phone's in sending order; `arrival` once delivered (NaN: lost).
+ */
+export interface WarmupBlock {
+  count: number;
+  device: Int32Array;
+  time: Float64Array;
+  deviceTime: Float64Array;
+  x: Float64Array;
+  y: Float64Array;
+  monitoring: Uint8Array;
+  arrival: Float64Array;
+}
+
+function allocateWarmup(count: number): WarmupBlock {
+  return { count: 0, device: new Int32Array(count), time: new Float64Array(count), deviceTime: new Float64Array(count), x: new Float64Array(count), y: new Float64Array(count), monitoring: new Uint8Array(count), arrival: new Float64Array(count) };
+}
+
+/** The buffers of a warm-up block's columns (moved to the main thread, not copied). */
+export function warmupBuffers(w: WarmupBlock): ArrayBuffer[] {
+  return [w.device, w.time, w.deviceTime, w.x, w.y, w.monitoring, w.arrival].map((c) => c.buffer as ArrayBuffer);
+}
+
+/**
+ * A chunk's delivered warm-up heartbeats split by when they arrived: those heard before the run's
+ * start stay in `w` (compacted, for the servers' warmup), those heard at or after it join the front
+ * of the chunk's delivered block `b` (they were sent before anything in it), in (time, device)
+ * order; lost ones are dropped. Returns the block and how many of w's heartbeats the block did not
+ * take (sent: heard before the start, or lost).
+ */
+export function splitWarmup(w: WarmupBlock, b: MessageBlock): { messages: MessageBlock; sent: number } {
+  const late: number[] = [];
+  for (let i = 0; i < w.count; i++) { const a = w.arrival[i]!; if (a === a && !(a < 0)) late.push(i); }
+  let messages = b;
+  if (late.length) {
+    late.sort((p, q) => w.time[p]! - w.time[q]! || w.device[p]! - w.device[q]!);
+    const k = late.length, n = k + b.count, out = allocate(n);
+    for (let j = 0; j < k; j++) {
+      const i = late[j]!;
+      out.device[j] = w.device[i]!; out.kind[j] = 2; out.monitoring[j] = w.monitoring[i]!; out.channel[j] = 0;
+      out.time[j] = w.time[i]!; out.deviceTime[j] = w.deviceTime[i]!; out.onsetDeviceTime[j] = w.deviceTime[i]!;
+      out.amplitude[j] = 0; out.ratio[j] = 0; out.x[j] = w.x[i]!; out.y[j] = w.y[i]!;
+    }
+    for (const c of FIXED) (out[c] as Float64Array).set(b[c] as Float64Array, k);
+    for (const c of OPTIONAL) { const src = b[c]; if (src) { const dst = (out[c] = new Float64Array(n).fill(NaN)); dst.set(src, k); } }
+    if (b.otherChannel) for (const [j, ch] of Object.entries(b.otherChannel)) (out.otherChannel ??= {})[k + Number(j)] = ch;
+    const arrival = (out.arrival = new Float64Array(n));
+    for (let j = 0; j < k; j++) arrival[j] = w.arrival[late[j]!]!;
+    arrival.set(b.arrival!, k);
+    messages = out;
+  }
+  // Heard before the start: moved down in place.
+  let m = 0;
+  for (let i = 0; i < w.count; i++) {
+    if (!(w.arrival[i]! < 0)) continue;
+    if (m !== i) { w.device[m] = w.device[i]!; w.time[m] = w.time[i]!; w.deviceTime[m] = w.deviceTime[i]!; w.x[m] = w.x[i]!; w.y[m] = w.y[i]!; w.monitoring[m] = w.monitoring[i]!; w.arrival[m] = w.arrival[i]!; }
+    m++;
+  }
+  const sent = w.count - late.length;
+  w.count = m;
+  return { messages, sent };
+}
+
 /** Packs message objects (in their order). */
 export function packMessages(list: readonly TriggerMessage[]): MessageBlock {
   const b = allocate(list.length);
@@ -163,8 +228,40 @@ export class MessageBuilder {
     writeMessage(this.b!, i, m);
   }
 
+  /**
+   * Heartbeats sent before the run's start go to a warm-up block of their own (takeWarmup) instead,
+   * unsorted (a chunk's phones send them one after another): a run whose servers take them in bulk.
+   */
+  warmupApart = false;
+  private w: WarmupBlock | null = null;
+
+  /** Room for this many warm-up heartbeats (a guess; the block grows past it). */
+  expectWarmup(rows: number): void {
+    if (!this.w) this.w = allocateWarmup(Math.max(16, rows));
+  }
+
+  private warmupRow(device: number, time: number, deviceTime: number, x: number, y: number, monitoring: number): void {
+    let w = this.w ??= allocateWarmup(1024);
+    if (w.count === w.device.length) {
+      const g = allocateWarmup(2 * w.count);
+      g.device.set(w.device); g.time.set(w.time); g.deviceTime.set(w.deviceTime); g.x.set(w.x); g.y.set(w.y); g.monitoring.set(w.monitoring);
+      g.count = w.count;
+      w = this.w = g;
+    }
+    const i = w.count++;
+    w.device[i] = device; w.time[i] = time; w.deviceTime[i] = deviceTime; w.x[i] = x; w.y[i] = y; w.monitoring[i] = monitoring; w.arrival[i] = NaN;
+  }
+
+  /** The warm-up heartbeats kept apart (undefined: none); the builder forgets them. */
+  takeWarmup(): WarmupBlock | undefined {
+    const w = this.w;
+    this.w = null;
+    return w && w.count ? w : undefined;
+  }
+
   /** A heartbeat: "I am here (x, y) and monitoring (or not)", sent at `time` (`deviceTime` by the phone's clock). */
   heartbeat(device: number, time: number, deviceTime: number, x: number, y: number, monitoring: number): void {
+    if (time < 0 && this.warmupApart) { this.warmupRow(device, time, deviceTime, x, y, monitoring); return; }
     const i = this.room(), b = this.b!;
     b.device[i] = device; b.kind[i] = 2; b.monitoring[i] = monitoring; b.channel[i] = 0;
     b.time[i] = time; b.deviceTime[i] = deviceTime; b.onsetDeviceTime[i] = deviceTime;

@@ -11,7 +11,8 @@ import { Piscina } from 'piscina';
 import { compiledModule, compiledUrl } from '../core/paths.js';
 import { SortedRuns } from '../core/clock.js';
 import { ReceiptLog } from './receipt-log.js';
-import { TriggerLog, arrivalMerge, chunkOf, compareMessages, mergeSorted, messageAt, packMessages, type MessageBlock } from './message-block.js';
+import { TriggerLog, arrivalMerge, chunkOf, compareMessages, mergeSorted, messageAt, packMessages, type MessageBlock, type WarmupBlock } from './message-block.js';
+import { latestPerPhone } from '../server/warmup.js';
 import type { ResolvedScenario } from '../scenario/load.js';
 import { serversOf } from '../scenario/schema.js';
 import { segmentDistance } from '../core/geo.js';
@@ -67,6 +68,13 @@ export interface RunOptions {
    * when threads are used (the same columns either way; the determinism tests check both).
    */
   deviceInit?: 'main' | 'workers';
+  /**
+   * `bulk` (default): when the workers deliver the uplink and every server takes warm-up heartbeats
+   * in bulk (ConsensusServer.warmup), those heard before the run's start go to the servers and the
+   * directory in batches, phone by phone, instead of one by one through the network queue; `queue`
+   * sends them through the queue (a check on the former: the same outputs).
+   */
+  warmup?: 'bulk' | 'queue';
   /** Inference pool: largest batch, and a hook for tests. */
   inference?: Pick<InferencePoolOptions, 'maxBatch' | 'crashOn'>;
 }
@@ -218,6 +226,9 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
   const serverCtx = { seed: cfg.seed, world: state.world, durationS: cfg.duration, devices: n };
   const servers = serversOf(cfg).map((c) => plugins.servers[c.type]!.create(c, serverCtx));
   const heartbeatsDirect = servers.every((srv) => srv.heartbeat);
+  // The warm-up's heartbeats (one per phone by default: ten million at a national run, most of its
+  // first epoch) in bulk, phone by phone, when the workers deliver them and every server can take them so.
+  const warmupInBulk = uplinkState !== undefined && options.warmup !== 'queue' && servers.length > 0 && servers.every((srv) => srv.warmup && srv.warmupDone);
   restoreSetup?.();
   // Messages in flight: references (epoch × 2³² + index) into each epoch's block of messages, kept until its last one is delivered; each epoch's arrivals join as one sorted run.
   const queue = new SortedRuns();
@@ -416,7 +427,7 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
       const tickFrom = bounds[e]!, tickTo = bounds[e + 1]!;
       const tasks: Promise<ChunkResult>[] = [];
       for (let from = 0, c = 0; from < n; from += chunkSize, c++) {
-        const task = { tickFrom, tickTo, deviceFrom: from, deviceTo: Math.min(n, from + chunkSize), everyTick: options.stepping === 'every-tick' };
+        const task = { tickFrom, tickTo, deviceFrom: from, deviceTo: Math.min(n, from + chunkSize), everyTick: options.stepping === 'every-tick', warmupApart: warmupInBulk && tickFrom === 0 };
         const prev = tails[c] as Promise<unknown> | undefined;
         const p = prev ? prev.then(() => runChunk(task)) : runChunk(task);
         tails[c] = p;
@@ -446,6 +457,7 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
       const results = await inFlight.shift()!;
       if (ahead) fill();
       const blocks: MessageBlock[] = [];
+      const warmups: WarmupBlock[] = [];
       const modelMessages: TriggerMessage[] = [];
       const windows: WindowRequest[][] = scenario.detectors.map(() => []);
       const windowContext = new Map<WindowRequest, number>();
@@ -456,6 +468,8 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
         r.monitoredTicks.forEach((v, p) => { monitoredTicks[p] += v; });
         for (const row of r.truth) truthRows.push(row);
         telemetry?.take(r.telemetry);
+        if (r.warmup) warmups.push(r.warmup);
+        counts.heartbeats += r.warmupSent ?? 0;
         if (r.uplink) { uplink.sent += r.uplink.sent; uplink.lost += r.uplink.lost; uplink.lostToOutage += r.uplink.lostToOutage; }
         if (!coordinators.some((c) => c?.keep)) blocks.push(r.messages);
         else {
@@ -506,6 +520,17 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
         const merged = await arrivalMerge(blocks, pool ? breathe : undefined);
         inFlightEpoch = merged;
         restore = options.beforeServer?.(state);
+        if (warmupInBulk && e === 0) {
+          // Heard before the start, before anything else: the directory and the servers take them phone by phone.
+          const ts = performance.now();
+          for (const w of warmups) {
+            const latest = latestPerPhone(w);
+            for (let k = 0; k < latest.length; k++) { const r = latest[k]!; directory.set(w.device[r]!, w.x[r]!, w.y[r]!); }
+            for (const srv of servers) srv.warmup!(w);
+          }
+          for (const srv of servers) srv.warmupDone!();
+          serverMs += performance.now() - ts;
+        }
         for (const b of merged.blocks) {
           for (let i = 0; i < b.count; i++) {
             const kind = b.kind[i]!;

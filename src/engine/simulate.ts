@@ -8,7 +8,7 @@ import type { Runtimes } from './setup.js';
 import { TickFrame, type DeviceStage } from './stages.js';
 import { deviceStages } from './fidelities.js';
 import type { TriggerMessage, TruthRow, WindowRequest } from '../plugin/index.js';
-import type { MessageBlock } from './message-block.js';
+import type { MessageBlock, WarmupBlock } from './message-block.js';
 import type { TelemetryRows } from '../fleet/telemetry.js';
 
 export interface ChunkTask {
@@ -20,6 +20,8 @@ export interface ChunkTask {
   deviceTo: number;
   /** Step every device at every tick even when its stages could skip ticks (a check on event stepping). */
   everyTick?: boolean;
+  /** Keep heartbeats sent before the run's start apart (ChunkResult.warmup): the run's servers take them in bulk. */
+  warmupApart?: boolean;
 }
 
 /** Windows model-based detectors submitted during a chunk, packed for transfer to the main thread. */
@@ -55,6 +57,12 @@ export interface ChunkResult {
   steps: number;
   /** Milliseconds the chunk took on its thread. */
   busyMs: number;
+  /**
+   * With `warmupApart`: the warm-up heartbeats; once the worker delivered them, those heard before
+   * the run's start, and `warmupSent` of them sent and not in `messages` (heard before the start, or lost).
+   */
+  warmup?: WarmupBlock;
+  warmupSent?: number;
   /** Uplink counts, when the worker delivered the messages itself (their arrivals are in `messages.arrival`). */
   uplink?: { sent: number; lost: number; lostToOutage: number };
 }
@@ -150,7 +158,13 @@ export function simulateChunk(rt: Runtimes, task: ChunkTask): ChunkResult {
   const started = performance.now();
   const frame = TickFrame.of(rt);
   frame.everyTick = task.everyTick === true;
+  if (task.warmupApart) {
+    frame.messages.warmupApart = true;
+    // A heartbeat or a few per phone (the warm-up is a heartbeat interval unless the scenario says otherwise).
+    const net = rt.state.scenario.config.network;
+    frame.messages.expectWarmup((task.deviceTo - task.deviceFrom) * Math.ceil(net.warmup / net.heartbeat_every + 1e-9));
+  }
   const stages = deviceStages(rt.state.scenario.config.fidelity, rt);
   const steps = !task.everyTick && stages.every((s) => s.next) ? runDevicesByEvent(frame, stages, rt, task) : runDevices(frame, stages, rt, task);
-  return { messages: frame.messages.finish(), samples: frame.samples, truth: rt.truth.take(), monitoredTicks: frame.monitoredTicks, steps, windows: packWindows(frame.windows, frame.windowContexts, frame.windowDetectors), telemetry: frame.telemetry?.rows, busyMs: performance.now() - started };
+  return { messages: frame.messages.finish(), warmup: frame.messages.takeWarmup(), samples: frame.samples, truth: rt.truth.take(), monitoredTicks: frame.monitoredTicks, steps, windows: packWindows(frame.windows, frame.windowContexts, frame.windowDetectors), telemetry: frame.telemetry?.rows, busyMs: performance.now() - started };
 }

@@ -9,7 +9,7 @@ import type { ConsensusPlugin } from './server.js';
 
 export type { HazardPlugin, HazardContext, HazardRuntime, HazardTruth, TruthRow, Block, Exposure, SiteShaking } from './hazard.js';
 export type { DetectorPlugin, DetectorContext, DetectorRuntime, DetectorSink, DetectorCoordinator, DetectorCost, SensorBlock, WindowRequest, ResolvedDetector } from './detector.js';
-export type { ConsensusPlugin, ConsensusServer, HeartbeatColumns, ServerContext, AlertRecord, SourceEstimate } from './server.js';
+export type { ConsensusPlugin, ConsensusServer, HeartbeatColumns, WarmupHeartbeats, ServerContext, AlertRecord, SourceEstimate } from './server.js';
 export type { TriggerMessage } from './message.js';
 export type { ModelInfo } from './model.js';
 export type { PluginDeclaration } from './declaration.js';

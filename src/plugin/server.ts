@@ -73,6 +73,24 @@ export interface ConsensusServer {
    * `heartbeat` for each in turn, without a call (and its boxed numbers) per heartbeat.
    */
   heartbeats?(columns: HeartbeatColumns, rows: Int32Array, times: Float64Array, count: number): void;
+  /**
+   * Optional, with `warmupDone`: heartbeats that reached the server before the run's start (the
+   * warm-up, see `network.warmup`), in batches. Each phone's are in one batch, together, in the
+   * order it sent them; batches come in no particular order, before any other call. Nothing else
+   * arrives before the start and the server has no tick there, so after `warmupDone` the server must
+   * be as hearing them one by one in arrival order (ties: in sending order, then by phone) would
+   * leave it. A national run's ten million warm-up heartbeats then skip the network queue.
+   */
+  warmup?(batch: WarmupHeartbeats): void;
+  /** After the last warm-up batch (see `warmup`). */
+  warmupDone?(): void;
+}
+
+/** A batch of warm-up heartbeats (see ConsensusServer.warmup): row i sent at time[i], heard at arrival[i] (< 0). */
+export interface WarmupHeartbeats extends HeartbeatColumns {
+  count: number;
+  time: Float64Array;
+  arrival: Float64Array;
 }
 
 /** Heartbeats as the engine holds them (see ConsensusServer.heartbeats). */

@@ -9,7 +9,8 @@
 import * as z from 'zod';
 import { duration } from '../plugin/fields.js';
 import type { TriggerMessage } from '../plugin/index.js';
-import type { AlertRecord, ConsensusServer, HeartbeatColumns, ServerContext } from '../plugin/index.js';
+import type { AlertRecord, ConsensusServer, HeartbeatColumns, ServerContext, WarmupHeartbeats } from '../plugin/index.js';
+import { latestPerPhone } from './warmup.js';
 import { ActivePhones, GridCells, HexCells, WindowCount, type CellIndex } from './cells.js';
 import { dbscan } from './dbscan.js';
 import { vs30At } from '../world/load.js';
@@ -147,6 +148,20 @@ export abstract class CellConsensusServer implements ConsensusServer {
       pxy[2 * d] = x;
       pxy[2 * d + 1] = y;
     }
+  }
+
+  warmup(b: WarmupHeartbeats): void {
+    const latest = latestPerPhone(b), pxy = this.pxy;
+    this.active.warmup(b, latest);
+    for (let k = 0; k < latest.length; k++) {
+      const r = latest[k]!, d = b.device[r]!;
+      pxy[2 * d] = b.x[r]!;
+      pxy[2 * d + 1] = b.y[r]!;
+    }
+  }
+
+  warmupDone(): void {
+    this.active.warmupDone();
   }
 
   receive(m: TriggerMessage, now: number): AlertRecord[] {

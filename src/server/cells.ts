@@ -7,7 +7,8 @@
 import { createRequire } from 'node:module';
 import type * as H3 from 'h3-js';
 import type { LocalFrame } from '../core/frame.js';
-import { EventQueue, RefQueue } from '../core/clock.js';
+import { EventQueue, RefQueue, stableByTime } from '../core/clock.js';
+import type { WarmupHeartbeats } from '../plugin/index.js';
 
 export interface CellIndex {
   readonly kind: 'grid' | 'h3';
@@ -85,6 +86,9 @@ export class HexCells implements CellIndex {
   }
 }
 
+/** ActivePhones' warm-up batches until warmupDone (see there). */
+interface WarmupState { count: Map<number, number>; first: Map<number, [number, number, number]>; parts: { device: Int32Array; time: Float64Array }[]; last: number }
+
 /**
  * Active phones per cell, from heartbeats: a phone counts in the cell of its last heartbeat while
  * that heartbeat said it monitors and is at most `staleness` old.
@@ -142,6 +146,63 @@ export class ActivePhones {
     const i = (this.head + this.size++) & (this.ring.length - 1);
     this.ring[i] = time;
     this.ringDevice[i] = d;
+  }
+
+  /**
+   * Warm-up batches taken so far (until warmupDone): per cell, the phones counted there and the
+   * first monitoring heartbeat heard there (arrival, sending time, phone); per batch, its phones'
+   * expiry times; the latest arrival.
+   */
+  private warm: WarmupState | undefined;
+
+  /**
+   * A batch of warm-up heartbeats (ConsensusServer.warmup), `latest` the row each phone was last
+   * heard by: each phone's record as that row leaves it; the cells' counts and order, and the expiry
+   * times, wait for warmupDone.
+   */
+  warmup(b: WarmupHeartbeats, latest: Int32Array): void {
+    const w = (this.warm ??= { count: new Map(), first: new Map(), parts: [], last: -Infinity } as WarmupState);
+    const cells = this.cells, hb = this.hb, keys = new Float64Array(b.count);
+    // A cell enters the counts (and their order) at the first monitoring heartbeat heard there, superseded or not.
+    for (let i = 0; i < b.count; i++) {
+      const key = (keys[i] = cells.key(b.x[i]!, b.y[i]!));
+      if (!b.monitoring[i]) continue;
+      const a = b.arrival[i]!, t = b.time[i]!, d = b.device[i]!, f = w.first.get(key);
+      if (!f || a < f[0] || (a === f[0] && (t < f[1] || (t === f[1] && d < f[2])))) w.first.set(key, [a, t, d]);
+    }
+    const n = latest.length, device = new Int32Array(n), time = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      const r = latest[k]!, d = b.device[r]!, key = keys[r]!, a = b.arrival[r]!;
+      if (b.monitoring[r]) w.count.set(key, (w.count.get(key) ?? 0) + 1);
+      hb[2 * d] = a;
+      hb[2 * d + 1] = b.monitoring[r] ? key : -key - 1;
+      device[k] = d; time[k] = a + this.staleness;
+      if (a > w.last) w.last = a;
+    }
+    w.parts.push({ device, time });
+  }
+
+  /**
+   * After the last warm-up batch: the cells' counts, listed in the order their first monitoring
+   * heartbeat arrived (as heartbeat() one by one would have added them), the expiry times queued in
+   * time order (ties by phone: batches in any order give the same queue), and what had gone stale
+   * by the last arrival gone (as the one-by-one path's last expire left it).
+   */
+  warmupDone(): void {
+    const w = this.warm;
+    if (!w) return;
+    this.warm = undefined;
+    const order = [...w.first.entries()].sort((p, q) => p[1][0] - q[1][0] || p[1][1] - q[1][1] || p[1][2] - q[1][2]);
+    for (const [key] of order) this.active.set(key, (this.active.get(key) ?? 0) + (w.count.get(key) ?? 0));
+    // Batches hold disjoint runs of phones in order: by their first phone, all phones in order.
+    const parts = w.parts.filter((p) => p.device.length).sort((p, q) => p.device[0]! - q.device[0]!);
+    let n = 0;
+    for (const p of parts) n += p.device.length;
+    const device = new Int32Array(n), time = new Float64Array(n);
+    for (let k = 0, at = 0; k < parts.length; at += parts[k]!.device.length, k++) { device.set(parts[k]!.device, at); time.set(parts[k]!.time, at); }
+    const rows = stableByTime(time, Int32Array.from({ length: n }, (_, i) => i));
+    for (let k = 0; k < n; k++) this.push(time[rows[k]!]!, device[rows[k]!]!);
+    this.expire(w.last);
   }
 
   private bump(key: number, by: number): void {
