@@ -357,6 +357,19 @@ export function messageAt(b: MessageBlock, i: number): TriggerMessage {
   return m;
 }
 
+/**
+ * Message i of a block written into `m` (a server's `transientMessages`: one object for all): the
+ * fields messageAt gives, those it would leave out set to undefined.
+ */
+export function messageInto(b: MessageBlock, i: number, m: TriggerMessage): TriggerMessage {
+  m.device = b.device[i]!; m.kind = KINDS[b.kind[i]!]!; m.time = b.time[i]!; m.deviceTime = b.deviceTime[i]!; m.onsetDeviceTime = b.onsetDeviceTime[i]!;
+  m.amplitude = b.amplitude[i]!; m.ratio = b.ratio[i]!; m.x = b.x[i]!; m.y = b.y[i]!; m.monitoring = b.monitoring[i]!;
+  const c = b.channel[i]!;
+  m.channel = c === 255 ? b.otherChannel![i]! : c > 0 ? CHANNELS[c - 1]! : undefined;
+  for (const k of OPTIONAL) { const col = b[k]; m[k] = col && !Number.isNaN(col[i]!) ? col[i]! : undefined; }
+  return m;
+}
+
 /** Whether message i of block a goes before message j of block b: by time, then device, then kind. */
 function before(a: MessageBlock, i: number, b: MessageBlock, j: number): boolean {
   const ta = a.time[i]!, tb = b.time[j]!;
@@ -566,7 +579,15 @@ export class TriggerLog implements Iterable<{ message: TriggerMessage; arrival: 
     const s = this.length >> SEGMENT_BITS, j = this.length & (SEGMENT - 1);
     // Segments on SharedArrayBuffers: a run's tables are written from them by other threads, uncopied.
     if (s === this.blocks.length) { this.blocks.push(allocate(SEGMENT, true)); this.arrivals.push(new Float64Array(new SharedArrayBuffer(8 * SEGMENT))); }
-    copyRow(b, i, this.blocks[s]!, j, false);
+    const to = this.blocks[s]!;
+    if (b.score || b.speed || b.speedAfter || b.step || b.otherChannel) copyRow(b, i, to, j, false);
+    else {
+      // No optional field and no channel outside the list (every trigger-fidelity and cell-server run): the fixed columns only.
+      to.device[j] = b.device[i]!; to.kind[j] = b.kind[i]!; to.monitoring[j] = b.monitoring[i]!; to.channel[j] = b.channel[i]!;
+      to.time[j] = b.time[i]!; to.deviceTime[j] = b.deviceTime[i]!; to.onsetDeviceTime[j] = b.onsetDeviceTime[i]!;
+      to.amplitude[j] = b.amplitude[i]!; to.ratio[j] = b.ratio[i]!; to.x[j] = b.x[i]!; to.y[j] = b.y[i]!;
+      for (const k of OPTIONAL) { const col = to[k]; if (col) col[j] = NaN; }
+    }
     this.arrivals[s]![j] = arrival;
     this.length++;
   }

@@ -11,7 +11,7 @@ import { Piscina } from 'piscina';
 import { compiledModule, compiledUrl } from '../core/paths.js';
 import { SortedRuns } from '../core/clock.js';
 import { ReceiptLog } from './receipt-log.js';
-import { TriggerLog, arrivalMerge, chunkOf, compareMessages, mergeSorted, messageAt, packMessages, type MessageBlock, type WarmupBlock } from './message-block.js';
+import { TriggerLog, arrivalMerge, chunkOf, compareMessages, mergeSorted, messageAt, messageInto, packMessages, type MessageBlock, type WarmupBlock } from './message-block.js';
 import { latestPerPhone } from '../server/warmup.js';
 import type { ResolvedScenario } from '../scenario/load.js';
 import { serversOf } from '../scenario/schema.js';
@@ -226,6 +226,9 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
   const serverCtx = { seed: cfg.seed, world: state.world, durationS: cfg.duration, devices: n };
   const servers = serversOf(cfg).map((c) => plugins.servers[c.type]!.create(c, serverCtx));
   const heartbeatsDirect = servers.every((srv) => srv.heartbeat);
+  // Servers that keep nothing of a message object get one, refilled for each message (see transientMessages).
+  const transient = servers.every((srv) => srv.transientMessages === true);
+  const scratch = { device: 0, kind: 'trigger', time: 0, deviceTime: 0, onsetDeviceTime: 0, amplitude: 0, ratio: 0, x: 0, y: 0, monitoring: 0, channel: undefined, score: undefined, speed: undefined, speedAfter: undefined, step: undefined } as TriggerMessage;
   // The warm-up's heartbeats (one per phone by default: ten million at a national run, most of its
   // first epoch) in bulk, phone by phone, when the workers deliver them and every server can take them so.
   const warmupInBulk = uplinkState !== undefined && options.warmup !== 'queue' && servers.length > 0 && servers.every((srv) => srv.warmup && srv.warmupDone);
@@ -394,7 +397,7 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
           for (let s = 0; s < servers.length; s++) servers[s]!.heartbeat!(d, x, y, b.monitoring[j]!, nextMsg);
           continue;
         }
-        const m = messageAt(b, j);
+        const m = transient ? messageInto(b, j, scratch) : messageAt(b, j);
         for (let s = 0; s < servers.length; s++) { const got = servers[s]!.receive(m, nextMsg); for (let k = 0; k < got.length; k++) deliver(s, got[k]!); }
       } else if (nextTick <= until + 1e-9) {
         serverClock = nextTick;

@@ -58,6 +58,12 @@ export interface ServerContext {
 export interface ConsensusServer {
   /** A message arrives at the server at `now`; returns alerts issued in response. */
   receive(message: TriggerMessage, now: number): AlertRecord[];
+  /**
+   * Optional: `receive` keeps nothing of the message object past the call (it copies what it
+   * needs), so the engine may hand it one object, refilled, for each message: a national run's
+   * ten million triggers and updates then make no object each.
+   */
+  readonly transientMessages?: boolean;
   /** Periodic housekeeping at `now` (closing events, re-estimating). */
   tick(now: number): AlertRecord[];
   /**

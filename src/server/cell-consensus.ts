@@ -53,7 +53,12 @@ interface Cell {
   firedAt: number;
 }
 
+/** What receive returns when it raises no alert (shared: the engine only reads it). */
+const NO_ALERTS: AlertRecord[] = [];
+
 export abstract class CellConsensusServer implements ConsensusServer {
+  /** receive() reads a message and keeps none of it (picks and counts copy what they need). */
+  readonly transientMessages = true;
   protected readonly cells: CellIndex;
   protected readonly active: ActivePhones;
   private readonly cellState = new Map<number, Cell>();
@@ -167,10 +172,10 @@ export abstract class CellConsensusServer implements ConsensusServer {
   receive(m: TriggerMessage, now: number): AlertRecord[] {
     if (m.kind === 'heartbeat') {
       this.heartbeat(m.device, m.x, m.y, m.monitoring, now);
-      return [];
+      return NO_ALERTS;
     }
     this.active.expire(now);
-    if ((m.channel ?? 'shaking') !== 'shaking') return [];
+    if ((m.channel ?? 'shaking') !== 'shaking') return NO_ALERTS;
     const d = m.device;
     this.pxy[2 * d] = m.x;
     this.pxy[2 * d + 1] = m.y;
@@ -194,11 +199,11 @@ export abstract class CellConsensusServer implements ConsensusServer {
     const cell = this.cell(key);
     cell.recent.add(d, m.onsetDeviceTime, now);
     this.observeFree(key, m);
-    if (!this.fires(key, this.active.count(key), cell.recent.count, now)) return [];
+    if (!this.fires(key, this.active.count(key), cell.recent.count, now)) return NO_ALERTS;
     let fresh = false;
     if (cell.firedAt < now - this.c.window) { cell.firedAt = now; fresh = true; }
     // While cells keep firing, look again for a cluster when one newly fires, or once a second.
-    if (!fresh && now - this.lastDeclare < 1) return [];
+    if (!fresh && now - this.lastDeclare < 1) return NO_ALERTS;
     this.lastDeclare = now;
     return this.declare(now);
   }
@@ -208,13 +213,13 @@ export abstract class CellConsensusServer implements ConsensusServer {
   /** Looks for a space-time cluster of fired cells; declares an event from it. */
   private declare(now: number): AlertRecord[] {
     const fired = [...this.cellState.values()].filter((c) => c.firedAt >= now - this.c.window && c.recent.count > 0);
-    if (fired.length < this.c.min_cells) return [];
+    if (fired.length < this.c.min_cells) return NO_ALERTS;
     const labels = dbscan(fired.map((c) => ({ x: c.x, y: c.y, t: c.firedAt })), { epsM: this.c.neighbour_km * 1000, epsS: this.c.window, minPts: this.c.min_cells });
     const sizes = new Map<number, number>();
     labels.forEach((l) => { if (l >= 0) sizes.set(l, (sizes.get(l) ?? 0) + 1); });
     let best = -1;
     for (const [l, n] of sizes) if (n >= this.c.min_cells && (best < 0 || n > sizes.get(best)!)) best = l;
-    if (best < 0) return [];
+    if (best < 0) return NO_ALERTS;
     // A cluster next to a live event is more of it (its estimate may still be rough), not a new one.
     const members = fired.filter((_, i) => labels[i] === best);
     if (this.c.declare_spread_km > 0) {
@@ -223,7 +228,7 @@ export abstract class CellConsensusServer implements ConsensusServer {
       const med = (v: number[]) => { const s = [...v].sort((a, b) => a - b); return s[s.length >> 1]!; };
       const mx = med(xs), my = med(ys);
       const r = xs.map((x, i) => hypot(x - mx, ys[i]! - my)).sort((a, b) => a - b);
-      if ((r[Math.floor(0.9 * (r.length - 1))] ?? 0) < this.c.declare_spread_km * 1000) return [];
+      if ((r[Math.floor(0.9 * (r.length - 1))] ?? 0) < this.c.declare_spread_km * 1000) return NO_ALERTS;
     }
     const near = this.events.find((e) => !e.cancelled && e.estimate && members.some((c) => e.distance(c.x, c.y) <= this.c.neighbour_km * 1000 + this.c.cell_km * 1000));
     const ev = near ?? new QuakeEvent(this.nextId++, now, this.c, this.ctx.world.frame, (x, y) => vs30At(this.ctx.world, x, y), this.surroundings());
