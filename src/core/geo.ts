@@ -34,6 +34,36 @@ export interface Segment {
   y2: number;
 }
 
+/**
+ * Where the horizontal line y = yc meets the points within r of segment s (a capsule: a disc at
+ * each end and the band between): the interval [lo, hi] of x, written into `out` (lo > hi: it
+ * misses). A point source is a segment of length 0.
+ */
+export function capsuleRow(s: Segment, r: number, yc: number, out: [number, number]): [number, number] {
+  let lo = Infinity, hi = -Infinity;
+  // The end discs.
+  for (let e = 0; e < 2; e++) {
+    const x = e ? s.x2 : s.x1, dy = yc - (e ? s.y2 : s.y1);
+    if (Math.abs(dy) <= r) { const w = Math.sqrt(r * r - dy * dy); if (x - w < lo) lo = x - w; if (x + w > hi) hi = x + w; }
+  }
+  // The band: a rectangle (corners x1 + n, x2 + n, x2 − n, x1 − n), its edges cut by the line.
+  const dx = s.x2 - s.x1, dy = s.y2 - s.y1, len = Math.sqrt(dx * dx + dy * dy);
+  if (len > 0) {
+    const nx = (-dy / len) * r, ny = (dx / len) * r;
+    const px = [s.x1 + nx, s.x2 + nx, s.x2 - nx, s.x1 - nx], py = [s.y1 + ny, s.y2 + ny, s.y2 - ny, s.y1 - ny];
+    for (let k = 0; k < 4; k++) {
+      const ax = px[k]!, ay = py[k]!, bx = px[(k + 1) & 3]!, by = py[(k + 1) & 3]!;
+      if ((ay - yc) * (by - yc) > 0) continue;
+      if (ay === by) { lo = Math.min(lo, ax, bx); hi = Math.max(hi, ax, bx); continue; }
+      const x = ax + ((yc - ay) / (by - ay)) * (bx - ax);
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+    }
+  }
+  out[0] = lo; out[1] = hi;
+  return out;
+}
+
 /** Horizontal distance from (x, y) to a segment (Joyner–Boore-like), m. */
 export function segmentDistance(s: Segment, x: number, y: number): number {
   const dx = s.x2 - s.x1, dy = s.y2 - s.y1, len2 = dx * dx + dy * dy;

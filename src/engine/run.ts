@@ -15,7 +15,7 @@ import { TriggerLog, arrivalMerge, chunkOf, compareMessages, mergeSorted, messag
 import { latestPerPhone } from '../server/warmup.js';
 import type { ResolvedScenario } from '../scenario/load.js';
 import { serversOf } from '../scenario/schema.js';
-import { segmentDistance } from '../core/geo.js';
+import { capsuleRow, segmentDistance, type Segment } from '../core/geo.js';
 import { Link, sharedLinkState } from '../network/link.js';
 import { Outages } from '../network/outage.js';
 import { PhoneDirectory } from '../server/directory.js';
@@ -255,6 +255,8 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
   const truthRows: import('../plugin/index.js').TruthRow[] = [];
   let samples = 0, deviceSteps = 0, simulateMs = 0, serverMs = 0;
 
+  /** The columns of a row of the directory's grid within each tier's reach (see deliver). */
+  const rowAct: [number, number] = [0, 0], rowAware: [number, number] = [0, 0];
   const deliver = (server: number, local: AlertRecord) => {
     const key = `${server}/${local.event}`;
     let id = eventIds.get(key);
@@ -300,14 +302,24 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
       let state = cellTiers.get(a.event);
       if (!state || state.version !== directory.version) cellTiers.set(a.event, (state = { version: directory.version, low: new Uint8Array(g.w * g.h) }));
       const low = state.low, half = (g.size / 2 + directory.slack) * Math.SQRT2, { cx0, cx1, cy0, cy1 } = directory.cellRange(g, x0, x1, y0, y1);
+      // A cell can hold a phone of a tier when its centre lies within that tier's radius plus the
+      // widened cell's half diagonal of the source: per row of cells, an interval of columns (the
+      // centres within reach of a segment or point form a capsule), widened by a metre so that it
+      // holds every cell the exact bound does. Cells outside both intervals hold no one to raise.
+      const source: Segment = seg ?? { x1: ex, y1: ey, x2: ex, y2: ey };
+      const reachAct = a.takeActionRadiusKm * 1000 + half + 1, reachAware = a.radiusKm * 1000 + half + 1;
+      const col = (x: number, up: boolean) => (up ? Math.floor((x - g.x0) / g.size - 0.5) : Math.ceil((x - g.x0) / g.size - 0.5));
       for (let cy = cy0; cy <= cy1; cy++) {
-        for (let cx = cx0, c = cy * g.w + cx0; cx <= cx1; cx++, c++) {
+        const yc = g.y0 + (cy + 0.5) * g.size;
+        capsuleRow(source, reachAct, yc, rowAct);
+        capsuleRow(source, reachAware, yc, rowAware);
+        const a0 = col(rowAct[0], false), a1 = col(rowAct[1], true), w0 = col(rowAware[0], false), w1 = col(rowAware[1], true);
+        const from0 = Math.max(cx0, Math.min(a0, w0)), to0 = Math.min(cx1, Math.max(a1, w1));
+        for (let cx = from0, c = cy * g.w + from0; cx <= to0; cx++, c++) {
           if (low[c] === 2) continue;
           const from = g.start[c]!, to = g.start[c + 1]!;
           if (from === to) continue;
-          // Nearest any point of the widened cell can be to the source (a lower bound): centre distance less the half diagonal.
-          const near = Math.max(0, Math.sqrt(dist2(g.x0 + (cx + 0.5) * g.size, g.y0 + (cy + 0.5) * g.size)) - half), near2 = near * near;
-          const best = near2 <= act2 ? 2 : near2 <= r2 ? 1 : 0;
+          const best = cx >= a0 && cx <= a1 ? 2 : cx >= w0 && cx <= w1 ? 1 : 0;
           if (low[c]! >= best) continue;
           let least = 2;
           for (let k = from; k < to; k++) {
