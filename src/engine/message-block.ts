@@ -366,7 +366,12 @@ export function messageInto(b: MessageBlock, i: number, m: TriggerMessage): Trig
   m.amplitude = b.amplitude[i]!; m.ratio = b.ratio[i]!; m.x = b.x[i]!; m.y = b.y[i]!; m.monitoring = b.monitoring[i]!;
   const c = b.channel[i]!;
   m.channel = c === 255 ? b.otherChannel![i]! : c > 0 ? CHANNELS[c - 1]! : undefined;
-  for (const k of OPTIONAL) { const col = b[k]; m[k] = col && !Number.isNaN(col[i]!) ? col[i]! : undefined; }
+  // Named stores (a keyed store per optional field was a third of this function's time).
+  const sc = b.score, sp = b.speed, sa = b.speedAfter, st = b.step;
+  m.score = sc && sc[i] === sc[i] ? sc[i]! : undefined;
+  m.speed = sp && sp[i] === sp[i] ? sp[i]! : undefined;
+  m.speedAfter = sa && sa[i] === sa[i] ? sa[i]! : undefined;
+  m.step = st && st[i] === st[i] ? st[i]! : undefined;
   return m;
 }
 

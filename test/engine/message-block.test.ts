@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MessageBuilder, TriggerLog, arrivalMerge, arrivalOrder, chunkOf, compareMessages, mergeSorted, messageAt, messageOrder, packMessages } from '../../src/engine/message-block.js';
+import { MessageBuilder, TriggerLog, arrivalMerge, arrivalOrder, chunkOf, compareMessages, mergeSorted, messageAt, messageInto, messageOrder, packMessages } from '../../src/engine/message-block.js';
 import type { TriggerMessage } from '../../src/plugin/index.js';
 import { FastRandom } from '../../src/core/random.js';
 
@@ -27,6 +27,12 @@ describe('messages as columns', () => {
     const b = packMessages(list);
     expect(b.count).toBe(300);
     for (let i = 0; i < list.length; i++) expect(messageAt(b, i)).toEqual(list[i]);
+    // One object refilled for every message (servers that keep none): the same fields, those not set undefined.
+    const one = {} as TriggerMessage;
+    for (let i = 0; i < list.length; i++) {
+      messageInto(b, i, one);
+      expect(Object.fromEntries(Object.entries(one).filter(([, v]) => v !== undefined))).toEqual(list[i]);
+    }
   });
 
   it('merge chunks each sorted on their own into the order one stable sort of all of them gives', () => {
