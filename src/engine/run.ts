@@ -125,7 +125,7 @@ function regionTest(box: readonly [number, number, number, number], frame: { pro
   const [x0, y0] = frame.project([box[0], box[1]]), [x1, y1] = frame.project([box[2], box[3]]);
   return {
     inRegion: (x: number, y: number) => x >= Math.min(x0, x1) && x <= Math.max(x0, x1) && y >= Math.min(y0, y1) && y <= Math.max(y0, y1),
-    lastPosition: (d: number): [number, number] => [lastXY[2 * d]!, lastXY[2 * d + 1]!],
+    lastPosition: (d: number): [number, number] => [lastXY[4 * d]!, lastXY[4 * d + 1]!],
   };
 }
 
@@ -268,8 +268,8 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
     if (a.cancelled) {
       // Everyone who was alerted hears that it is off.
       for (let d = 0; d < n; d++) {
-        if (!tier[d] || Number.isNaN(lastXY[2 * d]!)) continue;
-        const t = push.deliver(d, a.time, lastXY[2 * d]!, lastXY[2 * d + 1]!);
+        if (!tier[d] || Number.isNaN(lastXY[4 * d]!)) continue;
+        const t = push.deliver(d, a.time, lastXY[4 * d]!, lastXY[4 * d + 1]!);
         if (t !== undefined) receipts.push(d, a.event, a.seq, t, 'cancel');
       }
       return;
@@ -286,7 +286,7 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
     /** Raises phone d to the tier its reported position earns, if that is higher. */
     const visit = (d: number) => {
       if (tier[d] === 2) return; // already told to take action
-      const px = lastXY[2 * d]!, py = lastXY[2 * d + 1]!;
+      const px = lastXY[4 * d]!, py = lastXY[4 * d + 1]!;
       if (!(px >= x0 && px <= x1 && py >= y0 && py <= y1)) return; // outside, or a phone the server has never heard from (NaN)
       const r = dist2(px, py);
       const level = r <= act2 ? 2 : r <= r2 ? 1 : 0;
@@ -337,7 +337,7 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
     const order = Int32Array.from(raised).sort();
     for (let k = 0; k < order.length; k++) {
       const d = order[k]!;
-      const t = push.deliver(d, a.time, lastXY[2 * d]!, lastXY[2 * d + 1]!);
+      const t = push.deliver(d, a.time, lastXY[4 * d]!, lastXY[4 * d + 1]!);
       if (t !== undefined) receipts.push(d, a.event, a.seq, t, tier[d] === 2 ? 'take-action' : 'be-aware');
     }
   };

@@ -64,11 +64,12 @@ export abstract class CellConsensusServer implements ConsensusServer {
   private readonly cellState = new Map<number, Cell>();
   private readonly events: QuakeEvent[] = [];
   private nextId = 0;
-  /** Each phone's latest reported position, x and y side by side (one memory fetch per heartbeat), and its peak amplitude. */
-  private readonly pxy: Float64Array;
-  private readonly amp: Float64Array;
-  /** Phones whose current trigger belongs to an event. */
-  private readonly eventOf: Int32Array;
+  /**
+   * Per phone, side by side (a national run's messages come in no order of phones: one memory fetch
+   * per message, not three): [4d], [4d + 1] its latest reported position (NaN: none yet); [4d + 2]
+   * its current trigger's peak amplitude; [4d + 3] the event its current trigger belongs to (−1: none).
+   */
+  private readonly ph: Float64Array;
 
   constructor(protected readonly c: CellConsensusConfig, protected readonly ctx: ServerContext) {
     requireCalibrated(c, ['amplitude_to_pga', 'p_to_s_amplitude']);
@@ -76,9 +77,8 @@ export abstract class CellConsensusServer implements ConsensusServer {
     const n = ctx.devices;
     this.active = new ActivePhones(this.cells, n, c.staleness);
     // The server starts knowing no phone: heartbeats and triggers tell it where phones are.
-    this.pxy = new Float64Array(2 * n).fill(NaN);
-    this.amp = new Float64Array(n);
-    this.eventOf = new Int32Array(n).fill(-1);
+    this.ph = new Float64Array(4 * n);
+    for (let d = 0; d < n; d++) { this.ph[4 * d] = NaN; this.ph[4 * d + 1] = NaN; this.ph[4 * d + 3] = -1; }
   }
 
   /** Whether a cell with `active` phones and `triggered` of them triggered within the window fires. */
@@ -140,28 +140,28 @@ export abstract class CellConsensusServer implements ConsensusServer {
   heartbeat(d: number, x: number, y: number, monitoring: number, now: number): void {
     this.active.expire(now);
     this.active.heartbeat(d, x, y, monitoring, now);
-    this.pxy[2 * d] = x;
-    this.pxy[2 * d + 1] = y;
+    this.ph[4 * d] = x;
+    this.ph[4 * d + 1] = y;
   }
 
   heartbeats(c: HeartbeatColumns, rows: Int32Array, times: Float64Array, count: number): void {
-    const active = this.active, pxy = this.pxy;
+    const active = this.active, ph = this.ph;
     for (let k = 0; k < count; k++) {
       const j = rows[k]!, d = c.device[j]!, x = c.x[j]!, y = c.y[j]!, now = times[k]!;
       active.expire(now);
       active.heartbeat(d, x, y, c.monitoring[j]!, now);
-      pxy[2 * d] = x;
-      pxy[2 * d + 1] = y;
+      ph[4 * d] = x;
+      ph[4 * d + 1] = y;
     }
   }
 
   warmup(b: WarmupHeartbeats): void {
-    const latest = latestPerPhone(b), pxy = this.pxy;
+    const latest = latestPerPhone(b), ph = this.ph;
     this.active.warmup(b, latest);
     for (let k = 0; k < latest.length; k++) {
       const r = latest[k]!, d = b.device[r]!;
-      pxy[2 * d] = b.x[r]!;
-      pxy[2 * d + 1] = b.y[r]!;
+      ph[4 * d] = b.x[r]!;
+      ph[4 * d + 1] = b.y[r]!;
     }
   }
 
@@ -177,20 +177,20 @@ export abstract class CellConsensusServer implements ConsensusServer {
     this.active.expire(now);
     if ((m.channel ?? 'shaking') !== 'shaking') return NO_ALERTS;
     const d = m.device;
-    this.pxy[2 * d] = m.x;
-    this.pxy[2 * d + 1] = m.y;
+    this.ph[4 * d] = m.x;
+    this.ph[4 * d + 1] = m.y;
     // An update of a trigger that joined an event stays with it; a phone's new trigger joins an event
     // only when it fits its travel times (the phone's false trigger minutes later is not the quake).
     let own: QuakeEvent | undefined;
-    if (this.eventOf[d]! >= 0) for (const e of this.events) if (e.id === this.eventOf[d]) { own = e; break; }
-    if (own && m.kind === 'trigger' && !own.fits(m)) { own = undefined; this.eventOf[d] = -1; }
-    this.amp[d] = m.kind === 'trigger' && this.eventOf[d] < 0 ? m.amplitude : Math.max(this.amp[d]!, m.amplitude);
-    const pick = { x: m.x, y: m.y, t: m.onsetDeviceTime, amplitude: this.amp[d]! };
+    if (this.ph[4 * d + 3]! >= 0) for (const e of this.events) if (e.id === this.ph[4 * d + 3]) { own = e; break; }
+    if (own && m.kind === 'trigger' && !own.fits(m)) { own = undefined; this.ph[4 * d + 3] = -1; }
+    this.ph[4 * d + 2] = m.kind === 'trigger' && this.ph[4 * d + 3] < 0 ? m.amplitude : Math.max(this.ph[4 * d + 2]!, m.amplitude);
+    const pick = { x: m.x, y: m.y, t: m.onsetDeviceTime, amplitude: this.ph[4 * d + 2]! };
     let ev = own;
     if (!ev) for (const e of this.events) if (e.fits(m)) { ev = e; break; }
     if (ev) {
       ev.add(d, pick, now);
-      this.eventOf[d] = ev.id;
+      this.ph[4 * d + 3] = ev.id;
       const a = ev.update(now);
       return a ? [a] : [];
     }
@@ -224,7 +224,7 @@ export abstract class CellConsensusServer implements ConsensusServer {
     const members = fired.filter((_, i) => labels[i] === best);
     if (this.c.declare_spread_km > 0) {
       const xs: number[] = [], ys: number[] = [];
-      for (const c of members) for (const d of c.recent.latest.keys()) { xs.push(this.pxy[2 * d]!); ys.push(this.pxy[2 * d + 1]!); }
+      for (const c of members) for (const d of c.recent.latest.keys()) { xs.push(this.ph[4 * d]!); ys.push(this.ph[4 * d + 1]!); }
       const med = (v: number[]) => { const s = [...v].sort((a, b) => a - b); return s[s.length >> 1]!; };
       const mx = med(xs), my = med(ys);
       const r = xs.map((x, i) => hypot(x - mx, ys[i]! - my)).sort((a, b) => a - b);
@@ -235,8 +235,8 @@ export abstract class CellConsensusServer implements ConsensusServer {
     fired.forEach((cell, i) => {
       if (labels[i] !== best) return;
       for (const [d, t] of [...cell.recent.latest]) {
-        ev.add(d, { x: this.pxy[2 * d]!, y: this.pxy[2 * d + 1]!, t, amplitude: this.amp[d]! }, now);
-        this.eventOf[d] = ev.id;
+        ev.add(d, { x: this.ph[4 * d]!, y: this.ph[4 * d + 1]!, t, amplitude: this.ph[4 * d + 2]! }, now);
+        this.ph[4 * d + 3] = ev.id;
         cell.recent.remove(d);
       }
       cell.firedAt = -Infinity;
@@ -259,7 +259,7 @@ export abstract class CellConsensusServer implements ConsensusServer {
     for (let i = this.events.length - 1; i >= 0; i--) {
       const ev = this.events[i]!;
       if (now - ev.lastPickAt < this.c.event_timeout) continue;
-      for (const d of ev.picks.devices()) if (this.eventOf[d] === ev.id) this.eventOf[d] = -1;
+      for (const d of ev.picks.devices()) if (this.ph[4 * d + 3] === ev.id) this.ph[4 * d + 3] = -1;
       this.events.splice(i, 1);
     }
     return out;

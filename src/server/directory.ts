@@ -21,12 +21,11 @@ const LOOSE = -2;
 
 export class PhoneDirectory {
   /**
-   * Last reported position of each phone, m, x and y side by side ([2d], [2d + 1]; NaN: never heard
-   * from): a national run's messages come in no order of phones, and one fetch finds both.
+   * Per phone, side by side (a national run's messages come in no order of phones: one memory fetch
+   * per message): [4d], [4d + 1] its last reported position, m (NaN: never heard from); [4d + 2]
+   * its cell in the grid (−1: not in it, LOOSE: it may have left it). Read a position as xy[4d], xy[4d + 1].
    */
   readonly xy: Float64Array;
-  /** Each phone's cell in the grid (−1: not in it, LOOSE: it may have left it). */
-  private readonly cell: Int32Array;
   private looseList: number[] = [];
   /** So many phones are loose that the grid is rebuilt at its next use (they are no longer listed). */
   private stale = true;
@@ -39,25 +38,26 @@ export class PhoneDirectory {
   version = 0;
 
   constructor(readonly devices: number, options: { slackM?: number; phonesPerCell?: number } = {}) {
-    this.xy = new Float64Array(2 * devices).fill(NaN);
-    this.cell = new Int32Array(devices).fill(-1);
+    this.xy = new Float64Array(4 * devices);
+    for (let d = 0; d < devices; d++) { this.xy[4 * d] = NaN; this.xy[4 * d + 1] = NaN; this.xy[4 * d + 2] = -1; }
     this.slack = options.slackM ?? 1000;
     this.perCell = options.phonesPerCell ?? 32;
   }
 
   /** Records that phone d says it is at (x, y). */
   set(d: number, x: number, y: number): void {
-    this.xy[2 * d] = x;
-    this.xy[2 * d + 1] = y;
+    const xy = this.xy;
+    xy[4 * d] = x;
+    xy[4 * d + 1] = y;
     if (this.stale) return;
-    const c = this.cell[d]!;
+    const c = xy[4 * d + 2]!;
     if (c === LOOSE) return;
     if (c >= 0) {
       // Still within the slack of its cell: found through it.
       const g = this.grid!, s = this.slack, cx = c % g.w, rx = g.x0 + cx * g.size, ry = g.y0 + ((c - cx) / g.w) * g.size;
       if (x >= rx - s && x <= rx + g.size + s && y >= ry - s && y <= ry + g.size + s) return;
     }
-    this.cell[d] = LOOSE;
+    xy[4 * d + 2] = LOOSE;
     this.looseList.push(d);
     if (this.looseList.length > Math.max(4096, this.devices >> 4)) this.stale = true;
   }
@@ -68,7 +68,7 @@ export class PhoneDirectory {
     const n = this.devices, xy = this.xy;
     let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity, count = 0;
     for (let d = 0; d < n; d++) {
-      const x = xy[2 * d]!, y = xy[2 * d + 1]!;
+      const x = xy[4 * d]!, y = xy[4 * d + 1]!;
       if (!(x === x && y === y)) continue;
       count++;
       if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; if (y > y1) y1 = y;
@@ -79,17 +79,17 @@ export class PhoneDirectory {
     let size = Math.max(100, Math.sqrt((area * this.perCell) / Math.max(1, count)));
     while (Math.ceil((x1 - x0) / size + 1) * Math.ceil((y1 - y0) / size + 1) > 4_000_000) size *= 1.5;
     const w = Math.ceil((x1 - x0) / size + 1), h = Math.ceil((y1 - y0) / size + 1);
-    const start = new Int32Array(w * h + 1), cellOf = this.cell;
+    const start = new Int32Array(w * h + 1);
     for (let d = 0; d < n; d++) {
-      const x = xy[2 * d]!, y = xy[2 * d + 1]!;
-      if (!(x === x && y === y)) { cellOf[d] = -1; continue; }
+      const x = xy[4 * d]!, y = xy[4 * d + 1]!;
+      if (!(x === x && y === y)) { xy[4 * d + 2] = -1; continue; }
       const c = Math.floor((y - y0) / size) * w + Math.floor((x - x0) / size);
-      cellOf[d] = c;
+      xy[4 * d + 2] = c;
       start[c + 1]!++;
     }
     for (let c = 0; c < w * h; c++) start[c + 1]! += start[c]!;
     const fillAt = start.slice(0, w * h), members = new Int32Array(count);
-    for (let d = 0; d < n; d++) { const c = cellOf[d]!; if (c >= 0) members[fillAt[c]!++] = d; }
+    for (let d = 0; d < n; d++) { const c = xy[4 * d + 2]!; if (c >= 0) members[fillAt[c]!++] = d; }
     this.looseList = [];
     this.stale = false;
     this.version++;

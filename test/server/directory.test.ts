@@ -26,7 +26,7 @@ describe('phone directory', () => {
     for (let round = 0; round < 40; round++) {
       // Everyone drifts a little; some travel; some are heard for the first time.
       for (let d = 0; d < n; d++) {
-        const x = dir.xy[2 * d]!, y = dir.xy[2 * d + 1]!;
+        const x = dir.xy[4 * d]!, y = dir.xy[4 * d + 1]!;
         if (Number.isNaN(x)) { if (r.uniform() < 0.02) dir.set(d, r.uniform() * 400_000, r.uniform() * 400_000); continue; }
         if (r.uniform() < 0.01) dir.set(d, x + 50_000 * r.normal(), y + 50_000 * r.normal());
         else if (r.uniform() < 0.3) dir.set(d, x + 200 * r.normal(), y + 200 * r.normal());
@@ -36,7 +36,7 @@ describe('phone directory', () => {
         const x0 = cx - half, x1 = cx + half, y0 = cy - half, y1 = cy + half;
         const got = offered(dir, x0, x1, y0, y1);
         for (let d = 0; d < n; d++) {
-          const x = dir.xy[2 * d]!, y = dir.xy[2 * d + 1]!;
+          const x = dir.xy[4 * d]!, y = dir.xy[4 * d + 1]!;
           if (x >= x0 && x <= x1 && y >= y0 && y <= y1 && !got.has(d)) expect.fail(`phone ${d} in the box of round ${round} not offered`);
         }
         visitedShare += got.size / n; boxes++;
@@ -52,12 +52,12 @@ describe('phone directory', () => {
     for (let d = 0; d < 10_000; d++) dir.set(d, (d % 100) * 1000, Math.floor(d / 100) * 1000);
     const g = dir.index();
     // Every phone 900 m east, less than the 1 km slack: none is loose, all keep their cells.
-    for (let d = 0; d < 10_000; d++) dir.set(d, dir.xy[2 * d]! + 900, dir.xy[2 * d + 1]!);
+    for (let d = 0; d < 10_000; d++) dir.set(d, dir.xy[4 * d]! + 900, dir.xy[4 * d + 1]!);
     expect(dir.loosePhones().length).toBe(0);
     // A box starting just east of a cell's east edge: the phones of that cell drifted into it.
     const edge = g.x0 + 3 * g.size, got = offered(dir, edge + 1, edge + 2 * g.size, -1e9, 1e9);
     let inBox = 0;
-    for (let d = 0; d < 10_000; d++) if (dir.xy[2 * d]! >= edge + 1 && dir.xy[2 * d]! <= edge + 2 * g.size) { inBox++; expect(got.has(d), `phone ${d}`).toBe(true); }
+    for (let d = 0; d < 10_000; d++) if (dir.xy[4 * d]! >= edge + 1 && dir.xy[4 * d]! <= edge + 2 * g.size) { inBox++; expect(got.has(d), `phone ${d}`).toBe(true); }
     expect(inBox).toBeGreaterThan(0);
   });
 
