@@ -244,7 +244,7 @@ export class MessageBuilder {
     let w = this.w ??= allocateWarmup(1024);
     if (w.count === w.device.length) {
       const g = allocateWarmup(2 * w.count);
-      g.device.set(w.device); g.time.set(w.time); g.deviceTime.set(w.deviceTime); g.x.set(w.x); g.y.set(w.y); g.monitoring.set(w.monitoring);
+      g.device.set(w.device); g.time.set(w.time); g.deviceTime.set(w.deviceTime); g.x.set(w.x); g.y.set(w.y); g.monitoring.set(w.monitoring); g.arrival.set(w.arrival);
       g.count = w.count;
       w = this.w = g;
     }

@@ -160,9 +160,9 @@ export function simulateChunk(rt: Runtimes, task: ChunkTask): ChunkResult {
   frame.everyTick = task.everyTick === true;
   if (task.warmupApart) {
     frame.messages.warmupApart = true;
-    // A heartbeat or a few per phone (the warm-up is a heartbeat interval unless the scenario says otherwise).
+    // Room for each phone's warm-up heartbeats: one per heartbeat interval of the warm-up (one by default).
     const net = rt.state.scenario.config.network;
-    frame.messages.expectWarmup((task.deviceTo - task.deviceFrom) * Math.ceil(net.warmup / net.heartbeat_every + 1e-9));
+    frame.messages.expectWarmup((task.deviceTo - task.deviceFrom) * Math.ceil(net.warmup / net.heartbeat_every - 1e-9));
   }
   const stages = deviceStages(rt.state.scenario.config.fidelity, rt);
   const steps = !task.everyTick && stages.every((s) => s.next) ? runDevicesByEvent(frame, stages, rt, task) : runDevices(frame, stages, rt, task);

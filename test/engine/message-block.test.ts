@@ -87,6 +87,27 @@ describe('messages as columns', () => {
   });
 });
 
+describe('warm-up heartbeats kept apart', () => {
+  it('go to their own block in the order sent, past the room expected, while the rest are ordered as before', () => {
+    const mb = new MessageBuilder();
+    mb.warmupApart = true;
+    mb.expectWarmup(3);
+    const rows: [number, number][] = [];
+    for (let d = 0; d < 40; d++) for (const t of [-250 + d, -130 + d, -10 + d / 8]) { mb.heartbeat(d, t, t + 0.5, d * 10, -d, d % 2); rows.push([d, t]); }
+    mb.heartbeat(7, 0.25, 0.75, 1, 2, 1);
+    mb.push({ device: 3, kind: 'trigger', time: 0.5, deviceTime: 0.5, onsetDeviceTime: 0.5, amplitude: 1, ratio: 2, x: 0, y: 0, monitoring: 1 });
+    const w = mb.takeWarmup()!;
+    expect(w.count).toBe(120);
+    expect(Array.from(w.device.subarray(0, w.count))).toEqual(rows.map((r) => r[0]));
+    expect(Array.from(w.time.subarray(0, w.count))).toEqual(rows.map((r) => r[1]));
+    expect(Array.from(w.deviceTime.subarray(0, w.count))).toEqual(rows.map((r) => r[1] + 0.5));
+    expect(Array.from(w.monitoring.subarray(0, w.count))).toEqual(rows.map((r) => r[0] % 2));
+    const b = mb.finish();
+    expect(Array.from(b.time)).toEqual([0.25, 0.5]);
+    expect(mb.takeWarmup()).toBeUndefined();
+  });
+});
+
 describe('arrivalMerge', () => {
   it('gives the network queue the order a stable sort by arrival of the sending-order merge gives, and the log its triggers in sending order', async () => {
     // Chunks each sorted by sending order, with arrivals on a coarse grid (ties across chunks are common) and some lost.
