@@ -200,7 +200,9 @@ export class ActivePhones {
     for (const p of parts) n += p.device.length;
     const device = new Int32Array(n), time = new Float64Array(n);
     for (let k = 0, at = 0; k < parts.length; at += parts[k]!.device.length, k++) { device.set(parts[k]!.device, at); time.set(parts[k]!.time, at); }
-    const rows = stableByTime(time, Int32Array.from({ length: n }, (_, i) => i));
+    const identity = new Int32Array(n);
+    for (let i = 0; i < n; i++) identity[i] = i;
+    const rows = stableByTime(time, identity);
     for (let k = 0; k < n; k++) this.push(time[rows[k]!]!, device[rows[k]!]!);
     this.expire(w.last);
   }
