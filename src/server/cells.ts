@@ -87,7 +87,24 @@ export class HexCells implements CellIndex {
 }
 
 /** ActivePhones' warm-up batches until warmupDone (see there). */
-interface WarmupState { count: Map<number, number>; first: Map<number, [number, number, number]>; parts: { device: Int32Array; time: Float64Array }[]; last: number }
+interface WarmupState { count: Map<number, number>; first: Map<number, [number, number, number]>; parts: WarmupPart[]; last: number }
+/** One warm-up batch's phones (a run of phones, `first` the lowest) with their expiry times, in time order (ties by phone). */
+interface WarmupPart { first: number; device: Int32Array; time: Float64Array }
+
+/**
+ * Two runs of expiry times in time order merged into one, ties to `a` first (the lower phones), so
+ * that merging neighbouring runs keeps the order one stable sort of them all would give.
+ */
+function mergeParts(a: WarmupPart, b: WarmupPart): WarmupPart {
+  const n = a.time.length + b.time.length, device = new Int32Array(n), time = new Float64Array(n);
+  let i = 0, j = 0, k = 0;
+  while (i < a.time.length && j < b.time.length) {
+    if (b.time[j]! < a.time[i]!) { time[k] = b.time[j]!; device[k++] = b.device[j++]!; } else { time[k] = a.time[i]!; device[k++] = a.device[i++]!; }
+  }
+  for (; i < a.time.length; i++, k++) { time[k] = a.time[i]!; device[k] = a.device[i]!; }
+  for (; j < b.time.length; j++, k++) { time[k] = b.time[j]!; device[k] = b.device[j]!; }
+  return { first: a.first, device, time };
+}
 
 /**
  * Active phones per cell, from heartbeats: a phone counts in the cell of its last heartbeat while
@@ -179,7 +196,13 @@ export class ActivePhones {
       device[k] = d; time[k] = a + this.staleness;
       if (a > w.last) w.last = a;
     }
-    w.parts.push({ device, time });
+    if (!n) return;
+    // In time order now (the batch comes while the main thread waits for the others): warmupDone only merges.
+    const identity = new Int32Array(n);
+    for (let i = 0; i < n; i++) identity[i] = i;
+    const rows = stableByTime(time, identity), sd = new Int32Array(n), st = new Float64Array(n);
+    for (let k = 0; k < n; k++) { sd[k] = device[rows[k]!]!; st[k] = time[rows[k]!]!; }
+    w.parts.push({ first: device[0]!, device: sd, time: st });
   }
 
   /**
@@ -194,16 +217,15 @@ export class ActivePhones {
     this.warm = undefined;
     const order = [...w.first.entries()].sort((p, q) => p[1][0] - q[1][0] || p[1][1] - q[1][1] || p[1][2] - q[1][2]);
     for (const [key] of order) this.active.set(key, (this.active.get(key) ?? 0) + (w.count.get(key) ?? 0));
-    // Batches hold disjoint runs of phones in order: by their first phone, all phones in order.
-    const parts = w.parts.filter((p) => p.device.length).sort((p, q) => p.device[0]! - q.device[0]!);
-    let n = 0;
-    for (const p of parts) n += p.device.length;
-    const device = new Int32Array(n), time = new Float64Array(n);
-    for (let k = 0, at = 0; k < parts.length; at += parts[k]!.device.length, k++) { device.set(parts[k]!.device, at); time.set(parts[k]!.time, at); }
-    const identity = new Int32Array(n);
-    for (let i = 0; i < n; i++) identity[i] = i;
-    const rows = stableByTime(time, identity);
-    for (let k = 0; k < n; k++) this.push(time[rows[k]!]!, device[rows[k]!]!);
+    // Batches hold disjoint runs of phones: by their first phone, all phones in order; neighbours
+    // merged pairwise (ties to the lower phones) give what one stable sort by time of them all would.
+    let parts = w.parts.sort((p, q) => p.first - q.first);
+    while (parts.length > 1) {
+      const next: WarmupPart[] = [];
+      for (let k = 0; k < parts.length; k += 2) next.push(k + 1 < parts.length ? mergeParts(parts[k]!, parts[k + 1]!) : parts[k]!);
+      parts = next;
+    }
+    if (parts.length) { const { device, time } = parts[0]!; for (let k = 0; k < time.length; k++) this.push(time[k]!, device[k]!); }
     this.expire(w.last);
   }
 
