@@ -192,7 +192,7 @@ export abstract class CellConsensusServer implements ConsensusServer {
       ev.add(d, pick, now);
       this.ph[4 * d + 3] = ev.id;
       const a = ev.update(now);
-      return a ? [a] : [];
+      return a ? [a] : NO_ALERTS;
     }
     // Otherwise it counts in its cell.
     const key = this.cells.key(m.x, m.y);
@@ -243,7 +243,7 @@ export abstract class CellConsensusServer implements ConsensusServer {
     });
     if (!near) this.events.push(ev);
     const a = ev.update(now, !near);
-    return a ? [a] : [];
+    return a ? [a] : NO_ALERTS;
   }
 
   tick(now: number): AlertRecord[] {

@@ -180,22 +180,35 @@ export class ActivePhones {
   warmup(b: WarmupHeartbeats, latest: Int32Array): void {
     const w = (this.warm ??= { count: new Map(), first: new Map(), parts: [], last: -Infinity } as WarmupState);
     const cells = this.cells, hb = this.hb, keys = new Float64Array(b.count);
-    // A cell enters the counts (and their order) at the first monitoring heartbeat heard there, superseded or not.
+    // A cell enters the counts (and their order) at the first monitoring heartbeat heard there,
+    // superseded or not. A batch's phones are mostly placed town by town, so a cell's heartbeats
+    // come in runs: its entry is looked up once per run (a Map lookup a heartbeat was most of this).
+    let runKey = NaN, runFirst: [number, number, number] | undefined;
     for (let i = 0; i < b.count; i++) {
       const key = (keys[i] = cells.key(b.x[i]!, b.y[i]!));
       if (!b.monitoring[i]) continue;
-      const a = b.arrival[i]!, t = b.time[i]!, d = b.device[i]!, f = w.first.get(key);
-      if (!f || a < f[0] || (a === f[0] && (t < f[1] || (t === f[1] && d < f[2])))) w.first.set(key, [a, t, d]);
+      if (key !== runKey) {
+        runKey = key;
+        runFirst = w.first.get(key);
+        if (!runFirst) w.first.set(key, (runFirst = [Infinity, Infinity, Infinity]));
+      }
+      const f = runFirst!, a = b.arrival[i]!, t = b.time[i]!, d = b.device[i]!;
+      if (a < f[0] || (a === f[0] && (t < f[1] || (t === f[1] && d < f[2])))) { f[0] = a; f[1] = t; f[2] = d; }
     }
     const n = latest.length, device = new Int32Array(n), time = new Float64Array(n);
+    let countKey = NaN, counted = 0;
     for (let k = 0; k < n; k++) {
       const r = latest[k]!, d = b.device[r]!, key = keys[r]!, a = b.arrival[r]!;
-      if (b.monitoring[r]) w.count.set(key, (w.count.get(key) ?? 0) + 1);
+      if (b.monitoring[r]) {
+        if (key !== countKey) { if (counted) w.count.set(countKey, (w.count.get(countKey) ?? 0) + counted); countKey = key; counted = 0; }
+        counted++;
+      }
       hb[2 * d] = a;
       hb[2 * d + 1] = b.monitoring[r] ? key : -key - 1;
       device[k] = d; time[k] = a + this.staleness;
       if (a > w.last) w.last = a;
     }
+    if (counted) w.count.set(countKey, (w.count.get(countKey) ?? 0) + counted);
     if (!n) return;
     // In time order now (the batch comes while the main thread waits for the others): warmupDone only merges.
     const identity = new Int32Array(n);
@@ -225,7 +238,16 @@ export class ActivePhones {
       for (let k = 0; k < parts.length; k += 2) next.push(k + 1 < parts.length ? mergeParts(parts[k]!, parts[k + 1]!) : parts[k]!);
       parts = next;
     }
-    if (parts.length) { const { device, time } = parts[0]!; for (let k = 0; k < time.length; k++) this.push(time[k]!, device[k]!); }
+    if (parts.length) {
+      const { device, time } = parts[0]!, n = time.length;
+      if (this.size === 0 && !this.heap) {
+        // Nothing queued yet (the warm-up comes first): the merged times become the ring as they are.
+        let cap = this.ring.length;
+        while (cap < n) cap *= 2;
+        this.ring = new Float64Array(cap); this.ringDevice = new Int32Array(cap);
+        this.ring.set(time); this.ringDevice.set(device); this.head = 0; this.size = n;
+      } else for (let k = 0; k < n; k++) this.push(time[k]!, device[k]!);
+    }
     this.expire(w.last);
   }
 
