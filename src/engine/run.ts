@@ -561,10 +561,7 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
             if (kind === 0) { counts.triggers++; triggered[b.device[i]!] = 1; } else if (kind === 1) counts.updates++; else counts.heartbeats++;
           }
         }
-        for (let k = 0; k < merged.sent.length; k++) {
-          const g = merged.sent[k]!, c = chunkOf(merged.offsets, g), b = merged.blocks[c]!, i = g - merged.offsets[c]!;
-          sentTriggers.push(b, i, b.arrival![i]!);
-        }
+        sentTriggers.pushSent(merged.blocks, merged.offsets, merged.sent);
         pending = merged.rows.length;
         const runRef = new Float64Array(pending);
         for (let k = 0; k < pending; k++) runRef[k] = epochId * 2 ** 32 + merged.rows[k]!;

@@ -87,6 +87,40 @@ describe('messages as columns', () => {
   });
 });
 
+describe('the log taken an epoch at a time', () => {
+  it('pushSent gives the log push() gives one by one: plain blocks column by column across a segment, others row by row', () => {
+    // Three blocks of plain triggers (no optional field, built-in channels) with arrivals, numbered
+    // one after another, and a sending order that interleaves them (as an epoch's merge does).
+    const plain = messages(6000, 3).filter((m) => m.kind !== 'heartbeat' && m.score === undefined && m.speed === undefined && m.speedAfter === undefined && m.step === undefined && (m.channel === undefined || m.channel === 'shaking'));
+    const blocks = [0, 1, 2].map((c) => packMessages(plain.filter((_, i) => i % 3 === c)));
+    blocks.forEach((b, c) => { b.arrival = Float64Array.from({ length: b.count }, (_, i) => (i % 7 === 0 ? NaN : 1000 * c + i + 0.25)); });
+    const offsets = Int32Array.of(0, blocks[0]!.count, blocks[0]!.count + blocks[1]!.count, blocks[0]!.count + blocks[1]!.count + blocks[2]!.count);
+    const total = offsets[3]!;
+    let x = 12345;
+    const sent = Int32Array.from({ length: 100_000 }, () => ((x = (x * 1103515245 + 12345) >>> 0) % total));
+    const one = new TriggerLog(), bulk = new TriggerLog();
+    // Start both mid-segment, so that an epoch's rows cross into the next one.
+    for (let k = 0; k < 200_000; k++) { one.push(blocks[0]!, k % blocks[0]!.count, k); bulk.push(blocks[0]!, k % blocks[0]!.count, k); }
+    for (let k = 0; k < sent.length; k++) { const g = sent[k]!, c = chunkOf(offsets, g), i = g - offsets[c]!; one.push(blocks[c]!, i, blocks[c]!.arrival![i]!); }
+    bulk.pushSent(blocks, offsets, sent);
+    expect(bulk.length).toBe(300_000);
+    const a = one.columns(), b = bulk.columns();
+    for (const k of ['device', 'kind', 'monitoring', 'channel', 'time', 'deviceTime', 'onsetDeviceTime', 'amplitude', 'ratio', 'x', 'y', 'arrival'] as const) {
+      expect(Buffer.from(b[k].buffer).equals(Buffer.from(a[k].buffer)), k).toBe(true);
+    }
+    // A hand check of one row past the segment's end: the message it names, and its arrival.
+    const k = 262_144 + 17 - 200_000, g = sent[k]!, c = chunkOf(offsets, g), i = g - offsets[c]!;
+    expect(bulk.at(262_144 + 17)).toEqual({ message: messageAt(blocks[c]!, i), arrival: blocks[c]!.arrival![i]! });
+    // Blocks with optional fields or plug-in channels go row by row, as push() takes them.
+    const rich = packMessages(messages(3000, 6));
+    rich.arrival = Float64Array.from({ length: rich.count }, (_, i) => i + 0.5);
+    const r1 = new TriggerLog(), r2 = new TriggerLog(), order = Int32Array.from({ length: 3000 }, (_, i) => (i * 7) % 3000);
+    for (const i of order) r1.push(rich, i, rich.arrival[i]!);
+    r2.pushSent([rich], Int32Array.of(0, rich.count), order);
+    expect(r2.toArray()).toEqual(r1.toArray());
+  });
+});
+
 describe('warm-up heartbeats kept apart', () => {
   it('go to their own block in the order sent, past the room expected, while the rest are ordered as before', () => {
     const mb = new MessageBuilder();
