@@ -15,10 +15,11 @@ function glibcReads(tunables: string): Record<string, number> {
 }
 
 describe('malloc tuning of the simulating commands', () => {
-  it.skipIf(!existsSync(LOADER))('glibc reads huge pages on and a 1 MiB mmap threshold, and a user\'s own setting wins', () => {
+  it.skipIf(!existsSync(LOADER))('glibc reads huge pages on, a 1 MiB mmap threshold and a 256 MiB trim threshold, and a user\'s own setting wins', () => {
     const ours = glibcReads(tunedEnv(undefined));
     expect(ours['glibc.malloc.hugetlb']).toBe(1);
     expect(ours['glibc.malloc.mmap_threshold']).toBe(1 << 20);
+    expect(ours['glibc.malloc.trim_threshold']).toBe(256 << 20);
     const theirs = glibcReads(tunedEnv('glibc.malloc.hugetlb=0:glibc.malloc.mmap_threshold=65536'));
     expect(theirs['glibc.malloc.hugetlb']).toBe(0);
     expect(theirs['glibc.malloc.mmap_threshold']).toBe(65536);
