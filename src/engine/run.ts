@@ -437,12 +437,16 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
     const epochs = bounds.length - 1;
     /** The last task of each device chunk: a chunk's next epoch starts when its previous one is done. */
     const tails: Promise<unknown>[] = [];
-    // The warm-up's batches reach the directory and the servers as each chunk of the first epoch
-    // comes back, while the main thread would otherwise wait for the others (at 10 M phones, five
-    // seconds the workers spent idle once all were back); batches may come in any order (each
-    // holds its own phones; servers take them so). A beforeServer hook (tests poisoning truth
-    // around the server) sees them taken after the epoch, as before.
+    // The warm-up's batches reach the directory and the servers as the chunks of the first epoch
+    // come back, while the main thread would otherwise wait for the others (at 10 M phones, five
+    // seconds the workers spent idle once all were back). In chunk order, whichever chunk finishes
+    // first: a server may name what it meets in the order it meets it (H3 cells get their numbers
+    // so), and the order chunks finish in depends on the threads. A beforeServer hook (tests
+    // poisoning truth around the server) sees them taken after the epoch, as before.
     const warmupEarly = warmupInBulk && !options.beforeServer;
+    /** The first epoch's chunk results not yet taken (in chunk order), and the next chunk to take. */
+    const warmBack: (ChunkResult | undefined)[] = [];
+    let warmNext = 0;
     const applyWarmup = (w: WarmupBlock) => {
       const ts = performance.now();
       const latest = latestPerPhone(w);
@@ -459,7 +463,11 @@ async function runWith(pool: Piscina | undefined, threads: number, started: numb
         const prev = tails[c] as Promise<unknown> | undefined;
         const p = prev ? prev.then(() => runChunk(task)) : runChunk(task);
         tails[c] = p;
-        tasks.push(warmupEarly && tickFrom === 0 ? p.then((r) => { if (r.warmup) applyWarmup(r.warmup); return r; }) : p);
+        tasks.push(warmupEarly && tickFrom === 0 ? p.then((r) => {
+          warmBack[c] = r;
+          for (let w = warmBack[warmNext]; w; w = warmBack[warmNext]) { warmBack[warmNext++] = undefined; if (w.warmup) applyWarmup(w.warmup); }
+          return r;
+        }) : p);
       }
       return Promise.all(tasks);
     };

@@ -182,7 +182,8 @@ export class ActivePhones {
     const cells = this.cells, hb = this.hb, keys = new Float64Array(b.count);
     // A cell enters the counts (and their order) at the first monitoring heartbeat heard there,
     // superseded or not. A batch's phones are mostly placed town by town, so a cell's heartbeats
-    // come in runs: its entry is looked up once per run (a Map lookup a heartbeat was most of this).
+    // come in runs: its entry is looked up once per run (a Map lookup per heartbeat before; the
+    // warm-up's own time was 4.1 of its 5.9 s in a 10 M profile).
     let runKey = NaN, runFirst: [number, number, number] | undefined;
     for (let i = 0; i < b.count; i++) {
       const key = (keys[i] = cells.key(b.x[i]!, b.y[i]!));

@@ -27,6 +27,7 @@ describe('warm-up heartbeats in bulk', () => {
     const s = loadScenario(file, { plugins: builtinPlugins });
     // The server as shipped, watched: what reaches it in bulk.
     let bulkRows = 0, bulkLate = 0;
+    const firstPhones: number[] = [];
     const watched: PluginSet = {
       ...builtinPlugins,
       servers: {
@@ -36,13 +37,16 @@ describe('warm-up heartbeats in bulk', () => {
           create(c, ctx) {
             const srv = builtinPlugins.servers['cell-ratio']!.create(c, ctx);
             const take = srv.warmup!.bind(srv);
-            srv.warmup = (b: WarmupHeartbeats) => { bulkRows += b.count; for (let i = 0; i < b.count; i++) if (!(b.arrival[i]! < 0)) bulkLate++; take(b); };
+            srv.warmup = (b: WarmupHeartbeats) => { bulkRows += b.count; if (b.count) firstPhones.push(b.device[0]!); for (let i = 0; i < b.count; i++) if (!(b.arrival[i]! < 0)) bulkLate++; take(b); };
             return srv;
           },
         },
       },
     };
     const bulk = await runScenario(s, { plugins: watched, threads: 2 });
+    // Taken in chunk order, whichever chunk finished first (H3 cells are numbered as met).
+    expect(firstPhones.length).toBeGreaterThan(8);
+    expect(firstPhones).toEqual([...firstPhones].sort((a, b) => a - b));
     const taken = bulkRows;
     const queue = await runScenario(s, { plugins: watched, threads: 2, warmup: 'queue' });
     const inProcess = await runScenario(s, { plugins: watched, threads: 0 });
