@@ -55,6 +55,7 @@ async function measure(n: number): Promise<[string, number, string][]> {
       detector: { type: 'sta-lta' }, network: { heartbeat_every: '5m' }, server: { type: 'cell-ratio', cell_km: 10, min_active: 5, min_fraction: 0.3, min_cells: 2, staleness: '15m' },
     }));
     const scenario = loadScenario(file, { plugins: builtinPlugins });
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const r = await runScenario(scenario, { plugins: builtinPlugins, threads: 2 });
     const t1 = performance.now();
@@ -66,6 +67,7 @@ async function measure(n: number): Promise<[string, number, string][]> {
     const t2 = performance.now();
     await files.finish(devices);
     const t3 = performance.now();
+    const cpu = process.cpuUsage(cpu0);
     const rss = process.resourceUsage().maxRSS * 1024;
     const k = `trigger.phones${n}`;
     record(`${k}.wall_s`, (t3 - t0) / 1000, 's (run + scoring + files)');
@@ -75,6 +77,9 @@ async function measure(n: number): Promise<[string, number, string][]> {
     record(`${k}.run_s`, (t1 - t0) / 1000, 's');
     record(`${k}.scoring_s`, (t2 - t1) / 1000, 's (the run\'s own tables being written alongside)');
     record(`${k}.files_s`, (t3 - t2) / 1000, 's (after scoring: the devices table, and what remains of the others)');
+    // Against wall_s, how much of the cores the run kept busy (a change that spreads the work, or one that cuts it).
+    record(`${k}.cpu_s`, (cpu.user + cpu.system) / 1e6, 'core-seconds over wall_s (all threads; the kernel\'s share in kernel_s)');
+    record(`${k}.kernel_s`, cpu.system / 1e6, 'core-seconds in the kernel (at a national size mostly page faults, about 30 µs each on this host)');
     record(`${k}.triggers`, r.messages.triggers, 'triggers');
     record(`${k}.messages`, r.messages.sent, 'messages over the uplink (heartbeats, triggers, updates)');
     record(`${k}.device_steps_per_phone`, r.figures.deviceSteps / n, `times a phone went through the stage list (of ${r.state.clock.ticks} ticks)`);
